@@ -1,0 +1,12 @@
+-- Reverses V6__workflows.sql.
+DROP INDEX tasks_workflow_execution_idx;
+ALTER TABLE tasks
+  DROP CONSTRAINT tasks_workflow_execution_fkey,
+  DROP COLUMN workflow_step_key,
+  DROP COLUMN workflow_execution_id;
+DROP TABLE workflow_executions;
+DROP TABLE workflow_steps;
+DROP TABLE workflows;
+DROP TYPE step_error_policy;
+DROP TYPE workflow_execution_status;
+DROP TYPE workflow_status;

@@ -1,0 +1,132 @@
+package dev.taskforge.app;
+
+import dev.taskforge.db.DatabaseUrl;
+import dev.taskforge.db.EmbeddedDatabase;
+import dev.taskforge.db.Migrations;
+import dev.taskforge.db.Pools;
+import dev.taskforge.http.ApiVerticle;
+import dev.taskforge.logs.LogIngestVerticle;
+import dev.taskforge.metrics.MetricsVerticle;
+import dev.taskforge.queue.DispatchVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Taskforge server: its database (embedded or external), migrated to this build's
+ * schema, and the four verticles deployed on one Vert.x instance. Stopping undeploys the
+ * verticles first and only then stops the embedded database, so no verticle loses its database
+ * in the middle of a write.
+ */
+public final class Server {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  private final Vertx vertx;
+  private final EmbeddedDatabase embedded;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private Server(Vertx vertx, EmbeddedDatabase embedded) {
+    this.vertx = vertx;
+    this.embedded = embedded;
+  }
+
+  /** Starts everything and installs the SIGTERM/SIGINT handlers; returns once the server answers. */
+  public static Server start(TaskforgeConfig config) {
+    EmbeddedDatabase embedded = null;
+    DatabaseUrl url;
+    DatabaseUrl ownerUrl;
+    if (config.database().url().isPresent()) {
+      url = config.database().url().get();
+      ownerUrl = config.database().migrationUrl().orElse(url);
+      log.info("using external database {}", url.redacted());
+    } else {
+      embedded = EmbeddedDatabase.start(config.dataDir(), config.database().embeddedPort());
+      url = embedded.url();
+      ownerUrl = url;
+    }
+    Vertx vertx = null;
+    try {
+      String schemaVersion = new Migrations(ownerUrl).migrate();
+      vertx = Vertx.vertx();
+      Server server = new Server(vertx, embedded);
+      JsonObject common = new JsonObject()
+          .put("database", Pools.toJson(url, config.database().poolSize()))
+          .put("schemaVersion", schemaVersion)
+          .put("embeddedDatabase", embedded != null);
+      deploy(vertx, config, common).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      server.handleSignals();
+      log.info("taskforge started http_port={} schema_version={} database={}", config.http().port(), schemaVersion,
+          url.redacted());
+      return server;
+    } catch (Exception e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("start-up failed: " + Main.rootMessage(e), e);
+    }
+  }
+
+  private static Future<?> deploy(Vertx vertx, TaskforgeConfig config, JsonObject common) {
+    record Unit(Supplier<io.vertx.core.Deployable> verticle, String section) {}
+    List<Unit> units = List.of(
+        new Unit(LogIngestVerticle::new, "logs"),
+        new Unit(DispatchVerticle::new, "queue"),
+        new Unit(MetricsVerticle::new, "metrics"),
+        new Unit(ApiVerticle::new, "http"));
+    Future<?> chain = Future.succeededFuture();
+    for (Unit unit : units) {
+      JsonObject verticleConfig = common.copy().put(unit.section(), config.section(unit.section()));
+      if ("http".equals(unit.section())) {
+        verticleConfig.put("http", new JsonObject().put("host", config.http().host()).put("port", config.http().port()));
+      }
+      chain = chain.compose(v -> vertx.deployVerticle(unit.verticle().get(), new DeploymentOptions().setConfig(verticleConfig)));
+    }
+    return chain;
+  }
+
+  /**
+   * SIGTERM and SIGINT run {@link #stop()} and then exit. A signal handler rather than a shutdown
+   * hook, because hooks run in no fixed order and the embedded database registers its own.
+   */
+  @SuppressWarnings("sunapi")
+  private void handleSignals() {
+    for (String name : List.of("TERM", "INT")) {
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+        log.info("signal received name={}; shutting down", signal.getName());
+        new Thread(() -> {
+          stop();
+          System.exit(0);
+        }, "taskforge-shutdown").start();
+      });
+    }
+  }
+
+  /** Undeploys every verticle, closes Vert.x, then stops the embedded database. */
+  public void stop() {
+    if (stopped.getAndSet(true)) {
+      return;
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("verticles did not stop cleanly", e);
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
+    log.info("taskforge stopped");
+  }
+}

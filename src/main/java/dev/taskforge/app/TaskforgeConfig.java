@@ -1,0 +1,207 @@
+package dev.taskforge.app;
+
+import dev.taskforge.db.DatabaseUrl;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's configuration, read once at start-up: the defaults of {@code conf/taskforge.json}
+ * (the file beside the working directory, or the copy inside the jar), then {@code TASKFORGE_*}
+ * environment variables on top. Every value is checked here so that a bad one stops start-up with
+ * a message naming its key, instead of failing later somewhere deep.
+ *
+ * @param http where the HTTP API listens
+ * @param dataDir where the embedded database and other local state live
+ * @param database the external database, or none for the embedded one
+ * @param sections the raw JSON of every section, handed to the verticles that own them
+ */
+public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonObject sections) {
+
+  /** The HTTP listener. */
+  public record Http(String host, int port) {}
+
+  /**
+   * The database settings.
+   *
+   * @param url the database the server uses; empty means the embedded PostgreSQL
+   * @param migrationUrl the owner's login for migrations when the server runs as a DML-only role
+   * @param poolSize connections per verticle pool
+   * @param embeddedPort the embedded server's port, 0 for any free port
+   */
+  public record Database(Optional<DatabaseUrl> url, Optional<DatabaseUrl> migrationUrl, int poolSize, int embeddedPort) {}
+
+  static final String DEFAULTS_RESOURCE = "conf/taskforge.json";
+
+  /** Loads the configuration from the working directory (or the jar) and the process environment. */
+  public static TaskforgeConfig load() {
+    return load(Path.of(DEFAULTS_RESOURCE), System.getenv());
+  }
+
+  public static TaskforgeConfig load(Path file, Map<String, String> env) {
+    JsonObject json = readDefaults(env.containsKey("TASKFORGE_CONFIG") ? Path.of(env.get("TASKFORGE_CONFIG")) : file);
+    applyEnvironment(json, env);
+    try {
+      return fromJson(json);
+    } catch (ConfigException e) {
+      for (Override o : Override.values()) {
+        String key = o.section == null ? o.key : o.section + "." + o.key;
+        if (key.equals(e.key()) && env.containsKey(o.variable)) {
+          throw e.renamed(o.variable);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Builds and checks a configuration from its JSON form (after environment overrides). */
+  public static TaskforgeConfig fromJson(JsonObject json) {
+    JsonObject http = section(json, "http");
+    JsonObject db = section(json, "database");
+    Http httpConfig = new Http(
+        nonBlank(http, "http.host", "0.0.0.0"),
+        intIn(http, "port", "http.port", 8080, 0, 65535));
+    Path dataDir = Path.of(nonBlank(json, "dataDir", "./data"));
+    Database database = new Database(
+        url(db, "url", "database.url"),
+        url(db, "migrationUrl", "database.migrationUrl"),
+        intIn(db, "poolSize", "database.poolSize", 16, 1, 1000),
+        intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535));
+    return new TaskforgeConfig(httpConfig, dataDir, database, json);
+  }
+
+  /** The JSON section a verticle is deployed with ({@code queue}, {@code logs}, {@code metrics}). */
+  public JsonObject section(String name) {
+    JsonObject s = sections.getJsonObject(name);
+    return s == null ? new JsonObject() : s.copy();
+  }
+
+  /** Which environment variable overrides which key, and how its text becomes a JSON value. */
+  private enum Override {
+    DATABASE_URL("TASKFORGE_DATABASE_URL", "database", "url", false),
+    MIGRATION_DATABASE_URL("TASKFORGE_MIGRATION_DATABASE_URL", "database", "migrationUrl", false),
+    DB_POOL_SIZE("TASKFORGE_DB_POOL_SIZE", "database", "poolSize", true),
+    EMBEDDED_DB_PORT("TASKFORGE_EMBEDDED_DB_PORT", "database", "embeddedPort", true),
+    HTTP_HOST("TASKFORGE_HTTP_HOST", "http", "host", false),
+    HTTP_PORT("TASKFORGE_HTTP_PORT", "http", "port", true),
+    DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", false);
+
+    final String variable;
+    final String section;
+    final String key;
+    final boolean integer;
+
+    Override(String variable, String section, String key, boolean integer) {
+      this.variable = variable;
+      this.section = section;
+      this.key = key;
+      this.integer = integer;
+    }
+  }
+
+  private static void applyEnvironment(JsonObject json, Map<String, String> env) {
+    for (Override o : Override.values()) {
+      String text = env.get(o.variable);
+      if (text == null) {
+        continue;
+      }
+      Object value = text;
+      if (o.integer) {
+        try {
+          value = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+          throw new ConfigException(o.variable, "expected a whole number, got '" + text + "'");
+        }
+      }
+      JsonObject target = o.section == null ? json : section(json, o.section);
+      target.put(o.key, value);
+      if (o.section != null) {
+        json.put(o.section, target);
+      }
+    }
+  }
+
+  private static JsonObject readDefaults(Path file) {
+    try {
+      if (Files.isRegularFile(file)) {
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      }
+      try (InputStream in = TaskforgeConfig.class.getClassLoader().getResourceAsStream(DEFAULTS_RESOURCE)) {
+        if (in == null) {
+          return new JsonObject();
+        }
+        return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "classpath:" + DEFAULTS_RESOURCE);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read configuration " + file, e);
+    }
+  }
+
+  private static JsonObject parse(String text, String origin) {
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new ConfigException(origin, "not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static JsonObject section(JsonObject json, String name) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new ConfigException(name, "expected a JSON object");
+    }
+    return object;
+  }
+
+  private static String nonBlank(JsonObject json, String key, String fallback) {
+    String name = key.contains(".") ? key.substring(key.lastIndexOf('.') + 1) : key;
+    Object value = json.getValue(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String s) || s.isBlank()) {
+      throw new ConfigException(key, "expected a non-empty string, got " + value);
+    }
+    return s;
+  }
+
+  private static int intIn(JsonObject json, String name, String key, int fallback, int min, int max) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != n.intValue()) {
+      throw new ConfigException(key, "expected a whole number, got " + value);
+    }
+    int i = n.intValue();
+    if (i < min || i > max) {
+      throw new ConfigException(key, "expected a number from " + min + " to " + max + ", got " + i);
+    }
+    return i;
+  }
+
+  private static Optional<DatabaseUrl> url(JsonObject json, String name, String key) {
+    Object value = json.getValue(name);
+    if (value == null || (value instanceof String s && s.isBlank())) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String s)) {
+      throw new ConfigException(key, "expected a postgresql:// URL");
+    }
+    try {
+      return Optional.of(DatabaseUrl.parse(s));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.taskforge.db;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Small, null-safe conversions shared by the row mappers of every feature. */
+public final class Rows {
+  private Rows() {
+  }
+
+  /** The enum constant named by a PostgreSQL enum column, or null for SQL NULL. */
+  public static <E extends Enum<E>> E enumValue(Row row, String column, Class<E> type) {
+    String value = row.getString(column);
+    return value == null ? null : Enum.valueOf(type, value);
+  }
+
+  /** A {@code text[]} column as a list (never null: NULL reads as empty). */
+  public static List<String> strings(Row row, String column) {
+    String[] values = row.getArrayOfStrings(column);
+    return values == null ? List.of() : List.of(values);
+  }
+
+  /** A {@code jsonb} column holding an object (SQL NULL stays null). */
+  public static JsonObject object(Row row, String column) {
+    Object value = row.getValue(column);
+    return value == null ? null : (JsonObject) value;
+  }
+
+  public static OffsetDateTime time(Row row, String column) {
+    return row.getOffsetDateTime(column);
+  }
+
+  /** The single row of a result, if any. */
+  public static <T> Optional<T> first(RowSet<T> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+  }
+
+  public static <T> List<T> list(RowSet<T> rows) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return list;
+  }
+
+  /** A list of strings as a JSON array, for {@code toJson()} methods. */
+  public static JsonArray json(List<String> values) {
+    return new JsonArray(new ArrayList<>(values));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.taskforge.metrics;
+
+import dev.taskforge.db.Pools;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Metrics aggregation and time-series upkeep. For now it keeps the daily partitions of
+ * {@code execution_logs} and {@code system_metrics} created ahead, at start and every hour.
+ */
+public final class MetricsVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(MetricsVerticle.class);
+  private static final long MAINTENANCE_INTERVAL_MS = 3_600_000;
+
+  private Pool pool;
+  private PartitionMaintenance partitions;
+  private long timer = -1;
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.create(vertx, Pools.urlFrom(config()), 2, "metrics");
+    int daysAhead = config().getJsonObject("metrics", new io.vertx.core.json.JsonObject())
+        .getInteger("partitionDaysAhead", 7);
+    partitions = new PartitionMaintenance(pool, daysAhead);
+    return maintain().onSuccess(v -> {
+      timer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());
+      log.info("metrics started deployment={}", deploymentID());
+    });
+  }
+
+  private Future<Integer> maintain() {
+    return partitions.ensureAhead()
+        .onSuccess(created -> {
+          if (created > 0) {
+            log.info("partitions created count={}", created);
+          }
+        })
+        .onFailure(err -> log.error("partition maintenance failed", err));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return pool.close().onComplete(ar -> log.info("metrics stopped deployment={}", deploymentID()));
+  }
+}

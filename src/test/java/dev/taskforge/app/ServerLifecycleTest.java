@@ -1,0 +1,171 @@
+package dev.taskforge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskforge.db.DatabaseUrl;
+import dev.taskforge.db.EmbeddedDatabase;
+import dev.taskforge.db.TestDatabase;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server as a process on its embedded database: it comes up ready, keeps its data across
+ * restarts, refuses a second server on the same data directory, takes over the PostgreSQL left
+ * by a killed server, and stops everything on SIGTERM.
+ */
+class ServerLifecycleTest {
+  private static final Duration START_LIMIT = Duration.ofSeconds(90);
+
+  @TempDir
+  Path dataDir;
+
+  private ServerProcess server;
+
+  @AfterEach
+  void stopServer() throws Exception {
+    if (server != null && server.process.isAlive()) {
+      server.process.destroy();
+      server.process.waitFor(60, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void startsOnTheEmbeddedDatabaseAndReportsItsSchemaVersion() throws Exception {
+    server = startAndAwaitReady();
+
+    JsonObject ready = new JsonObject(server.get("/health/ready").body());
+    assertThat(ready.getString("status")).isEqualTo("UP");
+    assertThat(ready.getJsonObject("database").getString("name")).isEqualTo("taskforge");
+    assertThat(ready.getJsonObject("database").getBoolean("embedded")).isTrue();
+    assertThat(ready.getJsonObject("schema").getString("version"))
+        .isNotBlank()
+        .isEqualTo(ready.getJsonObject("schema").getString("expectedVersion"));
+    assertThat(server.get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void keepsThePasswordPrivateAndListensOnLoopbackOnly() throws Exception {
+    server = startAndAwaitReady();
+
+    Path passwordFile = dataDir.resolve("pg-password");
+    assertThat(Files.getPosixFilePermissions(passwordFile))
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    assertThat(Files.readString(dataDir.resolve("pg/pg_hba.conf")))
+        .doesNotContain("trust")
+        .contains("127.0.0.1/32 scram-sha-256");
+    assertThat(Files.readString(dataDir.resolve("pg/postmaster.opts"))).contains("listen_addresses=127.0.0.1");
+  }
+
+  @Test
+  void refusesASecondServerOnTheSameDataDirectory() throws Exception {
+    server = startAndAwaitReady();
+
+    ServerProcess.Finished second = ServerProcess.run(dataDir, Map.of());
+
+    assertThat(second.exitCode()).isEqualTo(1);
+    assertThat(second.output()).contains("another Taskforge server").contains("is running on data directory");
+    assertThat(server.readyStatus()).isEqualTo(200);
+  }
+
+  @Test
+  void takesOverThePostgresLeftRunningByAKilledServerAndKeepsTheData() throws Exception {
+    server = startAndAwaitReady();
+    long orphanPid = postmasterPid();
+    insertUser("survives-a-kill@example.com");
+    ServerProcess.Finished statusBesideTheServer = ServerProcess.run(dataDir, Map.of(), "db-status");
+    assertThat(statusBesideTheServer.exitCode()).as(statusBesideTheServer.output()).isZero();
+
+    server.kill();
+    assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).contains(true);
+
+    server = startAndAwaitReady();
+    assertThat(postmasterPid()).isNotEqualTo(orphanPid);
+    assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(server.output()).contains("left running by a server that stopped abnormally");
+    assertThat(userExists("survives-a-kill@example.com")).isTrue();
+  }
+
+  @Test
+  void keepsItsDataAcrossACleanRestart() throws Exception {
+    server = startAndAwaitReady();
+    insertUser("survives-a-restart@example.com");
+    server.process.destroy();
+    assertThat(server.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+    server = startAndAwaitReady();
+
+    assertThat(userExists("survives-a-restart@example.com")).isTrue();
+    assertThat(server.output()).doesNotContain("left running");
+  }
+
+  @Test
+  void stopsTheVerticlesAndTheEmbeddedDatabaseOnSigterm() throws Exception {
+    server = startAndAwaitReady();
+    long postmaster = postmasterPid();
+
+    server.process.destroy(); // SIGTERM
+
+    assertThat(server.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.process.exitValue()).isZero();
+    assertThat(server.output()).contains("http api stopped").contains("embedded PostgreSQL stopped");
+    assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(dataDir.resolve("pg/postmaster.pid")).doesNotExist();
+  }
+
+  @Test
+  void aBadConfigurationValueStopsStartUpNamingTheKey() throws Exception {
+    ServerProcess.Finished run = ServerProcess.run(dataDir, Map.of("TASKFORGE_HTTP_PORT", "eighty"));
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.output()).contains("TASKFORGE_HTTP_PORT").contains("eighty");
+  }
+
+  private ServerProcess startAndAwaitReady() throws Exception {
+    ServerProcess started = ServerProcess.start(dataDir, Map.of());
+    await().atMost(START_LIMIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+      if (!started.process.isAlive()) {
+        throw new AssertionError("server exited with " + started.process.exitValue() + ":\n" + started.output());
+      }
+      return started.readyStatus() == 200;
+    });
+    return started;
+  }
+
+  private void insertUser(String email) throws Exception {
+    try (Connection c = TestDatabase.connect(runningDatabase());
+         PreparedStatement insert = c.prepareStatement("INSERT INTO users (email, password_hash) VALUES (?, 'x')")) {
+      insert.setString(1, email);
+      insert.executeUpdate();
+    }
+  }
+
+  private boolean userExists(String email) throws Exception {
+    try (Connection c = TestDatabase.connect(runningDatabase());
+         PreparedStatement select = c.prepareStatement("SELECT 1 FROM users WHERE email = ?")) {
+      select.setString(1, email);
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private DatabaseUrl runningDatabase() {
+    return EmbeddedDatabase.ofRunningServer(dataDir).orElseThrow(() -> new AssertionError("no server holds " + dataDir));
+  }
+
+  private long postmasterPid() throws Exception {
+    return Long.parseLong(Files.readAllLines(dataDir.resolve("pg/postmaster.pid")).get(0).trim());
+  }
+}

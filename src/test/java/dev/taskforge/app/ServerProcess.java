@@ -1,0 +1,97 @@
+package dev.taskforge.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Taskforge server (or sub-command) run as a separate JVM, exactly as {@code java -jar} runs it,
+ * so that tests can kill it, signal it and start a second one beside it.
+ */
+final class ServerProcess {
+  private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final Process process;
+  final Path output;
+  final int port;
+
+  private ServerProcess(Process process, Path output, int port) {
+    this.process = process;
+    this.output = output;
+    this.port = port;
+  }
+
+  static ServerProcess start(Path dataDir, Map<String, String> env, String... args) throws IOException {
+    int port = freePort();
+    Path output = Files.createTempFile("taskforge-process", ".log");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(output.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("TASKFORGE_"));
+    builder.environment().put("TASKFORGE_DATA_DIR", dataDir.toString());
+    builder.environment().put("TASKFORGE_HTTP_PORT", Integer.toString(port));
+    builder.environment().putAll(env);
+    return new ServerProcess(builder.start(), output, port);
+  }
+
+  /** Runs a sub-command to its end and returns its exit code. */
+  static Finished run(Path dataDir, Map<String, String> env, String... args) throws Exception {
+    ServerProcess p = start(dataDir, env, args);
+    if (!p.process.waitFor(120, TimeUnit.SECONDS)) {
+      p.process.destroyForcibly();
+      throw new AssertionError("command did not finish: " + String.join(" ", args) + "\n" + p.output());
+    }
+    return new Finished(p.process.exitValue(), p.output());
+  }
+
+  record Finished(int exitCode, String output) {}
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(5)).GET().build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The ready check's status code, or -1 while nothing listens. */
+  int readyStatus() {
+    try {
+      return get("/health/ready").statusCode();
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+  }
+
+  String output() {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      return "(no output: " + e.getMessage() + ")";
+    }
+  }
+
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.taskforge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskforgeConfigTest {
+  @TempDir
+  Path dir;
+
+  private final Path noFile = Path.of("does-not-exist.json");
+
+  @Test
+  void defaultsComeFromTheShippedConfiguration() {
+    TaskforgeConfig config = TaskforgeConfig.load(noFile, Map.of());
+
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.database().url()).isEmpty();
+    assertThat(config.database().poolSize()).isEqualTo(16);
+  }
+
+  @Test
+  void environmentVariablesOverrideTheFile() {
+    TaskforgeConfig config = TaskforgeConfig.load(noFile, Map.of(
+        "TASKFORGE_HTTP_PORT", "9090",
+        "TASKFORGE_DATA_DIR", "/var/lib/tf",
+        "TASKFORGE_DATABASE_URL", "postgresql://app:s%40cret@db.internal:6543/tf?sslmode=require"));
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/tf"));
+    assertThat(config.database().url()).hasValueSatisfying(url -> {
+      assertThat(url.host()).isEqualTo("db.internal");
+      assertThat(url.port()).isEqualTo(6543);
+      assertThat(url.password()).isEqualTo("s@cret");
+      assertThat(url.parameters()).containsEntry("sslmode", "require");
+    });
+  }
+
+  @Test
+  void aFileNamedByTaskforgeConfigReplacesTheDefaults() throws Exception {
+    Path file = dir.resolve("custom.json");
+    Files.writeString(file, "{\"http\": {\"port\": 7000}, \"dataDir\": \"/srv/tf\"}");
+
+    TaskforgeConfig config = TaskforgeConfig.load(noFile, Map.of("TASKFORGE_CONFIG", file.toString()));
+
+    assertThat(config.http().port()).isEqualTo(7000);
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/tf"));
+  }
+
+  @Test
+  void aNonNumericPortNamesTheVariable() {
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_HTTP_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_HTTP_PORT")
+        .hasMessageContaining("eighty");
+  }
+
+  @Test
+  void anOutOfRangePortNamesTheVariableAndTheKey() {
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_HTTP_PORT", "70000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_HTTP_PORT (http.port)")
+        .hasMessageContaining("70000");
+  }
+
+  @Test
+  void aMalformedDatabaseUrlNamesTheVariable() {
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_DATABASE_URL", "mysql://x/y")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_DATABASE_URL")
+        .hasMessageContaining("postgresql://");
+  }
+
+  @Test
+  void aBadValueInTheFileNamesItsKey() throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{\"database\": {\"poolSize\": 0}}");
+
+    assertThatThrownBy(() -> TaskforgeConfig.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("database.poolSize");
+  }
+
+  @Test
+  void aFileThatIsNotJsonIsNamed() throws Exception {
+    Path file = dir.resolve("broken.json");
+    Files.writeString(file, "{ not json");
+
+    assertThatThrownBy(() -> TaskforgeConfig.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("broken.json");
+  }
+}
