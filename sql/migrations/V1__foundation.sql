@@ -1,7 +1,32 @@
--- Foundation: extensions, shared trigger functions, the application role, accounts and projects.
+-- Foundation: extensions, the application role, shared trigger functions, accounts and projects.
 
+-- Both are trusted extensions: the database owner may create them without being superuser.
+-- pg_trgm: substring search on titles; btree_gin: owner_id as the leading column of GIN indexes.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS btree_gin;
+
+-- The DML-only role the server may run as (see README). Roles are cluster-wide, so it is created
+-- only when missing, and only when this login may create roles at all.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'taskforge_app') THEN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolcreaterole)) THEN
+      CREATE ROLE taskforge_app NOLOGIN;
+    ELSE
+      RAISE NOTICE 'role taskforge_app does not exist and % may not create it; skipping its grants', current_user;
+      RETURN;
+    END IF;
+  END IF;
+  EXECUTE 'GRANT USAGE ON SCHEMA public TO taskforge_app';
+  EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO taskforge_app';
+  EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO taskforge_app';
+  EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO taskforge_app';
+  -- Flyway made its history table before this migration ran; the server reads it for /health/ready.
+  IF to_regclass('flyway_schema_history') IS NOT NULL THEN
+    EXECUTE 'GRANT SELECT ON flyway_schema_history TO taskforge_app';
+  END IF;
+END
+$$;
 
 CREATE FUNCTION set_updated_at() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -21,25 +46,6 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION bump_version() IS 'BEFORE UPDATE trigger: increments the optimistic-locking version and updated_at.';
-
--- The DML-only role the server may run as (see README). Roles are cluster-wide, so it is created
--- only when missing, and only when this login may create roles at all.
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'taskforge_app') THEN
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolcreaterole)) THEN
-      CREATE ROLE taskforge_app NOLOGIN;
-    ELSE
-      RAISE NOTICE 'role taskforge_app does not exist and % may not create it; skipping its grants', current_user;
-      RETURN;
-    END IF;
-  END IF;
-  EXECUTE 'GRANT USAGE ON SCHEMA public TO taskforge_app';
-  EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO taskforge_app';
-  EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO taskforge_app';
-  EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO taskforge_app';
-END
-$$;
 
 CREATE TYPE user_role AS ENUM ('USER', 'ADMIN');
 COMMENT ON TYPE user_role IS 'What a user may do: USER sees their own data, ADMIN sees everyone''s.';

@@ -46,10 +46,13 @@ CREATE INDEX tasks_owner_created_idx ON tasks (owner_id, created_at DESC, id);
 CREATE INDEX tasks_owner_updated_idx ON tasks (owner_id, updated_at DESC, id);
 CREATE INDEX tasks_project_idx ON tasks (project_id) WHERE project_id IS NOT NULL;
 CREATE INDEX tasks_parent_idx ON tasks (parent_id, position) WHERE parent_id IS NOT NULL;
-CREATE INDEX tasks_tags_idx ON tasks USING gin (tags);
-CREATE INDEX tasks_metadata_idx ON tasks USING gin (metadata jsonb_path_ops);
-CREATE INDEX tasks_search_idx ON tasks USING gin (search);
-CREATE INDEX tasks_title_trgm_idx ON tasks USING gin (title gin_trgm_ops);
+-- Every listing is scoped by owner: btree_gin lets owner_id lead the GIN indexes, so a filter on
+-- tags, metadata, text or title intersects with the owner's rows inside the index. A GIN index on
+-- several columns still serves a condition on any one of them (e.g. an admin query without owner).
+CREATE INDEX tasks_tags_idx ON tasks USING gin (owner_id, tags);
+CREATE INDEX tasks_metadata_idx ON tasks USING gin (owner_id, metadata jsonb_path_ops);
+CREATE INDEX tasks_search_idx ON tasks USING gin (owner_id, search);
+CREATE INDEX tasks_title_trgm_idx ON tasks USING gin (owner_id, title gin_trgm_ops);
 CREATE INDEX tasks_scheduled_idx ON tasks (scheduled_at) WHERE status = 'PENDING' AND scheduled_at IS NOT NULL;
 CREATE TRIGGER tasks_bump_version BEFORE UPDATE ON tasks FOR EACH ROW EXECUTE FUNCTION bump_version();
 COMMENT ON TABLE tasks IS 'Agent tasks: a prompt and its configuration, with subtasks (parent_id) and dependencies.';
@@ -95,22 +98,66 @@ COMMENT ON COLUMN task_dependencies.owner_id IS 'Owner of both tasks (enforced b
 COMMENT ON COLUMN task_dependencies.type IS 'BLOCKS, REQUIRES or SUGGESTS.';
 COMMENT ON COLUMN task_dependencies.created_at IS 'When the dependency was added.';
 
--- Rejects an edge that would close a cycle: a breadth-first walk from the new edge's target along
--- existing edges, each task visited once (so dense graphs stay linear), with parent pointers kept
--- to name the cycle. Insertions for one owner are serialised by an advisory lock so that two
--- concurrent transactions cannot each add half of a cycle.
+-- Rejects an edge that would close a cycle, with SQLSTATE TF001 and the cycle in the message.
+-- Insertions for one owner are serialised by an advisory lock, so that two concurrent transactions
+-- cannot each add half of a cycle (edges never cross owners, so other owners are not held up).
+-- Under READ COMMITTED (the server's level) each statement below takes a fresh snapshot once the
+-- lock is granted, so it sees the edges the previous holder committed; under SERIALIZABLE the
+-- predicate locks catch the race. A REPEATABLE READ snapshot is older than the lock, so at that
+-- level a transaction that has to wait for the lock fails with 40001 (retry) instead; one whose
+-- snapshot was taken before another's edges committed is not covered: use READ COMMITTED.
+-- The check is a recursive walk from the new edge's target; UNION (not UNION ALL) keeps each task
+-- once, so it stops on revisits and stays linear in the edges reachable, however many paths lead
+-- to a task, and it stops as soon as the new edge's source is found. Only when there is a cycle,
+-- a breadth-first walk with parent pointers recovers one shortest cycle to name in the error.
+-- On UPDATE the row's old version is still visible; it is left out of both walks.
 CREATE FUNCTION reject_dependency_cycle() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-  visited  uuid[] := ARRAY[NEW.depends_on_id];
-  parents  uuid[] := ARRAY[NEW.task_id];
-  frontier uuid[] := ARRAY[NEW.depends_on_id];
+  lock_key   bigint := hashtextextended('taskforge.task_dependencies:' || NEW.owner_id::text, 0);
+  old_task   uuid := CASE WHEN TG_OP = 'UPDATE' THEN OLD.task_id END;
+  old_target uuid := CASE WHEN TG_OP = 'UPDATE' THEN OLD.depends_on_id END;
+  visited    uuid[];
+  parents    uuid[];
+  frontier   uuid[];
   next_nodes   uuid[];
   next_parents uuid[];
   node  uuid;
   cycle uuid[];
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtextextended('taskforge.task_dependencies:' || NEW.owner_id::text, 0));
+  IF NOT pg_try_advisory_xact_lock(lock_key) THEN
+    IF current_setting('transaction_isolation') = 'repeatable read' THEN
+      RAISE EXCEPTION USING
+        ERRCODE = 'serialization_failure',
+        MESSAGE = 'the dependencies of this owner are being changed by another transaction',
+        HINT    = 'retry the transaction';
+    END IF;
+    PERFORM pg_advisory_xact_lock(lock_key);
+  END IF;
+
+  IF NOT EXISTS (
+    WITH RECURSIVE reachable (task_id) AS (
+      SELECT NEW.depends_on_id
+      UNION
+      -- OFFSET 0 keeps the lateral subquery from being flattened into a join, so each step is
+      -- one primary-key probe instead of a hash join over the whole table per step.
+      SELECT d.depends_on_id
+        FROM reachable r
+       CROSS JOIN LATERAL (SELECT e.depends_on_id
+                             FROM task_dependencies e
+                            WHERE e.task_id = r.task_id
+                              AND (e.task_id, e.depends_on_id) IS DISTINCT FROM (old_task, old_target)
+                           OFFSET 0) d
+    )
+    SELECT 1 FROM reachable WHERE task_id = NEW.task_id
+  ) THEN
+    RETURN NEW;
+  END IF;
+
+  -- There is a cycle: walk again, breadth first, remembering for each task the one we came from.
+  visited  := ARRAY[NEW.depends_on_id];
+  parents  := ARRAY[NEW.task_id];
+  frontier := ARRAY[NEW.depends_on_id];
   WHILE NOT (NEW.task_id = ANY (visited)) AND cardinality(frontier) > 0 LOOP
     SELECT coalesce(array_agg(e.depends_on_id), '{}'), coalesce(array_agg(e.task_id), '{}')
       INTO next_nodes, next_parents
@@ -118,28 +165,27 @@ BEGIN
               FROM task_dependencies d
              WHERE d.task_id = ANY (frontier)
                AND NOT (d.depends_on_id = ANY (visited))
+               AND (d.task_id, d.depends_on_id) IS DISTINCT FROM (old_task, old_target)
              ORDER BY d.depends_on_id, d.task_id) e;
     visited  := visited || next_nodes;
     parents  := parents || next_parents;
     frontier := next_nodes;
   END LOOP;
-  IF NEW.task_id = ANY (visited) THEN
-    -- Walk the parent pointers back from the task to the new edge: task -> dep -> ... -> task.
-    cycle := ARRAY[NEW.task_id];
-    node := parents[array_position(visited, NEW.task_id)];
-    WHILE node <> NEW.task_id LOOP
-      cycle := node || cycle;
-      node := parents[array_position(visited, node)];
-    END LOOP;
-    cycle := NEW.task_id || cycle;
-    RAISE EXCEPTION 'dependency cycle: %', array_to_string(cycle, ' -> ')
-      USING ERRCODE = 'TF001',
-            DETAIL = to_jsonb(cycle)::text,
-            HINT = 'remove one of the dependencies in the cycle';
-  END IF;
-  RETURN NEW;
+  -- Follow the parent pointers back from the task to the new edge: task -> dep -> ... -> task.
+  cycle := ARRAY[NEW.task_id];
+  node := parents[array_position(visited, NEW.task_id)];
+  WHILE node <> NEW.task_id LOOP
+    cycle := node || cycle;
+    node := parents[array_position(visited, node)];
+  END LOOP;
+  cycle := NEW.task_id || cycle;
+  RAISE EXCEPTION USING
+    ERRCODE = 'TF001',
+    MESSAGE = 'dependency cycle: ' || array_to_string(cycle, ' -> '),
+    DETAIL  = to_jsonb(cycle)::text,
+    HINT    = 'remove one of the dependencies in the cycle';
 END
 $$;
-COMMENT ON FUNCTION reject_dependency_cycle() IS 'BEFORE INSERT/UPDATE trigger on task_dependencies: raises SQLSTATE TF001 naming the cycle a new edge would close.';
-CREATE TRIGGER task_dependencies_no_cycle BEFORE INSERT OR UPDATE ON task_dependencies
+COMMENT ON FUNCTION reject_dependency_cycle() IS 'BEFORE INSERT/UPDATE trigger on task_dependencies: raises SQLSTATE TF001 when the edge would close a cycle; MESSAGE names the cycle (task -> ... -> task), DETAIL gives it as a JSON array of ids.';
+CREATE TRIGGER task_dependencies_no_cycle BEFORE INSERT OR UPDATE OF task_id, depends_on_id, owner_id ON task_dependencies
   FOR EACH ROW EXECUTE FUNCTION reject_dependency_cycle();

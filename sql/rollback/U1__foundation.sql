@@ -13,6 +13,9 @@ BEGIN
     EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE USAGE, SELECT, UPDATE ON SEQUENCES FROM taskforge_app';
     EXECUTE 'ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM taskforge_app';
     EXECUTE 'REVOKE USAGE ON SCHEMA public FROM taskforge_app';
+    IF to_regclass('flyway_schema_history') IS NOT NULL THEN
+      EXECUTE 'REVOKE SELECT ON flyway_schema_history FROM taskforge_app';
+    END IF;
   END IF;
 END
 $$;

@@ -76,6 +76,21 @@ final class ServerProcess {
     }
   }
 
+  /** Waits until /health/ready answers 200; fails with the server's output if it exits or times out. */
+  ServerProcess awaitReady(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("server exited with " + process.exitValue() + ":\n" + output());
+      }
+      if (readyStatus() == 200) {
+        return this;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("server not ready within " + limit + ":\n" + output());
+  }
+
   String output() {
     try {
       return Files.readString(output);
