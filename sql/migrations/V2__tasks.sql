@@ -79,6 +79,34 @@ COMMENT ON COLUMN tasks.started_at IS 'When the first execution started.';
 COMMENT ON COLUMN tasks.completed_at IS 'When the task reached a final state.';
 COMMENT ON COLUMN tasks.search IS 'Full-text document over title (A), description (B) and prompt (C).';
 
+-- A subtask tree must stay a tree: moving a task under one of its own descendants is refused.
+-- Moves within one owner are serialised (same advisory lock as dependencies) so two concurrent
+-- moves cannot each close half of a loop.
+CREATE FUNCTION reject_parent_cycle() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('taskforge.task_dependencies:' || NEW.owner_id::text, 0));
+  IF EXISTS (
+    WITH RECURSIVE ancestors (id) AS (
+      SELECT NEW.parent_id
+      UNION
+      SELECT t.parent_id FROM tasks t JOIN ancestors a ON t.id = a.id WHERE t.parent_id IS NOT NULL
+    )
+    SELECT 1 FROM ancestors WHERE id = NEW.id
+  ) THEN
+    RAISE EXCEPTION USING
+      ERRCODE = 'TF002',
+      MESSAGE = 'task ' || NEW.id || ' cannot become a subtask of its own descendant ' || NEW.parent_id,
+      HINT    = 'move the descendant out first';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION reject_parent_cycle() IS 'BEFORE UPDATE OF parent_id trigger on tasks: raises SQLSTATE TF002 when the new parent is the task itself or one of its descendants.';
+CREATE TRIGGER tasks_no_parent_cycle BEFORE UPDATE OF parent_id ON tasks
+  FOR EACH ROW WHEN (NEW.parent_id IS NOT NULL AND NEW.parent_id IS DISTINCT FROM OLD.parent_id)
+  EXECUTE FUNCTION reject_parent_cycle();
+
 CREATE TABLE task_dependencies (
   task_id       uuid            NOT NULL,
   depends_on_id uuid            NOT NULL,
