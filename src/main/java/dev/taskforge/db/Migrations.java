@@ -63,6 +63,16 @@ public final class Migrations {
     return version;
   }
 
+  /** Applies pending migrations up to and including {@code version} only (restores use this). */
+  public String migrateTo(String version) {
+    Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
+        .configuration(flyway().getConfiguration())
+        .target(version)
+        .load();
+    flyway.migrate();
+    return currentVersion().orElse("0");
+  }
+
   /** The newest version this build knows (what a migrated database should be at). */
   public String latestKnownVersion() {
     return Arrays.stream(flyway().info().all())

@@ -34,6 +34,7 @@ final class ServerProcess {
   static ServerProcess start(Path dataDir, Map<String, String> env, String... args) throws IOException {
     int port = freePort();
     Path output = Files.createTempFile("taskforge-process", ".log");
+    output.toFile().deleteOnExit();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"),

@@ -93,7 +93,10 @@ public final class TestDatabase {
     try {
       Path dir = Files.createTempDirectory("taskforge-test-pg");
       EmbeddedDatabase embedded = EmbeddedDatabase.start(dir, 0);
-      Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "embedded-test-database-stop"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        embedded.close();
+        deleteRecursively(dir);
+      }, "embedded-test-database-stop"));
       log.info("tests use an embedded PostgreSQL at {}", embedded.url());
       return new Server(embedded.url().withDatabase("postgres"), "embedded", new ArrayList<>());
     } catch (java.io.IOException e) {
@@ -111,6 +114,14 @@ public final class TestDatabase {
       } catch (RuntimeException e) {
         log.warn("could not drop test database {}", name, e);
       }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      log.warn("could not delete {}", dir, e);
     }
   }
 
