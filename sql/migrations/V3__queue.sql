@@ -32,6 +32,7 @@ CREATE TABLE queue_jobs (
   updated_at       timestamptz  NOT NULL DEFAULT now(),
   processed_at     timestamptz,
   finished_at      timestamptz,
+  UNIQUE (id, task_id),
   CHECK (attempt <= max_attempts),
   CHECK (backoff_max_ms >= backoff_delay_ms),
   -- A running job always holds a lease, and no other job does.

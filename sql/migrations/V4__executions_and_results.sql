@@ -12,7 +12,7 @@ COMMENT ON TYPE result_status IS 'Verdict of a task result.';
 CREATE TABLE task_executions (
   id             uuid             PRIMARY KEY DEFAULT gen_random_uuid(),
   task_id        uuid             NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
-  job_id         bigint           REFERENCES queue_jobs (id) ON DELETE SET NULL,
+  job_id         bigint,
   attempt_number integer          NOT NULL DEFAULT 1 CHECK (attempt_number >= 1),
   executor       text,
   status         execution_status NOT NULL DEFAULT 'INITIALIZING',
@@ -34,6 +34,11 @@ CREATE TABLE task_executions (
   started_at     timestamptz,
   completed_at   timestamptz,
   last_heartbeat timestamptz,
+  -- Composite keys keep one task's history together: an execution's job is a job of the same
+  -- task, and results and attempts below point at executions of their own task and job.
+  UNIQUE (id, task_id),
+  UNIQUE (id, job_id),
+  FOREIGN KEY (job_id, task_id) REFERENCES queue_jobs (id, task_id) ON DELETE SET NULL (job_id),
   CHECK (completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at)
 );
 CREATE INDEX task_executions_task_idx ON task_executions (task_id, created_at DESC);
@@ -69,7 +74,8 @@ COMMENT ON COLUMN task_executions.completed_at IS 'When it reached a final state
 COMMENT ON COLUMN task_executions.last_heartbeat IS 'Time of the last heartbeat from its worker.';
 
 ALTER TABLE job_attempts
-  ADD CONSTRAINT job_attempts_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES task_executions (id) ON DELETE SET NULL;
+  ADD CONSTRAINT job_attempts_execution_id_fkey FOREIGN KEY (execution_id, job_id)
+    REFERENCES task_executions (id, job_id) ON DELETE SET NULL (execution_id);
 CREATE INDEX job_attempts_execution_idx ON job_attempts (execution_id) WHERE execution_id IS NOT NULL;
 
 CREATE TABLE execution_logs (
@@ -104,7 +110,7 @@ COMMENT ON COLUMN execution_logs.correlation_id IS 'Ties lines of one request or
 CREATE TABLE task_results (
   id                    uuid          PRIMARY KEY DEFAULT gen_random_uuid(),
   task_id               uuid          NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
-  execution_id          uuid          REFERENCES task_executions (id) ON DELETE CASCADE,
+  execution_id          uuid,
   status                result_status NOT NULL DEFAULT 'SUCCESS',
   summary               text,
   output                jsonb,
@@ -117,7 +123,8 @@ CREATE TABLE task_results (
   cost_estimate         numeric(14,6) CHECK (cost_estimate >= 0),
   session_id            text,
   num_turns             integer       CHECK (num_turns >= 0),
-  created_at            timestamptz   NOT NULL DEFAULT now()
+  created_at            timestamptz   NOT NULL DEFAULT now(),
+  FOREIGN KEY (execution_id, task_id) REFERENCES task_executions (id, task_id) ON DELETE CASCADE
 );
 CREATE INDEX task_results_task_idx ON task_results (task_id, created_at DESC);
 CREATE INDEX task_results_execution_idx ON task_results (execution_id) WHERE execution_id IS NOT NULL;

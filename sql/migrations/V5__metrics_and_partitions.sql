@@ -132,6 +132,11 @@ DECLARE
   part        record;
   dropped     integer := 0;
 BEGIN
+  -- Retention only ever reaches into the past: a day still under way keeps its rows.
+  IF before_day > (now() AT TIME ZONE 'UTC')::date THEN
+    RAISE EXCEPTION 'drop_daily_partitions_before: % is in the future; only past days can be dropped', before_day
+      USING ERRCODE = '22023';
+  END IF;
   SELECT c.relname INTO parent_name FROM pg_class c WHERE c.oid = parent AND c.relkind = 'p';
   IF parent_name IS NULL THEN
     RAISE EXCEPTION '% is not a partitioned table', parent;
