@@ -48,8 +48,32 @@ public final class Rows {
     return list;
   }
 
+  /** An {@code inet} column as its textual address (SQL NULL stays null). */
+  public static String inet(Row row, String column) {
+    Object value = row.getValue(column);
+    if (value instanceof io.vertx.pgclient.data.Inet inet) {
+      return inet.getAddress().getHostAddress();
+    }
+    return value == null ? null : value.toString();
+  }
+
+  /** An id on the wire: an opaque string. */
+  public static String id(Object id) {
+    return id == null ? null : id.toString();
+  }
+
+  /** A timestamp on the wire: ISO-8601 in UTC, e.g. 2026-11-23T07:02:09.123Z. */
+  public static String iso(OffsetDateTime time) {
+    return time == null ? null : java.time.format.DateTimeFormatter.ISO_INSTANT.format(time);
+  }
+
+  /** An enum on the wire: its name. */
+  public static String name(Enum<?> value) {
+    return value == null ? null : value.name();
+  }
+
   /** A list of strings as a JSON array, for {@code toJson()} methods. */
   public static JsonArray json(List<String> values) {
-    return new JsonArray(new ArrayList<>(values));
+    return values == null ? null : new JsonArray(new ArrayList<>(values));
   }
 }

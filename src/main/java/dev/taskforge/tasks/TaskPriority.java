@@ -1,0 +1,8 @@
+package dev.taskforge.tasks;
+
+/**
+ * The PostgreSQL enum task_priority. Queue priority; CRITICAL runs first.
+ */
+public enum TaskPriority {
+  LOW, MEDIUM, HIGH, CRITICAL
+}

@@ -1,0 +1,9 @@
+package dev.taskforge.users;
+
+/**
+ * The PostgreSQL enum user_role. What a user may do: USER sees their own data, ADMIN sees
+ * everyone's.
+ */
+public enum UserRole {
+  USER, ADMIN
+}
