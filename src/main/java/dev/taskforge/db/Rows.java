@@ -26,10 +26,10 @@ public final class Rows {
     return values == null ? List.of() : List.of(values);
   }
 
-  /** A {@code jsonb} column holding an object (SQL NULL stays null). */
+  /** A {@code jsonb} column holding an object (SQL NULL and JSON null read as null). */
   public static JsonObject object(Row row, String column) {
     Object value = row.getValue(column);
-    return value == null ? null : (JsonObject) value;
+    return value == null || value == io.vertx.sqlclient.Tuple.JSON_NULL ? null : (JsonObject) value;
   }
 
   public static OffsetDateTime time(Row row, String column) {

@@ -1,0 +1,44 @@
+package dev.taskforge.executions;
+
+/** The SQL of task executions. Reads for users join through tasks to the owner. */
+final class ExecutionSql {
+  private ExecutionSql() {
+  }
+
+  static final String INSERT = """
+      INSERT INTO task_executions (task_id, job_id, attempt_number, executor, worker_id, retry_count)
+      VALUES (#{task_id}, #{job_id}, #{attempt_number}, #{executor}, #{worker_id}, #{retry_count})
+      RETURNING *
+      """;
+
+  static final String BY_ID = """
+      SELECT e.* FROM task_executions e
+        JOIN tasks t ON t.id = e.task_id AND t.owner_id = #{owner_id}
+       WHERE e.id = #{id}
+      """;
+
+  static final String OF_TASK = """
+      SELECT e.* FROM task_executions e
+        JOIN tasks t ON t.id = e.task_id AND t.owner_id = #{owner_id}
+       WHERE e.task_id = #{task_id}
+       ORDER BY e.created_at DESC, e.id
+      """;
+
+  static final String PROGRESS = """
+      UPDATE task_executions
+         SET status = #{status}::execution_status, progress = #{progress}, last_heartbeat = now(),
+             started_at = coalesce(started_at, CASE WHEN #{status}::execution_status = 'RUNNING' THEN now() END)
+       WHERE id = #{id}
+      RETURNING *
+      """;
+
+  /**
+   * Reserves {@code n} log sequence numbers. The row lock it takes is held until the caller's
+   * transaction ends, so writers of one execution commit their ranges in order, with no gap.
+   */
+  static final String ALLOCATE_LOG_SEQ = """
+      UPDATE task_executions SET log_seq = log_seq + #{n}
+       WHERE id = #{id}
+      RETURNING log_seq
+      """;
+}

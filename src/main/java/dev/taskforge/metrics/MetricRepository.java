@@ -1,0 +1,70 @@
+package dev.taskforge.metrics;
+
+import dev.taskforge.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The metric time series: batched writes, range reads, and an owner's view of their executions. */
+public final class MetricRepository {
+  private final SqlClient client;
+
+  public MetricRepository(SqlClient client) {
+    this.client = client;
+  }
+
+  /** Stores a batch of samples with one statement; returns how many were stored. */
+  public Future<Integer> insert(List<NewMetricSample> samples) {
+    int n = samples.size();
+    OffsetDateTime[] times = new OffsetDateTime[n];
+    String[] types = new String[n];
+    String[] names = new String[n];
+    Double[] values = new Double[n];
+    String[] units = new String[n];
+    UUID[] executions = new UUID[n];
+    String[] workers = new String[n];
+    String[] queues = new String[n];
+    JsonObject[] tags = new JsonObject[n];
+    for (int i = 0; i < n; i++) {
+      NewMetricSample s = samples.get(i);
+      times[i] = s.recordedAt();
+      types[i] = s.type().name();
+      names[i] = s.name();
+      values[i] = s.value();
+      units[i] = s.unit();
+      executions[i] = s.executionId();
+      workers[i] = s.workerId();
+      queues[i] = s.queueName();
+      tags[i] = s.tags();
+    }
+    Map<String, Object> params = new HashMap<>();
+    params.put("recorded_ats", times);
+    params.put("types", types);
+    params.put("names", names);
+    params.put("values", values);
+    params.put("units", units);
+    params.put("execution_ids", executions);
+    params.put("worker_ids", workers);
+    params.put("queue_names", queues);
+    params.put("tags", tags);
+    return SqlTemplate.forUpdate(client, MetricSql.INSERT_BATCH).execute(params).map(r -> r.rowCount());
+  }
+
+  /** Raw samples of a metric in [from, to), oldest first. */
+  public Future<List<SystemMetric>> series(String name, OffsetDateTime from, OffsetDateTime to) {
+    return SqlTemplate.forQuery(client, MetricSql.SERIES).mapTo(SystemMetric.MAPPER)
+        .execute(Map.of("name", name, "from", from, "to", to)).map(Rows::list);
+  }
+
+  /** The samples of one of the owner's executions (CPU, memory, tokens...). */
+  public Future<List<SystemMetric>> ofExecution(UUID ownerId, UUID executionId) {
+    return SqlTemplate.forQuery(client, MetricSql.OF_EXECUTION).mapTo(SystemMetric.MAPPER)
+        .execute(Map.of("owner_id", ownerId, "execution_id", executionId)).map(Rows::list);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.taskforge.projects;
+
+import dev.taskforge.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Projects of one owner: every method takes the owner's id and puts it in the SQL. */
+public final class ProjectRepository {
+  private final SqlClient client;
+
+  public ProjectRepository(SqlClient client) {
+    this.client = client;
+  }
+
+  /** Creates a project; a name the owner already uses (any case) fails with SQLSTATE 23505. */
+  public Future<Project> create(UUID ownerId, String name, String description) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("owner_id", ownerId);
+    params.put("name", name);
+    params.put("description", description);
+    return SqlTemplate.forQuery(client, ProjectSql.INSERT).mapTo(Project.MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  public Future<Optional<Project>> findById(UUID ownerId, UUID id) {
+    return SqlTemplate.forQuery(client, ProjectSql.BY_ID).mapTo(Project.MAPPER)
+        .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::first);
+  }
+
+  /** The owner's projects, newest first. */
+  public Future<List<Project>> listByOwner(UUID ownerId, int limit) {
+    return SqlTemplate.forQuery(client, ProjectSql.BY_OWNER).mapTo(Project.MAPPER)
+        .execute(Map.of("owner_id", ownerId, "limit", limit)).map(Rows::list);
+  }
+
+  public Future<Optional<Project>> rename(UUID ownerId, UUID id, String name) {
+    return SqlTemplate.forQuery(client, ProjectSql.RENAME).mapTo(Project.MAPPER)
+        .execute(Map.of("id", id, "owner_id", ownerId, "name", name)).map(Rows::first);
+  }
+
+  /** Deletes the project and, through the foreign keys, its tasks. */
+  public Future<Boolean> delete(UUID ownerId, UUID id) {
+    return SqlTemplate.forUpdate(client, ProjectSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
+        .map(result -> result.rowCount() == 1);
+  }
+}

@@ -1,0 +1,45 @@
+package dev.taskforge.queue;
+
+/** The SQL of queue jobs and their attempts. Reads for users join through tasks to the owner. */
+final class QueueSql {
+  private QueueSql() {
+  }
+
+  static final String ENQUEUE = """
+      INSERT INTO queue_jobs (task_id, queue_name, priority, run_at, max_attempts, backoff_type, backoff_delay_ms,
+                              backoff_max_ms, timeout_seconds, job_data, job_options)
+      VALUES (#{task_id}, #{queue_name}, #{priority}, coalesce(#{run_at}, now()), #{max_attempts},
+              #{backoff_type}::backoff_type, #{backoff_delay_ms}, #{backoff_max_ms}, #{timeout_seconds}, #{job_data},
+              #{job_options})
+      RETURNING *
+      """;
+
+  static final String JOBS_OF_TASK = """
+      SELECT j.* FROM queue_jobs j
+        JOIN tasks t ON t.id = j.task_id AND t.owner_id = #{owner_id}
+       WHERE j.task_id = #{task_id}
+       ORDER BY j.id
+      """;
+
+  static final String ATTEMPTS_OF_JOB = """
+      SELECT a.* FROM job_attempts a
+        JOIN queue_jobs j ON j.id = a.job_id
+        JOIN tasks t ON t.id = j.task_id AND t.owner_id = #{owner_id}
+       WHERE a.job_id = #{job_id}
+       ORDER BY a.attempt_number
+      """;
+
+  static final String RECORD_HEALTH = """
+      INSERT INTO queue_health (queue_name, waiting, active, scheduled, failed, completed, throughput_per_minute,
+                                avg_wait_ms, p95_wait_ms, avg_run_ms, oldest_waiting_age_ms, status, details)
+      VALUES (#{queue_name}, #{waiting}, #{active}, #{scheduled}, #{failed}, #{completed}, #{throughput_per_minute},
+              #{avg_wait_ms}, #{p95_wait_ms}, #{avg_run_ms}, #{oldest_waiting_age_ms},
+              #{status}::queue_health_status, #{details})
+      RETURNING *
+      """;
+
+  static final String LATEST_HEALTH = """
+      SELECT DISTINCT ON (queue_name) * FROM queue_health
+       ORDER BY queue_name, recorded_at DESC, id DESC
+      """;
+}

@@ -1,0 +1,94 @@
+package dev.taskforge.tasks;
+
+import dev.taskforge.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Tasks, subtasks and dependencies of one owner: every method takes the owner's id into its SQL. */
+public final class TaskRepository {
+  private final SqlClient client;
+
+  public TaskRepository(SqlClient client) {
+    this.client = client;
+  }
+
+  /**
+   * Creates a task. A parent or project of another owner fails with SQLSTATE 23503 (the
+   * composite keys), exactly as a missing one does.
+   */
+  public Future<Task> create(NewTask task) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("owner_id", task.ownerId());
+    params.put("project_id", task.projectId());
+    params.put("parent_id", task.parentId());
+    params.put("position", task.position());
+    params.put("title", task.title());
+    params.put("description", task.description());
+    params.put("prompt", task.prompt());
+    params.put("config", task.config());
+    params.put("status", task.status().name());
+    params.put("priority", task.priority().name());
+    params.put("tags", task.tags().toArray(String[]::new));
+    params.put("metadata", task.metadata());
+    params.put("estimated_duration", task.estimatedDuration());
+    params.put("scheduled_at", task.scheduledAt());
+    return SqlTemplate.forQuery(client, TaskSql.INSERT).mapTo(Task.MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  public Future<Optional<Task>> findById(UUID ownerId, UUID id) {
+    return SqlTemplate.forQuery(client, TaskSql.BY_ID).mapTo(Task.MAPPER)
+        .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::first);
+  }
+
+  /** The owner's newest tasks (the filtered, paged listing belongs to the HTTP API). */
+  public Future<List<Task>> listByOwner(UUID ownerId, int limit) {
+    return SqlTemplate.forQuery(client, TaskSql.BY_OWNER).mapTo(Task.MAPPER)
+        .execute(Map.of("owner_id", ownerId, "limit", limit)).map(Rows::list);
+  }
+
+  /** The direct subtasks of a task, in position order. */
+  public Future<List<Task>> children(UUID ownerId, UUID parentId) {
+    return SqlTemplate.forQuery(client, TaskSql.CHILDREN).mapTo(Task.MAPPER)
+        .execute(Map.of("owner_id", ownerId, "parent_id", parentId)).map(Rows::list);
+  }
+
+  public Future<Optional<Task>> updateStatus(UUID ownerId, UUID id, TaskStatus status) {
+    return SqlTemplate.forQuery(client, TaskSql.UPDATE_STATUS).mapTo(Task.MAPPER)
+        .execute(Map.of("id", id, "owner_id", ownerId, "status", status.name())).map(Rows::first);
+  }
+
+  /** Deletes a task with its subtasks, dependencies, jobs, executions, logs and results. */
+  public Future<Boolean> delete(UUID ownerId, UUID id) {
+    return SqlTemplate.forUpdate(client, TaskSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
+        .map(result -> result.rowCount() == 1);
+  }
+
+  /**
+   * Records that {@code taskId} depends on {@code dependsOnId}. A cycle fails with SQLSTATE TF001
+   * naming it; a task of another owner fails with 23503.
+   */
+  public Future<TaskDependency> addDependency(UUID ownerId, UUID taskId, UUID dependsOnId, DependencyType type) {
+    Map<String, Object> params = Map.of("task_id", taskId, "depends_on_id", dependsOnId, "owner_id", ownerId,
+        "type", type.name());
+    return SqlTemplate.forQuery(client, TaskSql.INSERT_DEPENDENCY).mapTo(TaskDependency.MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  public Future<List<TaskDependency>> dependenciesOf(UUID ownerId, UUID taskId) {
+    return SqlTemplate.forQuery(client, TaskSql.DEPENDENCIES_OF).mapTo(TaskDependency.MAPPER)
+        .execute(Map.of("task_id", taskId, "owner_id", ownerId)).map(Rows::list);
+  }
+
+  public Future<Boolean> removeDependency(UUID ownerId, UUID taskId, UUID dependsOnId) {
+    return SqlTemplate.forUpdate(client, TaskSql.DELETE_DEPENDENCY)
+        .execute(Map.of("task_id", taskId, "depends_on_id", dependsOnId, "owner_id", ownerId))
+        .map(result -> result.rowCount() == 1);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.taskforge.users;
+
+import dev.taskforge.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Login sessions and API tokens. Only SHA-256 hashes of tokens are ever stored or looked up;
+ * revoking takes the user's id, so nobody can revoke another user's credentials.
+ */
+public final class CredentialRepository {
+  private final SqlClient client;
+
+  public CredentialRepository(SqlClient client) {
+    this.client = client;
+  }
+
+  public Future<UserSession> createSession(UUID userId, Buffer tokenHash, OffsetDateTime expiresAt, String userAgent,
+      String ipAddress) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("user_id", userId);
+    params.put("token_hash", tokenHash);
+    params.put("expires_at", expiresAt);
+    params.put("user_agent", userAgent);
+    params.put("ip_address", ipAddress);
+    return SqlTemplate.forQuery(client, UserSql.INSERT_SESSION).mapTo(UserSession.MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  /** The session a token hash names, if it is neither expired nor revoked and its user is active. */
+  public Future<Optional<UserSession>> findLiveSession(Buffer tokenHash) {
+    return SqlTemplate.forQuery(client, UserSql.LIVE_SESSION_BY_TOKEN_HASH).mapTo(UserSession.MAPPER)
+        .execute(Map.of("token_hash", tokenHash)).map(Rows::first);
+  }
+
+  public Future<Boolean> revokeSession(UUID userId, UUID sessionId) {
+    return SqlTemplate.forUpdate(client, UserSql.REVOKE_SESSION).execute(Map.of("id", sessionId, "user_id", userId))
+        .map(result -> result.rowCount() == 1);
+  }
+
+  public Future<ApiToken> createToken(UUID userId, String name, Buffer tokenHash, String tokenPrefix,
+      List<String> scopes, OffsetDateTime expiresAt) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("user_id", userId);
+    params.put("name", name);
+    params.put("token_hash", tokenHash);
+    params.put("token_prefix", tokenPrefix);
+    params.put("scopes", scopes.toArray(String[]::new));
+    params.put("expires_at", expiresAt);
+    return SqlTemplate.forQuery(client, UserSql.INSERT_TOKEN).mapTo(ApiToken.MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  /** The user's tokens that are not revoked, newest first. */
+  public Future<List<ApiToken>> tokensOf(UUID userId) {
+    return SqlTemplate.forQuery(client, UserSql.TOKENS_OF_USER).mapTo(ApiToken.MAPPER)
+        .execute(Map.of("user_id", userId)).map(Rows::list);
+  }
+
+  public Future<Optional<ApiToken>> findLiveToken(Buffer tokenHash) {
+    return SqlTemplate.forQuery(client, UserSql.LIVE_TOKEN_BY_HASH).mapTo(ApiToken.MAPPER)
+        .execute(Map.of("token_hash", tokenHash)).map(Rows::first);
+  }
+
+  public Future<Boolean> revokeToken(UUID userId, UUID tokenId) {
+    return SqlTemplate.forUpdate(client, UserSql.REVOKE_TOKEN).execute(Map.of("id", tokenId, "user_id", userId))
+        .map(result -> result.rowCount() == 1);
+  }
+}

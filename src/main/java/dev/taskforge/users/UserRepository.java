@@ -1,0 +1,55 @@
+package dev.taskforge.users;
+
+import dev.taskforge.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Accounts: create, look up, update and delete users. A user may only ever act on their own row. */
+public final class UserRepository {
+  private final SqlClient client;
+
+  public UserRepository(SqlClient client) {
+    this.client = client;
+  }
+
+  /** Creates an account; a duplicate email fails with SQLSTATE 23505. */
+  public Future<User> create(String email, String passwordHash, String displayName, UserRole role) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("email", email);
+    params.put("password_hash", passwordHash);
+    params.put("display_name", displayName);
+    params.put("role", role.name());
+    return SqlTemplate.forQuery(client, UserSql.INSERT_USER).mapTo(User.MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  public Future<Optional<User>> findById(UUID id) {
+    return SqlTemplate.forQuery(client, UserSql.USER_BY_ID).mapTo(User.MAPPER).execute(Map.of("id", id))
+        .map(Rows::first);
+  }
+
+  /** Looks an account up by email, whatever its case. */
+  public Future<Optional<User>> findByEmail(String email) {
+    return SqlTemplate.forQuery(client, UserSql.USER_BY_EMAIL).mapTo(User.MAPPER).execute(Map.of("email", email))
+        .map(Rows::first);
+  }
+
+  public Future<Optional<User>> updateDisplayName(UUID id, String displayName) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("display_name", displayName);
+    return SqlTemplate.forQuery(client, UserSql.UPDATE_DISPLAY_NAME).mapTo(User.MAPPER).execute(params)
+        .map(Rows::first);
+  }
+
+  /** Deletes the account and, through the foreign keys, everything it owns. */
+  public Future<Boolean> delete(UUID id) {
+    return SqlTemplate.forUpdate(client, UserSql.DELETE_USER).execute(Map.of("id", id))
+        .map(result -> result.rowCount() == 1);
+  }
+}

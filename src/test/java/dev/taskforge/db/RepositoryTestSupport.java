@@ -1,0 +1,62 @@
+package dev.taskforge.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A repository test's database: its own migrated database, a Vert.x pool on it, and a way to wait
+ * for a future's result (or its failure) from the test thread.
+ */
+public final class RepositoryTestSupport implements AutoCloseable {
+  private final Vertx vertx = Vertx.vertx();
+  public final DatabaseUrl url;
+  public final Pool pool;
+
+  public RepositoryTestSupport(Class<?> testClass) {
+    url = TestDatabase.forClass(testClass);
+    pool = Pools.create(vertx, url, 4, testClass.getSimpleName());
+  }
+
+  /** The future's value; a failed future rethrows its cause. */
+  public static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The failure of a future that must fail. */
+  public static Throwable failureOf(Future<?> future) {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    throw new AssertionError("expected the future to fail, it succeeded");
+  }
+
+  /** A new user row, for tests that need an owner. */
+  public UUID newUser(String email) {
+    return await(pool.preparedQuery("INSERT INTO users (email, password_hash) VALUES ($1, 'x') RETURNING id")
+        .execute(Tuple.of(email))).iterator().next().getUUID(0);
+  }
+
+  @Override
+  public void close() {
+    await(pool.close());
+    await(vertx.close());
+  }
+}
