@@ -108,17 +108,7 @@ class MigrationsTest {
   static Map<String, Long> rowCounts(DatabaseUrl url) throws SQLException {
     Map<String, Long> counts = new TreeMap<>();
     try (Connection c = TestDatabase.connect(url); Statement s = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("""
-          SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-             AND c.relname <> 'flyway_schema_history'
-          """)) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String table : tables) {
+      for (String table : TestDatabase.tables(url)) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
           rs.next();
           counts.put(table, rs.getLong(1));

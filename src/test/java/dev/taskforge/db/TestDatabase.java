@@ -135,6 +135,23 @@ public final class TestDatabase {
     }
   }
 
+  /** The application's tables (partitioned parents, not their partitions; not Flyway's history), by name. */
+  public static java.util.List<String> tables(DatabaseUrl url) throws SQLException {
+    java.util.List<String> tables = new ArrayList<>();
+    try (Connection c = connect(url); Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery("""
+             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+                AND c.relname <> 'flyway_schema_history'
+              ORDER BY c.relname
+             """)) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    return tables;
+  }
+
   /** A JDBC connection for tests that check the database directly. */
   public static Connection connect(DatabaseUrl url) throws SQLException {
     return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());

@@ -12,8 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,17 +116,7 @@ class BackupRoundTripTest {
   static Map<String, String> checksums(DatabaseUrl url) throws SQLException {
     Map<String, String> sums = new TreeMap<>();
     try (Connection c = TestDatabase.connect(url); Statement s = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("""
-          SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-             AND c.relname <> 'flyway_schema_history'
-          """)) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String table : tables) {
+      for (String table : TestDatabase.tables(url)) {
         try (ResultSet rs = s.executeQuery("SELECT count(*) || ' rows ' || coalesce(md5(string_agg(t::text, '|' "
             + "ORDER BY t::text)), '') FROM " + table + " t")) {
           rs.next();
