@@ -1,18 +1,33 @@
 package dev.taskforge.http;
 
 import dev.taskforge.db.Pools;
+import dev.taskforge.projects.ProjectRoutes;
+import dev.taskforge.users.AccountRoutes;
+import dev.taskforge.users.AuthRoutes;
+import dev.taskforge.users.CredentialRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP API: builds the router from each feature's routes and serves it. */
+/**
+ * The HTTP API. Its routes come from the OpenAPI contract ({@code openapi/taskforge.yaml}), which
+ * validates every request before a handler sees it; each feature mounts its handlers by
+ * operationId. Root handlers run first: the body limit, then authentication.
+ */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+  public static final String CONTRACT = "openapi/taskforge.yaml";
+  static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
 
   private Pool pool;
   private HttpServer server;
@@ -21,15 +36,40 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject http = config().getJsonObject("http", new JsonObject());
     pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api");
-    Router router = Router.router(vertx);
-    new HealthRoutes(pool, config()).mount(router);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(http.getInteger("port", 8080), http.getString("host", "0.0.0.0"))
+    return OpenAPIContract.from(vertx, CONTRACT)
+        .map(this::router)
+        .compose(router -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
+            .requestHandler(router)
+            .listen(http.getInteger("port", 8080), http.getString("host", "0.0.0.0")))
         .onSuccess(s -> {
           server = s;
           log.info("http api listening port={} deployment={}", s.actualPort(), deploymentID());
         });
+  }
+
+  private Router router(OpenAPIContract contract) {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(BodyHandler.create(false)
+        .setBodyLimit(config().getJsonObject("http", new JsonObject()).getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT)));
+    builder.rootHandler(new Authentication(new CredentialRepository(pool)));
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      // The contract documents the bearer and cookie schemes; Authentication (a root handler,
+      // so it runs before validation) enforces them.
+      route.setDoSecurity(false);
+      route.addHandler(Requests.onlyDeclaredQueryParameters(route));
+    }
+    new HealthRoutes(pool, config()).mount(builder);
+    builder.getRoute("openApiContract").addHandler(ctx -> ctx.json(contract.getRawContract()));
+    new AuthRoutes(vertx, pool).mount(builder);
+    new AccountRoutes(pool).mount(builder);
+    new ProjectRoutes(pool).mount(builder);
+
+    Router router = builder.createRouter();
+    ErrorHandler errors = new ErrorHandler();
+    router.route().failureHandler(errors);
+    router.errorHandler(404, errors);
+    router.errorHandler(405, errors);
+    return router;
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.taskforge.http;
 
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -29,9 +29,9 @@ final class HealthRoutes {
     this.embedded = config.getBoolean("embeddedDatabase", false);
   }
 
-  void mount(Router router) {
-    router.get("/health/live").handler(this::live);
-    router.get("/health/ready").handler(this::ready);
+  void mount(RouterBuilder builder) {
+    builder.getRoute("healthLive").addHandler(this::live);
+    builder.getRoute("healthReady").addHandler(this::ready);
   }
 
   private void live(RoutingContext ctx) {

@@ -41,6 +41,15 @@ public final class CredentialRepository {
         .execute(Map.of("token_hash", tokenHash)).map(Rows::first);
   }
 
+  /** The principal of a live session or API token (chosen by the token's prefix), if any. */
+  public Future<Optional<Principal>> authenticate(String token) {
+    String sql = SecretTokens.isApiToken(token) ? UserSql.PRINCIPAL_OF_TOKEN : UserSql.PRINCIPAL_OF_SESSION;
+    return SqlTemplate.forQuery(client, sql)
+        .mapTo(row -> new Principal(row.getUUID("user_id"), Rows.enumValue(row, "role", UserRole.class),
+            row.getUUID("session_id")))
+        .execute(Map.of("token_hash", SecretTokens.hash(token))).map(Rows::first);
+  }
+
   public Future<Boolean> revokeSession(UUID userId, UUID sessionId) {
     return SqlTemplate.forUpdate(client, UserSql.REVOKE_SESSION).execute(Map.of("id", sessionId, "user_id", userId))
         .map(result -> result.rowCount() == 1);

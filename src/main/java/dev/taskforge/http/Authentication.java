@@ -1,0 +1,71 @@
+package dev.taskforge.http;
+
+import dev.taskforge.users.CredentialRepository;
+import dev.taskforge.users.Principal;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * Establishes who every request acts for, before anything else runs: from
+ * {@code Authorization: Bearer <token>} or the session cookie, as a session or an API token. Only
+ * the health checks, the contract, register and login may be called without; everything else
+ * answers 401 to no or bad credentials.
+ */
+public final class Authentication implements Handler<RoutingContext> {
+  public static final String SESSION_COOKIE = "tf_session";
+  private static final String PRINCIPAL = "taskforge.principal";
+  private static final String TOKEN = "taskforge.token";
+  private static final Set<String> PUBLIC_PATHS = Set.of("/health/live", "/health/ready", "/openapi.json",
+      "/api/auth/register", "/api/auth/login");
+
+  private final CredentialRepository credentials;
+
+  public Authentication(CredentialRepository credentials) {
+    this.credentials = credentials;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (PUBLIC_PATHS.contains(ctx.normalizedPath())) {
+      ctx.next();
+      return;
+    }
+    String token = tokenOf(ctx);
+    if (token == null) {
+      ctx.fail(ApiException.unauthorized("authentication required: send Authorization: Bearer <token>"));
+      return;
+    }
+    credentials.authenticate(token)
+        .onSuccess(principal -> {
+          if (principal.isEmpty()) {
+            ctx.fail(ApiException.unauthorized("the token is unknown, expired or revoked"));
+          } else {
+            ctx.put(PRINCIPAL, principal.get());
+            ctx.put(TOKEN, token);
+            ctx.next();
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static String tokenOf(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = header.substring(7).trim();
+      return token.isEmpty() ? null : token;
+    }
+    Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
+    return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
+  }
+
+  /** The principal of an authenticated request (every route but the public ones). */
+  public static Principal principal(RoutingContext ctx) {
+    Principal principal = ctx.get(PRINCIPAL);
+    if (principal == null) {
+      throw ApiException.unauthorized("authentication required");
+    }
+    return principal;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.taskforge.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.pgclient.PgException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers, all in the same shape. Database errors are
+ * mapped by SQLSTATE, never by message text; anything unexpected is logged with its request and
+ * answered 500 without internals.
+ */
+public final class ErrorHandler implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ApiException error = toApiException(ctx);
+    if (error.status() >= 500) {
+      log.error("request failed method={} path={}", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (ctx.response().ended()) {
+      return;
+    }
+    JsonObject body = new JsonObject().put("code", error.code()).put("message", error.getMessage());
+    if (error.field() != null) {
+      body.put("field", error.field());
+    }
+    if (error.status() == 429 && ctx.failure() instanceof TooManyAttempts tooMany) {
+      ctx.response().putHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+    }
+    ctx.response().setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", body).encode());
+  }
+
+  static ApiException toApiException(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    // The contract's validation reports through an HttpException whose cause says what was wrong.
+    if (failure instanceof io.vertx.ext.web.handler.HttpException http && http.getCause() != null) {
+      failure = http.getCause();
+    }
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof TooManyAttempts tooMany) {
+      return new ApiException(429, "too_many_attempts", tooMany.getMessage(), null);
+    }
+    if (failure instanceof ValidatorException validator) {
+      return fromValidator(validator);
+    }
+    if (failure instanceof DecodeException) {
+      return new ApiException(400, "malformed_json", "the request body is not valid JSON", null);
+    }
+    if (failure instanceof PgException pg) {
+      return fromDatabase(pg);
+    }
+    return switch (ctx.statusCode()) {
+      case 400 -> ApiException.badRequest(null, "bad request");
+      case 401 -> ApiException.unauthorized("authentication required");
+      case 404 -> ApiException.notFound("resource");
+      case 405 -> new ApiException(405, "method_not_allowed", "method not allowed", null);
+      case 413 -> new ApiException(413, "payload_too_large", "the request body is over the size limit", null);
+      case 415 -> new ApiException(415, "unsupported_media_type", "send application/json", null);
+      default -> new ApiException(500, "internal_error", "internal error", null);
+    };
+  }
+
+  private static final java.util.regex.Pattern PARAMETER =
+      java.util.regex.Pattern.compile("(?:query|path|header|cookie) parameter (\\S+?)[ .]");
+  private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"([^\"]+)\"");
+
+  /**
+   * A contract violation, named as precisely as the validator allows: the parameter, or the JSON
+   * path of the body value (for a missing required property, the property itself).
+   */
+  private static ApiException fromValidator(ValidatorException e) {
+    java.util.regex.Matcher parameter = PARAMETER.matcher(e.getMessage());
+    if (parameter.find()) {
+      return ApiException.badRequest(parameter.group(1), e.getMessage());
+    }
+    if (!(e instanceof SchemaValidationException schema)) {
+      return e.getMessage().contains("decoded")
+          ? new ApiException(400, "malformed_json", "the request body is not valid JSON", null)
+          : ApiException.badRequest(null, e.getMessage());
+    }
+    OutputUnit first = schema.getOutputUnit();
+    while (first.getErrors() != null && !first.getErrors().isEmpty()) {
+      first = first.getErrors().get(0);
+    }
+    String message = first.getError() != null ? first.getError() : e.getMessage();
+    String field = pointerToField(first.getInstanceLocation());
+    String keyword = first.getKeywordLocation() == null ? "" : first.getKeywordLocation();
+    java.util.regex.Matcher quoted = QUOTED.matcher(message);
+    if (keyword.endsWith("required") && quoted.find()) {
+      field = field == null ? quoted.group(1) : field + "." + quoted.group(1);
+    }
+    return ApiException.badRequest(field, message);
+  }
+
+  private static String pointerToField(String location) {
+    if (location == null) {
+      return null;
+    }
+    String field = location.replaceFirst("^#?/?", "").replace('/', '.');
+    return field.isEmpty() ? null : field;
+  }
+
+  private static ApiException fromDatabase(PgException pg) {
+    String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+    return switch (state) {
+      case "23505" -> ApiException.conflict("conflict", "already exists", columnOf(pg));
+      case "23503" -> ApiException.notFound("a referenced resource");
+      case "23514", "23502", "22001", "22P02", "22007", "22008", "22003", "22021", "22P05" ->
+          ApiException.badRequest(columnOf(pg), "a value is not allowed: " + pg.getErrorMessage());
+      case "TF001" -> ApiException.conflict("dependency_cycle", pg.getErrorMessage(), "dependsOn");
+      case "TF002" -> ApiException.conflict("hierarchy_cycle", pg.getErrorMessage(), "parentId");
+      default -> new ApiException(500, "internal_error", "internal error", null);
+    };
+  }
+
+  private static String columnOf(PgException pg) {
+    String column = pg.getColumn();
+    if (column == null) {
+      return null;
+    }
+    StringBuilder camel = new StringBuilder();
+    boolean upper = false;
+    for (char c : column.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else {
+        camel.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return camel.toString();
+  }
+}

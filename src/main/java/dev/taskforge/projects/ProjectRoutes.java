@@ -1,0 +1,92 @@
+package dev.taskforge.projects;
+
+import dev.taskforge.http.ApiException;
+import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Requests;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+
+/** {@code /api/projects}: the caller's projects; another user's project is simply not found. */
+public final class ProjectRoutes {
+  private final ProjectRepository projects;
+
+  public ProjectRoutes(Pool pool) {
+    this.projects = new ProjectRepository(pool);
+  }
+
+  public void mount(RouterBuilder builder) {
+    builder.getRoute("createProject").addHandler(this::create);
+    builder.getRoute("listProjects").addHandler(this::list);
+    builder.getRoute("getProject").addHandler(this::get);
+    builder.getRoute("renameProject").addHandler(this::rename);
+    builder.getRoute("deleteProject").addHandler(this::delete);
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Requests.body(ctx);
+    projects.create(Authentication.principal(ctx).userId(), name(body), body.getString("description"))
+        .onSuccess(p -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .end(p.toJson().encode()))
+        .onFailure(err -> ctx.fail(nameTaken(err, body)));
+  }
+
+  private void list(RoutingContext ctx) {
+    int limit = Requests.queryInt(ctx, "limit", 100);
+    projects.listByOwner(Authentication.principal(ctx).userId(), limit)
+        .onSuccess(items -> ctx.json(new JsonObject()
+            .put("items", new JsonArray(items.stream().map(Project::toJson).toList()))
+            .putNull("nextCursor")))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    UUID id = Requests.uuidParam(ctx, "projectId");
+    projects.findById(Authentication.principal(ctx).userId(), id)
+        .map(p -> p.orElseThrow(() -> ApiException.notFound("project")).toJson())
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void rename(RoutingContext ctx) {
+    UUID id = Requests.uuidParam(ctx, "projectId");
+    JsonObject body = Requests.body(ctx);
+    projects.rename(Authentication.principal(ctx).userId(), id, name(body))
+        .map(p -> p.orElseThrow(() -> ApiException.notFound("project")).toJson())
+        .onSuccess(ctx::json)
+        .onFailure(err -> ctx.fail(nameTaken(err, body)));
+  }
+
+  private void delete(RoutingContext ctx) {
+    UUID id = Requests.uuidParam(ctx, "projectId");
+    projects.delete(Authentication.principal(ctx).userId(), id)
+        .onSuccess(deleted -> {
+          if (deleted) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(ApiException.notFound("project"));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static String name(JsonObject body) {
+    String name = body.getString("name").trim();
+    if (name.isEmpty()) {
+      throw ApiException.badRequest("name", "name must not be blank");
+    }
+    return name;
+  }
+
+  private static Throwable nameTaken(Throwable err, JsonObject body) {
+    if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      return ApiException.conflict("project_name_taken", "you already have a project named " + body.getString("name"),
+          "name");
+    }
+    return err;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.taskforge.users;
+
+import dev.taskforge.http.ApiException;
+import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Requests;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+
+/** The caller's own account ({@code /api/users/me}) and API tokens ({@code /api/tokens}). */
+public final class AccountRoutes {
+  private final UserRepository users;
+  private final CredentialRepository credentials;
+
+  public AccountRoutes(Pool pool) {
+    this.users = new UserRepository(pool);
+    this.credentials = new CredentialRepository(pool);
+  }
+
+  public void mount(RouterBuilder builder) {
+    builder.getRoute("getMe").addHandler(this::getMe);
+    builder.getRoute("updateMe").addHandler(this::updateMe);
+    builder.getRoute("deleteMe").addHandler(this::deleteMe);
+    builder.getRoute("createToken").addHandler(this::createToken);
+    builder.getRoute("listTokens").addHandler(this::listTokens);
+    builder.getRoute("deleteToken").addHandler(this::deleteToken);
+  }
+
+  private void getMe(RoutingContext ctx) {
+    users.findById(Authentication.principal(ctx).userId())
+        .map(user -> user.orElseThrow(() -> ApiException.unauthorized("account gone")).toJson())
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void updateMe(RoutingContext ctx) {
+    JsonObject body = Requests.body(ctx);
+    users.updateDisplayName(Authentication.principal(ctx).userId(), body.getString("displayName"))
+        .map(user -> user.orElseThrow(() -> ApiException.unauthorized("account gone")).toJson())
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void deleteMe(RoutingContext ctx) {
+    users.delete(Authentication.principal(ctx).userId())
+        .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void createToken(RoutingContext ctx) {
+    String name = Requests.body(ctx).getString("name");
+    String token = SecretTokens.newApiToken();
+    credentials.createToken(Authentication.principal(ctx).userId(), name, SecretTokens.hash(token),
+            token.substring(0, 10), List.of(), null)
+        .onSuccess(created -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .end(created.toJson().put("token", token).encode()))
+        .onFailure(err -> ctx.fail(AuthRoutes.isUniqueViolation(err)
+            ? ApiException.conflict("token_name_taken", "you already have a token named " + name, "name") : err));
+  }
+
+  private void listTokens(RoutingContext ctx) {
+    credentials.tokensOf(Authentication.principal(ctx).userId())
+        .onSuccess(tokens -> ctx.json(new JsonObject()
+            .put("items", new JsonArray(tokens.stream().map(ApiToken::toJson).toList()))
+            .putNull("nextCursor")))
+        .onFailure(ctx::fail);
+  }
+
+  private void deleteToken(RoutingContext ctx) {
+    credentials.revokeToken(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "tokenId"))
+        .onSuccess(revoked -> {
+          if (!revoked) {
+            ctx.fail(ApiException.notFound("token"));
+          } else {
+            ctx.response().setStatusCode(204).end();
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+}

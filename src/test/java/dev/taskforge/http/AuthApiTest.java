@@ -1,0 +1,155 @@
+package dev.taskforge.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.http.ApiTestServer.Response;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Accounts, sessions and API tokens over HTTP. */
+class AuthApiTest {
+  private static ApiTestServer api;
+
+  @BeforeAll
+  static void start() {
+    api = new ApiTestServer(AuthApiTest.class);
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  private static JsonObject credentials(String email, String password) {
+    return new JsonObject().put("email", email).put("password", password);
+  }
+
+  @Test
+  void registeringReturnsTheUserWithoutAnyHash() {
+    Response r = api.post("/api/auth/register", null,
+        credentials("new@example.com", "long enough password").put("displayName", "New"));
+
+    assertThat(r.status()).isEqualTo(201);
+    assertThat(r.json().getString("email")).isEqualTo("new@example.com");
+    assertThat(r.json().getString("role")).isEqualTo("USER");
+    assertThat(r.text()).doesNotContain("argon2", "passwordHash", "long enough password");
+  }
+
+  @Test
+  void aDuplicateEmailInAnyCaseIsAConflict() {
+    api.post("/api/auth/register", null, credentials("twice@example.com", "long enough password"));
+
+    Response r = api.post("/api/auth/register", null, credentials("TWICE@example.com", "long enough password"));
+
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.json().getJsonObject("error").getString("field")).isEqualTo("email");
+  }
+
+  @Test
+  void aWeakPasswordOrABadEmailIsRefusedNamingTheField() {
+    Response weak = api.post("/api/auth/register", null, credentials("weak@example.com", "123456789"));
+    Response badEmail = api.post("/api/auth/register", null, credentials("not-an-email", "long enough password"));
+
+    assertThat(weak.status()).isEqualTo(400);
+    assertThat(weak.json().getJsonObject("error").getString("field")).isEqualTo("password");
+    assertThat(badEmail.status()).isEqualTo(400);
+    assertThat(badEmail.json().getJsonObject("error").getString("field")).isEqualTo("email");
+  }
+
+  @Test
+  void loggingInGivesATokenAndAStrictHttpOnlyCookieThatBothAuthenticate() {
+    api.post("/api/auth/register", null, credentials("login@example.com", "long enough password"));
+
+    Response login = api.post("/api/auth/login", null, credentials("Login@Example.com", "long enough password"));
+
+    assertThat(login.status()).isEqualTo(200);
+    String token = login.json().getString("token");
+    assertThat(login.json().getJsonObject("user").getString("email")).isEqualTo("login@example.com");
+    String cookie = login.headers().get("set-cookie");
+    assertThat(cookie).contains("tf_session=" + token).containsIgnoringCase("HttpOnly").contains("SameSite=Strict");
+    assertThat(api.get("/api/users/me", token).status()).isEqualTo(200);
+    Response byCookie = api.send("GET", "/api/users/me", null, null, Map.of("Cookie", "tf_session=" + token));
+    assertThat(byCookie.status()).isEqualTo(200);
+  }
+
+  @Test
+  void aWrongPasswordAndAnUnknownEmailGetTheSameAnswer() {
+    api.post("/api/auth/register", null, credentials("known@example.com", "long enough password"));
+
+    Response wrongPassword = api.post("/api/auth/login", null, credentials("known@example.com", "not the password"));
+    Response unknown = api.post("/api/auth/login", null, credentials("nobody@example.com", "not the password"));
+
+    assertThat(wrongPassword.status()).isEqualTo(401);
+    assertThat(unknown.status()).isEqualTo(401);
+    assertThat(wrongPassword.json()).isEqualTo(unknown.json());
+  }
+
+  @Test
+  void repeatedFailuresLockTheAccountEvenAgainstTheRightPassword() {
+    api.post("/api/auth/register", null, credentials("guessed@example.com", "long enough password"));
+    for (int i = 0; i < 6; i++) {
+      assertThat(api.post("/api/auth/login", null, credentials("guessed@example.com", "guess " + i)).status())
+          .isEqualTo(401);
+    }
+
+    Response locked = api.post("/api/auth/login", null, credentials("guessed@example.com", "long enough password"));
+
+    assertThat(locked.status()).isEqualTo(429);
+    assertThat(Long.parseLong(locked.headers().get("retry-after"))).isPositive();
+  }
+
+  @Test
+  void logoutRevokesTheSession() {
+    String token = api.newUserToken("logout@example.com");
+
+    assertThat(api.post("/api/auth/logout", token, null).status()).isEqualTo(204);
+
+    assertThat(api.get("/api/users/me", token).status()).isEqualTo(401);
+  }
+
+  @Test
+  void noOrBadCredentialsAre401() {
+    assertThat(api.get("/api/users/me", null).status()).isEqualTo(401);
+    assertThat(api.get("/api/users/me", "tfs_forged").status()).isEqualTo(401);
+    assertThat(api.get("/api/projects", "tfa_forged").status()).isEqualTo(401);
+    assertThat(api.get("/api/users/me", null).json().getJsonObject("error").getString("code")).isEqualTo("unauthorized");
+  }
+
+  @Test
+  void theProfileCanBeRenamedAndTheAccountDeletedWithEverythingItOwned() {
+    String token = api.newUserToken("leaving@example.com");
+    String project = api.post("/api/projects", token, new JsonObject().put("name", "Doomed")).json().getString("id");
+
+    assertThat(api.patch("/api/users/me", token, new JsonObject().put("displayName", "Leaving")).json()
+        .getString("displayName")).isEqualTo("Leaving");
+    assertThat(api.delete("/api/users/me", token).status()).isEqualTo(204);
+
+    assertThat(api.get("/api/users/me", token).status()).isEqualTo(401);
+    String other = api.newUserToken("staying@example.com");
+    assertThat(api.get("/api/projects/" + project, other).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anApiTokenIsShownOnceWorksUntilDeletedAndIsTheOwnersOnly() {
+    String session = api.newUserToken("scripts@example.com");
+    String stranger = api.newUserToken("stranger@example.com");
+
+    Response created = api.post("/api/tokens", session, new JsonObject().put("name", "ci"));
+    String token = created.json().getString("token");
+    String id = created.json().getString("id");
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(token).startsWith("tfa_");
+    assertThat(api.get("/api/tokens", session).json().getJsonArray("items").getJsonObject(0).fieldNames())
+        .doesNotContain("token", "tokenHash");
+    assertThat(api.get("/api/users/me", token).json().getString("email")).isEqualTo("scripts@example.com");
+    assertThat(api.post("/api/tokens", session, new JsonObject().put("name", "ci")).status()).isEqualTo(409);
+    assertThat(api.delete("/api/tokens/" + id, stranger).status()).isEqualTo(404);
+    assertThat(api.get("/api/users/me", token).status()).isEqualTo(200);
+    assertThat(api.delete("/api/tokens/" + id, session).status()).isEqualTo(204);
+    assertThat(api.get("/api/users/me", token).status()).isEqualTo(401);
+  }
+}
