@@ -41,7 +41,10 @@ CREATE TABLE tasks (
   CHECK (completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at)
 );
 CREATE INDEX tasks_owner_status_idx ON tasks (owner_id, status, created_at DESC, id);
-CREATE INDEX tasks_owner_priority_idx ON tasks (owner_id, priority, created_at DESC, id);
+-- Listing sorts by one key with the id as tie-breaker in the opposite direction, so each of
+-- these serves both directions (forward or backward scan) of its keyset pagination.
+CREATE INDEX tasks_owner_priority_idx ON tasks (owner_id, priority, id DESC);
+CREATE INDEX tasks_owner_title_idx ON tasks (owner_id, title, id DESC);
 CREATE INDEX tasks_owner_created_idx ON tasks (owner_id, created_at DESC, id);
 CREATE INDEX tasks_owner_updated_idx ON tasks (owner_id, updated_at DESC, id);
 CREATE INDEX tasks_project_idx ON tasks (project_id) WHERE project_id IS NOT NULL;

@@ -2,6 +2,7 @@ package dev.taskforge.http;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.projects.ProjectRoutes;
+import dev.taskforge.tasks.TaskRoutes;
 import dev.taskforge.users.AccountRoutes;
 import dev.taskforge.users.AuthRoutes;
 import dev.taskforge.users.CredentialRepository;
@@ -63,6 +64,7 @@ public final class ApiVerticle extends VerticleBase {
     new AuthRoutes(vertx, pool).mount(builder);
     new AccountRoutes(pool).mount(builder);
     new ProjectRoutes(pool).mount(builder);
+    new TaskRoutes(pool).mount(builder);
 
     Router router = builder.createRouter();
     ErrorHandler errors = new ErrorHandler();

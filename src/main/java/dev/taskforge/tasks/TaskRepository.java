@@ -64,6 +64,22 @@ public final class TaskRepository {
         .execute(Map.of("id", id, "owner_id", ownerId, "status", status.name())).map(Rows::first);
   }
 
+  /** A node of a task's subtree. */
+  public record TreeNode(int depth, Task task) {}
+
+  /** The task and all its subtasks to any depth, depth-first in position order; empty if not the owner's. */
+  public Future<List<TreeNode>> tree(UUID ownerId, UUID id) {
+    return SqlTemplate.forQuery(client, TaskSql.TREE)
+        .mapTo(row -> new TreeNode(row.getInteger("depth"), Task.MAPPER.map(row)))
+        .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::list);
+  }
+
+  /** The task's parent, grandparent... up to its root, nearest first. */
+  public Future<List<Task>> ancestors(UUID ownerId, UUID id) {
+    return SqlTemplate.forQuery(client, TaskSql.ANCESTORS).mapTo(Task.MAPPER)
+        .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::list);
+  }
+
   /** Deletes a task with its subtasks, dependencies, jobs, executions, logs and results. */
   public Future<Boolean> delete(UUID ownerId, UUID id) {
     return SqlTemplate.forUpdate(client, TaskSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))

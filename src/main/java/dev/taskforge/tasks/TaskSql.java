@@ -15,6 +15,10 @@ final class TaskSql {
       tags, metadata, estimated_duration, actual_duration, version, created_at, updated_at, scheduled_at,
       started_at, completed_at, workflow_execution_id, workflow_step_key""";
 
+  /** The same columns, of the table aliased t. */
+  static final String COLUMNS_OF_T = java.util.Arrays.stream(COLUMNS.split(","))
+      .map(c -> "t." + c.strip()).collect(java.util.stream.Collectors.joining(", "));
+
   static final String INSERT = """
       INSERT INTO tasks (owner_id, project_id, parent_id, position, title, description, prompt, config, status,
                          priority, tags, metadata, estimated_duration, scheduled_at)
@@ -44,6 +48,40 @@ final class TaskSql {
       RETURNING\s""" + COLUMNS;
 
   static final String DELETE = "DELETE FROM tasks WHERE id = #{id} AND owner_id = #{owner_id}";
+
+  /** The task and every subtask below it, depth-first in position order (path sorts as text). */
+  static final String TREE = """
+      WITH RECURSIVE tree AS (
+          SELECT t.id, 0 AS depth, lpad(t.position::text, 10, '0') || ':' || t.id::text AS path
+            FROM tasks t
+           WHERE t.id = #{id} AND t.owner_id = #{owner_id}
+        UNION ALL
+          SELECT c.id, tree.depth + 1, tree.path || '/' || lpad(c.position::text, 10, '0') || ':' || c.id::text
+            FROM tasks c
+            JOIN tree ON c.parent_id = tree.id
+           WHERE c.owner_id = #{owner_id}
+      )
+      SELECT tree.depth,\s""" + COLUMNS_OF_T + """
+        FROM tree JOIN tasks t ON t.id = tree.id
+       ORDER BY tree.path
+      """;
+
+  /** The parent, grandparent... of a task, nearest first. */
+  static final String ANCESTORS = """
+      WITH RECURSIVE up AS (
+          SELECT t.parent_id AS id, 1 AS distance
+            FROM tasks t
+           WHERE t.id = #{id} AND t.owner_id = #{owner_id} AND t.parent_id IS NOT NULL
+        UNION ALL
+          SELECT p.parent_id, up.distance + 1
+            FROM tasks p
+            JOIN up ON p.id = up.id
+           WHERE p.owner_id = #{owner_id} AND p.parent_id IS NOT NULL
+      )
+      SELECT\s""" + COLUMNS_OF_T + """
+        FROM up JOIN tasks t ON t.id = up.id AND t.owner_id = #{owner_id}
+       ORDER BY up.distance
+      """;
 
   static final String INSERT_DEPENDENCY = """
       INSERT INTO task_dependencies (task_id, depends_on_id, owner_id, type)

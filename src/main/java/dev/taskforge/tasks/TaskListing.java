@@ -1,0 +1,104 @@
+package dev.taskforge.tasks;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Filtered, sorted, keyset-paged listing of one owner's tasks. The SQL is assembled only from
+ * the fixed fragments below; every value travels as a named parameter.
+ *
+ * <p>Pages are keyed on (sort value, id): the next page starts strictly after the last row of
+ * this one, so rows inserted meanwhile neither repeat nor push others off. The id tie-breaker
+ * runs opposite to the sort direction so that each (owner, key, id) index serves both.
+ */
+public final class TaskListing {
+  /** A page and the cursor of the next one (null on the last page). */
+  public record Page(List<Task> items, String nextCursor) {}
+
+  private final SqlClient client;
+
+  public TaskListing(SqlClient client) {
+    this.client = client;
+  }
+
+  public Future<Page> list(UUID ownerId, TaskFilter f) {
+    Map<String, Object> params = new HashMap<>();
+    List<String> where = new ArrayList<>();
+    params.put("owner_id", ownerId);
+    where.add("t.owner_id = #{owner_id}");
+    if (!f.statuses().isEmpty()) {
+      params.put("statuses", f.statuses().stream().map(Enum::name).toArray(String[]::new));
+      where.add("t.status = ANY (#{statuses}::text[]::task_status[])");
+    }
+    if (!f.priorities().isEmpty()) {
+      params.put("priorities", f.priorities().stream().map(Enum::name).toArray(String[]::new));
+      where.add("t.priority = ANY (#{priorities}::text[]::task_priority[])");
+    }
+    if (!f.tags().isEmpty()) {
+      params.put("tags", f.tags().toArray(String[]::new));
+      where.add("t.tags @> #{tags}::text[]");
+    }
+    optional(where, params, "t.project_id = #{project_id}", "project_id", f.projectId());
+    optional(where, params, "t.parent_id = #{parent_id}", "parent_id", f.parentId());
+    if (f.rootsOnly()) {
+      where.add("t.parent_id IS NULL");
+    }
+    optional(where, params, "t.created_at >= #{created_from}", "created_from", f.createdFrom());
+    optional(where, params, "t.created_at < #{created_to}", "created_to", f.createdTo());
+    optional(where, params, "t.updated_at >= #{updated_from}", "updated_from", f.updatedFrom());
+    optional(where, params, "t.updated_at < #{updated_to}", "updated_to", f.updatedTo());
+    String from = "tasks t";
+    String rank = "";
+    if (f.query() != null) {
+      params.put("q", f.query());
+      from = "tasks t, websearch_to_tsquery('english', #{q}) query";
+      rank = ", ts_rank(t.search, query) AS rank";
+      where.add("t.search @@ query");
+    }
+    String key = f.sort() == TaskFilter.SortKey.RANK ? "ts_rank(t.search, query)" : "t." + f.sort().column;
+    if (f.after() != null) {
+      params.put("after_value", f.after().value());
+      params.put("after_id", f.after().id());
+      String value = "#{after_value}::text::" + f.sort().sqlType;
+      where.add(f.descending()
+          ? "(" + key + " < " + value + " OR (" + key + " = " + value + " AND t.id > #{after_id}))"
+          : "(" + key + " > " + value + " OR (" + key + " = " + value + " AND t.id < #{after_id}))");
+    }
+    params.put("limit", f.limit() + 1);
+    String sql = "SELECT " + TaskSql.COLUMNS_OF_T + rank + ", (" + key + ")::text AS sort_value"
+        + " FROM " + from
+        + " WHERE " + String.join(" AND ", where)
+        + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")
+        + " LIMIT #{limit}";
+    return SqlTemplate.forQuery(client, sql).execute(params).map(rows -> {
+      List<Task> items = new ArrayList<>();
+      String lastSortValue = null;
+      for (Row row : rows) {
+        if (items.size() == f.limit()) {
+          // One row more than asked for: there is a next page, starting after the last item.
+          Task last = items.get(items.size() - 1);
+          return new Page(items, new TaskCursor(f.sort(), f.descending(), lastSortValue, last.id()).encode());
+        }
+        items.add(Task.MAPPER.map(row));
+        lastSortValue = row.getString("sort_value");
+      }
+      return new Page(items, null);
+    });
+  }
+
+  private static void optional(List<String> where, Map<String, Object> params, String clause, String name,
+      Object value) {
+    if (value != null) {
+      params.put(name, value);
+      where.add(clause);
+    }
+  }
+
+}

@@ -1,0 +1,131 @@
+package dev.taskforge.tasks;
+
+import dev.taskforge.http.ApiException;
+import dev.taskforge.http.Requests;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.UUID;
+
+/** Turns validated task requests into the records the repositories take. */
+final class TaskRequests {
+  static final int DEFAULT_PAGE = 50;
+
+  private TaskRequests() {
+  }
+
+  static NewTask newTask(UUID owner, JsonObject body) {
+    String title = body.getString("title").strip();
+    if (title.isEmpty()) {
+      throw ApiException.badRequest("title", "title must not be blank");
+    }
+    if (body.getString("prompt").isBlank()) {
+      throw ApiException.badRequest("prompt", "prompt must not be blank");
+    }
+    return new NewTask(owner,
+        uuid(body.getString("projectId"), "projectId"),
+        uuid(body.getString("parentId"), "parentId"),
+        body.getInteger("position", 0),
+        title,
+        body.getString("description"),
+        body.getString("prompt"),
+        body.getJsonObject("config", new JsonObject()),
+        TaskStatus.PENDING,
+        TaskPriority.valueOf(body.getString("priority", "MEDIUM")),
+        body.getJsonArray("tags", new JsonArray()).stream().map(String.class::cast).toList(),
+        body.getJsonObject("metadata", new JsonObject()),
+        body.getInteger("estimatedDuration"),
+        time(body.getString("scheduledAt"), "scheduledAt"));
+  }
+
+  static TaskFilter filter(RoutingContext ctx) {
+    MultiMap q = ctx.queryParams();
+    String query = q.get("q");
+    if (query != null && query.isBlank()) {
+      throw ApiException.badRequest("q", "q must not be blank");
+    }
+    TaskFilter.SortKey sort = q.contains("sort") ? sortKey(q.get("sort"))
+        : query != null ? TaskFilter.SortKey.RANK : TaskFilter.SortKey.CREATED_AT;
+    boolean descending = !"asc".equals(q.get("order"));
+    if (q.contains("parentId") && "true".equals(q.get("roots"))) {
+      throw ApiException.badRequest("roots", "roots=true and parentId exclude each other");
+    }
+    return new TaskFilter(
+        q.getAll("status").stream().map(TaskStatus::valueOf).toList(),
+        q.getAll("priority").stream().map(TaskPriority::valueOf).toList(),
+        List.copyOf(q.getAll("tag")),
+        uuid(q.get("projectId"), "projectId"),
+        uuid(q.get("parentId"), "parentId"),
+        "true".equals(q.get("roots")),
+        time(q.get("createdFrom"), "createdFrom"),
+        time(q.get("createdTo"), "createdTo"),
+        time(q.get("updatedFrom"), "updatedFrom"),
+        time(q.get("updatedTo"), "updatedTo"),
+        query,
+        sort,
+        descending,
+        Requests.queryInt(ctx, "limit", DEFAULT_PAGE),
+        q.contains("cursor") ? TaskCursor.decode(q.get("cursor"), sort, descending) : null);
+  }
+
+  private static TaskFilter.SortKey sortKey(String wire) {
+    return switch (wire) {
+      case "createdAt" -> TaskFilter.SortKey.CREATED_AT;
+      case "updatedAt" -> TaskFilter.SortKey.UPDATED_AT;
+      case "priority" -> TaskFilter.SortKey.PRIORITY;
+      case "title" -> TaskFilter.SortKey.TITLE;
+      default -> throw ApiException.badRequest("sort", "cannot sort by " + wire);
+    };
+  }
+
+  /** The version an If-Match names ("3", "\"3\"" or W/"3"); null when the header is absent. */
+  static Integer expectedVersion(String ifMatch) {
+    if (ifMatch == null) {
+      return null;
+    }
+    String tag = ifMatch.strip();
+    if (tag.startsWith("W/")) {
+      tag = tag.substring(2);
+    }
+    tag = tag.replace("\"", "");
+    try {
+      return Integer.parseInt(tag);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("If-Match", "If-Match must carry the ETag of the task, e.g. \"3\"");
+    }
+  }
+
+  static Throwable duplicateDependency(Throwable err) {
+    if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+      return ApiException.conflict("dependency_exists", "the task already depends on that task", "taskId");
+    }
+    return err;
+  }
+
+  private static UUID uuid(String value, String field) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(field, field + " is not a valid id");
+    }
+  }
+
+  private static OffsetDateTime time(String value, String field) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(value);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(field, field + " must be an ISO-8601 timestamp with offset, e.g. 2026-11-23T10:00:00Z");
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.taskforge.tasks;
+
+import dev.taskforge.http.ApiException;
+import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Requests;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code /api/tasks}: create, list, read, update and delete the caller's tasks, walk their
+ * subtask trees and manage their dependencies. A task, parent, project or dependency of another
+ * user is "not found", exactly like a missing one.
+ */
+public final class TaskRoutes {
+  private final Pool pool;
+  private final TaskRepository tasks;
+  private final TaskListing listing;
+  private final TaskPatch patch;
+
+  public TaskRoutes(Pool pool) {
+    this.pool = pool;
+    this.tasks = new TaskRepository(pool);
+    this.listing = new TaskListing(pool);
+    this.patch = new TaskPatch(pool);
+  }
+
+  public void mount(RouterBuilder builder) {
+    builder.getRoute("createTask").addHandler(this::create);
+    builder.getRoute("listTasks").addHandler(this::list);
+    builder.getRoute("getTask").addHandler(this::get);
+    builder.getRoute("updateTask").addHandler(this::update);
+    builder.getRoute("deleteTask").addHandler(this::delete);
+    builder.getRoute("getTaskTree").addHandler(this::tree);
+    builder.getRoute("getTaskAncestors").addHandler(this::ancestors);
+    builder.getRoute("addTaskDependency").addHandler(this::addDependency);
+    builder.getRoute("listTaskDependencies").addHandler(this::listDependencies);
+    builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
+  }
+
+  /** The task and its dependencies in one transaction: all of it is created, or none. */
+  private void create(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    JsonObject body = Requests.body(ctx);
+    NewTask task = TaskRequests.newTask(owner, body);
+    JsonArray dependsOn = body.getJsonArray("dependsOn", new JsonArray());
+    pool.withTransaction(conn -> {
+      TaskRepository repo = new TaskRepository(conn);
+      return repo.create(task).compose(created -> {
+        Future<?> chain = Future.succeededFuture();
+        for (Object dep : dependsOn) {
+          JsonObject d = (JsonObject) dep;
+          chain = chain.compose(v -> repo.addDependency(owner, created.id(), UUID.fromString(d.getString("taskId")),
+              DependencyType.valueOf(d.getString("type", "BLOCKS"))));
+        }
+        return chain.map(created);
+      });
+    }).onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
+  }
+
+  private void list(RoutingContext ctx) {
+    TaskFilter filter = TaskRequests.filter(ctx);
+    listing.list(Authentication.principal(ctx).userId(), filter)
+        .onSuccess(page -> ctx.json(new JsonObject()
+            .put("items", new JsonArray(page.items().stream().map(Task::toJson).toList()))
+            .put("nextCursor", page.nextCursor())))
+        .onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    tasks.findById(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "taskId"))
+        .map(found -> found.orElseThrow(() -> ApiException.notFound("task")))
+        .onSuccess(task -> respond(ctx, 200, task))
+        .onFailure(ctx::fail);
+  }
+
+  /** With If-Match, a task changed since the caller read it answers 412 instead of losing that change. */
+  private void update(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    Integer expected = TaskRequests.expectedVersion(ctx.request().getHeader("If-Match"));
+    patch.apply(owner, id, expected, Requests.body(ctx))
+        .compose(updated -> updated.isPresent() ? Future.succeededFuture(updated.get())
+            : tasks.findById(owner, id).compose(existing -> Future.failedFuture(existing.isPresent()
+                ? new ApiException(412, "version_mismatch", "the task changed since version " + expected
+                    + "; it is now at version " + existing.get().version(), "If-Match")
+                : ApiException.notFound("task"))))
+        .onSuccess(task -> respond(ctx, 200, task))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    tasks.delete(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "taskId"))
+        .onSuccess(deleted -> {
+          if (deleted) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(ApiException.notFound("task"));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void tree(RoutingContext ctx) {
+    tasks.tree(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "taskId"))
+        .map(nodes -> {
+          if (nodes.isEmpty()) {
+            throw ApiException.notFound("task");
+          }
+          return page(nodes.stream().map(n -> new JsonObject().put("depth", n.depth()).put("task", n.task().toJson()))
+              .toList());
+        })
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void ancestors(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    requireTask(owner, id)
+        .compose(v -> tasks.ancestors(owner, id))
+        .map(found -> page(found.stream().map(Task::toJson).toList()))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void addDependency(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    JsonObject body = Requests.body(ctx);
+    tasks.addDependency(owner, id, UUID.fromString(body.getString("taskId")),
+            DependencyType.valueOf(body.getString("type", "BLOCKS")))
+        .onSuccess(dep -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .end(dep.toJson().encode()))
+        .onFailure(err -> ctx.fail(TaskRequests.duplicateDependency(err)));
+  }
+
+  private void listDependencies(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    requireTask(owner, id)
+        .compose(v -> tasks.dependenciesOf(owner, id))
+        .map(deps -> page(deps.stream().map(TaskDependency::toJson).toList()))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void removeDependency(RoutingContext ctx) {
+    tasks.removeDependency(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "taskId"),
+            Requests.uuidParam(ctx, "dependsOnId"))
+        .onSuccess(removed -> {
+          if (removed) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(ApiException.notFound("dependency"));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Void> requireTask(UUID owner, UUID id) {
+    return tasks.findById(owner, id).compose(found -> found.isPresent() ? Future.succeededFuture()
+        : Future.failedFuture(ApiException.notFound("task")));
+  }
+
+  private static JsonObject page(List<JsonObject> items) {
+    return new JsonObject().put("items", new JsonArray(items)).putNull("nextCursor");
+  }
+
+  private static void respond(RoutingContext ctx, int status, Task task) {
+    ctx.response().setStatusCode(status)
+        .putHeader("ETag", "\"" + task.version() + "\"")
+        .putHeader("Content-Type", "application/json")
+        .end(task.toJson().encode());
+  }
+}

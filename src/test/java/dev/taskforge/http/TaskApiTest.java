@@ -1,0 +1,244 @@
+package dev.taskforge.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.http.ApiTestServer.Response;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Tasks over HTTP: create, read, list and page, update with If-Match, trees and dependencies. */
+class TaskApiTest {
+  private static ApiTestServer api;
+  private static String alice;
+  private static String bob;
+
+  @BeforeAll
+  static void start() {
+    api = new ApiTestServer(TaskApiTest.class);
+    alice = api.newUserToken("alice@example.com");
+    bob = api.newUserToken("bob@example.com");
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  private static JsonObject task(String title) {
+    return new JsonObject().put("title", title).put("prompt", "do " + title);
+  }
+
+  private static String create(String token, JsonObject body) {
+    Response r = api.post("/api/tasks", token, body);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  @Test
+  void aTaskIsCreatedWithEveryFieldAndReadBackWithItsVersionAsETag() {
+    String project = api.post("/api/projects", alice, new JsonObject().put("name", "Agents")).json().getString("id");
+    JsonObject body = task("Refactor the lexer").put("description", "split tokens from parsing").put("projectId", project)
+        .put("priority", "HIGH").put("tags", new JsonArray().add("refactor").add("parser"))
+        .put("metadata", new JsonObject().put("ticket", "TF-1"))
+        .put("config", new JsonObject().put("executor", "claude").put("timeoutSeconds", 600).put("maxAttempts", 2)
+            .put("backoff", new JsonObject().put("type", "FIXED").put("delayMs", 1000)))
+        .put("scheduledAt", "2030-01-01T00:00:00Z").put("estimatedDuration", 120);
+
+    Response created = api.post("/api/tasks", alice, body);
+    Response read = api.get("/api/tasks/" + created.json().getString("id"), alice);
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(read.headers().get("etag")).isEqualTo("\"1\"");
+    JsonObject t = read.json();
+    assertThat(t.getString("status")).isEqualTo("PENDING");
+    assertThat(t.getString("priority")).isEqualTo("HIGH");
+    assertThat(t.getString("projectId")).isEqualTo(project);
+    assertThat(t.getJsonArray("tags")).containsExactly("refactor", "parser");
+    assertThat(t.getJsonObject("config").getJsonObject("backoff").getInteger("delayMs")).isEqualTo(1000);
+    assertThat(t.getString("scheduledAt")).isEqualTo("2030-01-01T00:00:00Z");
+  }
+
+  @Test
+  void aStaleIfMatchIsRefusedWith412AndTheOtherChangeSurvives() {
+    String id = create(alice, task("Contended"));
+
+    Response first = api.send("PATCH", "/api/tasks/" + id, alice, new JsonObject().put("title", "First").encode(),
+        Map.of("If-Match", "\"1\""));
+    Response second = api.send("PATCH", "/api/tasks/" + id, alice, new JsonObject().put("title", "Second").encode(),
+        Map.of("If-Match", "\"1\""));
+
+    assertThat(first.status()).isEqualTo(200);
+    assertThat(first.headers().get("etag")).isEqualTo("\"2\"");
+    assertThat(second.status()).isEqualTo(412);
+    assertThat(api.get("/api/tasks/" + id, alice).json().getString("title")).isEqualTo("First");
+    assertThat(api.patch("/api/tasks/" + id, alice, new JsonObject().put("description", null)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void everyTaskRouteAnswers404ToAnotherUserAndLeavesTheTaskAlone() {
+    String id = create(alice, task("Private"));
+    String other = create(alice, task("Other"));
+    api.post("/api/tasks/" + id + "/dependencies", alice, new JsonObject().put("taskId", other));
+
+    assertThat(api.get("/api/tasks/" + id, bob).status()).isEqualTo(404);
+    assertThat(api.patch("/api/tasks/" + id, bob, new JsonObject().put("title", "Mine now")).status()).isEqualTo(404);
+    assertThat(api.get("/api/tasks/" + id + "/tree", bob).status()).isEqualTo(404);
+    assertThat(api.get("/api/tasks/" + id + "/ancestors", bob).status()).isEqualTo(404);
+    assertThat(api.get("/api/tasks/" + id + "/dependencies", bob).status()).isEqualTo(404);
+    assertThat(api.delete("/api/tasks/" + id + "/dependencies/" + other, bob).status()).isEqualTo(404);
+    String bobs = create(bob, task("Bob's"));
+    assertThat(api.post("/api/tasks/" + bobs + "/dependencies", bob, new JsonObject().put("taskId", id)).status())
+        .isEqualTo(404);
+    assertThat(api.post("/api/tasks", bob, task("Child").put("parentId", id)).status()).isEqualTo(404);
+    assertThat(api.post("/api/tasks", bob, task("Dependent").put("dependsOn",
+        new JsonArray().add(new JsonObject().put("taskId", id))))).extracting(Response::status).isEqualTo(404);
+    assertThat(api.delete("/api/tasks/" + id, bob).status()).isEqualTo(404);
+    assertThat(api.get("/api/tasks", bob).text()).doesNotContain(id);
+
+    Response mine = api.get("/api/tasks/" + id, alice);
+    assertThat(mine.json().getString("title")).isEqualTo("Private");
+    assertThat(mine.json().getInteger("version")).isEqualTo(1);
+    assertThat(api.get("/api/tasks/" + id + "/dependencies", alice).json().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  void theTreeListsEverySubtaskDepthFirstInPositionOrderAndAncestorsClimbToTheRoot() {
+    String root = create(alice, task("Epic"));
+    String b = create(alice, task("B").put("parentId", root).put("position", 2));
+    String a = create(alice, task("A").put("parentId", root).put("position", 1));
+    String a1 = create(alice, task("A1").put("parentId", a).put("position", 0));
+
+    JsonArray tree = api.get("/api/tasks/" + root + "/tree", alice).json().getJsonArray("items");
+    JsonArray ancestors = api.get("/api/tasks/" + a1 + "/ancestors", alice).json().getJsonArray("items");
+
+    assertThat(tree.stream().map(n -> ((JsonObject) n).getJsonObject("task").getString("title")))
+        .containsExactly("Epic", "A", "A1", "B");
+    assertThat(tree.stream().map(n -> ((JsonObject) n).getInteger("depth"))).containsExactly(0, 1, 2, 1);
+    assertThat(ancestors.stream().map(t -> ((JsonObject) t).getString("id"))).containsExactly(a, root);
+    assertThat(b).isNotNull();
+  }
+
+  @Test
+  void aDependencyCycleIs409NamingTheCycleAndMovingUnderADescendantToo() {
+    String build = create(alice, task("Build"));
+    String test = create(alice, task("Test").put("dependsOn",
+        new JsonArray().add(new JsonObject().put("taskId", build).put("type", "REQUIRES"))));
+    String child = create(alice, task("Child").put("parentId", build));
+
+    Response cycle = api.post("/api/tasks/" + build + "/dependencies", alice, new JsonObject().put("taskId", test));
+    Response loop = api.patch("/api/tasks/" + build, alice, new JsonObject().put("parentId", child));
+
+    assertThat(cycle.status()).isEqualTo(409);
+    assertThat(cycle.json().getJsonObject("error").getString("message")).contains(build).contains(test);
+    assertThat(loop.status()).isEqualTo(409);
+    assertThat(api.delete("/api/tasks/" + test + "/dependencies/" + build, alice).status()).isEqualTo(204);
+    assertThat(api.post("/api/tasks/" + build + "/dependencies", alice, new JsonObject().put("taskId", test)).status())
+        .isEqualTo(201);
+  }
+
+  @Test
+  void filtersCombineAndSearchRanksTheBestMatchFirst() {
+    String project = api.post("/api/projects", alice, new JsonObject().put("name", "Search")).json().getString("id");
+    create(alice, task("Fix flaky websocket reconnect").put("projectId", project).put("tags",
+        new JsonArray().add("ws").add("bug")).put("priority", "CRITICAL"));
+    create(alice, task("Document the API").put("projectId", project).put("description", "mention websocket once")
+        .put("tags", new JsonArray().add("docs")));
+    create(alice, task("Unrelated").put("projectId", project).put("tags", new JsonArray().add("bug")));
+
+    JsonArray bugs = items(api.get("/api/tasks?projectId=" + project + "&tag=bug&tag=ws", alice));
+    JsonArray critical = items(api.get("/api/tasks?projectId=" + project + "&priority=CRITICAL&priority=HIGH", alice));
+    JsonArray search = items(api.get("/api/tasks?projectId=" + project + "&q=websocket", alice));
+    JsonArray byTitle = items(api.get("/api/tasks?projectId=" + project + "&sort=title&order=asc", alice));
+
+    assertThat(titles(bugs)).containsExactly("Fix flaky websocket reconnect");
+    assertThat(titles(critical)).containsExactly("Fix flaky websocket reconnect");
+    assertThat(titles(search)).containsExactly("Fix flaky websocket reconnect", "Document the API");
+    assertThat(titles(byTitle)).containsExactly("Document the API", "Fix flaky websocket reconnect", "Unrelated");
+    assertThat(api.get("/api/tasks?status=PENDING&status=DONE", alice).status()).isEqualTo(400);
+    assertThat(api.get("/api/tasks?colour=red", alice).status()).isEqualTo(400);
+    assertThat(api.get("/api/tasks?cursor=garbage", alice).status()).isEqualTo(400);
+  }
+
+  @Test
+  void keysetPagingVisitsEveryTaskExactlyOnceWhileOthersAreInserted() throws Exception {
+    String token = api.newUserToken("pager@example.com");
+    Set<String> existing = new HashSet<>();
+    for (int i = 0; i < 120; i++) {
+      existing.add(create(token, task("Existing " + i)));
+    }
+    ExecutorService inserter = Executors.newSingleThreadExecutor();
+    Future<?> inserts = inserter.submit(() -> {
+      for (int i = 0; i < 40; i++) {
+        create(token, task("Concurrent " + i));
+      }
+    });
+
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      Response page = api.get("/api/tasks?limit=7&sort=createdAt&order=asc" + (cursor == null ? "" : "&cursor=" + cursor),
+          token);
+      assertThat(page.status()).as(page.text()).isEqualTo(200);
+      page.json().getJsonArray("items").forEach(t -> seen.add(((JsonObject) t).getString("id")));
+      cursor = page.json().getString("nextCursor");
+    } while (cursor != null);
+    inserts.get(60, TimeUnit.SECONDS);
+    inserter.shutdown();
+
+    assertThat(seen).doesNotHaveDuplicates();
+    assertThat(seen).containsAll(existing);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "sort={0} order={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"createdAt,asc", "createdAt,desc", "updatedAt,desc", "priority,asc",
+      "priority,desc", "title,asc", "title,desc"})
+  void pagingInAnySortVisitsEveryTaskOnceInOrderEvenAmongEqualKeys(String sort, String order) {
+    String token = api.newUserToken("sorter-" + sort + "-" + order + "@example.com");
+    String[] priorities = {"LOW", "MEDIUM", "HIGH", "CRITICAL"};
+    Set<String> all = new HashSet<>();
+    for (int i = 0; i < 30; i++) {
+      all.add(create(token, task("Same title " + (i % 3)).put("priority", priorities[i % 4])));
+    }
+
+    List<JsonObject> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      Response page = api.get("/api/tasks?limit=4&sort=" + sort + "&order=" + order
+          + (cursor == null ? "" : "&cursor=" + cursor), token);
+      page.json().getJsonArray("items").forEach(t -> seen.add((JsonObject) t));
+      cursor = page.json().getString("nextCursor");
+    } while (cursor != null);
+
+    assertThat(seen.stream().map(t -> t.getString("id"))).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+    List<Comparable<?>> keys = seen.stream().<Comparable<?>>map(t -> switch (sort) {
+      case "priority" -> List.of(priorities).indexOf(t.getString("priority"));
+      case "title" -> t.getString("title");
+      default -> java.time.Instant.parse(t.getString(sort));
+    }).toList();
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    List<Comparable> sorted = new ArrayList<>(keys);
+    sorted.sort(order.equals("asc") ? java.util.Comparator.naturalOrder() : java.util.Comparator.reverseOrder());
+    assertThat(keys).isEqualTo(sorted);
+  }
+
+  private static JsonArray items(Response r) {
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return r.json().getJsonArray("items");
+  }
+
+  private static List<String> titles(JsonArray tasks) {
+    return tasks.stream().map(t -> ((JsonObject) t).getString("title")).toList();
+  }
+}
