@@ -22,12 +22,14 @@ public final class TaskRoutes {
   private final TaskRepository tasks;
   private final TaskListing listing;
   private final TaskPatch patch;
+  private final TaskHistory history;
 
   public TaskRoutes(Pool pool) {
     this.pool = pool;
     this.tasks = new TaskRepository(pool);
     this.listing = new TaskListing(pool);
     this.patch = new TaskPatch(pool);
+    this.history = new TaskHistory(pool);
   }
 
   public void mount(RouterBuilder builder) {
@@ -38,6 +40,7 @@ public final class TaskRoutes {
     builder.getRoute("deleteTask").addHandler(this::delete);
     builder.getRoute("getTaskTree").addHandler(this::tree);
     builder.getRoute("getTaskAncestors").addHandler(this::ancestors);
+    builder.getRoute("getTaskHistory").addHandler(this::history);
     builder.getRoute("addTaskDependency").addHandler(this::addDependency);
     builder.getRoute("listTaskDependencies").addHandler(this::listDependencies);
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
@@ -125,6 +128,16 @@ public final class TaskRoutes {
     requireTask(owner, id)
         .compose(v -> tasks.ancestors(owner, id))
         .map(found -> page(found.stream().map(Task::toJson).toList()))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private void history(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    requireTask(owner, id)
+        .compose(v -> history.of(owner, id))
+        .map(events -> page(events.stream().map(TaskHistory.Event::toJson).toList()))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }

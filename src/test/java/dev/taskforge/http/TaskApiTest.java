@@ -233,6 +233,48 @@ class TaskApiTest {
     assertThat(keys).isEqualTo(sorted);
   }
 
+  @Test
+  void historyTellsTheWholeStoryOldestFirstAndOnlyToTheOwner() throws Exception {
+    String id = create(alice, task("Flaky job"));
+    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement()) {
+      s.execute("""
+          WITH job AS (
+            INSERT INTO queue_jobs (task_id, status, attempt, finished_at, created_at)
+            VALUES ('%1$s', 'COMPLETED', 2, now() + interval '5 s', now() + interval '1 s') RETURNING id
+          ), first AS (
+            INSERT INTO task_executions (task_id, job_id, attempt_number, status)
+            SELECT '%1$s', id, 1, 'LOST' FROM job RETURNING id, job_id
+          ), second AS (
+            INSERT INTO task_executions (task_id, job_id, attempt_number, status)
+            SELECT '%1$s', id, 2, 'COMPLETED' FROM job RETURNING id, job_id
+          ), attempts AS (
+            INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id, started_at, finished_at, outcome,
+                                      error_message, error_code)
+            SELECT job_id, 1, id, 'w1', now() + interval '2 s', now() + interval '3 s', 'LOST'::attempt_outcome,
+                   'lease expired', 'LEASE_EXPIRED' FROM first
+            UNION ALL
+            SELECT job_id, 2, id, 'w2', now() + interval '3.5 s', now() + interval '4.5 s', 'COMPLETED'::attempt_outcome,
+                   NULL, NULL FROM second
+          )
+          INSERT INTO task_results (task_id, execution_id, summary, tokens_used, created_at)
+          SELECT '%1$s', id, 'done', 1200, now() + interval '4.6 s' FROM second
+          """.formatted(id));
+      s.execute("UPDATE tasks SET status = 'COMPLETED', started_at = now() + interval '2 s', "
+          + "completed_at = now() + interval '6 s' WHERE id = '" + id + "'");
+    }
+
+    Response history = api.get("/api/tasks/" + id + "/history", alice);
+
+    assertThat(history.status()).as(history.text()).isEqualTo(200);
+    assertThat(history.json().getJsonArray("items").stream().map(e -> ((JsonObject) e).getString("type")))
+        .containsExactly("CREATED", "QUEUED", "ATTEMPT_STARTED", "ATTEMPT_FINISHED", "RETRY_STARTED",
+            "ATTEMPT_FINISHED", "RESULT", "JOB_COMPLETED", "COMPLETED");
+    JsonObject lost = history.json().getJsonArray("items").getJsonObject(3).getJsonObject("details");
+    assertThat(lost.getString("outcome")).isEqualTo("LOST");
+    assertThat(lost.getString("errorCode")).isEqualTo("LEASE_EXPIRED");
+    assertThat(api.get("/api/tasks/" + id + "/history", bob).status()).isEqualTo(404);
+  }
+
   private static JsonArray items(Response r) {
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     return r.json().getJsonArray("items");
