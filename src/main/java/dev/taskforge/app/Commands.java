@@ -73,6 +73,32 @@ final class Commands {
     return 0;
   }
 
+  /** {@code user promote EMAIL}: makes that account an admin. */
+  static int user(TaskforgeConfig config, List<String> args) {
+    if (args.size() != 2 || !"promote".equals(args.get(0))) {
+      throw new UsageException("expected: user promote EMAIL");
+    }
+    String email = args.get(1);
+    try (CommandDatabase db = CommandDatabase.open(config)) {
+      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+      io.vertx.sqlclient.Pool pool = dev.taskforge.db.Pools.create(vertx, db.url(), 1, "cli");
+      try {
+        var promoted = pool.withConnection(conn -> new dev.taskforge.users.UserRepository(conn).promoteToAdmin(email))
+            .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (promoted.isEmpty()) {
+          throw new IllegalStateException("no account has the email " + email);
+        }
+        System.out.println(promoted.get().email() + " is now an admin");
+      } catch (InterruptedException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(Main.rootMessage(e), e);
+      } finally {
+        pool.close();
+        vertx.close();
+      }
+    }
+    return 0;
+  }
+
   static int backup(TaskforgeConfig config, List<String> args) {
     Path file = oneFile(args);
     if (Files.exists(file)) {

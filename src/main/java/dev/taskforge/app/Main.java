@@ -21,6 +21,7 @@ public final class Main {
         seed                   fill the database with realistic development data (can run again)
         backup FILE            write a consistent copy of every table to FILE
         restore FILE           load a backup into an empty database
+        user promote EMAIL     make that account an admin
         --help                 show this help
 
       Without TASKFORGE_DATABASE_URL every command uses the embedded PostgreSQL under the data
@@ -50,6 +51,7 @@ public final class Main {
         case "seed" -> Commands.seed(TaskforgeConfig.load(), rest);
         case "backup" -> Commands.backup(TaskforgeConfig.load(), rest);
         case "restore" -> Commands.restore(TaskforgeConfig.load(), rest);
+        case "user" -> Commands.user(TaskforgeConfig.load(), rest);
         case "--help", "-h", "help" -> {
           System.out.print(USAGE);
           yield 0;

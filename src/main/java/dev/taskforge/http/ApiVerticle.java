@@ -66,6 +66,12 @@ public final class ApiVerticle extends VerticleBase {
     new ProjectRoutes(pool).mount(builder);
     new TaskRoutes(pool).mount(builder);
 
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (route.getHandlers().size() < 2) { // the query check alone: no feature took the operation
+        throw new IllegalStateException("operation " + route.getOperation().getOperationId()
+            + " of the contract has no handler");
+      }
+    }
     Router router = builder.createRouter();
     ErrorHandler errors = new ErrorHandler();
     router.route().failureHandler(errors);

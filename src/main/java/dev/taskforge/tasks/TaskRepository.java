@@ -47,6 +47,12 @@ public final class TaskRepository {
         .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::first);
   }
 
+  /** Any user's task, for admins only (the caller checks the role). */
+  public Future<Optional<Task>> findByIdForAdmin(UUID id) {
+    return SqlTemplate.forQuery(client, TaskSql.BY_ID_FOR_ADMIN).mapTo(Task.MAPPER).execute(Map.of("id", id))
+        .map(Rows::first);
+  }
+
   /** The owner's newest tasks (the filtered, paged listing belongs to the HTTP API). */
   public Future<List<Task>> listByOwner(UUID ownerId, int limit) {
     return SqlTemplate.forQuery(client, TaskSql.BY_OWNER).mapTo(Task.MAPPER)

@@ -3,6 +3,7 @@ package dev.taskforge.tasks;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
+import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,8 +76,11 @@ public final class TaskRoutes {
         .onFailure(ctx::fail);
   }
 
+  /** Admins read every task; everyone else only their own. */
   private void get(RoutingContext ctx) {
-    tasks.findById(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "taskId"))
+    Principal principal = Authentication.principal(ctx);
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    (principal.isAdmin() ? tasks.findByIdForAdmin(id) : tasks.findById(principal.userId(), id))
         .map(found -> found.orElseThrow(() -> ApiException.notFound("task")))
         .onSuccess(task -> respond(ctx, 200, task))
         .onFailure(ctx::fail);

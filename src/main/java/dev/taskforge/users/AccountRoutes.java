@@ -21,12 +21,45 @@ public final class AccountRoutes {
   }
 
   public void mount(RouterBuilder builder) {
+    builder.getRoute("listUsers").addHandler(this::listUsers);
     builder.getRoute("getMe").addHandler(this::getMe);
     builder.getRoute("updateMe").addHandler(this::updateMe);
     builder.getRoute("deleteMe").addHandler(this::deleteMe);
     builder.getRoute("createToken").addHandler(this::createToken);
     builder.getRoute("listTokens").addHandler(this::listTokens);
     builder.getRoute("deleteToken").addHandler(this::deleteToken);
+  }
+
+  private void listUsers(RoutingContext ctx) {
+    if (!Authentication.principal(ctx).isAdmin()) {
+      throw new ApiException(403, "forbidden", "only admins may list users", null);
+    }
+    int limit = Requests.queryInt(ctx, "limit", 100);
+    String after = ctx.queryParams().get("cursor");
+    String afterEmail = after == null ? null : decodeCursor(after);
+    users.listAllForAdmin(afterEmail, limit + 1)
+        .map(found -> {
+          boolean more = found.size() > limit;
+          List<User> page = more ? found.subList(0, limit) : found;
+          return new JsonObject()
+              .put("items", new JsonArray(page.stream().map(User::toJson).toList()))
+              .put("nextCursor", more ? encodeCursor(page.get(page.size() - 1).email()) : null);
+        })
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private static String encodeCursor(String email) {
+    return java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(email.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static String decodeCursor(String cursor) {
+    try {
+      return new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("cursor", "cursor is not one this server handed out");
+    }
   }
 
   private void getMe(RoutingContext ctx) {

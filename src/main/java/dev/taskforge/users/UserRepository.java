@@ -47,6 +47,23 @@ public final class UserRepository {
         .map(Rows::first);
   }
 
+  /**
+   * Every account, by email, after {@code afterEmail} (null for the first page). Only for admins:
+   * the caller must have checked the role.
+   */
+  public Future<java.util.List<User>> listAllForAdmin(String afterEmail, int limit) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("after_email", afterEmail);
+    params.put("limit", limit);
+    return SqlTemplate.forQuery(client, UserSql.ALL_USERS).mapTo(User.MAPPER).execute(params).map(Rows::list);
+  }
+
+  /** Makes the account with that email an admin; empty when there is none. */
+  public Future<Optional<User>> promoteToAdmin(String email) {
+    return SqlTemplate.forQuery(client, UserSql.PROMOTE).mapTo(User.MAPPER).execute(Map.of("email", email))
+        .map(Rows::first);
+  }
+
   /** Deletes the account and, through the foreign keys, everything it owns. */
   public Future<Boolean> delete(UUID id) {
     return SqlTemplate.forUpdate(client, UserSql.DELETE_USER).execute(Map.of("id", id))

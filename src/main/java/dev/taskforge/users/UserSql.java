@@ -15,6 +15,16 @@ final class UserSql {
 
   static final String USER_BY_EMAIL = "SELECT * FROM users WHERE lower(email) = lower(#{email})";
 
+  /** Every account, for admins: keyset-paged by email (unique regardless of case). */
+  static final String ALL_USERS = """
+      SELECT * FROM users
+       WHERE #{after_email}::text IS NULL OR lower(email) > lower(#{after_email}::text)
+       ORDER BY lower(email)
+       LIMIT #{limit}
+      """;
+
+  static final String PROMOTE = "UPDATE users SET role = 'ADMIN' WHERE lower(email) = lower(#{email}) RETURNING *";
+
   static final String UPDATE_DISPLAY_NAME = """
       UPDATE users SET display_name = #{display_name}
        WHERE id = #{id}

@@ -72,9 +72,27 @@ class CommandsTest {
   }
 
   @Test
+  void userPromoteMakesAnAccountAnAdminAndNamesAMissingOne() throws Exception {
+    DatabaseUrl db = TestDatabase.forClass(CommandsTest.class);
+    TestDatabase.execute(db, "INSERT INTO users (email, password_hash) VALUES ('Boss@Example.com', 'x')");
+    Map<String, String> env = Map.of("TASKFORGE_DATABASE_URL", db.toUrl());
+
+    assertSucceeds(dir, env, "user", "promote", "boss@example.com").contains("is now an admin");
+    ServerProcess.Finished missing = ServerProcess.run(dir, env, "user", "promote", "ghost@example.com");
+
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.output()).contains("no account has the email ghost@example.com");
+    try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT role FROM users WHERE email = 'Boss@Example.com'")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo("ADMIN");
+    }
+  }
+
+  @Test
   void helpListsEverySubCommand() throws Exception {
     assertSucceeds(dir, Map.of(), "--help")
-        .contains("migrate --down-to N", "db-status", "seed", "backup FILE", "restore FILE");
+        .contains("migrate --down-to N", "db-status", "seed", "backup FILE", "restore FILE", "user promote EMAIL");
   }
 
   @Test

@@ -1,0 +1,68 @@
+package dev.taskforge.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.ApiTestServer.Response;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Admins may list every user and read every task; nobody else may. */
+class AdminApiTest {
+  private static ApiTestServer api;
+  private static String admin;
+  private static String user;
+
+  @BeforeAll
+  static void start() {
+    api = new ApiTestServer(AdminApiTest.class);
+    admin = api.newUserToken("root@example.com");
+    user = api.newUserToken("plain@example.com");
+    TestDatabase.execute(api.db, "UPDATE users SET role = 'ADMIN' WHERE email = 'root@example.com'");
+    for (int i = 0; i < 5; i++) {
+      api.newUserToken("extra" + i + "@example.com");
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  @Test
+  void anAdminPagesThroughEveryAccountByEmail() {
+    List<String> emails = new ArrayList<>();
+    String cursor = null;
+    do {
+      Response page = api.get("/api/users?limit=3" + (cursor == null ? "" : "&cursor=" + cursor), admin);
+      assertThat(page.status()).as(page.text()).isEqualTo(200);
+      page.json().getJsonArray("items").forEach(u -> emails.add(((JsonObject) u).getString("email")));
+      cursor = page.json().getString("nextCursor");
+    } while (cursor != null);
+
+    assertThat(emails).doesNotHaveDuplicates().isSorted().hasSizeGreaterThanOrEqualTo(7)
+        .contains("root@example.com", "plain@example.com", "extra0@example.com", "extra4@example.com");
+  }
+
+  @Test
+  void aUserWhoIsNotAnAdminMayNotListUsers() {
+    Response r = api.get("/api/users", user);
+
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.json().getJsonObject("error").getString("code")).isEqualTo("forbidden");
+  }
+
+  @Test
+  void anAdminReadsAnyonesTaskButAPlainUserDoesNot() {
+    String task = api.post("/api/tasks", user, new JsonObject().put("title", "Mine").put("prompt", "p")).json()
+        .getString("id");
+    String other = api.newUserToken("nosy@example.com");
+
+    assertThat(api.get("/api/tasks/" + task, admin).status()).isEqualTo(200);
+    assertThat(api.get("/api/tasks/" + task, other).status()).isEqualTo(404);
+  }
+}
