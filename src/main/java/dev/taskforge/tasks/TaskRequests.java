@@ -55,10 +55,27 @@ final class TaskRequests {
     if (q.contains("parentId") && "true".equals(q.get("roots"))) {
       throw ApiException.badRequest("roots", "roots=true and parentId exclude each other");
     }
+    if (query != null && query.length() > 500) {
+      throw ApiException.badRequest("q", "q may have at most 500 characters");
+    }
+    if (q.contains("order") && !List.of("asc", "desc").contains(q.get("order"))) {
+      throw ApiException.badRequest("order", "order must be asc or desc");
+    }
+    if (q.contains("roots") && !List.of("true", "false").contains(q.get("roots"))) {
+      throw ApiException.badRequest("roots", "roots must be true or false");
+    }
+    int limit = Requests.queryInt(ctx, "limit", DEFAULT_PAGE);
+    if (limit < 1 || limit > 200) {
+      throw ApiException.badRequest("limit", "limit must be from 1 to 200");
+    }
+    List<String> tags = List.copyOf(q.getAll("tag"));
+    if (tags.stream().anyMatch(t -> t.length() > 100)) {
+      throw ApiException.badRequest("tag", "a tag has at most 100 characters");
+    }
     return new TaskFilter(
-        q.getAll("status").stream().map(TaskStatus::valueOf).toList(),
-        q.getAll("priority").stream().map(TaskPriority::valueOf).toList(),
-        List.copyOf(q.getAll("tag")),
+        q.getAll("status").stream().map(v -> enumValue(TaskStatus.class, v, "status")).toList(),
+        q.getAll("priority").stream().map(v -> enumValue(TaskPriority.class, v, "priority")).toList(),
+        tags,
         uuid(q.get("projectId"), "projectId"),
         uuid(q.get("parentId"), "parentId"),
         "true".equals(q.get("roots")),
@@ -69,8 +86,16 @@ final class TaskRequests {
         query,
         sort,
         descending,
-        Requests.queryInt(ctx, "limit", DEFAULT_PAGE),
+        limit,
         q.contains("cursor") ? TaskCursor.decode(q.get("cursor"), sort, descending) : null);
+  }
+
+  private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {
+    try {
+      return Enum.valueOf(type, value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(field, field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
   }
 
   private static TaskFilter.SortKey sortKey(String wire) {

@@ -111,6 +111,15 @@ class AuthApiTest {
   }
 
   @Test
+  void anExpiredSessionIs401() {
+    String token = api.newUserToken("expiring@example.com");
+    dev.taskforge.db.TestDatabase.execute(api.db, "UPDATE user_sessions SET created_at = now() - interval '2 days', "
+        + "expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = 'expiring@example.com')");
+
+    assertThat(api.get("/api/users/me", token).status()).isEqualTo(401);
+  }
+
+  @Test
   void noOrBadCredentialsAre401() {
     assertThat(api.get("/api/users/me", null).status()).isEqualTo(401);
     assertThat(api.get("/api/users/me", "tfs_forged").status()).isEqualTo(401);

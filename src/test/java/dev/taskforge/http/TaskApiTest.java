@@ -201,6 +201,75 @@ class TaskApiTest {
     assertThat(seen).containsAll(existing);
   }
 
+  @Test
+  void pagingThroughTenThousandTasksWhileInsertingNeitherRepeatsNorSkips() throws Exception {
+    String token = api.newUserToken("ten-thousand@example.com");
+    dev.taskforge.db.TestDatabase.execute(api.db, """
+        INSERT INTO tasks (owner_id, title, prompt, priority, created_at)
+        SELECT u.id, 'Bulk ' || g, 'p', (ARRAY['LOW','MEDIUM','HIGH','CRITICAL'])[1 + g % 4]::task_priority,
+               now() - (g % 500) * interval '1 second'
+          FROM users u, generate_series(1, 10000) g
+         WHERE u.email = 'ten-thousand@example.com'
+        """);
+    ExecutorService inserter = Executors.newSingleThreadExecutor();
+    Future<?> inserts = inserter.submit(() -> {
+      for (int i = 0; i < 50; i++) {
+        create(token, task("Inserted meanwhile " + i));
+      }
+    });
+
+    Set<String> seen = new HashSet<>();
+    int pages = 0;
+    String cursor = null;
+    do {
+      Response page = api.get("/api/tasks?limit=200&sort=priority&order=desc"
+          + (cursor == null ? "" : "&cursor=" + cursor), token);
+      for (Object t : page.json().getJsonArray("items")) {
+        assertThat(seen.add(((JsonObject) t).getString("id"))).as("seen twice").isTrue();
+      }
+      cursor = page.json().getString("nextCursor");
+      pages++;
+    } while (cursor != null);
+    inserts.get(60, TimeUnit.SECONDS);
+    inserter.shutdown();
+
+    long bulkSeen;
+    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement();
+         var rs = s.executeQuery("SELECT t.id::text FROM tasks t JOIN users u ON u.id = t.owner_id "
+             + "WHERE u.email = 'ten-thousand@example.com' AND t.title LIKE 'Bulk %'")) {
+      Set<String> bulk = new HashSet<>();
+      while (rs.next()) {
+        bulk.add(rs.getString(1));
+      }
+      bulkSeen = bulk.stream().filter(seen::contains).count();
+    }
+    assertThat(bulkSeen).isEqualTo(10_000);
+    assertThat(pages).isGreaterThanOrEqualTo(50);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} is plain data in every field and filter")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"'; DROP TABLE tasks; --", "100%", "_", "back\\slash",
+      "quote ' and \" double", "ünïcödé ✓ 漢字 😀"})
+  void injectionStringsAreStoredAndMatchedAsPlainData(String evil) {
+    String token = api.newUserToken("evil-" + Math.abs(evil.hashCode()) + "@example.com");
+    String id = create(token, new JsonObject().put("title", evil).put("prompt", evil).put("description", evil)
+        .put("tags", new JsonArray().add(evil)).put("metadata", new JsonObject().put(evil, evil)));
+    create(token, task("innocent bystander"));
+
+    JsonObject read = api.get("/api/tasks/" + id, token).json();
+    assertThat(read.getString("title")).isEqualTo(evil);
+    assertThat(read.getString("prompt")).isEqualTo(evil);
+    assertThat(read.getJsonArray("tags")).containsExactly(evil);
+    assertThat(read.getJsonObject("metadata").getString(evil)).isEqualTo(evil);
+    String encoded = java.net.URLEncoder.encode(evil, java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(titles(items(api.get("/api/tasks?tag=" + encoded, token)))).containsExactly(evil);
+    Response search = api.get("/api/tasks?q=" + encoded, token);
+    assertThat(search.status()).isEqualTo(200);
+    assertThat(titles(search.json().getJsonArray("items"))).doesNotContain("innocent bystander");
+    assertThat(api.patch("/api/tasks/" + id, token, new JsonObject().put("title", evil + evil)).json()
+        .getString("title")).isEqualTo(evil + evil);
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "sort={0} order={1}")
   @org.junit.jupiter.params.provider.CsvSource({"createdAt,asc", "createdAt,desc", "updatedAt,desc", "priority,asc",
       "priority,desc", "title,asc", "title,desc"})
