@@ -92,7 +92,10 @@ public final class Server {
       if ("http".equals(unit.section())) {
         verticleConfig.put("http", new JsonObject().put("host", config.http().host()).put("port", config.http().port()));
       }
-      chain = chain.compose(v -> vertx.deployVerticle(unit.verticle().get(), new DeploymentOptions().setConfig(verticleConfig)));
+      // The HTTP API runs one instance per core (they share the port); the others need one.
+      int instances = "http".equals(unit.section()) ? config.http().instances() : 1;
+      chain = chain.compose(v -> vertx.deployVerticle(unit.verticle(),
+          new DeploymentOptions().setConfig(verticleConfig).setInstances(instances)));
     }
     return chain;
   }

@@ -25,8 +25,8 @@ import java.util.Optional;
  */
 public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonObject sections) {
 
-  /** The HTTP listener. */
-  public record Http(String host, int port) {}
+  /** The HTTP listener, served by {@code instances} API verticles (one per core by default). */
+  public record Http(String host, int port, int instances) {}
 
   /**
    * The database settings.
@@ -67,7 +67,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     JsonObject db = section(json, "database");
     Http httpConfig = new Http(
         nonBlank(http, "http.host", "0.0.0.0"),
-        intIn(http, "port", "http.port", 8080, 0, 65535));
+        intIn(http, "port", "http.port", 8080, 0, 65535),
+        intIn(http, "instances", "http.instances", Runtime.getRuntime().availableProcessors(), 1, 256));
     Path dataDir = Path.of(nonBlank(json, "dataDir", "./data"));
     Database database = new Database(
         url(db, "url", "database.url"),
@@ -91,6 +92,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     EMBEDDED_DB_PORT("TASKFORGE_EMBEDDED_DB_PORT", "database", "embeddedPort", true),
     HTTP_HOST("TASKFORGE_HTTP_HOST", "http", "host", false),
     HTTP_PORT("TASKFORGE_HTTP_PORT", "http", "port", true),
+    HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", true),
     DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", false);
 
     final String variable;

@@ -1,0 +1,301 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Load generator of bench/api-bench.sh: seeds the server's database directly (fast, in SQL), then
+ * measures the HTTP API under a mixed load from concurrent keep-alive clients.
+ */
+public class ApiBench {
+  static final int USERS = Integer.getInteger("users", Integer.parseInt(System.getenv().getOrDefault("BENCH_USERS", "10000")));
+  static final int TASKS = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "1000000"));
+  static final int CONNECTIONS = Integer.parseInt(System.getenv().getOrDefault("BENCH_CONNECTIONS", "100"));
+  static final int SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "60"));
+  static final int HEAVY_USERS = 10;
+  static final int SESSIONS = 1000;
+
+  record Client(String token, List<String> taskIds) {}
+
+  public static void main(String[] args) throws Exception {
+    String base = args[0];
+    Path dataDir = Path.of(args[1]);
+    String url = "jdbc:postgresql://127.0.0.1:" + Files.readString(dataDir.resolve("pg-port")).trim() + "/taskforge";
+    String password = Files.readString(dataDir.resolve("pg-password")).trim();
+    List<Client> clients;
+    try (Connection c = DriverManager.getConnection(url, "postgres", password)) {
+      long t0 = System.nanoTime();
+      seed(c);
+      System.out.printf("seeded %,d users and %,d tasks in %.1f s%n", USERS, count(c, "tasks"), secondsSince(t0));
+      clients = sessions(c);
+    }
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(10)).build();
+    warmUp(http, base, clients);
+    run(http, base, clients);
+    searchAndTree(http, base, clients.get(0));
+    System.exit(0);
+  }
+
+  /** 10 heavy users own 10,000 tasks each (as far as TASKS allows); the rest share what is left. */
+  static void seed(Connection c) throws Exception {
+    // At most half of all tasks go to the heavy users, 10,000 each at most.
+    int heavyEach = Math.min(10_000, TASKS / (2 * HEAVY_USERS));
+    int heavyTotal = heavyEach * HEAVY_USERS;
+    int light = USERS - HEAVY_USERS;
+    int lightEach = Math.max(0, (TASKS - heavyTotal) / Math.max(1, light));
+    try (Statement s = c.createStatement()) {
+      s.execute("SET synchronous_commit = off");
+      s.execute("INSERT INTO users (email, password_hash) SELECT 'bench' || g || '@example.com', 'x' "
+          + "FROM generate_series(1, " + USERS + ") g");
+      String insert = """
+          INSERT INTO tasks (owner_id, title, prompt, description, status, priority, tags, created_at)
+          SELECT u.id,
+                 'Task ' || g || ' of ' || u.email,
+                 'Refactor module ' || (g %% 97) || ' and fix flaky test ' || (g %% 13),
+                 CASE WHEN g %% 5 = 0 THEN 'websocket reconnect handling in service ' || (g %% 31) END,
+                 (ARRAY['PENDING','QUEUED','RUNNING','COMPLETED','FAILED'])[1 + g %% 5]::task_status,
+                 (ARRAY['LOW','MEDIUM','HIGH','CRITICAL'])[1 + g %% 4]::task_priority,
+                 ARRAY['team-' || (g %% 7), 'area-' || (g %% 11)],
+                 now() - (g * interval '7 seconds')
+            FROM users u, generate_series(1, %d) g
+           WHERE u.email = ANY (?)
+          """;
+      List<String> heavy = new ArrayList<>();
+      for (int i = 1; i <= HEAVY_USERS; i++) {
+        heavy.add("bench" + i + "@example.com");
+      }
+      try (PreparedStatement ps = c.prepareStatement(String.format(insert, heavyEach))) {
+        ps.setArray(1, c.createArrayOf("text", heavy.toArray()));
+        ps.execute();
+      }
+      if (lightEach > 0) {
+        // Batches of 1,000 users keep each statement's memory small.
+        for (int from = HEAVY_USERS + 1; from <= USERS; from += 1000) {
+          List<String> batch = new ArrayList<>();
+          for (int i = from; i < Math.min(USERS + 1, from + 1000); i++) {
+            batch.add("bench" + i + "@example.com");
+          }
+          try (PreparedStatement ps = c.prepareStatement(String.format(insert, lightEach))) {
+            ps.setArray(1, c.createArrayOf("text", batch.toArray()));
+            ps.execute();
+          }
+        }
+      }
+      s.execute("ANALYZE");
+    }
+  }
+
+  /** Sessions for heavy users and a sample of the rest, made in SQL with known tokens. */
+  static List<Client> sessions(Connection c) throws Exception {
+    List<Client> clients = new ArrayList<>();
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    for (int i = 1; i <= Math.min(USERS, SESSIONS); i++) {
+      int user = i <= HEAVY_USERS ? i : 1 + ThreadLocalRandom.current().nextInt(USERS);
+      String token = "tfs_bench_" + i;
+      try (PreparedStatement ps = c.prepareStatement("""
+          INSERT INTO user_sessions (user_id, token_hash, expires_at)
+          SELECT id, ?, now() + interval '1 day' FROM users WHERE email = ?
+          RETURNING user_id
+          """)) {
+        ps.setBytes(1, sha.digest(token.getBytes(StandardCharsets.UTF_8)));
+        ps.setString(2, "bench" + user + "@example.com");
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          Object userId = rs.getObject(1);
+          List<String> ids = new ArrayList<>();
+          try (PreparedStatement q = c.prepareStatement(
+              "SELECT id::text FROM tasks WHERE owner_id = ? ORDER BY random() LIMIT 50")) {
+            q.setObject(1, userId);
+            try (ResultSet ts = q.executeQuery()) {
+              while (ts.next()) {
+                ids.add(ts.getString(1));
+              }
+            }
+          }
+          clients.add(new Client(token, new ArrayList<>(ids)));
+        }
+      }
+    }
+    return clients;
+  }
+
+  static final String[] LISTS = {
+      "/api/tasks?status=PENDING&status=QUEUED&sort=createdAt&order=desc&limit=50",
+      "/api/tasks?priority=HIGH&priority=CRITICAL&sort=priority&order=desc&limit=50",
+      "/api/tasks?tag=team-3&sort=updatedAt&order=desc&limit=50",
+      "/api/tasks?roots=true&sort=title&order=asc&limit=50"};
+
+  static void warmUp(HttpClient http, String base, List<Client> clients) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      Client client = clients.get(i % clients.size());
+      send(http, base, "GET", LISTS[i % LISTS.length], client.token(), null);
+    }
+  }
+
+  static void run(HttpClient http, String base, List<Client> clients) throws Exception {
+    Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
+    for (String op : List.of("list", "get", "create", "update")) {
+      latencies.put(op, java.util.Collections.synchronizedList(new ArrayList<>()));
+    }
+    Map<String, Integer> errors = new ConcurrentHashMap<>();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+    for (int w = 0; w < CONNECTIONS; w++) {
+      int worker = w;
+      pool.submit(() -> {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (System.nanoTime() < end) {
+          Client client = clients.get((worker + random.nextInt(clients.size())) % clients.size());
+          int dice = random.nextInt(100);
+          String op;
+          String method;
+          String path;
+          String body = null;
+          if (dice < 60 || client.taskIds().isEmpty()) {
+            op = "list";
+            method = "GET";
+            path = LISTS[random.nextInt(LISTS.length)];
+          } else if (dice < 85) {
+            op = "get";
+            method = "GET";
+            path = "/api/tasks/" + client.taskIds().get(random.nextInt(client.taskIds().size()));
+          } else if (dice < 95) {
+            op = "create";
+            method = "POST";
+            path = "/api/tasks";
+            body = "{\"title\":\"Bench task\",\"prompt\":\"echo hello\",\"priority\":\"HIGH\",\"tags\":[\"bench\"]}";
+          } else {
+            op = "update";
+            method = "PATCH";
+            path = "/api/tasks/" + client.taskIds().get(random.nextInt(client.taskIds().size()));
+            body = "{\"description\":\"updated " + random.nextInt() + "\"}";
+          }
+          long t0 = System.nanoTime();
+          try {
+            int status = send(http, base, method, path, client.token(), body);
+            long micros = (System.nanoTime() - t0) / 1000;
+            if (status >= 400) {
+              errors.merge(op + " " + status, 1, Integer::sum);
+            } else {
+              latencies.get(op).add(micros);
+            }
+          } catch (Exception e) {
+            errors.merge(op + " " + e.getClass().getSimpleName(), 1, Integer::sum);
+          }
+        }
+      });
+    }
+    pool.shutdown();
+    pool.awaitTermination(SECONDS + 60, TimeUnit.SECONDS);
+    long total = latencies.values().stream().mapToLong(List::size).sum();
+    System.out.printf("%nmixed load: %d connections for %d s: %,d requests, %.0f requests/s%n", CONNECTIONS, SECONDS,
+        total, total / (double) SECONDS);
+    System.out.printf("%-8s %10s %10s %9s %9s %9s%n", "op", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms");
+    for (String op : List.of("list", "get", "create", "update")) {
+      long[] sorted = latencies.get(op).stream().mapToLong(Long::longValue).sorted().toArray();
+      System.out.printf("%-8s %10d %10.0f %9.1f %9.1f %9.1f%n", op, sorted.length, sorted.length / (double) SECONDS,
+          pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
+    }
+    System.out.println(errors.isEmpty() ? "errors: none" : "errors: " + errors);
+  }
+
+  /** Full-text search over a heavy user's 10,000 tasks, and a 10-level subtask tree. */
+  static void searchAndTree(HttpClient http, String base, Client heavy) throws Exception {
+    long[] search = new long[50];
+    String[] words = {"websocket", "flaky", "refactor", "module", "reconnect"};
+    for (int i = 0; i < search.length; i++) {
+      long t0 = System.nanoTime();
+      send(http, base, "GET", "/api/tasks?q=" + words[i % words.length] + "&limit=50", heavy.token(), null);
+      search[i] = (System.nanoTime() - t0) / 1000;
+    }
+    Arrays.sort(search);
+    String parent = null;
+    String root = null;
+    for (int level = 0; level < 10; level++) {
+      for (int sibling = 0; sibling < 3; sibling++) {
+        String body = "{\"title\":\"Level " + level + "." + sibling + "\",\"prompt\":\"p\",\"position\":" + sibling
+            + (parent == null ? "" : ",\"parentId\":\"" + parent + "\"") + "}";
+        String id = postForId(http, base, body, heavy.token());
+        if (sibling == 0) {
+          if (root == null) {
+            root = id;
+          }
+          parent = id;
+        }
+      }
+    }
+    long[] tree = new long[30];
+    for (int i = 0; i < tree.length; i++) {
+      long t0 = System.nanoTime();
+      send(http, base, "GET", "/api/tasks/" + root + "/tree", heavy.token(), null);
+      tree[i] = (System.nanoTime() - t0) / 1000;
+    }
+    Arrays.sort(tree);
+    System.out.printf("%nq= search over one user's tasks: p50 %.1f ms, p95 %.1f ms (target 200 ms)%n", pct(search, 50),
+        pct(search, 95));
+    System.out.printf("10-level tree (28 tasks): p50 %.1f ms, p95 %.1f ms (target 100 ms)%n", pct(tree, 50),
+        pct(tree, 95));
+  }
+
+  static String postForId(HttpClient http, String base, String body, String token) throws Exception {
+    HttpResponse<String> r = http.send(request(base, "POST", "/api/tasks", token, body),
+        HttpResponse.BodyHandlers.ofString());
+    String text = r.body();
+    int at = text.indexOf("\"id\":\"") + 6;
+    return text.substring(at, text.indexOf('"', at));
+  }
+
+  static int send(HttpClient http, String base, String method, String path, String token, String body) throws Exception {
+    return http.send(request(base, method, path, token, body), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  static HttpRequest request(String base, String method, String path, String token, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Bearer " + token)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return b.build();
+  }
+
+  static double pct(long[] sortedMicros, int p) {
+    if (sortedMicros.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
+    return sortedMicros[Math.max(0, Math.min(i, sortedMicros.length - 1))] / 1000.0;
+  }
+
+  static long count(Connection c, String table) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static double secondsSince(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}
