@@ -12,7 +12,7 @@ export BENCH_USERS BENCH_TASKS BENCH_CONNECTIONS BENCH_SECONDS
 work=$(mktemp -d /tmp/taskforge-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18181)
 TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" TASKFORGE_HTTP_HOST=127.0.0.1 TASKFORGE_LOG_LEVEL=WARN \
-  java -Xmx2g -jar target/taskforge.jar > "$work/server.log" 2>&1 &
+  java -Xmx2g ${BENCH_SERVER_JAVA_OPTS:-} -jar target/taskforge.jar > "$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 120); do

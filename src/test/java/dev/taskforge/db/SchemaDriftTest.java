@@ -102,7 +102,7 @@ class SchemaDriftTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  record Column(String name, String dataType, String udtName) {}
+  record Column(String name, String dataType, String udtName, boolean nullable) {}
 
   @Test
   void everyTableOfTheSchemaHasARecord() throws SQLException {
@@ -133,12 +133,30 @@ class SchemaDriftTest {
     List<String> mismatches = new ArrayList<>();
     for (RecordComponent rc : record.getRecordComponents()) {
       Column column = columns.get(snakeCase(rc.getName()));
-      if (column != null && !fits(rc.getGenericType(), column)) {
+      String why = column == null ? null : mismatch(rc.getGenericType(), column);
+      if (why != null) {
         mismatches.add(rc.getName() + " is " + rc.getGenericType().getTypeName() + " but " + table + "." + column.name()
-            + " is " + column.dataType() + " (" + column.udtName() + ")");
+            + " is " + column.dataType() + " (" + column.udtName() + "): " + why);
       }
     }
     assertThat(mismatches).isEmpty();
+  }
+
+  @Test
+  void everyEnumOfTheSchemaIsAJavaEnumOfSomeRecord() throws SQLException {
+    Set<String> mapped = new java.util.TreeSet<>();
+    for (var entry : RECORDS.entrySet()) {
+      Map<String, Column> columns = new LinkedHashMap<>();
+      columns(entry.getKey()).forEach(c -> columns.put(c.name(), c));
+      for (RecordComponent rc : entry.getValue().getRecordComponents()) {
+        Column column = columns.get(snakeCase(rc.getName()));
+        if (column != null && rc.getType().isEnum()) {
+          mapped.add(column.udtName());
+        }
+      }
+    }
+
+    assertThat(mapped).containsExactlyInAnyOrderElementsOf(enumTypes());
   }
 
   @ParameterizedTest(name = "every {0} row maps to {1}")
@@ -157,18 +175,32 @@ class SchemaDriftTest {
     }
   }
 
-  private static boolean fits(Type type, Column column) throws SQLException {
+  /** Why a field of that Java type cannot hold the column, or null when it can. */
+  private static String mismatch(Type type, Column column) throws SQLException {
     if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
-      return column.dataType().equals("ARRAY") && column.udtName().equals("_text")
+      boolean fits = column.dataType().equals("ARRAY") && column.udtName().equals("_text")
           && p.getActualTypeArguments()[0] == String.class;
+      return fits ? null : "a List<String> holds text[] only";
     }
     Class<?> cls = (Class<?>) type;
     if (cls.isEnum()) {
-      return column.dataType().equals("USER-DEFINED") && enumLabels(column.udtName())
-          .equals(Arrays.stream(cls.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList());
+      if (!column.dataType().equals("USER-DEFINED")) {
+        return "a Java enum holds a PostgreSQL enum only";
+      }
+      List<String> labels = enumLabels(column.udtName());
+      List<String> constants = Arrays.stream(cls.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList();
+      return labels.equals(constants) ? null : "constants " + constants + " differ from the labels " + labels;
+    }
+    if (cls.isPrimitive()) {
+      // A primitive cannot hold SQL NULL: allowed for NOT NULL columns only.
+      if (column.nullable()) {
+        return "the column is nullable, so the field must be a boxed type";
+      }
+      cls = java.lang.invoke.MethodType.methodType(cls).wrap().returnType();
     }
     Map<Class<?>, Set<String>> allowed = Map.ofEntries(
         Map.entry(UUID.class, Set.of("uuid")),
+        // inet is read as its address text: host(ip_address) or Rows.inet
         Map.entry(String.class, Set.of("text", "inet")),
         Map.entry(Integer.class, Set.of("integer")),
         Map.entry(Long.class, Set.of("bigint")),
@@ -179,7 +211,23 @@ class SchemaDriftTest {
         Map.entry(OffsetDateTime.class, Set.of("timestamp with time zone")),
         Map.entry(JsonObject.class, Set.of("jsonb")),
         Map.entry(Buffer.class, Set.of("bytea")));
-    return allowed.getOrDefault(cls, Set.of()).contains(column.dataType());
+    return allowed.getOrDefault(cls, Set.of()).contains(column.dataType()) ? null
+        : cls.getSimpleName() + " holds " + allowed.getOrDefault(cls, Set.of("nothing in the mapping"));
+  }
+
+  private static List<String> enumTypes() throws SQLException {
+    List<String> types = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(db);
+         PreparedStatement ps = c.prepareStatement("""
+             SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+              WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY t.typname
+             """);
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        types.add(rs.getString(1));
+      }
+    }
+    return types;
   }
 
   private static List<String> enumLabels(String type) throws SQLException {
@@ -203,13 +251,13 @@ class SchemaDriftTest {
     List<Column> columns = new ArrayList<>();
     try (Connection c = TestDatabase.connect(db);
          PreparedStatement ps = c.prepareStatement("""
-             SELECT column_name, data_type, udt_name FROM information_schema.columns
+             SELECT column_name, data_type, udt_name, is_nullable = 'YES' FROM information_schema.columns
               WHERE table_schema = 'public' AND table_name = ? ORDER BY ordinal_position
              """)) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3)));
+          columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
         }
       }
     }

@@ -8,30 +8,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The first entry of a backup file: which schema version the rows belong to, and for every table
- * its columns, row count and the SHA-256 of its data entry, so a restore can check each byte.
+ * The {@code manifest.json} entry of a backup file: the schema version the rows belong to, the
+ * tables in load order with their columns, row counts, partitions and the SHA-256 of their data
+ * entries, and every sequence's position, so that a restore can check each byte it loads.
  */
 record BackupManifest(int formatVersion, String createdAt, String schemaVersion, String serverVersion,
     List<TableEntry> tables, List<SequenceValue> sequences) {
 
+  static final String FORMAT = "taskforge-backup";
   static final int FORMAT_VERSION = 1;
   static final String ENTRY_NAME = "manifest.json";
 
-  /** One table's data entry. */
+  /** One table's data entry: its rows in COPY text format, columns in the listed order. */
   record TableEntry(String name, List<String> columns, long rows, String sha256, Map<String, String> partitions) {
     String entryName() {
-      return "tables/" + name + ".tsv";
+      return "tables/" + name + ".copy";
     }
   }
 
-  /** A sequence's state at the time of the backup. */
+  /** A sequence's state at the time of the backup, as {@code setval(name, lastValue, isCalled)} restores it. */
   record SequenceValue(String name, long lastValue, boolean isCalled) {}
+
+  long totalRows() {
+    return tables.stream().mapToLong(TableEntry::rows).sum();
+  }
 
   JsonObject toJson() {
     JsonArray tableArray = new JsonArray();
     for (TableEntry t : tables) {
       tableArray.add(new JsonObject()
           .put("name", t.name())
+          .put("entry", t.entryName())
           .put("columns", new JsonArray(new ArrayList<>(t.columns())))
           .put("rows", t.rows())
           .put("sha256", t.sha256())
@@ -43,8 +50,9 @@ record BackupManifest(int formatVersion, String createdAt, String schemaVersion,
           .put("isCalled", s.isCalled()));
     }
     return new JsonObject()
-        .put("format", "taskforge-backup")
+        .put("format", FORMAT)
         .put("formatVersion", formatVersion)
+        .put("dataFormat", "postgresql-copy-text")
         .put("createdAt", createdAt)
         .put("schemaVersion", schemaVersion)
         .put("serverVersion", serverVersion)
@@ -52,29 +60,44 @@ record BackupManifest(int formatVersion, String createdAt, String schemaVersion,
         .put("sequences", sequenceArray);
   }
 
+  /** Reads a manifest, throwing {@link IllegalArgumentException} naming what is missing or wrong. */
   static BackupManifest fromJson(JsonObject json) {
-    if (!"taskforge-backup".equals(json.getString("format"))) {
-      throw new IllegalArgumentException("not a Taskforge backup (its manifest has no taskforge-backup format)");
+    if (!FORMAT.equals(json.getValue("format"))) {
+      throw new IllegalArgumentException("its manifest is not of a Taskforge backup");
     }
-    int format = json.getInteger("formatVersion", -1);
-    if (format != FORMAT_VERSION) {
-      throw new IllegalArgumentException("backup format " + format + " is not supported (expected " + FORMAT_VERSION + ")");
+    Object format = json.getValue("formatVersion");
+    if (!Integer.valueOf(FORMAT_VERSION).equals(format)) {
+      throw new IllegalArgumentException("it is in backup format " + format + ", this build reads format "
+          + FORMAT_VERSION + " only");
     }
-    List<TableEntry> tables = new ArrayList<>();
-    for (Object o : json.getJsonArray("tables")) {
-      JsonObject t = (JsonObject) o;
-      Map<String, String> partitions = new LinkedHashMap<>();
-      t.getJsonObject("partitions", new JsonObject()).forEach(e -> partitions.put(e.getKey(), (String) e.getValue()));
-      List<String> columns = new ArrayList<>();
-      t.getJsonArray("columns").forEach(c -> columns.add((String) c));
-      tables.add(new TableEntry(t.getString("name"), columns, t.getLong("rows"), t.getString("sha256"), partitions));
+    try {
+      List<TableEntry> tables = new ArrayList<>();
+      for (Object o : required(json.getJsonArray("tables"), "tables")) {
+        JsonObject t = (JsonObject) o;
+        Map<String, String> partitions = new LinkedHashMap<>();
+        t.getJsonObject("partitions", new JsonObject()).forEach(e -> partitions.put(e.getKey(), (String) e.getValue()));
+        List<String> columns = new ArrayList<>();
+        required(t.getJsonArray("columns"), "columns").forEach(c -> columns.add((String) c));
+        tables.add(new TableEntry(required(t.getString("name"), "table name"), columns,
+            required(t.getLong("rows"), "rows"), required(t.getString("sha256"), "sha256"), partitions));
+      }
+      List<SequenceValue> sequences = new ArrayList<>();
+      for (Object o : required(json.getJsonArray("sequences"), "sequences")) {
+        JsonObject s = (JsonObject) o;
+        sequences.add(new SequenceValue(required(s.getString("name"), "sequence name"),
+            required(s.getLong("lastValue"), "lastValue"), required(s.getBoolean("isCalled"), "isCalled")));
+      }
+      return new BackupManifest(FORMAT_VERSION, json.getString("createdAt"),
+          required(json.getString("schemaVersion"), "schemaVersion"), json.getString("serverVersion"), tables, sequences);
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("its manifest holds a value of the wrong type: " + e.getMessage());
     }
-    List<SequenceValue> sequences = new ArrayList<>();
-    for (Object o : json.getJsonArray("sequences")) {
-      JsonObject s = (JsonObject) o;
-      sequences.add(new SequenceValue(s.getString("name"), s.getLong("lastValue"), s.getBoolean("isCalled")));
+  }
+
+  private static <T> T required(T value, String what) {
+    if (value == null) {
+      throw new IllegalArgumentException("its manifest lacks " + what);
     }
-    return new BackupManifest(format, json.getString("createdAt"), json.getString("schemaVersion"),
-        json.getString("serverVersion"), tables, sequences);
+    return value;
   }
 }
