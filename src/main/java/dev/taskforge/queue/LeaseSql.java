@@ -1,0 +1,101 @@
+package dev.taskforge.queue;
+
+/**
+ * The SQL of claiming, heartbeating and reaping jobs. Each is one statement, so every state change
+ * of a job, its attempt, its execution and its task commits together or not at all.
+ */
+final class LeaseSql {
+  private LeaseSql() {
+  }
+
+  /**
+   * Claims up to #{max} claimable jobs of a queue in queue position order (priority, then run_at,
+   * then id). SKIP LOCKED lets any number of dispatchers claim at once without ever taking the
+   * same job; each claim opens an attempt and an execution and marks the task RUNNING.
+   */
+  static final String CLAIM = """
+      WITH picked AS (
+        SELECT j.id FROM queue_jobs j
+         WHERE j.status = 'AVAILABLE' AND j.queue_name = #{queue} AND j.run_at <= now()
+           AND j.attempt < j.max_attempts
+         ORDER BY j.priority DESC, j.run_at, j.id
+         LIMIT #{max}
+         FOR UPDATE SKIP LOCKED
+      ), claimed AS (
+        UPDATE queue_jobs j
+           SET status = 'RUNNING', attempt = j.attempt + 1, lease_owner = #{worker},
+               lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second',
+               processed_at = coalesce(j.processed_at, now())
+          FROM picked WHERE j.id = picked.id
+        RETURNING j.*
+      ), executions AS (
+        INSERT INTO task_executions (task_id, job_id, attempt_number, executor, worker_id, retry_count, last_heartbeat)
+        SELECT c.task_id, c.id, c.attempt, c.job_data ->> 'executor', #{worker}, c.attempt - 1, now()
+          FROM claimed c
+        RETURNING id, job_id
+      ), attempts AS (
+        INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id)
+        SELECT c.id, c.attempt, e.id, #{worker} FROM claimed c JOIN executions e ON e.job_id = c.id
+      ), running AS (
+        UPDATE tasks t SET status = 'RUNNING', started_at = coalesce(t.started_at, now())
+          FROM claimed c WHERE t.id = c.task_id
+      )
+      SELECT c.id AS job_id, c.task_id, e.id AS execution_id, c.queue_name, c.attempt, c.max_attempts,
+             c.timeout_seconds, c.job_data, c.lease_expires_at
+        FROM claimed c JOIN executions e ON e.job_id = c.id
+       ORDER BY c.priority DESC, c.run_at, c.id
+      """;
+
+  /** Extends a lease; no row when the worker no longer holds the job. */
+  static final String HEARTBEAT = """
+      WITH extended AS (
+        UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second'
+         WHERE id = #{job_id} AND status = 'RUNNING' AND lease_owner = #{worker}
+        RETURNING id
+      )
+      UPDATE task_executions e SET last_heartbeat = now()
+        FROM extended x
+       WHERE e.job_id = x.id AND e.completed_at IS NULL
+      RETURNING e.id
+      """;
+
+  /**
+   * Takes back running jobs whose lease expired (or, on restart, every job a given owner held):
+   * the open attempt ends LOST, its execution too, and the job goes back to its old place in the
+   * queue (run_at and id unchanged) — or fails for good when its attempts are used up.
+   */
+  static final String REAP = """
+      WITH expired AS (
+        SELECT id FROM queue_jobs
+         WHERE status = 'RUNNING'
+           AND (lease_expires_at < now() OR lease_owner = #{released_owner}::text)
+         FOR UPDATE SKIP LOCKED
+      ), lost_attempts AS (
+        UPDATE job_attempts a
+           SET finished_at = now(), outcome = 'LOST', error_message = #{reason}, error_code = 'LEASE_EXPIRED'
+          FROM expired x
+         WHERE a.job_id = x.id AND a.finished_at IS NULL
+        RETURNING a.execution_id
+      ), lost_executions AS (
+        UPDATE task_executions e
+           SET status = 'LOST', completed_at = now(), error_message = #{reason}, error_code = 'LEASE_EXPIRED'
+          FROM lost_attempts l
+         WHERE e.id = l.execution_id
+      ), returned AS (
+        UPDATE queue_jobs j
+           SET status = CASE WHEN j.attempt >= j.max_attempts THEN 'FAILED'::job_status ELSE 'AVAILABLE' END,
+               finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() END,
+               lease_owner = NULL, lease_expires_at = NULL, last_error = #{reason}
+          FROM expired x
+         WHERE j.id = x.id
+        RETURNING j.id, j.task_id, j.status
+      ), tasks_after AS (
+        UPDATE tasks t
+           SET status = CASE WHEN r.status = 'FAILED' THEN 'FAILED'::task_status ELSE 'QUEUED' END,
+               completed_at = CASE WHEN r.status = 'FAILED' THEN now() END
+          FROM returned r
+         WHERE t.id = r.task_id
+      )
+      SELECT id, status::text FROM returned
+      """;
+}

@@ -1,0 +1,76 @@
+package dev.taskforge.queue;
+
+import dev.taskforge.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who holds which job: claiming jobs in queue order, keeping them by heartbeat, and taking them
+ * back from workers (or instances) that stopped heartbeating.
+ */
+public final class Leases {
+  /** What reaping did: jobs back in the queue, and jobs failed for good. */
+  public record Reaped(int requeued, int failed) {}
+
+  private final SqlClient client;
+  private final Duration lease;
+
+  public Leases(SqlClient client, Duration lease) {
+    this.client = client;
+    this.lease = lease;
+  }
+
+  /** Claims up to {@code max} jobs of {@code queue} for {@code worker}, in queue position order. */
+  public Future<List<ClaimedJob>> claim(String queue, String worker, int max) {
+    Map<String, Object> params = Map.of("queue", queue, "worker", worker, "max", max,
+        "lease_seconds", lease.toMillis() / 1000.0);
+    return SqlTemplate.forQuery(client, LeaseSql.CLAIM).mapTo(Leases::claimed).execute(params).map(Rows::list);
+  }
+
+  private static ClaimedJob claimed(Row row) {
+    return new ClaimedJob(row.getLong("job_id"), row.getUUID("task_id"), row.getUUID("execution_id"),
+        row.getString("queue_name"), row.getInteger("attempt"), row.getInteger("max_attempts"),
+        row.getInteger("timeout_seconds"), Rows.object(row, "job_data"), row.getOffsetDateTime("lease_expires_at"));
+  }
+
+  /** Extends the lease; false when {@code worker} no longer holds the job (it was reaped). */
+  public Future<Boolean> heartbeat(long jobId, String worker) {
+    return SqlTemplate.forQuery(client, LeaseSql.HEARTBEAT)
+        .execute(Map.of("job_id", jobId, "worker", worker, "lease_seconds", lease.toMillis() / 1000.0))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /** Takes back every job whose lease expired. */
+  public Future<Reaped> reapExpired() {
+    return reap(null, "lease expired: the worker stopped heartbeating");
+  }
+
+  /** Takes back every job {@code owner} held, at once: an instance restarting under the same name. */
+  public Future<Reaped> releaseAllOf(String owner) {
+    return reap(owner, "released: its worker restarted");
+  }
+
+  private Future<Reaped> reap(String owner, String reason) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("released_owner", owner);
+    params.put("reason", reason);
+    return SqlTemplate.forQuery(client, LeaseSql.REAP).execute(params).map(rows -> {
+      int requeued = 0;
+      int failed = 0;
+      for (Row row : rows) {
+        if ("FAILED".equals(row.getString("status"))) {
+          failed++;
+        } else {
+          requeued++;
+        }
+      }
+      return new Reaped(requeued, failed);
+    });
+  }
+}

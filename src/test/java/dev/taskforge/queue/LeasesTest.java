@@ -1,0 +1,150 @@
+package dev.taskforge.queue;
+
+import static dev.taskforge.db.RepositoryTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.db.RepositoryTestSupport;
+import dev.taskforge.db.TestDatabase;
+import dev.taskforge.tasks.NewTask;
+import dev.taskforge.tasks.TaskRepository;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Claiming in queue order, keeping by heartbeat, and taking back from workers that vanished. */
+class LeasesTest {
+  private static RepositoryTestSupport db;
+  private static UUID owner;
+  private static Leases leases;
+
+  @BeforeAll
+  static void setUp() {
+    db = new RepositoryTestSupport(LeasesTest.class);
+    owner = db.newUser("queue@example.com");
+    leases = new Leases(db.pool, Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    db.close();
+  }
+
+  private static long enqueue(String queue, int priority) {
+    UUID task = await(new TaskRepository(db.pool).create(NewTask.of(owner, "t", "p"))).id();
+    NewJob job = new NewJob(task, queue, priority, null, 2, BackoffType.FIXED, 0, 0, null,
+        new io.vertx.core.json.JsonObject().put("executor", "shell"), null);
+    return await(new QueueRepository(db.pool).enqueue(job)).id();
+  }
+
+  @Test
+  void claimsComeInPriorityThenFifoOrderAndOpenAnAttemptAndAnExecution() {
+    long low = enqueue("order", 0);
+    long critical = enqueue("order", 3);
+    long firstHigh = enqueue("order", 2);
+    long secondHigh = enqueue("order", 2);
+
+    List<ClaimedJob> claimed = await(leases.claim("order", "worker-a", 10));
+
+    assertThat(claimed).extracting(ClaimedJob::jobId).containsExactly(critical, firstHigh, secondHigh, low);
+    ClaimedJob first = claimed.get(0);
+    assertThat(first.attempt()).isEqualTo(1);
+    assertThat(first.jobData().getString("executor")).isEqualTo("shell");
+    Row attempt = single("SELECT a.worker_id, a.execution_id, e.status::text AS status, t.status::text AS task_status "
+        + "FROM job_attempts a JOIN task_executions e ON e.id = a.execution_id JOIN tasks t ON t.id = e.task_id "
+        + "WHERE a.job_id = " + critical);
+    assertThat(attempt.getString("worker_id")).isEqualTo("worker-a");
+    assertThat(attempt.getUUID("execution_id")).isEqualTo(first.executionId());
+    assertThat(attempt.getString("task_status")).isEqualTo("RUNNING");
+    assertThat(await(leases.claim("order", "worker-b", 10))).isEmpty();
+  }
+
+  @Test
+  void concurrentClaimersNeverTakeTheSameJob() {
+    Set<Long> enqueued = new HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      enqueued.add(enqueue("race", i % 4));
+    }
+    List<Future<List<ClaimedJob>>> rounds = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rounds.add(leases.claim("race", "worker-" + (i % 4), 7));
+    }
+    List<Long> claimed = new ArrayList<>();
+    rounds.forEach(f -> await(f).forEach(j -> claimed.add(j.jobId())));
+    while (true) {
+      List<ClaimedJob> rest = await(leases.claim("race", "sweeper", 50));
+      if (rest.isEmpty()) {
+        break;
+      }
+      rest.forEach(j -> claimed.add(j.jobId()));
+    }
+
+    assertThat(claimed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(enqueued);
+  }
+
+  @Test
+  void anExpiredLeaseReturnsTheJobToItsPlaceWithALostAttemptAndThenFailsItWhenAttemptsRunOut() {
+    long job = enqueue("reap", 1);
+    long later = enqueue("reap", 1);
+    ClaimedJob first = await(leases.claim("reap", "doomed-worker", 1)).get(0);
+    assertThat(first.jobId()).isEqualTo(job);
+    expireLeases();
+
+    assertThat(await(leases.reapExpired()).requeued()).isGreaterThanOrEqualTo(1);
+    assertThat(single("SELECT outcome::text AS outcome, error_code FROM job_attempts WHERE job_id = " + job)
+        .getString("outcome")).isEqualTo("LOST");
+    assertThat(single("SELECT status::text AS status FROM task_executions WHERE id = '" + first.executionId() + "'")
+        .getString("status")).isEqualTo("LOST");
+    ClaimedJob second = await(leases.claim("reap", "next-worker", 1)).get(0);
+    assertThat(second.jobId()).as("back in its old queue position, ahead of a later job").isEqualTo(job);
+    assertThat(second.attempt()).isEqualTo(2);
+
+    expireLeases();
+    await(leases.reapExpired());
+
+    Row failed = single("SELECT j.status::text AS job_status, t.status::text AS task_status FROM queue_jobs j "
+        + "JOIN tasks t ON t.id = j.task_id WHERE j.id = " + job);
+    assertThat(failed.getString("job_status")).isEqualTo("FAILED");
+    assertThat(failed.getString("task_status")).isEqualTo("FAILED");
+    assertThat(single("SELECT count(*) AS n FROM job_attempts WHERE job_id = " + job).getLong("n")).isEqualTo(2);
+    assertThat(later).isNotEqualTo(job);
+  }
+
+  @Test
+  void aHeartbeatKeepsTheLeaseOnlyForItsHolder() {
+    enqueue("beat", 1);
+    ClaimedJob held = await(leases.claim("beat", "holder", 1)).get(0);
+
+    assertThat(await(leases.heartbeat(held.jobId(), "holder"))).isTrue();
+    assertThat(await(leases.heartbeat(held.jobId(), "impostor"))).isFalse();
+  }
+
+  @Test
+  void aRestartingInstanceTakesBackEveryJobItHeldAtOnce() {
+    enqueue("restart", 1);
+    enqueue("restart", 1);
+    List<ClaimedJob> held = await(leases.claim("restart", "instance-7", 5));
+
+    Leases.Reaped released = await(leases.releaseAllOf("instance-7"));
+
+    assertThat(released.requeued()).isEqualTo(held.size());
+    assertThat(await(leases.claim("restart", "instance-7", 5))).hasSameSizeAs(held);
+    assertThat(await(leases.heartbeat(held.get(0).jobId(), "instance-7"))).isTrue();
+  }
+
+  private static void expireLeases() {
+    TestDatabase.execute(db.url, "UPDATE queue_jobs SET lease_expires_at = now() - interval '1 second' "
+        + "WHERE status = 'RUNNING'");
+  }
+
+  private static Row single(String sql) {
+    return await(db.pool.query(sql).execute()).iterator().next();
+  }
+}
