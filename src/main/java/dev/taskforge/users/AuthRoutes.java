@@ -33,14 +33,15 @@ public final class AuthRoutes {
   private final CredentialRepository credentials;
   private final LoginThrottle throttle;
   private final PasswordHasher hasher = new PasswordHasher();
-  private final String standInHash;
+  /** Hashed once, on a worker thread: Argon2id must never run on an event loop. */
+  private final Future<String> standInHash;
 
   public AuthRoutes(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.users = new UserRepository(pool);
     this.credentials = new CredentialRepository(pool);
     this.throttle = new LoginThrottle(pool);
-    this.standInHash = hasher.hash("not-a-real-password".toCharArray());
+    this.standInHash = vertx.executeBlocking(() -> hasher.hash("not-a-real-password".toCharArray()));
   }
 
   public void mount(RouterBuilder builder) {
@@ -93,8 +94,8 @@ public final class AuthRoutes {
 
   /** The same Argon2id work whether or not the account exists; then the lock and the verdict. */
   private Future<User> checkPassword(Optional<User> found, char[] password) {
-    String hash = found.map(User::passwordHash).orElse(standInHash);
-    return vertx.executeBlocking(() -> hasher.verify(password, hash)).compose(matches -> {
+    Future<String> hash = found.isPresent() ? Future.succeededFuture(found.get().passwordHash()) : standInHash;
+    return hash.compose(h -> vertx.executeBlocking(() -> hasher.verify(password, h))).compose(matches -> {
       if (found.isEmpty() || !found.get().isActive()) {
         return Future.failedFuture(ApiException.unauthorized("wrong email or password"));
       }
