@@ -143,6 +143,15 @@ class SchemaDriftTest {
   }
 
   @Test
+  void everyColumnLeftOutOfItsRecordStillExists() throws SQLException {
+    for (String column : UNMAPPED_COLUMNS.keySet()) {
+      String[] tableAndColumn = column.split("\\.");
+      assertThat(columns(tableAndColumn[0])).extracting(Column::name).as("columns of " + tableAndColumn[0])
+          .contains(tableAndColumn[1]);
+    }
+  }
+
+  @Test
   void everyEnumOfTheSchemaIsAJavaEnumOfSomeRecord() throws SQLException {
     Set<String> mapped = new java.util.TreeSet<>();
     for (var entry : RECORDS.entrySet()) {

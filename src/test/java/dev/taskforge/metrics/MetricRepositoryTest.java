@@ -60,11 +60,19 @@ class MetricRepositoryTest {
   void executionMetricsAreVisibleToTheTasksOwnerOnly() {
     UUID task = await(new TaskRepository(db.pool).create(NewTask.of(alice, "t", "p"))).id();
     UUID execution = await(new ExecutionRepository(db.pool).create(task, null, 1, "shell", "w", 0)).id();
-    await(metrics.insert(List.of(new NewMetricSample(OffsetDateTime.now(ZoneOffset.UTC), MetricType.GAUGE,
-        "process.cpu", 42.5, "percent", execution, "w", null, null))));
+    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    NewMetricSample sample = new NewMetricSample(at, MetricType.TIMER, "process.cpu", 42.5, "percent", execution,
+        "w", "default", new JsonObject().put("core", 3));
+    await(metrics.insert(List.of(sample)));
 
-    assertThat(await(metrics.ofExecution(alice, execution))).singleElement()
-        .satisfies(m -> assertThat(m.value()).isEqualTo(42.5));
+    assertThat(await(metrics.ofExecution(alice, execution))).singleElement().satisfies(m -> {
+      assertThat(m.id()).isNotNull();
+      assertThat(m).extracting(SystemMetric::recordedAt, SystemMetric::metricType, SystemMetric::metricName,
+              SystemMetric::value, SystemMetric::unit, SystemMetric::executionId, SystemMetric::workerId,
+              SystemMetric::queueName, SystemMetric::tags)
+          .containsExactly(at, MetricType.TIMER, "process.cpu", 42.5, "percent", execution, "w", "default",
+              new JsonObject().put("core", 3));
+    });
     assertThat(await(metrics.ofExecution(bob, execution))).isEmpty();
   }
 }

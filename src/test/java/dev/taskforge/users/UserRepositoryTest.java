@@ -10,6 +10,7 @@ import io.vertx.pgclient.PgException;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,12 +72,19 @@ class UserRepositoryTest {
     User owner = await(users.create("session@example.com", "h", null, UserRole.USER));
     User stranger = await(users.create("stranger@example.com", "h", null, UserRole.USER));
     Buffer hash = sha256("session-token");
-    UserSession session = await(credentials.createSession(owner.id(), hash,
-        OffsetDateTime.now(ZoneOffset.UTC).plusHours(1), "curl/8", "127.0.0.1"));
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1).truncatedTo(ChronoUnit.MICROS);
+    UserSession session = await(credentials.createSession(owner.id(), hash, expires, "curl/8", "127.0.0.1"));
 
+    assertThat(session.userId()).isEqualTo(owner.id());
+    assertThat(session.tokenHash()).isEqualTo(hash);
+    assertThat(session.expiresAt()).isEqualTo(expires);
+    assertThat(session.createdAt()).isBefore(expires);
+    assertThat(session.userAgent()).isEqualTo("curl/8");
     assertThat(session.ipAddress()).isEqualTo("127.0.0.1");
-    assertThat(await(credentials.findLiveSession(hash))).hasValueSatisfying(
-        s -> assertThat(s.id()).isEqualTo(session.id()));
+    assertThat(session.lastSeenAt()).isNull();
+    assertThat(session.revokedAt()).isNull();
+    assertThat(session.toJson().fieldNames()).doesNotContain("tokenHash");
+    assertThat(await(credentials.findLiveSession(hash))).contains(session);
     assertThat(await(credentials.revokeSession(stranger.id(), session.id()))).isFalse();
     assertThat(await(credentials.findLiveSession(hash))).isPresent();
     assertThat(await(credentials.revokeSession(owner.id(), session.id()))).isTrue();
@@ -99,13 +107,20 @@ class UserRepositoryTest {
     User owner = await(users.create("tokens@example.com", "h", null, UserRole.USER));
     User other = await(users.create("other-tokens@example.com", "h", null, UserRole.USER));
     Buffer hash = sha256("tf_abcdef");
-    ApiToken token = await(credentials.createToken(owner.id(), "ci", hash, "tf_abc", List.of("worker"), null));
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(30).truncatedTo(ChronoUnit.MICROS);
+    ApiToken token = await(credentials.createToken(owner.id(), "ci", hash, "tf_abc", List.of("worker"), expires));
+
+    assertThat(token).extracting(ApiToken::userId, ApiToken::name, ApiToken::tokenHash, ApiToken::tokenPrefix,
+        ApiToken::expiresAt).containsExactly(owner.id(), "ci", hash, "tf_abc", expires);
+    assertThat(token.createdAt()).isNotNull();
+    assertThat(token.lastUsedAt()).isNull();
+    assertThat(token.revokedAt()).isNull();
 
     assertThat(await(credentials.tokensOf(owner.id()))).extracting(ApiToken::id).containsExactly(token.id());
     assertThat(await(credentials.tokensOf(other.id()))).isEmpty();
     assertThat(token.scopes()).containsExactly("worker");
     assertThat(token.toJson().fieldNames()).doesNotContain("tokenHash");
-    assertThat(await(credentials.findLiveToken(hash))).isPresent();
+    assertThat(await(credentials.findLiveToken(hash))).contains(token);
     assertThat(await(credentials.revokeToken(other.id(), token.id()))).isFalse();
     assertThat(await(credentials.revokeToken(owner.id(), token.id()))).isTrue();
     assertThat(await(credentials.findLiveToken(hash))).isEmpty();

@@ -5,6 +5,7 @@ import static dev.taskforge.db.RepositoryTestSupport.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
+import dev.taskforge.projects.ProjectRepository;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import java.util.List;
@@ -30,6 +31,38 @@ class WorkflowRepositoryTest {
   @AfterAll
   static void tearDown() {
     db.close();
+  }
+
+  @Test
+  void everyFieldOfAWorkflowAStepAndARunReadsBack() {
+    UUID project = await(new ProjectRepository(db.pool).create(alice, "Releases", null)).id();
+    JsonObject configuration = new JsonObject().put("queue", "release").put("maxAttempts", 2);
+
+    Workflow workflow = await(workflows.create(alice, project, "Ship it", "build then ship", configuration));
+    WorkflowStep step = await(workflows.addStep(alice, workflow.id(), "build", 4, "Build", template("make"),
+        List.of("lint"), StepErrorPolicy.CONTINUE, 900)).orElseThrow();
+    WorkflowExecution run = await(workflows.startRun(alice, workflow.id(), "webhook", "github",
+        new JsonObject().put("sha", "abc123")));
+
+    assertThat(workflow).extracting(Workflow::ownerId, Workflow::projectId, Workflow::name, Workflow::description,
+            Workflow::status, Workflow::triggerType, Workflow::configuration, Workflow::metadata, Workflow::version,
+            Workflow::executionCount, Workflow::successCount)
+        .containsExactly(alice, project, "Ship it", "build then ship", WorkflowStatus.DRAFT, "manual", configuration,
+            new JsonObject(), 1, 0, 0);
+    assertThat(await(workflows.findById(alice, workflow.id()))).contains(workflow);
+    assertThat(step).extracting(WorkflowStep::workflowId, WorkflowStep::stepKey, WorkflowStep::position,
+            WorkflowStep::name, WorkflowStep::taskTemplate, WorkflowStep::dependsOn, WorkflowStep::condition,
+            WorkflowStep::onError, WorkflowStep::timeoutSeconds)
+        .containsExactly(workflow.id(), "build", 4, "Build", template("make"), List.of("lint"), null,
+            StepErrorPolicy.CONTINUE, 900);
+    assertThat(await(workflows.steps(alice, workflow.id()))).containsExactly(step);
+    assertThat(run).extracting(WorkflowExecution::workflowId, WorkflowExecution::ownerId, WorkflowExecution::status,
+            WorkflowExecution::triggerType, WorkflowExecution::triggeredBy, WorkflowExecution::context,
+            WorkflowExecution::totalTasks, WorkflowExecution::completedTasks, WorkflowExecution::failedTasks,
+            WorkflowExecution::errorMessage, WorkflowExecution::startedAt, WorkflowExecution::completedAt)
+        .containsExactly(workflow.id(), alice, WorkflowExecutionStatus.PENDING, "webhook", "github",
+            new JsonObject().put("sha", "abc123"), 0, 0, 0, null, null, null);
+    assertThat(await(workflows.runs(alice, workflow.id()))).containsExactly(run);
   }
 
   @Test
