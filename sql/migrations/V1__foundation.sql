@@ -113,7 +113,8 @@ CREATE TABLE api_tokens (
   created_at   timestamptz NOT NULL DEFAULT now(),
   last_used_at timestamptz,
   expires_at   timestamptz,
-  revoked_at   timestamptz
+  revoked_at   timestamptz,
+  CHECK (expires_at IS NULL OR expires_at > created_at)
 );
 CREATE UNIQUE INDEX api_tokens_user_name_key ON api_tokens (user_id, name) WHERE revoked_at IS NULL;
 COMMENT ON TABLE api_tokens IS 'Long-lived tokens for scripts and external workers; shown once, stored hashed.';

@@ -50,7 +50,7 @@ COMMENT ON COLUMN queue_jobs.id IS 'Identifier; increasing, so it breaks ties in
 COMMENT ON COLUMN queue_jobs.task_id IS 'The task this job runs.';
 COMMENT ON COLUMN queue_jobs.queue_name IS 'Queue the job waits in.';
 COMMENT ON COLUMN queue_jobs.status IS 'Lifecycle state (job_status).';
-COMMENT ON COLUMN queue_jobs.priority IS 'Higher runs first: 0 LOW, 1 MEDIUM, 2 HIGH, 3 CRITICAL.';
+COMMENT ON COLUMN queue_jobs.priority IS 'Higher runs first. Task priorities map to 0 LOW, 1 MEDIUM, 2 HIGH, 3 CRITICAL; up to 1000 leaves room for finer ones.';
 COMMENT ON COLUMN queue_jobs.run_at IS 'Not claimable before this time (scheduled start or retry backoff).';
 COMMENT ON COLUMN queue_jobs.attempt IS 'Attempts started so far.';
 COMMENT ON COLUMN queue_jobs.max_attempts IS 'Attempts allowed before the job fails for good.';
