@@ -35,8 +35,17 @@ public final class ProjectRepository {
 
   /** The owner's projects, newest first. */
   public Future<List<Project>> listByOwner(UUID ownerId, int limit) {
-    return SqlTemplate.forQuery(client, ProjectSql.BY_OWNER).mapTo(Project.MAPPER)
-        .execute(Map.of("owner_id", ownerId, "limit", limit)).map(Rows::list);
+    return listByOwner(ownerId, null, limit);
+  }
+
+  /** The owner's projects, newest first, after {@code after} (the last project of the previous page). */
+  public Future<List<Project>> listByOwner(UUID ownerId, Project after, int limit) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("owner_id", ownerId);
+    params.put("after_created", after == null ? null : after.createdAt());
+    params.put("after_id", after == null ? null : after.id());
+    params.put("limit", limit);
+    return SqlTemplate.forQuery(client, ProjectSql.BY_OWNER).mapTo(Project.MAPPER).execute(params).map(Rows::list);
   }
 
   public Future<Optional<Project>> rename(UUID ownerId, UUID id, String name) {

@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.UUID;
 
 /** {@code /api/projects}: the caller's projects; another user's project is simply not found. */
@@ -35,12 +36,20 @@ public final class ProjectRoutes {
         .onFailure(err -> ctx.fail(nameTaken(err, body)));
   }
 
+  /** Keyset pages: the cursor carries the last project's creation time and id. */
   private void list(RoutingContext ctx) {
     int limit = Requests.queryInt(ctx, "limit", 100);
-    projects.listByOwner(Authentication.principal(ctx).userId(), limit)
-        .onSuccess(items -> ctx.json(new JsonObject()
-            .put("items", new JsonArray(items.stream().map(Project::toJson).toList()))
-            .putNull("nextCursor")))
+    String cursor = ctx.queryParams().get("cursor");
+    Project after = cursor == null ? null : ProjectCursor.decode(cursor);
+    projects.listByOwner(Authentication.principal(ctx).userId(), after, limit + 1)
+        .map(found -> {
+          boolean more = found.size() > limit;
+          List<Project> page = more ? found.subList(0, limit) : found;
+          return new JsonObject()
+              .put("items", new JsonArray(page.stream().map(Project::toJson).toList()))
+              .put("nextCursor", more ? ProjectCursor.encode(page.get(page.size() - 1)) : null);
+        })
+        .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }
 

@@ -48,6 +48,26 @@ class ProjectApiTest {
   }
 
   @Test
+  void projectsPageNewestFirstWithACursorVisitingEachOnce() {
+    String owner = api.newUserToken("many-projects@example.com");
+    java.util.List<String> created = new java.util.ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      created.add(0, create(owner, "Project " + i));
+    }
+
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      Response page = api.get("/api/projects?limit=4" + (cursor == null ? "" : "&cursor=" + cursor), owner);
+      page.json().getJsonArray("items").forEach(p -> seen.add(((JsonObject) p).getString("id")));
+      cursor = page.json().getString("nextCursor");
+    } while (cursor != null);
+
+    assertThat(seen).isEqualTo(created);
+    assertThat(api.get("/api/projects?cursor=nonsense", owner).status()).isEqualTo(400);
+  }
+
+  @Test
   void anotherUsersProjectIsNotFoundForEveryRouteAndStaysUnchanged() {
     String id = create(alice, "Secret plans");
 
