@@ -73,7 +73,7 @@ public final class Backup {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + file + ": " + describe(e), e);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the database " + url.redacted() + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot read the database " + url.redacted() + ": " + CopySession.describe(e), e);
     } finally {
       deleteQuietly(partial);
     }

@@ -76,6 +76,12 @@ final class CopySession implements AutoCloseable {
     }
   }
 
+  /** PostgreSQL's error on one line: message, detail and where ("COPY users, line 3") joined. */
+  static String describe(SQLException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return message.lines().map(String::strip).filter(line -> !line.isEmpty()).collect(Collectors.joining(" "));
+  }
+
   void execute(String sql) throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute(sql);

@@ -1,189 +1,166 @@
 package dev.taskforge.db.backup;
 
 import dev.taskforge.db.DatabaseUrl;
-import dev.taskforge.db.Migrations;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Loads a {@link Backup} into an empty database: migrates it to the backup's schema version when
- * it has no schema yet, then loads every table in one transaction, checking each entry's checksum
- * and row count, and sets every sequence where it was. Any mismatch rolls the whole load back.
+ * Loads a {@link Backup} into an empty database. Before touching the database it reads the whole
+ * file once, so a damaged file is refused first; then it migrates a database without schema to
+ * the backup's version, and loads every table in one transaction: partitions the backup had,
+ * rows in foreign-key order (each entry's checksum and row count checked), sequences set where
+ * they were. Any failure rolls the load back and reverses a schema this restore created, so the
+ * database is left as it was found. Blocking JDBC: run it from the command line or a worker thread.
  */
 public final class Restore {
+  private static final Logger log = LoggerFactory.getLogger(Restore.class);
   private static final Pattern DAILY_PARTITION = Pattern.compile("(.+)_p(\\d{4})(\\d{2})(\\d{2})");
+
+  private static final String NOTHING_LOADED = "; nothing was loaded";
 
   private Restore() {
   }
 
   /** Restores {@code file} into the database at {@code url}; returns a one-line summary. */
   public static String read(DatabaseUrl url, Path file) {
-    try (ZipFile zip = open(file)) {
-      BackupManifest manifest = readManifest(zip);
-      prepareSchema(url, manifest.schemaVersion());
-      try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
-        c.setAutoCommit(false);
-        try {
-          requireEmpty(c, manifest);
-          long rows = 0;
-          CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-          for (BackupManifest.TableEntry table : manifest.tables()) {
-            createPartitions(c, table);
-            rows += load(copy, zip, table);
-          }
-          restoreSequences(c, manifest.sequences());
-          c.commit();
-          return "restored " + file + " into " + url.redacted() + ": " + manifest.tables().size() + " tables, " + rows
-              + " rows, " + manifest.sequences().size() + " sequences, schema version " + manifest.schemaVersion();
-        } catch (SQLException | IOException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
+    try (BackupArchive archive = BackupArchive.open(file)) {
+      archive.verify();
+      RestoreTarget target = RestoreTarget.prepare(url, archive.manifest().schemaVersion());
+      try {
+        return load(url, archive, file);
+      } catch (SQLException | IOException | RuntimeException e) {
+        Optional<String> undoFailure = target.undo();
+        String reason = e instanceof SQLException sql ? "loading the rows failed: " + CopySession.describe(sql) : message(e);
+        throw new Failed(reason + NOTHING_LOADED + undoFailure
+            .map(f -> ", but reversing the schema this restore had created failed: " + f)
+            .orElse(target.migratedHere() ? " (the schema this restore had created was reversed)" : ""), e);
       }
-    } catch (SQLException | IOException | IllegalStateException e) {
-      throw new IllegalStateException("restore failed, nothing was loaded: " + e.getMessage(), e);
+    } catch (Failed e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file + ": " + Backup.describe(e) + NOTHING_LOADED, e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + NOTHING_LOADED, e);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(message(e) + NOTHING_LOADED, e);
     }
   }
 
-  private static ZipFile open(Path file) throws IOException {
-    try {
-      return new ZipFile(file.toFile());
-    } catch (ZipException e) {
-      throw new IllegalArgumentException(file + " is not a Taskforge backup (not a ZIP archive)");
-    }
-  }
-
-  private static BackupManifest readManifest(ZipFile zip) throws IOException {
-    ZipEntry entry = zip.getEntry(BackupManifest.ENTRY_NAME);
-    if (entry == null) {
-      throw new IllegalArgumentException(zip.getName() + " is not a Taskforge backup (no manifest)");
-    }
-    try (InputStream in = zip.getInputStream(entry)) {
-      return BackupManifest.fromJson(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
-    } catch (DecodeException | ClassCastException | NullPointerException e) {
-      throw new IllegalArgumentException(zip.getName() + " has a damaged manifest: " + e.getMessage());
-    }
-  }
-
-  /** An empty database is migrated to the backup's version; a migrated one must already be at it. */
-  private static void prepareSchema(DatabaseUrl url, String version) {
-    Migrations migrations = new Migrations(url);
-    String known = migrations.latestKnownVersion();
-    if (Integer.parseInt(version) > Integer.parseInt(known)) {
-      throw new IllegalStateException("the backup is at schema version " + version + " but this build knows only up to "
-          + known + "; restore it with a newer Taskforge");
-    }
-    String current = migrations.currentVersion().orElse(null);
-    if (current == null) {
-      migrations.migrateTo(version);
-    } else if (!current.equals(version)) {
-      throw new IllegalStateException("the database is at schema version " + current + " but the backup is at "
-          + version + "; restore into an empty database (or one migrated to " + version + ")");
-    }
-  }
-
-  private static void requireEmpty(Connection c, BackupManifest manifest) throws SQLException {
-    for (BackupManifest.TableEntry table : manifest.tables()) {
-      try (Statement s = c.createStatement();
-           ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM public." + SchemaCatalog.quoteIdent(table.name())
-               + ")")) {
-        rs.next();
-        if (rs.getBoolean(1)) {
-          throw new IllegalStateException("table " + table.name() + " already holds rows; restore only into an empty "
-              + "database");
+  private static String load(DatabaseUrl url, BackupArchive archive, Path file) throws SQLException, IOException {
+    BackupManifest manifest = archive.manifest();
+    try (CopySession session = CopySession.open(url, false)) {
+      try {
+        Map<String, SchemaCatalog.Table> tables = SchemaCatalog.tables(session.connection());
+        // EXCLUSIVE lets readers in but makes writers (a server on this database) wait for the commit,
+        // so no row or sequence value sneaks in between the emptiness check and the load.
+        session.lock(tables.keySet(), "EXCLUSIVE");
+        RestoreTarget.requireSameTables(tables, manifest.tables());
+        RestoreTarget.requireEmpty(session, tables.keySet());
+        TriggerPause triggers = TriggerPause.disableAll(session);
+        for (BackupManifest.TableEntry table : manifest.tables()) {
+          createPartitions(session, table);
+          loadRows(session, archive, table);
         }
+        setSequences(session, manifest);
+        triggers.resume();
+        session.commit();
+        log.info("backup restored file={} database={} tables={} rows={} sequences={} schemaVersion={}", file, url,
+            manifest.tables().size(), manifest.totalRows(), manifest.sequences().size(), manifest.schemaVersion());
+        return "restored " + file + " into " + url.redacted() + ": " + manifest.tables().size() + " tables, "
+            + manifest.totalRows() + " rows, " + manifest.sequences().size() + " sequences, schema version "
+            + manifest.schemaVersion() + " (backup taken " + manifest.createdAt() + ")";
+      } catch (SQLException | IOException | RuntimeException e) {
+        session.rollbackQuietly();
+        throw e;
       }
     }
   }
 
-  private static void createPartitions(Connection c, BackupManifest.TableEntry table) throws SQLException {
+  /**
+   * Re-creates the partitions the backup had that the migrations did not make: daily ones through
+   * the schema's own ensure_daily_partitions (names, bounds and comments as the server makes
+   * them), any other with the bound recorded.
+   */
+  private static void createPartitions(CopySession session, BackupManifest.TableEntry table) throws SQLException {
     for (Map.Entry<String, String> partition : table.partitions().entrySet()) {
-      if (exists(c, partition.getKey())) {
+      if (SchemaCatalog.exists(session.connection(), partition.getKey())) {
         continue;
       }
       Matcher daily = DAILY_PARTITION.matcher(partition.getKey());
-      if (daily.matches() && daily.group(1).equals(table.name())) {
-        try (PreparedStatement ps = c.prepareStatement("SELECT ensure_daily_partitions(?::regclass, ?::date, ?::date)")) {
-          String day = daily.group(2) + "-" + daily.group(3) + "-" + daily.group(4);
-          ps.setString(1, table.name());
+      if (daily.matches() && daily.group(1).equals(table.name()) && hasDailyPartitionFunction(session)) {
+        String day = daily.group(2) + "-" + daily.group(3) + "-" + daily.group(4);
+        try (PreparedStatement ps = session.connection().prepareStatement(
+            "SELECT public.ensure_daily_partitions(?::regclass, ?::date, ?::date)")) {
+          ps.setString(1, SchemaCatalog.qualified(table.name()));
           ps.setString(2, day);
           ps.setString(3, day);
           ps.execute();
         }
       } else {
-        try (Statement s = c.createStatement()) {
-          s.execute("CREATE TABLE public." + SchemaCatalog.quoteIdent(partition.getKey()) + " PARTITION OF public."
-              + SchemaCatalog.quoteIdent(table.name()) + " " + partition.getValue());
-        }
+        session.execute("CREATE TABLE " + SchemaCatalog.qualified(partition.getKey()) + " PARTITION OF "
+            + SchemaCatalog.qualified(table.name()) + " " + partition.getValue());
       }
     }
   }
 
-  private static boolean exists(Connection c, String table) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass('public.' || quote_ident(?)) IS NOT NULL")) {
-      ps.setString(1, table);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getBoolean(1);
-      }
+  private static boolean hasDailyPartitionFunction(CopySession session) throws SQLException {
+    try (var s = session.connection().createStatement();
+         var rs = s.executeQuery("SELECT to_regprocedure('public.ensure_daily_partitions(regclass, date, date)') IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
     }
   }
 
-  private static long load(CopyManager copy, ZipFile zip, BackupManifest.TableEntry table)
+  /**
+   * COPY FROM writes the given values into identity columns, GENERATED ALWAYS ones included (as
+   * INSERT ... OVERRIDING SYSTEM VALUE would), and leaves generated columns to be recomputed.
+   */
+  private static void loadRows(CopySession session, BackupArchive archive, BackupManifest.TableEntry table)
       throws SQLException, IOException {
-    ZipEntry entry = zip.getEntry(table.entryName());
-    if (entry == null) {
-      throw new IllegalArgumentException("the backup lacks the rows of table " + table.name());
-    }
     String columns = table.columns().stream().map(SchemaCatalog::quoteIdent).collect(Collectors.joining(", "));
-    MessageDigest sha = Backup.sha256();
     long rows;
-    try (InputStream in = new DigestInputStream(zip.getInputStream(entry), sha)) {
-      rows = copy.copyIn("COPY public." + SchemaCatalog.quoteIdent(table.name()) + " (" + columns + ") FROM STDIN", in);
-    }
-    String actual = HexFormat.of().formatHex(sha.digest());
-    if (!actual.equals(table.sha256())) {
-      throw new IllegalStateException("the rows of table " + table.name() + " are damaged (checksum mismatch)");
+    try (InputStream in = archive.rows(table)) {
+      rows = session.copy().copyIn("COPY " + SchemaCatalog.qualified(table.name()) + " (" + columns + ") FROM STDIN", in);
     }
     if (rows != table.rows()) {
-      throw new IllegalStateException("table " + table.name() + " loaded " + rows + " rows, the backup says "
+      throw new IllegalStateException("table " + table.name() + " took " + rows + " rows but the backup lists "
           + table.rows());
     }
-    return rows;
   }
 
-  private static void restoreSequences(Connection c, List<BackupManifest.SequenceValue> sequences)
-      throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT setval(('public.' || quote_ident(?))::regclass, ?, ?)")) {
-      for (BackupManifest.SequenceValue s : sequences) {
-        ps.setString(1, s.name());
+  private static void setSequences(CopySession session, BackupManifest manifest) throws SQLException {
+    try (PreparedStatement ps = session.connection().prepareStatement("SELECT setval(?::regclass, ?, ?)")) {
+      for (BackupManifest.SequenceValue s : manifest.sequences()) {
+        if (!SchemaCatalog.exists(session.connection(), s.name())) {
+          throw new IllegalStateException("the backup has sequence " + s.name() + " which the database lacks; its "
+              + "schema differs from the one the backup was taken from");
+        }
+        ps.setString(1, SchemaCatalog.qualified(s.name()));
         ps.setLong(2, s.lastValue());
         ps.setBoolean(3, s.isCalled());
         ps.execute();
       }
+    }
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** A failure already explained, with what became of the database. */
+  private static final class Failed extends IllegalStateException {
+    Failed(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

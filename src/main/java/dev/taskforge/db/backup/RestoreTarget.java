@@ -2,6 +2,8 @@ package dev.taskforge.db.backup;
 
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.Migrations;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,6 +32,7 @@ final class RestoreTarget {
 
   /** Brings an empty database to {@code version}; accepts one already there; refuses anything else. */
   static RestoreTarget prepare(DatabaseUrl url, String version) {
+    requireReachable(url);
     Migrations migrations = new Migrations(url);
     String known = migrations.latestKnownVersion();
     if (SchemaVersion.compare(version, known) > 0) {
@@ -44,8 +47,14 @@ final class RestoreTarget {
       }
       return new RestoreTarget(url, false);
     }
-    String reached = migrations.migrateTo(version);
     RestoreTarget target = new RestoreTarget(url, true);
+    String reached;
+    try {
+      reached = migrations.migrateTo(version);
+    } catch (RuntimeException e) {
+      target.undo(); // Flyway commits migration by migration: take back those that did run
+      throw e;
+    }
     if (SchemaVersion.compare(reached, version) != 0) {
       target.undo();
       throw new IllegalStateException("this build has no migration " + version + " (migrating stopped at " + reached
@@ -53,6 +62,15 @@ final class RestoreTarget {
     }
     log.info("restore target migrated database={} version={}", url, version);
     return target;
+  }
+
+  /** Connects once first, so an unreachable database fails with PostgreSQL's reason on one line. */
+  private static void requireReachable(DatabaseUrl url) {
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+      c.isValid(5);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot connect to " + url.redacted() + ": " + CopySession.describe(e), e);
+    }
   }
 
   /** Fails, naming the table, when any table of the database holds a row. */
