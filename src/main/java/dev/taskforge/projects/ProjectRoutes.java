@@ -3,7 +3,7 @@ package dev.taskforge.projects;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
-import io.vertx.core.json.JsonArray;
+import dev.taskforge.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -31,8 +31,7 @@ public final class ProjectRoutes {
   private void create(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
     projects.create(Authentication.principal(ctx).userId(), name(body), body.getString("description"))
-        .onSuccess(p -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(p.toJson().encode()))
+        .onSuccess(p -> Responses.created(ctx, p.toJson()))
         .onFailure(err -> ctx.fail(nameTaken(err, body)));
   }
 
@@ -45,9 +44,8 @@ public final class ProjectRoutes {
         .map(found -> {
           boolean more = found.size() > limit;
           List<Project> page = more ? found.subList(0, limit) : found;
-          return new JsonObject()
-              .put("items", new JsonArray(page.stream().map(Project::toJson).toList()))
-              .put("nextCursor", more ? ProjectCursor.encode(page.get(page.size() - 1)) : null);
+          return Responses.page(page.stream().map(Project::toJson).toList(),
+              more ? ProjectCursor.encode(page.get(page.size() - 1)) : null);
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
@@ -73,13 +71,7 @@ public final class ProjectRoutes {
   private void delete(RoutingContext ctx) {
     UUID id = Requests.uuidParam(ctx, "projectId");
     projects.delete(Authentication.principal(ctx).userId(), id)
-        .onSuccess(deleted -> {
-          if (deleted) {
-            ctx.response().setStatusCode(204).end();
-          } else {
-            ctx.fail(ApiException.notFound("project"));
-          }
-        })
+        .onSuccess(Responses.deletedOrNotFound(ctx, "project"))
         .onFailure(ctx::fail);
   }
 

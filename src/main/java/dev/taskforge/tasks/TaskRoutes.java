@@ -3,6 +3,7 @@ package dev.taskforge.tasks;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
+import dev.taskforge.http.Responses;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -73,9 +74,8 @@ public final class TaskRoutes {
   private void list(RoutingContext ctx) {
     TaskFilter filter = TaskRequests.filter(ctx);
     listing.list(Authentication.principal(ctx).userId(), filter)
-        .onSuccess(page -> ctx.json(new JsonObject()
-            .put("items", new JsonArray(page.items().stream().map(Task::toJson).toList()))
-            .put("nextCursor", page.nextCursor())))
+        .onSuccess(page -> ctx.json(Responses.page(page.items().stream().map(Task::toJson).toList(),
+            page.nextCursor())))
         .onFailure(ctx::fail);
   }
 
@@ -106,13 +106,7 @@ public final class TaskRoutes {
 
   private void delete(RoutingContext ctx) {
     tasks.delete(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "taskId"))
-        .onSuccess(deleted -> {
-          if (deleted) {
-            ctx.response().setStatusCode(204).end();
-          } else {
-            ctx.fail(ApiException.notFound("task"));
-          }
-        })
+        .onSuccess(Responses.deletedOrNotFound(ctx, "task"))
         .onFailure(ctx::fail);
   }
 
@@ -155,8 +149,7 @@ public final class TaskRoutes {
     JsonObject body = Requests.body(ctx);
     tasks.addDependency(owner, id, UUID.fromString(body.getString("taskId")),
             DependencyType.valueOf(body.getString("type", "BLOCKS")))
-        .onSuccess(dep -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(dep.toJson().encode()))
+        .onSuccess(dep -> Responses.created(ctx, dep.toJson()))
         .onFailure(err -> ctx.fail(TaskRequests.duplicateDependency(err)));
   }
 
@@ -173,13 +166,7 @@ public final class TaskRoutes {
   private void removeDependency(RoutingContext ctx) {
     tasks.removeDependency(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "taskId"),
             Requests.uuidParam(ctx, "dependsOnId"))
-        .onSuccess(removed -> {
-          if (removed) {
-            ctx.response().setStatusCode(204).end();
-          } else {
-            ctx.fail(ApiException.notFound("dependency"));
-          }
-        })
+        .onSuccess(Responses.deletedOrNotFound(ctx, "dependency"))
         .onFailure(ctx::fail);
   }
 
@@ -189,7 +176,7 @@ public final class TaskRoutes {
   }
 
   private static JsonObject page(List<JsonObject> items) {
-    return new JsonObject().put("items", new JsonArray(items)).putNull("nextCursor");
+    return Responses.page(items, null);
   }
 
   private static void respond(RoutingContext ctx, int status, Task task) {

@@ -3,7 +3,7 @@ package dev.taskforge.users;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
-import io.vertx.core.json.JsonArray;
+import dev.taskforge.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -41,9 +41,8 @@ public final class AccountRoutes {
         .map(found -> {
           boolean more = found.size() > limit;
           List<User> page = more ? found.subList(0, limit) : found;
-          return new JsonObject()
-              .put("items", new JsonArray(page.stream().map(User::toJson).toList()))
-              .put("nextCursor", more ? encodeCursor(page.get(page.size() - 1).email()) : null);
+          return Responses.page(page.stream().map(User::toJson).toList(),
+              more ? encodeCursor(page.get(page.size() - 1).email()) : null);
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
@@ -88,29 +87,20 @@ public final class AccountRoutes {
     String token = SecretTokens.newApiToken();
     credentials.createToken(Authentication.principal(ctx).userId(), name, SecretTokens.hash(token),
             token.substring(0, 10), List.of(), null)
-        .onSuccess(created -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(created.toJson().put("token", token).encode()))
+        .onSuccess(created -> Responses.created(ctx, created.toJson().put("token", token)))
         .onFailure(err -> ctx.fail(AuthRoutes.isUniqueViolation(err)
             ? ApiException.conflict("token_name_taken", "you already have a token named " + name, "name") : err));
   }
 
   private void listTokens(RoutingContext ctx) {
     credentials.tokensOf(Authentication.principal(ctx).userId())
-        .onSuccess(tokens -> ctx.json(new JsonObject()
-            .put("items", new JsonArray(tokens.stream().map(ApiToken::toJson).toList()))
-            .putNull("nextCursor")))
+        .onSuccess(tokens -> ctx.json(Responses.page(tokens.stream().map(ApiToken::toJson).toList(), null)))
         .onFailure(ctx::fail);
   }
 
   private void deleteToken(RoutingContext ctx) {
     credentials.revokeToken(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "tokenId"))
-        .onSuccess(revoked -> {
-          if (!revoked) {
-            ctx.fail(ApiException.notFound("token"));
-          } else {
-            ctx.response().setStatusCode(204).end();
-          }
-        })
+        .onSuccess(Responses.deletedOrNotFound(ctx, "token"))
         .onFailure(ctx::fail);
   }
 }

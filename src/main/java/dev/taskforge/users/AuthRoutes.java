@@ -3,6 +3,7 @@ package dev.taskforge.users;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
+import dev.taskforge.http.Responses;
 import dev.taskforge.http.TooManyAttempts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,8 +65,7 @@ public final class AuthRoutes {
         .compose(hash -> users.create(email, hash, body.getString("displayName"), UserRole.USER))
         .recover(err -> Future.failedFuture(isUniqueViolation(err)
             ? ApiException.conflict("email_taken", "an account with this email exists", "email") : err))
-        .onSuccess(user -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .end(user.toJson().encode()))
+        .onSuccess(user -> Responses.created(ctx, user.toJson()))
         .onFailure(ctx::fail);
   }
 
