@@ -1,0 +1,118 @@
+package dev.taskforge.executors;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one executor process to its end, on the calling (worker) thread: never call it from an
+ * event loop. Each stdout and stderr line goes to the {@link LineSink} as it arrives; a timeout or
+ * a cancel kills the whole process tree (children first), so nothing the agent started lingers.
+ */
+public final class ProcessRunner {
+  /** Receives output lines as they are read (from two reader threads at once). */
+  public interface LineSink {
+    void line(Stream stream, String text);
+  }
+
+  /** Which output a line came from. */
+  public enum Stream { STDOUT, STDERR }
+
+  /** How a run ended; {@code stderrTail} keeps the last lines for the error of a failed attempt. */
+  public record Outcome(int exitCode, boolean timedOut, boolean cancelled, long pid, String stderrTail) {
+    public boolean succeeded() {
+      return exitCode == 0 && !timedOut && !cancelled;
+    }
+  }
+
+  static final int STDERR_TAIL_LINES = 40;
+  static final int MAX_LINE_CHARS = 64 * 1024;
+
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private volatile Process process;
+
+  /**
+   * Starts {@code argv} in {@code workDir} with {@code environment} added, and waits for it.
+   *
+   * @throws IOException when the program cannot be started (not installed, not executable)
+   */
+  public Outcome run(List<String> argv, Path workDir, Map<String, String> environment, Duration timeout,
+      LineSink sink) throws IOException, InterruptedException {
+    Files.createDirectories(workDir);
+    ProcessBuilder builder = new ProcessBuilder(argv).directory(workDir.toFile());
+    builder.environment().putAll(environment);
+    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    Process started = builder.start();
+    process = started;
+    if (cancelled.get()) {
+      killTree(started);
+    }
+    Deque<String> stderrTail = new ArrayDeque<>();
+    Thread out = reader(started.getInputStream(), Stream.STDOUT, sink, null);
+    Thread err = reader(started.getErrorStream(), Stream.STDERR, sink, stderrTail);
+    boolean finished = started.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!finished) {
+      killTree(started);
+      started.waitFor();
+    }
+    out.join(TimeUnit.SECONDS.toMillis(10));
+    err.join(TimeUnit.SECONDS.toMillis(10));
+    String tail;
+    synchronized (stderrTail) {
+      tail = String.join("\n", stderrTail);
+    }
+    return new Outcome(started.exitValue(), !finished, cancelled.get(), started.pid(), tail);
+  }
+
+  /** Kills the running process tree (or the one about to start); the run then ends cancelled. */
+  public void cancel() {
+    cancelled.set(true);
+    Process running = process;
+    if (running != null) {
+      killTree(running);
+    }
+  }
+
+  private static void killTree(Process root) {
+    root.descendants().forEach(ProcessHandle::destroyForcibly);
+    root.destroyForcibly();
+  }
+
+  private static Thread reader(InputStream in, Stream stream, LineSink sink, Deque<String> tail) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          if (line.length() > MAX_LINE_CHARS) {
+            line = line.substring(0, MAX_LINE_CHARS) + " [cut: line was " + line.length() + " characters]";
+          }
+          sink.line(stream, line);
+          if (tail != null) {
+            synchronized (tail) {
+              tail.addLast(line);
+              if (tail.size() > STDERR_TAIL_LINES) {
+                tail.removeFirst();
+              }
+            }
+          }
+        }
+      } catch (IOException e) {
+        // the process was killed and its pipe closed: nothing more to read
+      }
+    }, "executor-" + stream.name().toLowerCase());
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
