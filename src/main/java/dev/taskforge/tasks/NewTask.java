@@ -33,6 +33,11 @@ public record NewTask(
         tags, metadata, estimatedDuration, scheduledAt);
   }
 
+  public NewTask withStatus(TaskStatus initial) {
+    return new NewTask(ownerId, projectId, parentId, position, title, description, prompt, config, initial, priority,
+        tags, metadata, estimatedDuration, scheduledAt);
+  }
+
   public NewTask inProject(UUID project) {
     return new NewTask(ownerId, project, parentId, position, title, description, prompt, config, status, priority,
         tags, metadata, estimatedDuration, scheduledAt);

@@ -4,6 +4,7 @@ import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
+import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -51,23 +52,31 @@ public final class TaskRoutes {
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
   }
 
-  /** The task and its dependencies in one transaction: all of it is created, or none. */
+  /**
+   * The task, its dependencies and its job in one transaction: all of it is created, or none. The
+   * task starts QUEUED, or BLOCKED while a BLOCKS/REQUIRES dependency is unfinished.
+   */
   private void create(RoutingContext ctx) {
     UUID owner = Authentication.principal(ctx).userId();
     JsonObject body = Requests.body(ctx);
-    NewTask task = TaskRequests.newTask(owner, body);
-    JsonArray dependsOn = body.getJsonArray("dependsOn", new JsonArray());
+    NewTask draft = TaskRequests.newTask(owner, body);
+    List<JsonObject> dependsOn = body.getJsonArray("dependsOn", new JsonArray()).stream()
+        .map(JsonObject.class::cast).toList();
+    List<UUID> waitsFor = dependsOn.stream()
+        .filter(d -> !"SUGGESTS".equals(d.getString("type", "BLOCKS")))
+        .map(d -> UUID.fromString(d.getString("taskId"))).toList();
     pool.withTransaction(conn -> {
       TaskRepository repo = new TaskRepository(conn);
-      return repo.create(task).compose(created -> {
-        Future<?> chain = Future.succeededFuture();
-        for (Object dep : dependsOn) {
-          JsonObject d = (JsonObject) dep;
-          chain = chain.compose(v -> repo.addDependency(owner, created.id(), UUID.fromString(d.getString("taskId")),
-              DependencyType.valueOf(d.getString("type", "BLOCKS"))));
-        }
-        return chain.map(created);
-      });
+      return Enqueuer.initialStatus(conn, owner, waitsFor)
+          .compose(status -> repo.create(draft.withStatus(status)))
+          .compose(created -> {
+            Future<?> chain = Future.succeededFuture();
+            for (JsonObject d : dependsOn) {
+              chain = chain.compose(v -> repo.addDependency(owner, created.id(), UUID.fromString(d.getString("taskId")),
+                  DependencyType.valueOf(d.getString("type", "BLOCKS"))));
+            }
+            return chain.compose(v -> Enqueuer.enqueueIfQueued(conn, created)).map(created);
+          });
     }).onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
   }
 

@@ -62,12 +62,58 @@ class TaskApiTest {
     assertThat(created.status()).isEqualTo(201);
     assertThat(read.headers().get("etag")).isEqualTo("\"1\"");
     JsonObject t = read.json();
-    assertThat(t.getString("status")).isEqualTo("PENDING");
+    assertThat(t.getString("status")).isEqualTo("QUEUED");
     assertThat(t.getString("priority")).isEqualTo("HIGH");
     assertThat(t.getString("projectId")).isEqualTo(project);
     assertThat(t.getJsonArray("tags")).containsExactly("refactor", "parser");
     assertThat(t.getJsonObject("config").getJsonObject("backoff").getInteger("delayMs")).isEqualTo(1000);
     assertThat(t.getString("scheduledAt")).isEqualTo("2030-01-01T00:00:00Z");
+  }
+
+  @Test
+  void creatingATaskQueuesItsJobAsItsConfigSaysInTheSameTransaction() throws Exception {
+    JsonObject body = task("Queued").put("priority", "CRITICAL").put("scheduledAt", "2031-05-01T12:00:00Z")
+        .put("config", new JsonObject().put("executor", "shell").put("queue", "nightly").put("maxAttempts", 5)
+            .put("timeoutSeconds", 90).put("backoff", new JsonObject().put("type", "FIXED").put("delayMs", 500)));
+
+    Response created = api.post("/api/tasks", alice, body);
+
+    assertThat(created.json().getString("status")).isEqualTo("QUEUED");
+    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement();
+         var rs = s.executeQuery("SELECT queue_name, priority, max_attempts, backoff_type::text, backoff_delay_ms, "
+             + "timeout_seconds, run_at, job_data->>'executor', status::text FROM queue_jobs WHERE task_id = '"
+             + created.json().getString("id") + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("nightly");
+      assertThat(rs.getInt(2)).isEqualTo(3);
+      assertThat(rs.getInt(3)).isEqualTo(5);
+      assertThat(rs.getString(4)).isEqualTo("FIXED");
+      assertThat(rs.getInt(5)).isEqualTo(500);
+      assertThat(rs.getInt(6)).isEqualTo(90);
+      assertThat(rs.getObject(7, java.time.OffsetDateTime.class).toInstant())
+          .isEqualTo(java.time.Instant.parse("2031-05-01T12:00:00Z"));
+      assertThat(rs.getString(8)).isEqualTo("shell");
+      assertThat(rs.getString(9)).isEqualTo("AVAILABLE");
+    }
+  }
+
+  @Test
+  void aTaskWaitingOnAnUnfinishedDependencyIsBlockedAndNotQueued() throws Exception {
+    String first = create(alice, task("First"));
+
+    Response blocked = api.post("/api/tasks", alice, task("Second").put("dependsOn",
+        new JsonArray().add(new JsonObject().put("taskId", first).put("type", "REQUIRES"))));
+    Response suggested = api.post("/api/tasks", alice, task("Third").put("dependsOn",
+        new JsonArray().add(new JsonObject().put("taskId", first).put("type", "SUGGESTS"))));
+
+    assertThat(blocked.json().getString("status")).isEqualTo("BLOCKED");
+    assertThat(suggested.json().getString("status")).isEqualTo("QUEUED");
+    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement();
+         var rs = s.executeQuery("SELECT count(*) FROM queue_jobs WHERE task_id = '"
+             + blocked.json().getString("id") + "'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isZero();
+    }
   }
 
   @Test
@@ -306,6 +352,7 @@ class TaskApiTest {
   void historyTellsTheWholeStoryOldestFirstAndOnlyToTheOwner() throws Exception {
     String id = create(alice, task("Flaky job"));
     try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement()) {
+      s.execute("DELETE FROM queue_jobs WHERE task_id = '" + id + "'"); // replaced by a job with a past
       s.execute("""
           WITH job AS (
             INSERT INTO queue_jobs (task_id, status, attempt, finished_at, created_at)

@@ -1,0 +1,77 @@
+package dev.taskforge.queue;
+
+import dev.taskforge.tasks.Task;
+import dev.taskforge.tasks.TaskPriority;
+import dev.taskforge.tasks.TaskStatus;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Puts a newly written task in its queue, inside the caller's transaction: the task and its job
+ * commit together or not at all. A task still waiting on a BLOCKS or REQUIRES dependency starts
+ * BLOCKED instead (and is enqueued when the last one completes). The NOTIFY is delivered at commit,
+ * waking the dispatchers of every instance.
+ */
+public final class Enqueuer {
+  public static final String CHANNEL = "taskforge_jobs";
+
+  /**
+   * How many of the given tasks are not completed yet. FOR SHARE holds them until our commit, so a
+   * dependency completing meanwhile waits for us and then sees the new task as its dependent.
+   */
+  private static final String UNFINISHED = """
+      SELECT count(*) AS unfinished FROM (
+        SELECT id FROM tasks
+         WHERE owner_id = #{owner_id} AND id = ANY (#{ids}::uuid[]) AND status <> 'COMPLETED'
+           FOR SHARE
+      ) pending
+      """;
+
+  private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', #{queue})";
+
+  private Enqueuer() {
+  }
+
+  /**
+   * The status a new task starts in: BLOCKED while any task it BLOCKS-or-REQUIRES-depends on is
+   * unfinished, QUEUED otherwise. Call it before inserting the task, in the same transaction.
+   */
+  public static Future<TaskStatus> initialStatus(SqlConnection conn, UUID ownerId, List<UUID> waitsFor) {
+    if (waitsFor.isEmpty()) {
+      return Future.succeededFuture(TaskStatus.QUEUED);
+    }
+    return SqlTemplate.forQuery(conn, UNFINISHED)
+        .execute(Map.of("owner_id", ownerId, "ids", waitsFor.toArray(UUID[]::new)))
+        .map(rows -> rows.iterator().next().getLong("unfinished") > 0 ? TaskStatus.BLOCKED : TaskStatus.QUEUED);
+  }
+
+  /** Queues the job of a QUEUED task and wakes the dispatchers (at commit); a BLOCKED task gets none. */
+  public static Future<Void> enqueueIfQueued(SqlConnection conn, Task task) {
+    if (task.status() != TaskStatus.QUEUED) {
+      return Future.succeededFuture();
+    }
+    return new QueueRepository(conn).enqueue(jobFor(task))
+        .compose(job -> SqlTemplate.forQuery(conn, NOTIFY).execute(Map.of("queue", job.queueName())))
+        .mapEmpty();
+  }
+
+  /** The job a task's config asks for: queue, attempts, backoff, timeout and executor. */
+  static NewJob jobFor(Task task) {
+    JsonObject config = task.config() == null ? new JsonObject() : task.config();
+    JsonObject backoff = config.getJsonObject("backoff", new JsonObject());
+    JsonObject data = new JsonObject().put("executor", config.getString("executor"));
+    return new NewJob(task.id(), config.getString("queue", "default"), priorityOf(task.priority()), task.scheduledAt(),
+        config.getInteger("maxAttempts", 3), BackoffType.valueOf(backoff.getString("type", "EXPONENTIAL")),
+        backoff.getInteger("delayMs", 2000), Math.max(3_600_000, backoff.getInteger("delayMs", 2000)),
+        config.getInteger("timeoutSeconds"), data, null);
+  }
+
+  static int priorityOf(TaskPriority priority) {
+    return priority == null ? 1 : priority.ordinal();
+  }
+}
