@@ -58,6 +58,8 @@ public final class Server {
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url, config.database().poolSize()))
+          .put("instanceId", InstanceId.of(config))
+          .put("dataDir", config.dataDir().toString())
           .put("schemaVersion", schemaVersion)
           .put("embeddedDatabase", embedded != null);
       deploy(vertx, config, common).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -89,6 +91,9 @@ public final class Server {
     Future<?> chain = Future.succeededFuture();
     for (Unit unit : units) {
       JsonObject verticleConfig = common.copy().put(unit.section(), config.section(unit.section()));
+      if ("queue".equals(unit.section())) {
+        verticleConfig.put("executors", config.section("executors"));
+      }
       if ("http".equals(unit.section())) {
         verticleConfig.put("http", new JsonObject().put("host", config.http().host()).put("port", config.http().port()));
       }

@@ -93,7 +93,9 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     HTTP_HOST("TASKFORGE_HTTP_HOST", "http", "host", false),
     HTTP_PORT("TASKFORGE_HTTP_PORT", "http", "port", true),
     HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", true),
-    DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", false);
+    DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", false),
+    INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", false),
+    SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", false);
 
     final String variable;
     final String section;
@@ -122,11 +124,22 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
           throw new ConfigException(o.variable, "expected a whole number, got '" + text + "'");
         }
       }
-      JsonObject target = o.section == null ? json : section(json, o.section);
-      target.put(o.key, value);
-      if (o.section != null) {
-        json.put(o.section, target);
+      if (o == Override.SHELL_EXECUTOR) {
+        String flag = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!flag.equals("true") && !flag.equals("false")) {
+          throw new ConfigException(o.variable, "expected true or false, got '" + text + "'");
+        }
+        value = Boolean.parseBoolean(flag);
       }
+      JsonObject target = json;
+      if (o.section != null) {
+        for (String part : o.section.split("\\.")) {
+          JsonObject next = section(target, part);
+          target.put(part, next);
+          target = next;
+        }
+      }
+      target.put(o.key, value);
     }
   }
 

@@ -1,31 +1,157 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.Pools;
+import dev.taskforge.executors.ExecutorCatalog;
+import dev.taskforge.executors.ProcessRunner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Queue dispatch: claims jobs from {@code queue_jobs} and hands them to executors. This first
- * version owns its pool and proves the database answers; claiming arrives with the queue work.
+ * Queue dispatch: wakes on NOTIFY (any instance's new job) or a slow poll, claims as many jobs as
+ * it has free slots, runs each on a worker thread, heartbeats their leases, and reaps jobs whose
+ * lease expired anywhere. At start it takes back every job its previous life still held.
  */
 public final class DispatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DispatchVerticle.class);
 
   private Pool pool;
+  private PgSubscriber subscriber;
+  private Leases leases;
+  private JobRunner runner;
+  private String worker;
+  private List<String> queues;
+  private int concurrency;
+  private final Map<Long, ProcessRunner> running = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+  private boolean claiming;
+  private boolean wakeAgain;
+  private long pollTimer = -1;
+  private long heartbeatTimer = -1;
+  private long reapTimer = -1;
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "dispatch");
-    return pool.query("SELECT count(*) FROM queue_jobs WHERE status = 'AVAILABLE'").execute()
-        .onSuccess(rows -> log.info("dispatcher started available_jobs={} deployment={}",
-            rows.iterator().next().getLong(0), deploymentID()));
+    JsonObject queue = config().getJsonObject("queue", new JsonObject());
+    DatabaseUrl url = Pools.urlFrom(config());
+    pool = Pools.create(vertx, url, Pools.sizeFrom(config()), "dispatch");
+    worker = config().getString("instanceId", "taskforge");
+    queues = queue.getJsonArray("queues", new JsonArray().add("default")).stream().map(String.class::cast).toList();
+    concurrency = queue.getInteger("concurrency", 4);
+    Duration lease = Duration.ofSeconds(queue.getInteger("leaseSeconds", 30));
+    leases = new Leases(pool, lease);
+    Path workRoot = Path.of(config().getString("dataDir", "./data")).resolve("work");
+    runner = new JobRunner(pool, new ExecutorCatalog(config().getJsonObject("executors", new JsonObject())), workRoot,
+        worker, () -> stopping);
+    subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
+    subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
+    return leases.releaseAllOf(worker)
+        .onSuccess(released -> {
+          if (released.requeued() + released.failed() > 0) {
+            log.info("jobs of this instance's previous run released worker={} requeued={} failed={}", worker,
+                released.requeued(), released.failed());
+          }
+        })
+        .compose(v -> subscriber.connect())
+        .onSuccess(v -> {
+          pollTimer = vertx.setPeriodic(queue.getInteger("pollIntervalMs", 2000), id -> wake());
+          heartbeatTimer = vertx.setPeriodic(Math.max(1000, lease.toMillis() / 3), id -> heartbeat());
+          reapTimer = vertx.setPeriodic(Math.max(1000, lease.toMillis() / 2), id -> reap());
+          wake();
+          log.info("dispatcher started worker={} queues={} concurrency={} deployment={}", worker, queues, concurrency,
+              deploymentID());
+        });
+  }
+
+  /** Claims while there are free slots; a wake-up during a claim triggers another round after it. */
+  private void wake() {
+    if (stopping) {
+      return;
+    }
+    if (claiming) {
+      wakeAgain = true;
+      return;
+    }
+    int free = concurrency - running.size();
+    if (free <= 0) {
+      return;
+    }
+    claiming = true;
+    wakeAgain = false;
+    Future<Integer> claimedCount = Future.succeededFuture(0);
+    for (String queue : queues) {
+      claimedCount = claimedCount.compose(sum -> {
+        int left = concurrency - running.size();
+        return left <= 0 ? Future.succeededFuture(sum)
+            : leases.claim(queue, worker, left).map(jobs -> {
+              jobs.forEach(this::start);
+              return sum + jobs.size();
+            });
+      });
+    }
+    claimedCount.onComplete(ar -> {
+      claiming = false;
+      if (ar.failed()) {
+        log.warn("claim failed worker={}", worker, ar.cause());
+      } else if (wakeAgain || ar.result() > 0) {
+        wake();
+      }
+    });
+  }
+
+  private void start(ClaimedJob job) {
+    ProcessRunner process = new ProcessRunner();
+    running.put(job.jobId(), process);
+    vertx.executeBlocking(() -> {
+      runner.run(job, process);
+      return null;
+    }, false).onComplete(ar -> {
+      running.remove(job.jobId());
+      if (ar.failed()) {
+        log.error("job runner failed job={} execution={}", job.jobId(), job.executionId(), ar.cause());
+      }
+      wake();
+    });
+  }
+
+  /** Keeps the leases of running jobs; a lease lost to the reaper cancels its process. */
+  private void heartbeat() {
+    running.forEach((jobId, process) -> leases.heartbeat(jobId, worker).onSuccess(held -> {
+      if (!held) {
+        log.warn("lease lost; cancelling job={} worker={}", jobId, worker);
+        process.cancel();
+      }
+    }));
+  }
+
+  private void reap() {
+    leases.reapExpired().onSuccess(r -> {
+      if (r.requeued() + r.failed() > 0) {
+        log.info("expired leases reaped requeued={} failed={}", r.requeued(), r.failed());
+        wake();
+      }
+    });
   }
 
   @Override
   public Future<?> stop() {
-    return pool.close().onComplete(ar -> log.info("dispatcher stopped deployment={}", deploymentID()));
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(heartbeatTimer);
+    vertx.cancelTimer(reapTimer);
+    running.values().forEach(ProcessRunner::cancel);
+    return subscriber.close().eventually(() -> pool.close())
+        .onComplete(ar -> log.info("dispatcher stopped worker={} deployment={}", worker, deploymentID()));
   }
 }

@@ -22,6 +22,10 @@ public final class TaskHistory {
     }
   }
 
+  /**
+   * Events of one transaction share their time; ord then tells them in the order of the story:
+   * created, queued, attempt started, attempt finished, result, job outcome, task outcome.
+   */
   private static final String TIMELINE = """
       WITH task AS (
         SELECT * FROM tasks WHERE id = #{id} AND owner_id = #{owner_id}
@@ -48,12 +52,12 @@ public final class TaskHistory {
             FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id JOIN task t ON t.id = j.task_id
            WHERE a.finished_at IS NOT NULL
         UNION ALL
-          SELECT j.finished_at, 4, 'JOB_' || j.status,
+          SELECT j.finished_at, 5, 'JOB_' || j.status,
                  jsonb_build_object('jobId', j.id::text, 'attempts', j.attempt, 'lastError', j.last_error)
             FROM queue_jobs j JOIN task t ON t.id = j.task_id
            WHERE j.finished_at IS NOT NULL
         UNION ALL
-          SELECT r.created_at, 5, 'RESULT',
+          SELECT r.created_at, 4, 'RESULT',
                  jsonb_build_object('resultId', r.id, 'status', r.status, 'summary', r.summary,
                                     'tokensUsed', r.tokens_used, 'costEstimate', r.cost_estimate,
                                     'executionId', r.execution_id)

@@ -39,6 +39,11 @@ public final class ApiTestServer implements AutoCloseable {
   public record Response(int status, Map<String, String> headers, JsonObject json, String text) {}
 
   public ApiTestServer(Class<?> testClass) {
+    this(testClass, null);
+  }
+
+  /** With a dispatcher too, configured by {@code dispatch} (queue, executors, dataDir, instanceId). */
+  public ApiTestServer(Class<?> testClass, JsonObject dispatch) {
     db = TestDatabase.forClass(testClass);
     port = freePort();
     JsonObject config = new JsonObject()
@@ -46,6 +51,10 @@ public final class ApiTestServer implements AutoCloseable {
         .put("schemaVersion", "6")
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port));
     await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions().setConfig(config)));
+    if (dispatch != null) {
+      await(vertx.deployVerticle(new dev.taskforge.queue.DispatchVerticle(),
+          new DeploymentOptions().setConfig(config.copy().mergeIn(dispatch))));
+    }
     contract = await(OpenAPIContract.from(vertx, ApiVerticle.CONTRACT));
     validator = ResponseValidator.create(vertx, contract);
   }

@@ -1,0 +1,198 @@
+package dev.taskforge.queue;
+
+import dev.taskforge.executions.ExecutionRepository;
+import dev.taskforge.executions.ExecutionStatus;
+import dev.taskforge.executors.ClaudeStreamParser;
+import dev.taskforge.executors.ExecutorCatalog;
+import dev.taskforge.executors.ProcessRunner;
+import dev.taskforge.logs.LogLevel;
+import dev.taskforge.logs.LogRepository;
+import dev.taskforge.logs.LogSource;
+import dev.taskforge.logs.NewLogLine;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed job to its end. Blocking by nature (a process, its pipes): it runs on a worker
+ * thread, never an event loop, and waits for database futures there.
+ */
+final class JobRunner {
+  private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+  static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+  private static final int LOG_BATCH = 200;
+
+  private final Pool pool;
+  private final ExecutorCatalog executors;
+  private final Path workRoot;
+  private final String worker;
+  private final java.util.function.BooleanSupplier stopping;
+
+  /**
+   * @param stopping true once the server shuts down: a run killed by the shutdown records nothing,
+   *     so the job stays leased and the next start of this instance requeues it (attempt LOST)
+   */
+  JobRunner(Pool pool, ExecutorCatalog executors, Path workRoot, String worker,
+      java.util.function.BooleanSupplier stopping) {
+    this.pool = pool;
+    this.executors = executors;
+    this.workRoot = workRoot;
+    this.worker = worker;
+    this.stopping = stopping;
+  }
+
+  /** Runs the job with {@code runner} (so a lost lease can cancel it) and records the outcome. */
+  void run(ClaimedJob job, ProcessRunner runner) {
+    Outcomes outcomes = new Outcomes(pool);
+    String executorName = job.jobData() == null ? null : job.jobData().getString("executor");
+    ExecutorCatalog.Resolution resolution = executors.resolve(executorName);
+    if (resolution.executor().isEmpty()) {
+      log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), resolution.problem());
+      await(outcomes.fail(job, worker, new Outcomes.Failure(resolution.problem(), "EXECUTOR_UNAVAILABLE", null, null,
+          false, false, false)));
+      return;
+    }
+    ExecutorCatalog.Executor executor = resolution.executor().get();
+    String prompt = await(pool.preparedQuery("SELECT prompt FROM tasks WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(job.taskId()))).iterator().next().getString(0);
+    await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));
+    LogBuffer logs = new LogBuffer(new LogRepository(pool), job);
+    ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
+    List<String> stdoutTail = new ArrayList<>();
+    Path workDir = workRoot.resolve(job.executionId().toString());
+    Map<String, String> env = Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
+        "TASKFORGE_EXECUTION_ID", job.executionId().toString(),
+        "TASKFORGE_OUTPUT_DIR", workDir.resolve("out").toString());
+    Duration timeout = job.timeoutSeconds() == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(job.timeoutSeconds());
+    log.info("job started job={} execution={} attempt={} executor={}", job.jobId(), job.executionId(), job.attempt(),
+        executor.name());
+    ProcessRunner.Outcome outcome;
+    try {
+      outcome = runner.run(executor.command().render(Map.of("prompt", prompt)), workDir, env, timeout,
+          (stream, text) -> {
+            if (parser != null && stream == ProcessRunner.Stream.STDOUT) {
+              parser.accept(text).forEach(l -> logs.add(new NewLogLine(now(), LogLevel.valueOf(l.level()),
+                  LogSource.AGENT, l.message(), l.details(), executor.name(), l.operation(), l.correlationId())));
+            } else {
+              logs.add(new NewLogLine(now(), stream == ProcessRunner.Stream.STDERR ? LogLevel.WARN : LogLevel.INFO,
+                  stream == ProcessRunner.Stream.STDERR ? LogSource.STDERR : LogSource.STDOUT, text, null, null, null,
+                  null));
+              if (stream == ProcessRunner.Stream.STDOUT) {
+                synchronized (stdoutTail) {
+                  stdoutTail.add(text);
+                  if (stdoutTail.size() > 20) {
+                    stdoutTail.remove(0);
+                  }
+                }
+              }
+            }
+          });
+    } catch (IOException e) {
+      logs.flush();
+      await(outcomes.fail(job, worker, new Outcomes.Failure("executor " + executor.name() + " could not start: "
+          + e.getMessage(), "EXECUTOR_START_FAILED", null, null, false, false, false)));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    logs.flush();
+    if (stopping.getAsBoolean()) {
+      log.info("job left to the next start job={} execution={}", job.jobId(), job.executionId());
+      return;
+    }
+    boolean recorded = await(record(outcomes, job, outcome, parser, stdoutTail));
+    log.info("job finished job={} execution={} exit={} timed_out={} recorded={}", job.jobId(), job.executionId(),
+        outcome.exitCode(), outcome.timedOut(), recorded);
+  }
+
+  private Future<Boolean> record(Outcomes outcomes, ClaimedJob job, ProcessRunner.Outcome outcome,
+      ClaudeStreamParser parser, List<String> stdoutTail) {
+    String pid = Long.toString(outcome.pid());
+    if (outcome.timedOut() || outcome.cancelled()) {
+      return outcomes.fail(job, worker, new Outcomes.Failure(outcome.timedOut() ? "timed out" : "cancelled",
+          outcome.timedOut() ? "TIMEOUT" : "CANCELLED", outcome.stderrTail(), outcome.exitCode(), outcome.timedOut(),
+          outcome.timedOut(), outcome.cancelled()));
+    }
+    if (parser != null) {
+      var result = parser.result();
+      if (outcome.exitCode() == 0 && result.isPresent() && !result.get().isError()) {
+        var r = result.get();
+        return outcomes.complete(job, worker, new Outcomes.Success(0, pid, r.summary(), r.sessionId(), r.tokensUsed(),
+            r.inputTokens(), r.outputTokens(), r.cacheCreationTokens(), r.cacheReadTokens(), r.costUsd(),
+            r.numTurns()));
+      }
+      String why = result.map(r -> "agent ended with " + r.subtype())
+          .orElse("agent output ended without a result (exit code " + outcome.exitCode() + ")");
+      return outcomes.fail(job, worker, new Outcomes.Failure(why, "EXIT_" + outcome.exitCode(), outcome.stderrTail(),
+          outcome.exitCode(), true, false, false));
+    }
+    if (outcome.exitCode() == 0) {
+      String summary;
+      synchronized (stdoutTail) {
+        summary = String.join("\n", stdoutTail);
+      }
+      return outcomes.complete(job, worker, new Outcomes.Success(0, pid, summary, null, null, null, null, null, null,
+          null, null));
+    }
+    return outcomes.fail(job, worker, new Outcomes.Failure("exited with code " + outcome.exitCode()
+        + (outcome.stderrTail().isEmpty() ? "" : ": " + lastLine(outcome.stderrTail())), "EXIT_" + outcome.exitCode(),
+        outcome.stderrTail(), outcome.exitCode(), true, false, false));
+  }
+
+  private static String lastLine(String text) {
+    int at = text.lastIndexOf('\n');
+    return at < 0 ? text : text.substring(at + 1);
+  }
+
+  private static OffsetDateTime now() {
+    return OffsetDateTime.now(ZoneOffset.UTC);
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("database call failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Collects lines and stores them a batch at a time (gapless seq per execution). */
+  private static final class LogBuffer {
+    private final LogRepository repository;
+    private final ClaimedJob job;
+    private final List<NewLogLine> pending = new ArrayList<>();
+    private long lastFlush = System.nanoTime();
+
+    LogBuffer(LogRepository repository, ClaimedJob job) {
+      this.repository = repository;
+      this.job = job;
+    }
+
+    synchronized void add(NewLogLine line) {
+      pending.add(line);
+      // Full batches, or whatever arrived in the last quarter second: watchers see lines live.
+      if (pending.size() >= LOG_BATCH || System.nanoTime() - lastFlush > TimeUnit.MILLISECONDS.toNanos(250)) {
+        flush();
+      }
+    }
+
+    synchronized void flush() {
+      if (!pending.isEmpty()) {
+        await(repository.append(job.executionId(), List.copyOf(pending)));
+        pending.clear();
+      }
+      lastFlush = System.nanoTime();
+    }
+  }
+}

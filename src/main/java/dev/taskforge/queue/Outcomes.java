@@ -1,0 +1,60 @@
+package dev.taskforge.queue;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Records how attempts end. Each returns false when the worker no longer held the job (lost lease). */
+public final class Outcomes {
+  /** What a successful run produced. */
+  public record Success(Integer exitCode, String processId, String summary, String sessionId, Long tokensUsed,
+      Long inputTokens, Long outputTokens, Long cacheCreationTokens, Long cacheReadTokens, BigDecimal cost,
+      Integer numTurns) {}
+
+  /** Why a run failed, and whether another attempt could help. */
+  public record Failure(String message, String code, String stackTrace, Integer exitCode, boolean retryable,
+      boolean timedOut, boolean cancelled) {}
+
+  private final SqlClient client;
+
+  public Outcomes(SqlClient client) {
+    this.client = client;
+  }
+
+  public Future<Boolean> complete(ClaimedJob job, String worker, Success s) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("job_id", job.jobId());
+    p.put("execution_id", job.executionId());
+    p.put("worker", worker);
+    p.put("exit_code", s.exitCode());
+    p.put("process_id", s.processId());
+    p.put("summary", s.summary());
+    p.put("session_id", s.sessionId());
+    p.put("tokens_used", s.tokensUsed());
+    p.put("input_tokens", s.inputTokens());
+    p.put("output_tokens", s.outputTokens());
+    p.put("cache_creation_tokens", s.cacheCreationTokens());
+    p.put("cache_read_tokens", s.cacheReadTokens());
+    p.put("cost", s.cost());
+    p.put("num_turns", s.numTurns());
+    return SqlTemplate.forQuery(client, OutcomeSql.COMPLETE).execute(p).map(rows -> rows.size() > 0);
+  }
+
+  public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("job_id", job.jobId());
+    p.put("execution_id", job.executionId());
+    p.put("worker", worker);
+    p.put("retryable", f.retryable() && !f.cancelled());
+    p.put("outcome", f.cancelled() ? "CANCELLED" : f.timedOut() ? "TIMED_OUT" : "FAILED");
+    p.put("execution_status", f.cancelled() ? "CANCELLED" : f.timedOut() ? "TIMED_OUT" : "FAILED");
+    p.put("error_message", f.message());
+    p.put("error_code", f.code());
+    p.put("stack_trace", f.stackTrace());
+    p.put("exit_code", f.exitCode());
+    return SqlTemplate.forQuery(client, OutcomeSql.FAIL).execute(p).map(rows -> rows.size() > 0);
+  }
+}

@@ -1,0 +1,169 @@
+package dev.taskforge.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.ApiTestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Tasks created over HTTP run through the dispatcher and an executor, and keep their history. */
+class DispatchTest {
+  private static ApiTestServer api;
+  private static String token;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path dir = Files.createTempDirectory("taskforge-dispatch-test");
+    Path fixture = Path.of(DispatchTest.class.getResource("/claude-stream-json/success.jsonl").toURI());
+    Path fakeClaude = dir.resolve("fake-claude");
+    Files.writeString(fakeClaude, "#!/bin/sh\ncat '" + fixture + "'\n");
+    Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwx------"));
+    JsonObject executors = new JsonObject()
+        .put("default", "shell")
+        .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true))
+        .put("claude", new JsonObject().put("command", fakeClaude + " -p {prompt}").put("enabled", true)
+            .put("format", "claude-stream-json"))
+        .put("ghost", new JsonObject().put("command", "no-such-agent {prompt}").put("enabled", true))
+        .put("off", new JsonObject().put("command", "sh -c {prompt}").put("enabled", false));
+    api = new ApiTestServer(DispatchTest.class, new JsonObject()
+        .put("instanceId", "dispatch-test")
+        .put("dataDir", dir.toString())
+        .put("queue", new JsonObject().put("concurrency", 4).put("pollIntervalMs", 500).put("leaseSeconds", 30))
+        .put("executors", executors));
+    token = api.newUserToken("runner@example.com");
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  private static String create(JsonObject config, String prompt) {
+    ApiTestServer.Response r = api.post("/api/tasks", token,
+        new JsonObject().put("title", "run").put("prompt", prompt).put("config", config));
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  private static JsonObject awaitFinal(String id) {
+    JsonObject[] task = new JsonObject[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      task[0] = api.get("/api/tasks/" + id, token).json();
+      return List.of("COMPLETED", "FAILED", "CANCELLED").contains(task[0].getString("status"));
+    });
+    return task[0];
+  }
+
+  private static List<String> logs(String taskId) throws Exception {
+    List<String> lines = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT l.seq, l.source::text, l.message FROM execution_logs l "
+             + "JOIN task_executions e ON e.id = l.execution_id WHERE e.task_id = '" + taskId + "' ORDER BY e.created_at, l.seq")) {
+      while (rs.next()) {
+        lines.add(rs.getLong(1) + " " + rs.getString(2) + " " + rs.getString(3));
+      }
+    }
+    return lines;
+  }
+
+  private static List<String> history(String taskId) {
+    return api.get("/api/tasks/" + taskId + "/history", token).json().getJsonArray("items").stream()
+        .map(e -> ((JsonObject) e).getString("type")).toList();
+  }
+
+  @Test
+  void aShellTaskRunsToCompletionWithItsOutputAsLogLinesAndItsSummary() throws Exception {
+    String id = create(new JsonObject().put("executor", "shell"), "echo hello; echo oops >&2; echo done");
+
+    JsonObject task = awaitFinal(id);
+
+    assertThat(task.getString("status")).isEqualTo("COMPLETED");
+    List<String> lines = logs(id);
+    // Two pipes interleave as the scheduler pleases; each stream's own order and the seq are fixed.
+    assertThat(lines.stream().map(l -> l.substring(0, l.indexOf(' ')))).containsExactly("1", "2", "3");
+    assertThat(lines.stream().filter(l -> l.contains("STDOUT")).map(l -> l.substring(l.indexOf("STDOUT"))))
+        .containsExactly("STDOUT hello", "STDOUT done");
+    assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("STDERR oops"));
+    assertThat(history(id)).containsSubsequence("CREATED", "QUEUED", "ATTEMPT_STARTED", "ATTEMPT_FINISHED", "RESULT",
+        "JOB_COMPLETED", "COMPLETED");
+  }
+
+  @Test
+  void aFailingCommandIsRetriedAfterItsBackoffThenFailsWithItsExitCodeAndStderr() {
+    String id = create(new JsonObject().put("executor", "shell").put("maxAttempts", 2)
+        .put("backoff", new JsonObject().put("type", "FIXED").put("delayMs", 200)), "echo broken >&2; exit 3");
+
+    JsonObject task = awaitFinal(id);
+
+    assertThat(task.getString("status")).isEqualTo("FAILED");
+    JsonArray events = api.get("/api/tasks/" + id + "/history", token).json().getJsonArray("items");
+    List<JsonObject> finished = events.stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("type").equals("ATTEMPT_FINISHED")).toList();
+    assertThat(finished).hasSize(2).allSatisfy(e -> {
+      assertThat(e.getJsonObject("details").getString("outcome")).isEqualTo("FAILED");
+      assertThat(e.getJsonObject("details").getString("errorMessage")).contains("exited with code 3").contains("broken");
+    });
+    assertThat(history(id)).contains("RETRY_STARTED", "JOB_FAILED");
+  }
+
+  @Test
+  void anUnknownDisabledOrUninstalledExecutorFailsAtOnceSayingWhich() {
+    for (String[] c : new String[][] {{"nobody", "unknown"}, {"off", "disabled"}, {"ghost", "not installed"}}) {
+      String id = create(new JsonObject().put("executor", c[0]).put("maxAttempts", 3), "echo never");
+
+      JsonObject task = awaitFinal(id);
+
+      assertThat(task.getString("status")).as(c[0]).isEqualTo("FAILED");
+      JsonObject finished = api.get("/api/tasks/" + id + "/history", token).json().getJsonArray("items").stream()
+          .map(JsonObject.class::cast).filter(e -> e.getString("type").equals("ATTEMPT_FINISHED")).findFirst()
+          .orElseThrow();
+      assertThat(finished.getJsonObject("details").getString("errorMessage")).contains(c[0]).contains(c[1]);
+      assertThat(history(id).stream().filter(t -> t.equals("ATTEMPT_STARTED") || t.equals("RETRY_STARTED")))
+          .as("no retry for a missing executor").hasSize(1);
+    }
+  }
+
+  @Test
+  void aClaudeRunRecordsItsAgentLinesTokensCostAndSession() throws Exception {
+    String id = create(new JsonObject().put("executor", "claude"), "refactor the parser");
+
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("COMPLETED");
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT tokens_used, cost_estimate, session_id, num_turns, summary "
+             + "FROM task_results WHERE task_id = '" + id + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getLong(1)).isEqualTo(28 + 711 + 4480 + 101770);
+      assertThat(rs.getBigDecimal(2)).isEqualByComparingTo("0.1187");
+      assertThat(rs.getString(3)).isEqualTo("5f0c3a7e-2b1d-4c8e-9a61-3d2f7b9e4c10");
+      assertThat(rs.getInt(4)).isEqualTo(7);
+      assertThat(rs.getString(5)).startsWith("Done: parse_expr");
+    }
+    assertThat(logs(id)).anySatisfy(l -> assertThat(l).contains("AGENT → Glob"));
+  }
+
+  @Test
+  void aTaskOverItsTimeoutIsKilledAndFailsTimedOut() {
+    String id = create(new JsonObject().put("executor", "shell").put("timeoutSeconds", 1).put("maxAttempts", 1),
+        "sleep 30");
+
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("FAILED");
+    JsonObject finished = api.get("/api/tasks/" + id + "/history", token).json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("type").equals("ATTEMPT_FINISHED")).findFirst()
+        .orElseThrow();
+    assertThat(finished.getJsonObject("details").getString("outcome")).isEqualTo("TIMED_OUT");
+  }
+}
