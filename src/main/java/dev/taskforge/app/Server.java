@@ -114,10 +114,14 @@ public final class Server {
     for (String name : List.of("TERM", "INT")) {
       sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
         log.info("signal received name={}; shutting down", signal.getName());
-        new Thread(() -> {
+        Thread shutdown = new Thread(() -> {
           stop();
           System.exit(0);
-        }, "taskforge-shutdown").start();
+        }, "taskforge-shutdown");
+        // The signal thread is a daemon and so would be a thread it starts: the JVM could then
+        // end as soon as Vert.x's threads are gone, before the embedded database is stopped.
+        shutdown.setDaemon(false);
+        shutdown.start();
       });
     }
   }
