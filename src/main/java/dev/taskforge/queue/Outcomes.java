@@ -1,7 +1,7 @@
 package dev.taskforge.queue;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.math.BigDecimal;
 import java.util.HashMap;
@@ -18,10 +18,10 @@ public final class Outcomes {
   public record Failure(String message, String code, String stackTrace, Integer exitCode, boolean retryable,
       boolean timedOut, boolean cancelled) {}
 
-  private final SqlClient client;
+  private final Pool pool;
 
-  public Outcomes(SqlClient client) {
-    this.client = client;
+  public Outcomes(Pool pool) {
+    this.pool = pool;
   }
 
   public Future<Boolean> complete(ClaimedJob job, String worker, Success s) {
@@ -40,7 +40,10 @@ public final class Outcomes {
     p.put("cache_read_tokens", s.cacheReadTokens());
     p.put("cost", s.cost());
     p.put("num_turns", s.numTurns());
-    return SqlTemplate.forQuery(client, OutcomeSql.COMPLETE).execute(p).map(rows -> rows.size() > 0);
+    // The outcome and the release of the tasks waiting on this one commit together.
+    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.COMPLETE).execute(p)
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : DependencyRelease.completed(conn, job.taskId()).map(true)));
   }
 
   public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {
@@ -55,6 +58,14 @@ public final class Outcomes {
     p.put("error_code", f.code());
     p.put("stack_trace", f.stackTrace());
     p.put("exit_code", f.exitCode());
-    return SqlTemplate.forQuery(client, OutcomeSql.FAIL).execute(p).map(rows -> rows.size() > 0);
+    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.FAIL).execute(p)
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          boolean failedForGood = "FAILED".equals(rows.iterator().next().getString("status"));
+          return failedForGood ? DependencyRelease.ended(conn, job.taskId(), "failed").map(true)
+              : Future.succeededFuture(true);
+        }));
   }
 }

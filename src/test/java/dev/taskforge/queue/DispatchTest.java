@@ -155,6 +155,42 @@ class DispatchTest {
     assertThat(logs(id)).anySatisfy(l -> assertThat(l).contains("AGENT → Glob"));
   }
 
+  private static String createDependent(String prompt, String dependsOn, String type) {
+    ApiTestServer.Response r = api.post("/api/tasks", token, new JsonObject().put("title", "dependent")
+        .put("prompt", prompt).put("config", new JsonObject().put("executor", "shell").put("maxAttempts", 1))
+        .put("dependsOn", new JsonArray().add(new JsonObject().put("taskId", dependsOn).put("type", type))));
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  @Test
+  void aBlockedTaskRunsTheMomentItsLastDependencyCompletes() {
+    String first = create(new JsonObject().put("executor", "shell"), "sleep 1; echo first");
+    String second = createDependent("echo second", first, "REQUIRES");
+
+    assertThat(api.get("/api/tasks/" + second, token).json().getString("status")).isEqualTo("BLOCKED");
+    assertThat(awaitFinal(first).getString("status")).isEqualTo("COMPLETED");
+    assertThat(awaitFinal(second).getString("status")).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void aFailedRequirementFailsItsDependentsNamingItButASuggestionHoldsNothingUp() throws Exception {
+    String broken = create(new JsonObject().put("executor", "shell").put("maxAttempts", 1), "sleep 1; exit 1");
+    String requiring = createDependent("echo never", broken, "REQUIRES");
+    String downstream = createDependent("echo never either", requiring, "REQUIRES");
+    String suggested = createDependent("echo anyway", broken, "SUGGESTS");
+
+    assertThat(awaitFinal(broken).getString("status")).isEqualTo("FAILED");
+    assertThat(awaitFinal(requiring).getString("status")).isEqualTo("FAILED");
+    assertThat(awaitFinal(downstream).getString("status")).isEqualTo("FAILED");
+    assertThat(awaitFinal(suggested).getString("status")).isEqualTo("COMPLETED");
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT summary FROM task_results WHERE task_id = '" + requiring + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).contains(broken).contains("failed");
+    }
+  }
+
   @Test
   void aTaskOverItsTimeoutIsKilledAndFailsTimedOut() {
     String id = create(new JsonObject().put("executor", "shell").put("timeoutSeconds", 1).put("maxAttempts", 1),

@@ -1,0 +1,75 @@
+package dev.taskforge.queue;
+
+import dev.taskforge.db.Rows;
+import dev.taskforge.tasks.Task;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a task's end means for the tasks that depend on it, in the transaction that records the
+ * end: a completed task releases dependents it was the last unfinished BLOCKS/REQUIRES dependency
+ * of (they are queued); a failed or cancelled task fails the dependents that REQUIRE it, with a
+ * result naming it, and so on down the chain. SUGGESTS never holds anything up.
+ */
+public final class DependencyRelease {
+  private static final String READY_DEPENDENTS = """
+      SELECT t.* FROM tasks t
+        JOIN task_dependencies d ON d.task_id = t.id
+       WHERE d.depends_on_id = #{task_id} AND d.type IN ('BLOCKS', 'REQUIRES') AND t.status = 'BLOCKED'
+         AND NOT EXISTS (
+               SELECT 1 FROM task_dependencies d2 JOIN tasks u ON u.id = d2.depends_on_id
+                WHERE d2.task_id = t.id AND d2.type IN ('BLOCKS', 'REQUIRES') AND u.status <> 'COMPLETED')
+         FOR UPDATE OF t
+      """;
+
+  private static final String QUEUE = "UPDATE tasks SET status = 'QUEUED' WHERE id = #{id} RETURNING *";
+
+  private static final String FAIL_REQUIRING = """
+      WITH failed AS (
+        UPDATE tasks t SET status = 'FAILED', completed_at = now()
+          FROM task_dependencies d
+         WHERE d.task_id = t.id AND d.depends_on_id = #{task_id} AND d.type = 'REQUIRES'
+           AND t.status IN ('PENDING', 'BLOCKED')
+        RETURNING t.id
+      )
+      INSERT INTO task_results (task_id, status, summary)
+      SELECT id, 'FAILURE', 'required task ' || #{task_id}::text || ' ' || #{how} || '; this task cannot run'
+        FROM failed
+      RETURNING task_id
+      """;
+
+  private DependencyRelease() {
+  }
+
+  /** Queues the dependents that {@code taskId}'s completion leaves with nothing to wait for. */
+  public static Future<Integer> completed(SqlConnection conn, UUID taskId) {
+    return SqlTemplate.forQuery(conn, READY_DEPENDENTS).mapTo(Task.MAPPER).execute(Map.of("task_id", taskId))
+        .compose(ready -> {
+          Future<Integer> chain = Future.succeededFuture(0);
+          for (Task dependent : ready) {
+            chain = chain.compose(n -> SqlTemplate.forQuery(conn, QUEUE).mapTo(Task.MAPPER)
+                .execute(Map.of("id", dependent.id()))
+                .compose(rows -> Enqueuer.enqueueIfQueued(conn, rows.iterator().next()))
+                .map(n + 1));
+          }
+          return chain;
+        });
+  }
+
+  /** Fails, transitively, the tasks that REQUIRE {@code taskId}, which failed or was cancelled. */
+  public static Future<Integer> ended(SqlConnection conn, UUID taskId, String how) {
+    return SqlTemplate.forQuery(conn, FAIL_REQUIRING).execute(Map.of("task_id", taskId, "how", how))
+        .compose(rows -> {
+          List<UUID> failed = Rows.list(rows).stream().map(r -> r.getUUID("task_id")).toList();
+          Future<Integer> chain = Future.succeededFuture(failed.size());
+          for (UUID next : failed) {
+            chain = chain.compose(n -> ended(conn, next, "failed").map(m -> n + m));
+          }
+          return chain;
+        });
+  }
+}
