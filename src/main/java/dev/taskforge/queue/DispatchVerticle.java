@@ -56,6 +56,7 @@ public final class DispatchVerticle extends VerticleBase {
         worker, () -> stopping);
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
+    subscriber.channel(Cancellation.CHANNEL).handler(this::cancelIfRunningHere);
     return leases.releaseAllOf(worker)
         .onSuccess(released -> {
           if (released.requeued() + released.failed() > 0) {
@@ -123,6 +124,19 @@ public final class DispatchVerticle extends VerticleBase {
       }
       wake();
     });
+  }
+
+  /** A cancel request for a job: only the instance running it acts (the others do not hold it). */
+  private void cancelIfRunningHere(String jobId) {
+    try {
+      ProcessRunner process = running.get(Long.parseLong(jobId.trim()));
+      if (process != null) {
+        log.info("cancelling job={} worker={}", jobId, worker);
+        process.cancel();
+      }
+    } catch (NumberFormatException e) {
+      log.warn("ignored a malformed cancel notification payload={}", jobId);
+    }
   }
 
   /** Keeps the leases of running jobs; a lease lost to the reaper cancels its process. */

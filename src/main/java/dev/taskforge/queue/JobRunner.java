@@ -31,6 +31,7 @@ final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
   private static final int LOG_BATCH = 200;
+  private static final long FLUSH_INTERVAL_MS = 250;
 
   private final Pool pool;
   private final ExecutorCatalog executors;
@@ -67,6 +68,7 @@ final class JobRunner {
         .execute(io.vertx.sqlclient.Tuple.of(job.taskId()))).iterator().next().getString(0);
     await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));
     LogBuffer logs = new LogBuffer(new LogRepository(pool), job);
+    Thread flusher = logs.startFlushing();
     ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
     List<String> stdoutTail = new ArrayList<>();
     Path workDir = workRoot.resolve(job.executionId().toString());
@@ -98,14 +100,17 @@ final class JobRunner {
             }
           });
     } catch (IOException e) {
+      flusher.interrupt();
       logs.flush();
       await(outcomes.fail(job, worker, new Outcomes.Failure("executor " + executor.name() + " could not start: "
           + e.getMessage(), "EXECUTOR_START_FAILED", null, null, false, false, false)));
       return;
     } catch (InterruptedException e) {
+      flusher.interrupt();
       Thread.currentThread().interrupt();
       return;
     }
+    flusher.interrupt();
     logs.flush();
     if (stopping.getAsBoolean()) {
       log.info("job left to the next start job={} execution={}", job.jobId(), job.executionId());
@@ -172,7 +177,6 @@ final class JobRunner {
     private final LogRepository repository;
     private final ClaimedJob job;
     private final List<NewLogLine> pending = new ArrayList<>();
-    private long lastFlush = System.nanoTime();
 
     LogBuffer(LogRepository repository, ClaimedJob job) {
       this.repository = repository;
@@ -181,10 +185,31 @@ final class JobRunner {
 
     synchronized void add(NewLogLine line) {
       pending.add(line);
-      // Full batches, or whatever arrived in the last quarter second: watchers see lines live.
-      if (pending.size() >= LOG_BATCH || System.nanoTime() - lastFlush > TimeUnit.MILLISECONDS.toNanos(250)) {
+      if (pending.size() >= LOG_BATCH) {
         flush();
       }
+    }
+
+    /**
+     * Flushes what arrived every quarter second, so watchers see a quiet process's lines live.
+     * flush() is synchronized, so batches are stored in the order their lines came.
+     */
+    Thread startFlushing() {
+      Thread t = new Thread(() -> {
+        try {
+          while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(FLUSH_INTERVAL_MS);
+            flush();
+          }
+        } catch (InterruptedException e) {
+          // the run ended; the runner does the last flush
+        } catch (RuntimeException e) {
+          log.warn("log flush failed execution={}", job.executionId(), e);
+        }
+      }, "log-flush-" + job.executionId());
+      t.setDaemon(true);
+      t.start();
+      return t;
     }
 
     synchronized void flush() {
@@ -192,7 +217,6 @@ final class JobRunner {
         await(repository.append(job.executionId(), List.copyOf(pending)));
         pending.clear();
       }
-      lastFlush = System.nanoTime();
     }
   }
 }

@@ -50,7 +50,8 @@ final class OutcomeSql {
   static final String FAIL = """
       WITH job AS (
         UPDATE queue_jobs j
-           SET status = CASE WHEN #{retryable} AND j.attempt < j.max_attempts THEN 'AVAILABLE'::job_status
+           SET status = CASE WHEN #{cancelled} THEN 'CANCELLED'::job_status
+                             WHEN #{retryable} AND j.attempt < j.max_attempts THEN 'AVAILABLE'
                              ELSE 'FAILED' END,
                run_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts
                              THEN now() + interval '1 millisecond' * CASE j.backoff_type
@@ -74,8 +75,9 @@ final class OutcomeSql {
          WHERE e.id = #{execution_id} AND e.job_id = job.id
       ), task AS (
         UPDATE tasks t
-           SET status = CASE WHEN job.status = 'FAILED' THEN 'FAILED'::task_status ELSE 'QUEUED' END,
-               completed_at = CASE WHEN job.status = 'FAILED' THEN now() END
+           SET status = CASE job.status WHEN 'FAILED' THEN 'FAILED'::task_status
+                                        WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'QUEUED' END,
+               completed_at = CASE WHEN job.status IN ('FAILED', 'CANCELLED') THEN now() END
           FROM job
          WHERE t.id = job.task_id
       )

@@ -52,6 +52,7 @@ public final class Outcomes {
     p.put("execution_id", job.executionId());
     p.put("worker", worker);
     p.put("retryable", f.retryable() && !f.cancelled());
+    p.put("cancelled", f.cancelled());
     p.put("outcome", f.cancelled() ? "CANCELLED" : f.timedOut() ? "TIMED_OUT" : "FAILED");
     p.put("execution_status", f.cancelled() ? "CANCELLED" : f.timedOut() ? "TIMED_OUT" : "FAILED");
     p.put("error_message", f.message());
@@ -63,9 +64,10 @@ public final class Outcomes {
           if (rows.size() == 0) {
             return Future.succeededFuture(false);
           }
-          boolean failedForGood = "FAILED".equals(rows.iterator().next().getString("status"));
-          return failedForGood ? DependencyRelease.ended(conn, job.taskId(), "failed").map(true)
-              : Future.succeededFuture(true);
+          String status = rows.iterator().next().getString("status");
+          return "AVAILABLE".equals(status) ? Future.succeededFuture(true)
+              : DependencyRelease.ended(conn, job.taskId(), "FAILED".equals(status) ? "failed" : "was cancelled")
+                  .map(true);
         }));
   }
 }

@@ -4,6 +4,7 @@ import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
+import dev.taskforge.queue.Cancellation;
 import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
@@ -47,6 +48,8 @@ public final class TaskRoutes {
     builder.getRoute("getTaskTree").addHandler(this::tree);
     builder.getRoute("getTaskAncestors").addHandler(this::ancestors);
     builder.getRoute("getTaskHistory").addHandler(this::history);
+    builder.getRoute("cancelTask").addHandler(this::cancel);
+    builder.getRoute("retryTask").addHandler(this::retry);
     builder.getRoute("addTaskDependency").addHandler(this::addDependency);
     builder.getRoute("listTaskDependencies").addHandler(this::listDependencies);
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
@@ -139,6 +142,32 @@ public final class TaskRoutes {
         .compose(v -> tasks.ancestors(owner, id))
         .map(found -> page(found.stream().map(Task::toJson).toList()))
         .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /** Cancels a waiting task at once; a running one is killed by the instance that runs it. */
+  private void cancel(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    new Cancellation(pool).cancel(owner, id)
+        .compose(result -> result.isEmpty() ? Future.failedFuture(ApiException.notFound("task"))
+            : result.get().done() ? tasks.findById(owner, id).map(java.util.Optional::orElseThrow)
+            : Future.failedFuture(ApiException.conflict("not_cancellable",
+                "the task is already " + result.get().before() + " and cannot be cancelled", null)))
+        .onSuccess(task -> respond(ctx, 200, task))
+        .onFailure(ctx::fail);
+  }
+
+  /** Queues a failed or cancelled task again; its earlier attempts stay in its history. */
+  private void retry(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    UUID id = Requests.uuidParam(ctx, "taskId");
+    new Cancellation(pool).retry(owner, id)
+        .compose(result -> result.isEmpty() ? Future.failedFuture(ApiException.notFound("task"))
+            : result.get().done() ? tasks.findById(owner, id).map(java.util.Optional::orElseThrow)
+            : Future.failedFuture(ApiException.conflict("not_retryable",
+                "only a FAILED or CANCELLED task can be retried; this one is " + result.get().before(), null)))
+        .onSuccess(task -> respond(ctx, 200, task))
         .onFailure(ctx::fail);
   }
 

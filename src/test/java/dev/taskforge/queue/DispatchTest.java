@@ -192,6 +192,54 @@ class DispatchTest {
   }
 
   @Test
+  void aWaitingTaskIsCancelledAtOnceAndItsJobWithIt() throws Exception {
+    ApiTestServer.Response created = api.post("/api/tasks", token, new JsonObject().put("title", "later")
+        .put("prompt", "echo later").put("scheduledAt", "2035-01-01T00:00:00Z")
+        .put("config", new JsonObject().put("executor", "shell")));
+    String id = created.json().getString("id");
+
+    ApiTestServer.Response cancelled = api.post("/api/tasks/" + id + "/cancel", token, null);
+
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.json().getString("status")).isEqualTo("CANCELLED");
+    assertThat(history(id)).contains("JOB_CANCELLED", "CANCELLED");
+    assertThat(api.post("/api/tasks/" + id + "/cancel", token, null).status()).isEqualTo(409);
+    String stranger = api.newUserToken("stranger-cancel@example.com");
+    assertThat(api.post("/api/tasks/" + id + "/retry", stranger, null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void aRunningTaskIsKilledWhenCancelledAndCanBeRetriedKeepingItsHistory() throws Exception {
+    String id = create(new JsonObject().put("executor", "shell").put("maxAttempts", 3), "echo started; sleep 60");
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        api.get("/api/tasks/" + id, token).json().getString("status").equals("RUNNING") && !logs(id).isEmpty());
+
+    assertThat(api.post("/api/tasks/" + id + "/cancel", token, null).status()).isEqualTo(200);
+
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("CANCELLED");
+    JsonObject finished = api.get("/api/tasks/" + id + "/history", token).json().getJsonArray("items").stream()
+        .map(JsonObject.class::cast).filter(e -> e.getString("type").equals("ATTEMPT_FINISHED")).findFirst()
+        .orElseThrow();
+    assertThat(finished.getJsonObject("details").getString("outcome")).isEqualTo("CANCELLED");
+    assertThat(api.post("/api/tasks/" + id + "/retry", token, null).json().getString("status")).isEqualTo("QUEUED");
+    await().atMost(Duration.ofSeconds(30)).alias("history: " + history(id))
+        .until(() -> history(id).stream().filter(t -> t.equals("QUEUED")).count() == 2);
+    api.post("/api/tasks/" + id + "/cancel", token, null);
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("CANCELLED");
+  }
+
+  @Test
+  void onlyFailedOrCancelledTasksCanBeRetried() {
+    String id = create(new JsonObject().put("executor", "shell"), "echo fine");
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("COMPLETED");
+
+    ApiTestServer.Response retry = api.post("/api/tasks/" + id + "/retry", token, null);
+
+    assertThat(retry.status()).isEqualTo(409);
+    assertThat(retry.json().getJsonObject("error").getString("message")).contains("COMPLETED");
+  }
+
+  @Test
   void aTaskOverItsTimeoutIsKilledAndFailsTimedOut() {
     String id = create(new JsonObject().put("executor", "shell").put("timeoutSeconds", 1).put("maxAttempts", 1),
         "sleep 30");
