@@ -1,6 +1,7 @@
 package dev.taskforge.http;
 
 import dev.taskforge.db.Pools;
+import dev.taskforge.executions.ExecutionRoutes;
 import dev.taskforge.projects.ProjectRoutes;
 import dev.taskforge.tasks.TaskRoutes;
 import dev.taskforge.users.AccountRoutes;
@@ -65,6 +66,7 @@ public final class ApiVerticle extends VerticleBase {
     new AccountRoutes(pool).mount(builder);
     new ProjectRoutes(pool).mount(builder);
     new TaskRoutes(pool).mount(builder);
+    new ExecutionRoutes(pool).mount(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().size() < 2) { // the query check alone: no feature took the operation

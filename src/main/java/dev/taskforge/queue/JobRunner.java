@@ -135,7 +135,7 @@ final class JobRunner {
         var r = result.get();
         return outcomes.complete(job, worker, new Outcomes.Success(0, pid, r.summary(), r.sessionId(), r.tokensUsed(),
             r.inputTokens(), r.outputTokens(), r.cacheCreationTokens(), r.cacheReadTokens(), r.costUsd(),
-            r.numTurns()));
+            r.numTurns()), outputFiles(job));
       }
       String why = result.map(r -> "agent ended with " + r.subtype())
           .orElse("agent output ended without a result (exit code " + outcome.exitCode() + ")");
@@ -148,11 +148,22 @@ final class JobRunner {
         summary = String.join("\n", stdoutTail);
       }
       return outcomes.complete(job, worker, new Outcomes.Success(0, pid, summary, null, null, null, null, null, null,
-          null, null));
+          null, null), outputFiles(job));
     }
     return outcomes.fail(job, worker, new Outcomes.Failure("exited with code " + outcome.exitCode()
         + (outcome.stderrTail().isEmpty() ? "" : ": " + lastLine(outcome.stderrTail())), "EXIT_" + outcome.exitCode(),
         outcome.stderrTail(), outcome.exitCode(), true, false, false));
+  }
+
+  /** The files the run left in its output directory (read here, on the worker thread). */
+  private List<Outcomes.OutputFile> outputFiles(ClaimedJob job) {
+    try {
+      return dev.taskforge.executors.OutputFiles.collect(workRoot.resolve(job.executionId().toString()).resolve("out"))
+          .stream().map(f -> new Outcomes.OutputFile(f.path(), f.contentType(), f.content())).toList();
+    } catch (IOException e) {
+      log.warn("output files unreadable execution={}", job.executionId(), e);
+      return List.of();
+    }
   }
 
   private static String lastLine(String text) {

@@ -33,6 +33,7 @@ final class OutcomeSql {
                #{tokens_used}, #{input_tokens}, #{output_tokens}, #{cache_creation_tokens}, #{cache_read_tokens},
                #{cost}, #{session_id}, #{num_turns}
           FROM execution x
+        RETURNING id
       ), task AS (
         UPDATE tasks t
            SET status = 'COMPLETED', completed_at = now(),
@@ -40,7 +41,7 @@ final class OutcomeSql {
           FROM execution x
          WHERE t.id = x.task_id
       )
-      SELECT id FROM job
+      SELECT job.id, (SELECT id FROM result) AS result_id FROM job
       """;
 
   /**

@@ -24,7 +24,15 @@ public final class Outcomes {
     this.pool = pool;
   }
 
+  /** A file the run left in its output directory. */
+  public record OutputFile(String path, String contentType, io.vertx.core.buffer.Buffer content) {}
+
   public Future<Boolean> complete(ClaimedJob job, String worker, Success s) {
+    return complete(job, worker, s, java.util.List.of());
+  }
+
+  /** Records the success, its result and the files it produced, and releases its dependents, together. */
+  public Future<Boolean> complete(ClaimedJob job, String worker, Success s, java.util.List<OutputFile> files) {
     Map<String, Object> p = new HashMap<>();
     p.put("job_id", job.jobId());
     p.put("execution_id", job.executionId());
@@ -42,8 +50,18 @@ public final class Outcomes {
     p.put("num_turns", s.numTurns());
     // The outcome and the release of the tasks waiting on this one commit together.
     return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.COMPLETE).execute(p)
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-            : DependencyRelease.completed(conn, job.taskId()).map(true)));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          java.util.UUID resultId = rows.iterator().next().getUUID("result_id");
+          dev.taskforge.results.ResultRepository results = new dev.taskforge.results.ResultRepository(conn);
+          Future<?> stored = Future.succeededFuture();
+          for (OutputFile f : files) {
+            stored = stored.compose(v -> results.addFile(resultId, f.path(), f.contentType(), f.content()));
+          }
+          return stored.compose(v -> DependencyRelease.completed(conn, job.taskId())).map(true);
+        }));
   }
 
   public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {

@@ -49,6 +49,18 @@ public final class ResultRepository {
         .execute(Map.of("owner_id", ownerId, "task_id", taskId)).map(Rows::list);
   }
 
+  /** The results an execution of the owner's produced, newest first. */
+  public Future<List<TaskResult>> ofExecution(UUID ownerId, UUID executionId) {
+    return SqlTemplate.forQuery(client, ResultSql.OF_EXECUTION).mapTo(TaskResult.MAPPER)
+        .execute(Map.of("owner_id", ownerId, "execution_id", executionId)).map(Rows::list);
+  }
+
+  /** One file, with its bytes, of one of the owner's executions. */
+  public Future<Optional<ResultFile>> fileOfExecution(UUID ownerId, UUID executionId, UUID fileId) {
+    return SqlTemplate.forQuery(client, ResultSql.FILE_OF_EXECUTION).mapTo(ResultFile.MAPPER)
+        .execute(Map.of("owner_id", ownerId, "execution_id", executionId, "id", fileId)).map(Rows::first);
+  }
+
   /** Stores a file of a result; its size and SHA-256 are computed here from the bytes. */
   public Future<ResultFile> addFile(UUID resultId, String path, String contentType, Buffer content) {
     Map<String, Object> params = new HashMap<>();

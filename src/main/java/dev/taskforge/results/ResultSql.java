@@ -22,6 +22,20 @@ final class ResultSql {
        ORDER BY r.created_at DESC, r.id
       """;
 
+  static final String OF_EXECUTION = """
+      SELECT r.* FROM task_results r
+        JOIN tasks t ON t.id = r.task_id AND t.owner_id = #{owner_id}
+       WHERE r.execution_id = #{execution_id}
+       ORDER BY r.created_at DESC, r.id
+      """;
+
+  static final String FILE_OF_EXECUTION = """
+      SELECT f.* FROM result_files f
+        JOIN task_results r ON r.id = f.result_id AND r.execution_id = #{execution_id}
+        JOIN tasks t ON t.id = r.task_id AND t.owner_id = #{owner_id}
+       WHERE f.id = #{id}
+      """;
+
   static final String INSERT_FILE = """
       INSERT INTO result_files (result_id, path, content_type, size_bytes, sha256, content)
       VALUES (#{result_id}, #{path}, #{content_type}, #{size_bytes}, #{sha256}, #{content})

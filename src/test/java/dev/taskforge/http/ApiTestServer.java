@@ -96,7 +96,8 @@ public final class ApiTestServer implements AutoCloseable {
       Map<String, String> responseHeaders = new HashMap<>();
       response.headers().map().forEach((k, v) -> responseHeaders.put(k.toLowerCase(), String.join(",", v)));
       String text = response.body();
-      JsonObject json = text == null || text.isBlank() ? null : new JsonObject(text);
+      boolean isJson = responseHeaders.getOrDefault("content-type", "").startsWith("application/json");
+      JsonObject json = text == null || text.isBlank() || !isJson ? null : new JsonObject(text);
       checkAgainstContract(method, path, response.statusCode(), responseHeaders, text);
       return new Response(response.statusCode(), responseHeaders, json, text);
     } catch (IOException | InterruptedException e) {

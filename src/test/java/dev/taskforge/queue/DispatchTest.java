@@ -240,6 +240,34 @@ class DispatchTest {
   }
 
   @Test
+  void filesWrittenToTheOutputDirectoryBecomeResultFilesReadableOverTheApi() throws Exception {
+    String id = create(new JsonObject().put("executor", "shell"), "mkdir -p \"$TASKFORGE_OUTPUT_DIR/sub\" && "
+        + "echo '# Report' > \"$TASKFORGE_OUTPUT_DIR/SUMMARY.md\" && printf 'abc' > \"$TASKFORGE_OUTPUT_DIR/sub/data.bin\"");
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("COMPLETED");
+
+    JsonArray executions = api.get("/api/tasks/" + id + "/executions", token).json().getJsonArray("items");
+    assertThat(executions).hasSize(1);
+    String execution = executions.getJsonObject(0).getString("id");
+    JsonObject detail = api.get("/api/executions/" + execution, token).json();
+    JsonArray files = detail.getJsonArray("results").getJsonObject(0).getJsonArray("files");
+
+    assertThat(detail.getString("status")).isEqualTo("COMPLETED");
+    assertThat(files.stream().map(f -> ((JsonObject) f).getString("path"))).containsExactly("SUMMARY.md", "sub/data.bin");
+    JsonObject data = files.getJsonObject(1);
+    assertThat(data.getLong("sizeBytes")).isEqualTo(3);
+    assertThat(data.getString("sha256"))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    ApiTestServer.Response bytes = api.get("/api/executions/" + execution + "/files/" + data.getString("id"), token);
+    assertThat(bytes.text()).isEqualTo("abc");
+    assertThat(bytes.headers().get("etag")).isEqualTo("\"" + data.getString("sha256") + "\"");
+    String stranger = api.newUserToken("stranger-files@example.com");
+    assertThat(api.get("/api/executions/" + execution, stranger).status()).isEqualTo(404);
+    assertThat(api.get("/api/executions/" + execution + "/files/" + data.getString("id"), stranger).status())
+        .isEqualTo(404);
+    assertThat(api.get("/api/tasks/" + id + "/executions", stranger).status()).isEqualTo(404);
+  }
+
+  @Test
   void aTaskOverItsTimeoutIsKilledAndFailsTimedOut() {
     String id = create(new JsonObject().put("executor", "shell").put("timeoutSeconds", 1).put("maxAttempts", 1),
         "sleep 30");
