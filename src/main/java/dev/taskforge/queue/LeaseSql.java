@@ -18,6 +18,8 @@ final class LeaseSql {
         SELECT j.id FROM queue_jobs j
          WHERE j.status = 'AVAILABLE' AND j.queue_name = #{queue} AND j.run_at <= now()
            AND j.attempt < j.max_attempts
+           AND (#{owner_id}::uuid IS NULL
+                OR EXISTS (SELECT 1 FROM tasks o WHERE o.id = j.task_id AND o.owner_id = #{owner_id}::uuid))
          ORDER BY j.priority DESC, j.run_at, j.id
          LIMIT #{max}
          FOR UPDATE SKIP LOCKED
@@ -44,6 +46,16 @@ final class LeaseSql {
              c.timeout_seconds, c.job_data, c.lease_expires_at
         FROM claimed c JOIN executions e ON e.job_id = c.id
        ORDER BY c.priority DESC, c.run_at, c.id
+      """;
+
+  /** The job behind an execution, if {@code worker} holds it right now. */
+  static final String HELD = """
+      SELECT j.id AS job_id, j.task_id, e.id AS execution_id, j.queue_name, j.attempt, j.max_attempts,
+             j.timeout_seconds, j.job_data, j.lease_expires_at
+        FROM task_executions e
+        JOIN queue_jobs j ON j.id = e.job_id
+       WHERE e.id = #{execution_id} AND j.status = 'RUNNING' AND j.lease_owner = #{worker}
+         AND e.completed_at IS NULL
       """;
 
   /** Extends a lease; no row when the worker no longer holds the job. */

@@ -28,9 +28,24 @@ public final class Leases {
 
   /** Claims up to {@code max} jobs of {@code queue} for {@code worker}, in queue position order. */
   public Future<List<ClaimedJob>> claim(String queue, String worker, int max) {
-    Map<String, Object> params = Map.of("queue", queue, "worker", worker, "max", max,
-        "lease_seconds", lease.toMillis() / 1000.0);
+    return claim(queue, worker, max, null);
+  }
+
+  /** As {@link #claim(String, String, int)}, but only jobs of tasks {@code ownerId} owns (null: any). */
+  public Future<List<ClaimedJob>> claim(String queue, String worker, int max, java.util.UUID ownerId) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("queue", queue);
+    params.put("worker", worker);
+    params.put("max", max);
+    params.put("lease_seconds", lease.toMillis() / 1000.0);
+    params.put("owner_id", ownerId);
     return SqlTemplate.forQuery(client, LeaseSql.CLAIM).mapTo(Leases::claimed).execute(params).map(Rows::list);
+  }
+
+  /** The job behind {@code executionId}, if {@code worker} holds it now. */
+  public Future<java.util.Optional<ClaimedJob>> held(java.util.UUID executionId, String worker) {
+    return SqlTemplate.forQuery(client, LeaseSql.HELD).mapTo(Leases::claimed)
+        .execute(Map.of("execution_id", executionId, "worker", worker)).map(Rows::first);
   }
 
   private static ClaimedJob claimed(Row row) {

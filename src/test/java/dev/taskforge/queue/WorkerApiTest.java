@@ -1,0 +1,126 @@
+package dev.taskforge.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.ApiTestServer;
+import dev.taskforge.http.ApiTestServer.Response;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** External workers over HTTP: claim their owner's jobs, heartbeat, log, complete or fail. */
+class WorkerApiTest {
+  private static ApiTestServer api;
+  private static String session;
+  private static String workerToken;
+
+  @BeforeAll
+  static void start() {
+    api = new ApiTestServer(WorkerApiTest.class);
+    session = api.newUserToken("owner@example.com");
+    workerToken = api.post("/api/tokens", session, new JsonObject().put("name", "gpu-box")).json().getString("token");
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  private static String task(String queue, int maxAttempts) {
+    return api.post("/api/tasks", session, new JsonObject().put("title", "remote").put("prompt", "train the model")
+        .put("config", new JsonObject().put("queue", queue).put("maxAttempts", maxAttempts))).json().getString("id");
+  }
+
+  private static JsonArray claim(String token, String queue, String workerId) {
+    Response r = api.post("/api/worker/claim", token, new JsonObject().put("queues", new JsonArray().add(queue))
+        .put("max", 5).put("waitSeconds", 0).put("workerId", workerId));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return r.json().getJsonArray("items");
+  }
+
+  private static Response call(String execution, String what, JsonObject body) {
+    return api.post("/api/worker/executions/" + execution + "/" + what, workerToken, body);
+  }
+
+  @Test
+  void aWorkerClaimsLogsAndCompletesItsOwnersTask() {
+    String id = task("external", 3);
+
+    JsonArray jobs = claim(workerToken, "external", "w1");
+
+    assertThat(jobs).hasSize(1);
+    JsonObject job = jobs.getJsonObject(0);
+    assertThat(job.getString("taskId")).isEqualTo(id);
+    assertThat(job.getString("prompt")).isEqualTo("train the model");
+    String execution = job.getString("executionId");
+    assertThat(call(execution, "heartbeat", new JsonObject().put("workerId", "w1").put("progress", 0.5)).status())
+        .isEqualTo(200);
+    JsonObject running = api.get("/api/tasks/" + id + "/executions", session).json().getJsonArray("items")
+        .getJsonObject(0);
+    assertThat(running.getString("status")).isEqualTo("RUNNING");
+    assertThat(running.getDouble("progress")).isEqualTo(0.5);
+    Response logged = call(execution, "logs", new JsonObject().put("workerId", "w1").put("lines", new JsonArray()
+        .add(new JsonObject().put("message", "epoch 1")).add(new JsonObject().put("message", "epoch 2")
+            .put("level", "WARN"))));
+    assertThat(logged.json().getLong("lastSeq")).isEqualTo(2);
+    assertThat(call(execution, "complete", new JsonObject().put("workerId", "w1").put("summary", "trained")
+        .put("tokensUsed", 42).put("costEstimate", 0.5)).status()).isEqualTo(200);
+
+    assertThat(api.get("/api/tasks/" + id, session).json().getString("status")).isEqualTo("COMPLETED");
+    assertThat(call(execution, "heartbeat", new JsonObject().put("workerId", "w1")).status())
+        .as("a late call after the end").isEqualTo(409);
+  }
+
+  @Test
+  void aWorkerOnlyTouchesWhatItHoldsAndNeverAnotherUsersJobs() {
+    task("private-queue", 3);
+    String strangerSession = api.newUserToken("stranger@example.com");
+    String strangerToken = api.post("/api/tokens", strangerSession, new JsonObject().put("name", "thief")).json()
+        .getString("token");
+
+    assertThat(claim(strangerToken, "private-queue", "w9")).isEmpty();
+    JsonObject job = claim(workerToken, "private-queue", "w2").getJsonObject(0);
+    String execution = job.getString("executionId");
+
+    assertThat(call(execution, "heartbeat", new JsonObject().put("workerId", "another-worker")).status())
+        .isEqualTo(409);
+    assertThat(api.post("/api/worker/executions/" + execution + "/complete", strangerToken,
+        new JsonObject().put("workerId", "w2")).status()).isEqualTo(409);
+    TestDatabase.execute(api.db, "UPDATE queue_jobs SET lease_owner = 'reaped-and-reclaimed' WHERE id = "
+        + job.getString("jobId"));
+    assertThat(call(execution, "logs", new JsonObject().put("workerId", "w2")
+        .put("lines", new JsonArray().add(new JsonObject().put("message", "too late")))).status()).isEqualTo(409);
+  }
+
+  @Test
+  void aRetryableFailureReturnsTheJobForAnotherAttempt() {
+    String id = task("flaky", 2);
+    JsonObject first = claim(workerToken, "flaky", "w3").getJsonObject(0);
+
+    assertThat(call(first.getString("executionId"), "fail", new JsonObject().put("workerId", "w3")
+        .put("errorMessage", "GPU fell over").put("errorCode", "CUDA").put("retryable", true)).status())
+        .isEqualTo(200);
+    TestDatabase.execute(api.db, "UPDATE queue_jobs SET run_at = now() WHERE task_id = '" + id + "'");
+    JsonObject second = claim(workerToken, "flaky", "w3").getJsonObject(0);
+
+    assertThat(second.getInteger("attempt")).isEqualTo(2);
+    assertThat(call(second.getString("executionId"), "fail", new JsonObject().put("workerId", "w3")
+        .put("errorMessage", "again")).status()).isEqualTo(200);
+    assertThat(api.get("/api/tasks/" + id, session).json().getString("status")).isEqualTo("FAILED");
+  }
+
+  @Test
+  void tooManyLinesOrABadWorkerIdAreRefused() {
+    JsonArray many = new JsonArray();
+    for (int i = 0; i < 1001; i++) {
+      many.add(new JsonObject().put("message", "x"));
+    }
+    assertThat(api.post("/api/worker/executions/" + java.util.UUID.randomUUID() + "/logs", workerToken,
+        new JsonObject().put("workerId", "w").put("lines", many)).status()).isEqualTo(400);
+    assertThat(api.post("/api/worker/claim", workerToken, new JsonObject().put("queues", new JsonArray().add("q"))
+        .put("workerId", "bad id with spaces")).status()).isEqualTo(400);
+  }
+}
