@@ -108,6 +108,6 @@ final class LeaseSql {
           FROM returned r
          WHERE t.id = r.task_id
       )
-      SELECT id, status::text FROM returned
+      SELECT id, task_id, status::text FROM returned
       """;
 }

@@ -18,11 +18,13 @@ public final class Leases {
   /** What reaping did: jobs back in the queue, and jobs failed for good. */
   public record Reaped(int requeued, int failed) {}
 
+  private final io.vertx.sqlclient.Pool pool;
   private final SqlClient client;
   private final Duration lease;
 
-  public Leases(SqlClient client, Duration lease) {
-    this.client = client;
+  public Leases(io.vertx.sqlclient.Pool pool, Duration lease) {
+    this.pool = pool;
+    this.client = pool;
     this.lease = lease;
   }
 
@@ -71,21 +73,27 @@ public final class Leases {
     return reap(owner, "released: its worker restarted");
   }
 
+  /** One transaction: the jobs taken back, and for those that failed for good, their dependents. */
   private Future<Reaped> reap(String owner, String reason) {
     Map<String, Object> params = new HashMap<>();
     params.put("released_owner", owner);
     params.put("reason", reason);
-    return SqlTemplate.forQuery(client, LeaseSql.REAP).execute(params).map(rows -> {
+    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.REAP).execute(params).compose(rows -> {
       int requeued = 0;
-      int failed = 0;
+      List<java.util.UUID> failed = new java.util.ArrayList<>();
       for (Row row : rows) {
         if ("FAILED".equals(row.getString("status"))) {
-          failed++;
+          failed.add(row.getUUID("task_id"));
         } else {
           requeued++;
         }
       }
-      return new Reaped(requeued, failed);
-    });
+      Future<Integer> released = Future.succeededFuture(0);
+      for (java.util.UUID task : failed) {
+        released = released.compose(n -> DependencyRelease.ended(conn, task, "failed"));
+      }
+      int back = requeued;
+      return released.map(n -> new Reaped(back, failed.size()));
+    }));
   }
 }

@@ -139,6 +139,27 @@ class LeasesTest {
     assertThat(await(leases.heartbeat(held.get(0).jobId(), "instance-7"))).isTrue();
   }
 
+  @Test
+  void aJobReapedForGoodFailsTheTasksThatRequireIt() {
+    TaskRepository tasks = new TaskRepository(db.pool);
+    UUID required = await(tasks.create(NewTask.of(owner, "required", "p"))).id();
+    UUID dependent = await(tasks.create(NewTask.of(owner, "dependent", "p")
+        .withStatus(dev.taskforge.tasks.TaskStatus.BLOCKED))).id();
+    await(tasks.addDependency(owner, dependent, required, dev.taskforge.tasks.DependencyType.REQUIRES));
+    await(new QueueRepository(db.pool).enqueue(new NewJob(required, "once", 1, null, 1, BackoffType.FIXED, 0, 0, null,
+        new io.vertx.core.json.JsonObject(), null)));
+    await(leases.claim("once", "vanishing-worker", 1));
+    expireLeases();
+
+    Leases.Reaped reaped = await(leases.reapExpired());
+
+    assertThat(reaped.failed()).isGreaterThanOrEqualTo(1);
+    assertThat(single("SELECT status::text AS status FROM tasks WHERE id = '" + dependent + "'").getString("status"))
+        .isEqualTo("FAILED");
+    assertThat(single("SELECT summary FROM task_results WHERE task_id = '" + dependent + "'").getString("summary"))
+        .contains(required.toString());
+  }
+
   private static void expireLeases() {
     TestDatabase.execute(db.url, "UPDATE queue_jobs SET lease_expires_at = now() - interval '1 second' "
         + "WHERE status = 'RUNNING'");
