@@ -145,13 +145,16 @@ class DependencyCycleTest {
     UUID bottom = layer.get(layers - 1).get(width - 1);
     UUID newcomer = fx.task(owner);
 
-    long started = System.nanoTime();
+    // A walk that followed paths instead of tasks would never end on this graph (20^layers paths);
+    // the statement timeout turns that into a failure instead of a hung build. Speed itself is
+    // not asserted here.
+    try (var guard = fx.db.createStatement()) {
+      guard.execute("SET statement_timeout = '60s'");
+    }
     fx.depend(newcomer, top, owner); // the walk from top covers the whole graph and finds no way back
     PSQLException closing = refused(() -> fx.depend(bottom, top, owner));
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
     fx.depend(top, bottom, owner); // a shortcut in the graph's own direction
 
-    assertThat(took).isLessThan(Duration.ofSeconds(5));
     assertThat(closing.getSQLState()).isEqualTo("TF001");
     assertThat(cycleIn(closing)).hasSize(layers + 1).first().isEqualTo(bottom.toString());
     assertThat(edgesOf(owner)).isEqualTo((long) (layers - 1) * width * width + 2);
