@@ -37,17 +37,46 @@ public final class Enqueuer {
   private Enqueuer() {
   }
 
+  /** How a new task starts, and for a FAILED start, the required task that already failed. */
+  public record InitialState(TaskStatus status, UUID failedRequirement) {}
+
+  private static final String FAILED_REQUIREMENT = """
+      SELECT id FROM tasks
+       WHERE owner_id = #{owner_id} AND id = ANY (#{ids}::uuid[]) AND status IN ('FAILED', 'CANCELLED')
+       LIMIT 1
+      """;
+
+  private static final String EXPLAIN_FAILURE = """
+      WITH failed AS (UPDATE tasks SET completed_at = now() WHERE id = #{id})
+      INSERT INTO task_results (task_id, status, summary)
+      VALUES (#{id}, 'FAILURE', 'required task ' || #{required}::uuid || ' has failed or was cancelled; this task cannot run')
+      """;
+
   /**
-   * The status a new task starts in: BLOCKED while any task it BLOCKS-or-REQUIRES-depends on is
-   * unfinished, QUEUED otherwise. Call it before inserting the task, in the same transaction.
+   * The state a new task starts in: FAILED when a task it REQUIRES has already failed or been
+   * cancelled; BLOCKED while any BLOCKS/REQUIRES dependency is unfinished; QUEUED otherwise. Call
+   * it before inserting the task, in the same transaction.
    */
-  public static Future<TaskStatus> initialStatus(SqlConnection conn, UUID ownerId, List<UUID> waitsFor) {
+  public static Future<InitialState> initialState(SqlConnection conn, UUID ownerId, List<UUID> waitsFor,
+      List<UUID> requires) {
     if (waitsFor.isEmpty()) {
-      return Future.succeededFuture(TaskStatus.QUEUED);
+      return Future.succeededFuture(new InitialState(TaskStatus.QUEUED, null));
     }
-    return SqlTemplate.forQuery(conn, UNFINISHED)
-        .execute(Map.of("owner_id", ownerId, "ids", waitsFor.toArray(UUID[]::new)))
-        .map(rows -> rows.iterator().next().getLong("unfinished") > 0 ? TaskStatus.BLOCKED : TaskStatus.QUEUED);
+    Future<UUID> failed = requires.isEmpty() ? Future.succeededFuture(null)
+        : SqlTemplate.forQuery(conn, FAILED_REQUIREMENT)
+            .execute(Map.of("owner_id", ownerId, "ids", requires.toArray(UUID[]::new)))
+            .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
+    return failed.compose(required -> required != null
+        ? Future.succeededFuture(new InitialState(TaskStatus.FAILED, required))
+        : SqlTemplate.forQuery(conn, UNFINISHED)
+            .execute(Map.of("owner_id", ownerId, "ids", waitsFor.toArray(UUID[]::new)))
+            .map(rows -> new InitialState(rows.iterator().next().getLong("unfinished") > 0
+                ? TaskStatus.BLOCKED : TaskStatus.QUEUED, null)));
+  }
+
+  /** Records why a task that started FAILED cannot run, naming the failed requirement. */
+  public static Future<Void> explainFailedStart(SqlConnection conn, UUID taskId, UUID required) {
+    return SqlTemplate.forUpdate(conn, EXPLAIN_FAILURE).execute(Map.of("id", taskId, "required", required)).mapEmpty();
   }
 
   /** Queues the job of a QUEUED task and wakes the dispatchers (at commit); a BLOCKED task gets none. */

@@ -68,18 +68,25 @@ public final class TaskRoutes {
     List<UUID> waitsFor = dependsOn.stream()
         .filter(d -> !"SUGGESTS".equals(d.getString("type", "BLOCKS")))
         .map(d -> UUID.fromString(d.getString("taskId"))).toList();
+    List<UUID> requires = dependsOn.stream()
+        .filter(d -> "REQUIRES".equals(d.getString("type")))
+        .map(d -> UUID.fromString(d.getString("taskId"))).toList();
     pool.withTransaction(conn -> {
       TaskRepository repo = new TaskRepository(conn);
-      return Enqueuer.initialStatus(conn, owner, waitsFor)
-          .compose(status -> repo.create(draft.withStatus(status)))
-          .compose(created -> {
+      return Enqueuer.initialState(conn, owner, waitsFor, requires)
+          .compose(state -> repo.create(draft.withStatus(state.status())).compose(created -> {
             Future<?> chain = Future.succeededFuture();
             for (JsonObject d : dependsOn) {
               chain = chain.compose(v -> repo.addDependency(owner, created.id(), UUID.fromString(d.getString("taskId")),
                   DependencyType.valueOf(d.getString("type", "BLOCKS"))));
             }
-            return chain.compose(v -> Enqueuer.enqueueIfQueued(conn, created)).map(created);
-          });
+            return chain
+                .compose(v -> state.failedRequirement() != null
+                    ? Enqueuer.explainFailedStart(conn, created.id(), state.failedRequirement())
+                    : Enqueuer.enqueueIfQueued(conn, created))
+                .compose(v -> repo.findById(owner, created.id()))
+                .map(java.util.Optional::orElseThrow);
+          }));
     }).onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
   }
 

@@ -192,6 +192,22 @@ class DispatchTest {
   }
 
   @Test
+  void aTaskRequiringOneThatAlreadyFailedFailsAtOnceNamingIt() throws Exception {
+    String broken = create(new JsonObject().put("executor", "shell").put("maxAttempts", 1), "exit 1");
+    assertThat(awaitFinal(broken).getString("status")).isEqualTo("FAILED");
+
+    String late = createDependent("echo never", broken, "REQUIRES");
+
+    assertThat(api.get("/api/tasks/" + late, token).json().getString("status")).isEqualTo("FAILED");
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT summary FROM task_results WHERE task_id = '" + late + "'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).contains(broken);
+    }
+    assertThat(history(late)).doesNotContain("QUEUED");
+  }
+
+  @Test
   void aWaitingTaskIsCancelledAtOnceAndItsJobWithIt() throws Exception {
     ApiTestServer.Response created = api.post("/api/tasks", token, new JsonObject().put("title", "later")
         .put("prompt", "echo later").put("scheduledAt", "2035-01-01T00:00:00Z")
