@@ -208,6 +208,24 @@ class DispatchTest {
   }
 
   @Test
+  void aScheduledTaskDoesNotStartBeforeItsTime() throws Exception {
+    java.time.Instant at = java.time.Instant.now().plusSeconds(3);
+    ApiTestServer.Response created = api.post("/api/tasks", token, new JsonObject().put("title", "scheduled")
+        .put("prompt", "echo on time").put("scheduledAt", at.toString())
+        .put("config", new JsonObject().put("executor", "shell")));
+    String id = created.json().getString("id");
+
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("COMPLETED");
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT min(a.started_at) FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id "
+             + "WHERE j.task_id = '" + id + "'")) {
+      rs.next();
+      assertThat(rs.getObject(1, java.time.OffsetDateTime.class).toInstant())
+          .isAfterOrEqualTo(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    }
+  }
+
+  @Test
   void aWaitingTaskIsCancelledAtOnceAndItsJobWithIt() throws Exception {
     ApiTestServer.Response created = api.post("/api/tasks", token, new JsonObject().put("title", "later")
         .put("prompt", "echo later").put("scheduledAt", "2035-01-01T00:00:00Z")
