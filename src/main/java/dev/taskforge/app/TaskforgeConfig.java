@@ -85,28 +85,54 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
   }
 
   /** Which environment variable overrides which key, and how its text becomes a JSON value. */
+  /** How an environment variable's text becomes the JSON value of its key. */
+  private enum Kind {
+    TEXT, WHOLE_NUMBER, FLAG;
+
+    Object parse(String variable, String text) {
+      return switch (this) {
+        case TEXT -> text;
+        case WHOLE_NUMBER -> {
+          try {
+            yield Integer.parseInt(text.trim());
+          } catch (NumberFormatException e) {
+            throw new ConfigException(variable, "expected a whole number, got '" + text + "'");
+          }
+        }
+        case FLAG -> {
+          String flag = text.trim().toLowerCase(java.util.Locale.ROOT);
+          if (!flag.equals("true") && !flag.equals("false")) {
+            throw new ConfigException(variable, "expected true or false, got '" + text + "'");
+          }
+          yield Boolean.parseBoolean(flag);
+        }
+      };
+    }
+  }
+
   private enum Override {
-    DATABASE_URL("TASKFORGE_DATABASE_URL", "database", "url", false),
-    MIGRATION_DATABASE_URL("TASKFORGE_MIGRATION_DATABASE_URL", "database", "migrationUrl", false),
-    DB_POOL_SIZE("TASKFORGE_DB_POOL_SIZE", "database", "poolSize", true),
-    EMBEDDED_DB_PORT("TASKFORGE_EMBEDDED_DB_PORT", "database", "embeddedPort", true),
-    HTTP_HOST("TASKFORGE_HTTP_HOST", "http", "host", false),
-    HTTP_PORT("TASKFORGE_HTTP_PORT", "http", "port", true),
-    HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", true),
-    DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", false),
-    INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", false),
-    SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", false);
+    DATABASE_URL("TASKFORGE_DATABASE_URL", "database", "url", Kind.TEXT),
+    MIGRATION_DATABASE_URL("TASKFORGE_MIGRATION_DATABASE_URL", "database", "migrationUrl", Kind.TEXT),
+    DB_POOL_SIZE("TASKFORGE_DB_POOL_SIZE", "database", "poolSize", Kind.WHOLE_NUMBER),
+    EMBEDDED_DB_PORT("TASKFORGE_EMBEDDED_DB_PORT", "database", "embeddedPort", Kind.WHOLE_NUMBER),
+    HTTP_HOST("TASKFORGE_HTTP_HOST", "http", "host", Kind.TEXT),
+    HTTP_PORT("TASKFORGE_HTTP_PORT", "http", "port", Kind.WHOLE_NUMBER),
+    HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", Kind.WHOLE_NUMBER),
+    DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", Kind.TEXT),
+    INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", Kind.TEXT),
+    SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", Kind.FLAG);
 
     final String variable;
+    /** Dotted path of the object holding the key; null for the top level. */
     final String section;
     final String key;
-    final boolean integer;
+    final Kind kind;
 
-    Override(String variable, String section, String key, boolean integer) {
+    Override(String variable, String section, String key, Kind kind) {
       this.variable = variable;
       this.section = section;
       this.key = key;
-      this.integer = integer;
+      this.kind = kind;
     }
   }
 
@@ -116,21 +142,6 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
       if (text == null) {
         continue;
       }
-      Object value = text;
-      if (o.integer) {
-        try {
-          value = Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-          throw new ConfigException(o.variable, "expected a whole number, got '" + text + "'");
-        }
-      }
-      if (o == Override.SHELL_EXECUTOR) {
-        String flag = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!flag.equals("true") && !flag.equals("false")) {
-          throw new ConfigException(o.variable, "expected true or false, got '" + text + "'");
-        }
-        value = Boolean.parseBoolean(flag);
-      }
       JsonObject target = json;
       if (o.section != null) {
         for (String part : o.section.split("\\.")) {
@@ -139,7 +150,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
           target = next;
         }
       }
-      target.put(o.key, value);
+      target.put(o.key, o.kind.parse(o.variable, text));
     }
   }
 

@@ -2,8 +2,8 @@ package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,13 +18,11 @@ public final class Leases {
   /** What reaping did: jobs back in the queue, and jobs failed for good. */
   public record Reaped(int requeued, int failed) {}
 
-  private final io.vertx.sqlclient.Pool pool;
-  private final SqlClient client;
+  private final Pool pool;
   private final Duration lease;
 
-  public Leases(io.vertx.sqlclient.Pool pool, Duration lease) {
+  public Leases(Pool pool, Duration lease) {
     this.pool = pool;
-    this.client = pool;
     this.lease = lease;
   }
 
@@ -41,12 +39,12 @@ public final class Leases {
     params.put("max", max);
     params.put("lease_seconds", lease.toMillis() / 1000.0);
     params.put("owner_id", ownerId);
-    return SqlTemplate.forQuery(client, LeaseSql.CLAIM).mapTo(Leases::claimed).execute(params).map(Rows::list);
+    return SqlTemplate.forQuery(pool, LeaseSql.CLAIM).mapTo(Leases::claimed).execute(params).map(Rows::list);
   }
 
   /** The job behind {@code executionId}, if {@code worker} holds it now. */
   public Future<java.util.Optional<ClaimedJob>> held(java.util.UUID executionId, String worker) {
-    return SqlTemplate.forQuery(client, LeaseSql.HELD).mapTo(Leases::claimed)
+    return SqlTemplate.forQuery(pool, LeaseSql.HELD).mapTo(Leases::claimed)
         .execute(Map.of("execution_id", executionId, "worker", worker)).map(Rows::first);
   }
 
@@ -58,7 +56,7 @@ public final class Leases {
 
   /** Extends the lease; false when {@code worker} no longer holds the job (it was reaped). */
   public Future<Boolean> heartbeat(long jobId, String worker) {
-    return SqlTemplate.forQuery(client, LeaseSql.HEARTBEAT)
+    return SqlTemplate.forQuery(pool, LeaseSql.HEARTBEAT)
         .execute(Map.of("job_id", jobId, "worker", worker, "lease_seconds", lease.toMillis() / 1000.0))
         .map(rows -> rows.size() > 0);
   }

@@ -70,6 +70,20 @@ class TaskforgeConfigTest {
   }
 
   @Test
+  void theShellExecutorIsSwitchedOnOnlyByAnExplicitTrue() {
+    TaskforgeConfig on = TaskforgeConfig.load(noFile, Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "TRUE"));
+
+    assertThat(TaskforgeConfig.load(noFile, Map.of()).section("executors").getJsonObject("shell")
+        .getBoolean("enabled")).isFalse();
+    assertThat(on.section("executors").getJsonObject("shell").getBoolean("enabled")).isTrue();
+    assertThat(on.section("executors").getJsonObject("shell").getString("command")).isEqualTo("sh -c {prompt}");
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "yes")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_EXECUTOR_SHELL_ENABLED")
+        .hasMessageContaining("true or false");
+  }
+
+  @Test
   void aMalformedDatabaseUrlNamesTheVariable() {
     assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_DATABASE_URL", "mysql://x/y")))
         .isInstanceOf(ConfigException.class)
