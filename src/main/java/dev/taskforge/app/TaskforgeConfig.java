@@ -120,7 +120,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", Kind.WHOLE_NUMBER),
     DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", Kind.TEXT),
     INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", Kind.TEXT),
-    SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", Kind.FLAG);
+    SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", Kind.FLAG),
+    NOOP_EXECUTOR("TASKFORGE_EXECUTOR_NOOP_ENABLED", "executors.noop", "enabled", Kind.FLAG);
 
     final String variable;
     /** Dotted path of the object holding the key; null for the top level. */

@@ -11,11 +11,30 @@ import java.util.Optional;
 /**
  * The executors this server may run, by name, from the {@code executors} configuration: each a
  * command template, whether it is enabled, and how its output reads ({@code claude-stream-json}
- * or plain {@code text}). Resolving a name says why it cannot run, if it cannot.
+ * or plain {@code text}). The {@code noop} format runs no process at all and completes at once: it
+ * measures the queue itself (benchmarks, load tests) with the full history still recorded.
+ * Resolving a name says why it cannot run, if it cannot.
  */
 public final class ExecutorCatalog {
   /** A runnable executor. */
-  public record Executor(String name, CommandTemplate command, boolean claudeStreamJson) {}
+  public record Executor(String name, CommandTemplate command, Format format) {
+    public boolean claudeStreamJson() {
+      return format == Format.CLAUDE_STREAM_JSON;
+    }
+  }
+
+  /** How an executor's output is read, and whether it runs a process at all. */
+  public enum Format {
+    TEXT, CLAUDE_STREAM_JSON, NOOP;
+
+    static Format of(String name) {
+      return switch (name) {
+        case "claude-stream-json" -> CLAUDE_STREAM_JSON;
+        case "noop" -> NOOP;
+        default -> TEXT;
+      };
+    }
+  }
 
   /** The outcome of looking an executor up: the executor, or why there is none. */
   public record Resolution(Optional<Executor> executor, String problem) {}
@@ -42,13 +61,16 @@ public final class ExecutorCatalog {
     if (!entry.getBoolean("enabled", false)) {
       return new Resolution(Optional.empty(), "executor " + wanted + " is disabled in this server's configuration");
     }
+    Format format = Format.of(entry.getString("format", "text"));
+    if (format == Format.NOOP) {
+      return new Resolution(Optional.of(new Executor(wanted, null, format)), null);
+    }
     CommandTemplate command = CommandTemplate.parse(entry.getString("command", ""));
     if (!installed(command.program())) {
       return new Resolution(Optional.empty(), "executor " + wanted + " needs the program " + command.program()
           + ", which is not installed (not found on PATH)");
     }
-    return new Resolution(Optional.of(new Executor(wanted,
-        command, "claude-stream-json".equals(entry.getString("format", "text")))), null);
+    return new Resolution(Optional.of(new Executor(wanted, command, format)), null);
   }
 
   static boolean installed(String program) {

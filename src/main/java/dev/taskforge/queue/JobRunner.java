@@ -64,6 +64,11 @@ final class JobRunner {
       return;
     }
     ExecutorCatalog.Executor executor = resolution.executor().get();
+    if (executor.format() == ExecutorCatalog.Format.NOOP) {
+      await(outcomes.complete(job, worker, new Outcomes.Success(null, null, "no-op executor " + executor.name()
+          + ": nothing run", null, null, null, null, null, null, null, null)));
+      return;
+    }
     String prompt = await(pool.preparedQuery("SELECT prompt FROM tasks WHERE id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(job.taskId()))).iterator().next().getString(0);
     await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));

@@ -38,7 +38,8 @@ class DispatchTest {
         .put("claude", new JsonObject().put("command", fakeClaude + " -p {prompt}").put("enabled", true)
             .put("format", "claude-stream-json"))
         .put("ghost", new JsonObject().put("command", "no-such-agent {prompt}").put("enabled", true))
-        .put("off", new JsonObject().put("command", "sh -c {prompt}").put("enabled", false));
+        .put("off", new JsonObject().put("command", "sh -c {prompt}").put("enabled", false))
+        .put("noop", new JsonObject().put("format", "noop").put("enabled", true));
     api = new ApiTestServer(DispatchTest.class, new JsonObject()
         .put("instanceId", "dispatch-test")
         .put("dataDir", dir.toString())
@@ -99,6 +100,18 @@ class DispatchTest {
         .containsExactly("STDOUT hello", "STDOUT done");
     assertThat(lines).anySatisfy(l -> assertThat(l).endsWith("STDERR oops"));
     assertThat(history(id)).containsSubsequence("CREATED", "QUEUED", "ATTEMPT_STARTED", "ATTEMPT_FINISHED", "RESULT",
+        "JOB_COMPLETED", "COMPLETED");
+  }
+
+  @Test
+  void theNoopExecutorRunsNothingYetKeepsTheWholeHistory() throws Exception {
+    String id = create(new JsonObject().put("executor", "noop"), "touch /tmp/taskforge-noop-must-not-exist");
+
+    JsonObject task = awaitFinal(id);
+
+    assertThat(task.getString("status")).isEqualTo("COMPLETED");
+    assertThat(Path.of("/tmp/taskforge-noop-must-not-exist")).doesNotExist();
+    assertThat(history(id)).containsSubsequence("QUEUED", "ATTEMPT_STARTED", "ATTEMPT_FINISHED", "RESULT",
         "JOB_COMPLETED", "COMPLETED");
   }
 
