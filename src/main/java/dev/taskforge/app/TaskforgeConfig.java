@@ -75,6 +75,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
         url(db, "migrationUrl", "database.migrationUrl"),
         intIn(db, "poolSize", "database.poolSize", 16, 1, 1000),
         intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535));
+    // Checked here so a bad limit stops the start with its key named, not a verticle deployment.
+    dev.taskforge.queue.QueueLimits.from(section(json, "queue"));
     return new TaskforgeConfig(httpConfig, dataDir, database, json);
   }
 
@@ -84,7 +86,6 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     return s == null ? new JsonObject() : s.copy();
   }
 
-  /** Which environment variable overrides which key, and how its text becomes a JSON value. */
   /** How an environment variable's text becomes the JSON value of its key. */
   private enum Kind {
     TEXT, WHOLE_NUMBER, FLAG;

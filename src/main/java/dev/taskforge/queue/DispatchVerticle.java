@@ -50,7 +50,7 @@ public final class DispatchVerticle extends VerticleBase {
     queues = queue.getJsonArray("queues", new JsonArray().add("default")).stream().map(String.class::cast).toList();
     concurrency = queue.getInteger("concurrency", 4);
     Duration lease = Duration.ofSeconds(queue.getInteger("leaseSeconds", 30));
-    leases = new Leases(pool, lease);
+    leases = new Leases(pool, lease, QueueLimits.from(queue));
     Path workRoot = Path.of(config().getString("dataDir", "./data")).resolve("work");
     runner = new JobRunner(pool, new ExecutorCatalog(config().getJsonObject("executors", new JsonObject())), workRoot,
         worker, () -> stopping);
@@ -70,8 +70,8 @@ public final class DispatchVerticle extends VerticleBase {
           heartbeatTimer = vertx.setPeriodic(Math.max(1000, lease.toMillis() / 3), id -> heartbeat());
           reapTimer = vertx.setPeriodic(Math.max(1000, lease.toMillis() / 2), id -> reap());
           wake();
-          log.info("dispatcher started worker={} queues={} concurrency={} deployment={}", worker, queues, concurrency,
-              deploymentID());
+          log.info("dispatcher started worker={} queues={} concurrency={} limits={} deployment={}", worker, queues,
+              concurrency, QueueLimits.from(queue), deploymentID());
         });
   }
 

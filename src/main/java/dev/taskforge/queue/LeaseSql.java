@@ -48,6 +48,17 @@ final class LeaseSql {
        ORDER BY c.priority DESC, c.run_at, c.id
       """;
 
+  /**
+   * Serialises the claims of one limited queue across every instance, for the rest of the
+   * transaction: the count of running jobs read after it cannot be raced by another claimer.
+   */
+  static final String LOCK_QUEUE = "SELECT pg_advisory_xact_lock(hashtextextended('taskforge.queue:' || #{queue}, 0))";
+
+  /** Jobs of a queue running now, on any instance or external worker. */
+  static final String RUNNING_IN_QUEUE = """
+      SELECT count(*)::int AS running FROM queue_jobs WHERE queue_name = #{queue} AND status = 'RUNNING'
+      """;
+
   /** The job behind an execution, if {@code worker} holds it right now. */
   static final String HELD = """
       SELECT j.id AS job_id, j.task_id, e.id AS execution_id, j.queue_name, j.attempt, j.max_attempts,

@@ -20,10 +20,16 @@ public final class Leases {
 
   private final Pool pool;
   private final Duration lease;
+  private final QueueLimits limits;
 
   public Leases(Pool pool, Duration lease) {
+    this(pool, lease, QueueLimits.none());
+  }
+
+  public Leases(Pool pool, Duration lease, QueueLimits limits) {
     this.pool = pool;
     this.lease = lease;
+    this.limits = limits;
   }
 
   /** Claims up to {@code max} jobs of {@code queue} for {@code worker}, in queue position order. */
@@ -31,15 +37,35 @@ public final class Leases {
     return claim(queue, worker, max, null);
   }
 
-  /** As {@link #claim(String, String, int)}, but only jobs of tasks {@code ownerId} owns (null: any). */
+  /**
+   * As {@link #claim(String, String, int)}, but only jobs of tasks {@code ownerId} owns (null: any).
+   * A queue with a concurrency limit is claimed under a lock of its own, so that all claimers
+   * together never run more of its jobs than the limit.
+   */
   public Future<List<ClaimedJob>> claim(String queue, String worker, int max, java.util.UUID ownerId) {
+    java.util.OptionalInt limit = limits.of(queue);
+    if (limit.isEmpty()) {
+      return claim(pool, queue, worker, max, ownerId);
+    }
+    Map<String, Object> byQueue = Map.of("queue", queue);
+    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.LOCK_QUEUE).execute(byQueue)
+        .compose(locked -> SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(byQueue))
+        .compose(rows -> {
+          int room = limit.getAsInt() - rows.iterator().next().getInteger("running");
+          return room <= 0 ? Future.succeededFuture(List.<ClaimedJob>of())
+              : claim(conn, queue, worker, Math.min(max, room), ownerId);
+        }));
+  }
+
+  private Future<List<ClaimedJob>> claim(io.vertx.sqlclient.SqlClient client, String queue, String worker, int max,
+      java.util.UUID ownerId) {
     Map<String, Object> params = new HashMap<>();
     params.put("queue", queue);
     params.put("worker", worker);
     params.put("max", max);
     params.put("lease_seconds", lease.toMillis() / 1000.0);
     params.put("owner_id", ownerId);
-    return SqlTemplate.forQuery(pool, LeaseSql.CLAIM).mapTo(Leases::claimed).execute(params).map(Rows::list);
+    return SqlTemplate.forQuery(client, LeaseSql.CLAIM).mapTo(Leases::claimed).execute(params).map(Rows::list);
   }
 
   /** The job behind {@code executionId}, if {@code worker} holds it now. */

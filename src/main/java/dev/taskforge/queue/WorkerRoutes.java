@@ -39,10 +39,10 @@ public final class WorkerRoutes {
   private final Pool pool;
   private final Leases leases;
 
-  public WorkerRoutes(Vertx vertx, Pool pool) {
+  public WorkerRoutes(Vertx vertx, Pool pool, QueueLimits limits) {
     this.vertx = vertx;
     this.pool = pool;
-    this.leases = new Leases(pool, LEASE);
+    this.leases = new Leases(pool, LEASE, limits);
   }
 
   public void mount(RouterBuilder builder) {

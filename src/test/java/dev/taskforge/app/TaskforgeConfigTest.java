@@ -84,6 +84,21 @@ class TaskforgeConfigTest {
   }
 
   @Test
+  void aQueueLimitMustBeAWholeNumberOfAtLeastOne() {
+    for (Object bad : new Object[] {0, -2, 1.5, "three"}) {
+      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject()
+          .put("queue", new io.vertx.core.json.JsonObject().put("limits",
+              new io.vertx.core.json.JsonObject().put("agents", bad)));
+      assertThatThrownBy(() -> TaskforgeConfig.fromJson(json)).as(String.valueOf(bad))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("queue.limits.agents");
+    }
+    assertThatThrownBy(() -> TaskforgeConfig.fromJson(new io.vertx.core.json.JsonObject()
+        .put("queue", new io.vertx.core.json.JsonObject().put("limits", 3))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("queue.limits");
+  }
+
+  @Test
   void aMalformedDatabaseUrlNamesTheVariable() {
     assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_DATABASE_URL", "mysql://x/y")))
         .isInstanceOf(ConfigException.class)

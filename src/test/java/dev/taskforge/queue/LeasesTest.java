@@ -67,6 +67,39 @@ class LeasesTest {
   }
 
   @Test
+  void aLimitedQueueNeverRunsMoreThanItsLimitWhateverTheNumberOfClaimers() {
+    for (int i = 0; i < 30; i++) {
+      enqueue("limited", 0);
+    }
+    // Five claimers, as five instances would be, each asking for as much as it can take, all at once.
+    List<Leases> instances = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      instances.add(new Leases(db.pool, Duration.ofSeconds(30), QueueLimits.of(java.util.Map.of("limited", 3))));
+    }
+    List<Future<List<ClaimedJob>>> rounds = new ArrayList<>();
+    for (int round = 0; round < 4; round++) {
+      for (int i = 0; i < instances.size(); i++) {
+        rounds.add(instances.get(i).claim("limited", "instance-" + i, 8));
+      }
+    }
+    List<ClaimedJob> claimed = new ArrayList<>();
+    rounds.forEach(f -> claimed.addAll(await(f)));
+
+    assertThat(claimed).hasSize(3);
+    assertThat(single("SELECT count(*)::int AS n FROM queue_jobs WHERE queue_name = 'limited' AND status = 'RUNNING'")
+        .getInteger("n")).isEqualTo(3);
+
+    // A finished job frees one place, and only one.
+    Outcomes outcomes = new Outcomes(db.pool);
+    ClaimedJob done = claimed.get(0);
+    String holder = single("SELECT lease_owner FROM queue_jobs WHERE id = " + done.jobId()).getString("lease_owner");
+    assertThat(await(outcomes.complete(done, holder, new Outcomes.Success(0, null, "ok", null,
+        null, null, null, null, null, null, null)))).isTrue();
+    assertThat(await(instances.get(4).claim("limited", "instance-4", 8))).hasSize(1);
+    assertThat(await(instances.get(3).claim("limited", "instance-3", 8))).isEmpty();
+  }
+
+  @Test
   void concurrentClaimersNeverTakeTheSameJob() {
     Set<Long> enqueued = new HashSet<>();
     for (int i = 0; i < 200; i++) {
