@@ -60,7 +60,10 @@ public final class DependencyRelease {
         });
   }
 
-  /** Fails, transitively, the tasks that REQUIRE {@code taskId}, which failed or was cancelled. */
+  /**
+   * Fails, transitively, the tasks that REQUIRE {@code taskId}, which failed or was cancelled; the
+   * parent of each task that ended this way may end with it ({@link Subtasks}).
+   */
   public static Future<Integer> ended(SqlConnection conn, UUID taskId, String how) {
     return SqlTemplate.forQuery(conn, FAIL_REQUIRING).execute(Map.of("task_id", taskId, "how", how))
         .compose(rows -> {
@@ -69,7 +72,7 @@ public final class DependencyRelease {
           for (UUID next : failed) {
             chain = chain.compose(n -> ended(conn, next, "failed").map(m -> n + m));
           }
-          return chain;
+          return chain.compose(n -> Subtasks.ended(conn, taskId).map(n));
         });
   }
 }

@@ -74,9 +74,13 @@ public final class Enqueuer {
                 ? TaskStatus.BLOCKED : TaskStatus.QUEUED, null)));
   }
 
-  /** Records why a task that started FAILED cannot run, naming the failed requirement. */
+  /**
+   * Records why a task that started FAILED cannot run, naming the failed requirement; a parent
+   * waiting on its subtasks may end with it.
+   */
   public static Future<Void> explainFailedStart(SqlConnection conn, UUID taskId, UUID required) {
-    return SqlTemplate.forUpdate(conn, EXPLAIN_FAILURE).execute(Map.of("id", taskId, "required", required)).mapEmpty();
+    return SqlTemplate.forUpdate(conn, EXPLAIN_FAILURE).execute(Map.of("id", taskId, "required", required))
+        .compose(v -> Subtasks.ended(conn, taskId));
   }
 
   /** Queues the job of a QUEUED task and wakes the dispatchers (at commit); a BLOCKED task gets none. */

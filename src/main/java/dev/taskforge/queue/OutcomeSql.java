@@ -35,9 +35,9 @@ final class OutcomeSql {
           FROM execution x
         RETURNING id
       ), task AS (
+        -- The task itself ends in Subtasks.settle: at once, or when its last subtask does.
         UPDATE tasks t
-           SET status = 'COMPLETED', completed_at = now(),
-               actual_duration = extract(epoch FROM now() - coalesce(x.started_at, now()))::int
+           SET actual_duration = extract(epoch FROM now() - coalesce(x.started_at, now()))::int
           FROM execution x
          WHERE t.id = x.task_id
       )

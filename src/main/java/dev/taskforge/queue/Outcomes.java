@@ -48,8 +48,10 @@ public final class Outcomes {
     p.put("cache_read_tokens", s.cacheReadTokens());
     p.put("cost", s.cost());
     p.put("num_turns", s.numTurns());
-    // The outcome and the release of the tasks waiting on this one commit together.
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.COMPLETE).execute(p)
+    // The outcome, the task's end (now, or when its subtasks end) and the release of the tasks
+    // waiting on it commit together.
+    return pool.withTransaction(conn -> Subtasks.lock(conn, job.taskId())
+        .compose(locked -> SqlTemplate.forQuery(conn, OutcomeSql.COMPLETE).execute(p))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(false);
@@ -60,7 +62,7 @@ public final class Outcomes {
           for (OutputFile f : files) {
             stored = stored.compose(v -> results.addFile(resultId, f.path(), f.contentType(), f.content()));
           }
-          return stored.compose(v -> DependencyRelease.completed(conn, job.taskId())).map(true);
+          return stored.compose(v -> Subtasks.settle(conn, job.taskId())).map(true);
         }));
   }
 

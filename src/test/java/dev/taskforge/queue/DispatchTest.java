@@ -204,6 +204,60 @@ class DispatchTest {
     }
   }
 
+  private static String createSubtask(String parent, String prompt, JsonObject config) {
+    ApiTestServer.Response r = api.post("/api/tasks", token, new JsonObject().put("title", "sub").put("prompt", prompt)
+        .put("parentId", parent).put("config", config));
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  private static java.time.Instant completedAt(String id) {
+    return java.time.Instant.parse(api.get("/api/tasks/" + id, token).json().getString("completedAt"));
+  }
+
+  @Test
+  void aParentCompletesOnlyWhenAllItsSubtasksHaveAndOnlyThenReleasesItsDependents() {
+    JsonObject shell = new JsonObject().put("executor", "shell");
+    String parent = create(shell, "echo parent");
+    String child = createSubtask(parent, "sleep 1; echo child", shell);
+    String grandchild = createSubtask(child, "sleep 2; echo grandchild", shell);
+    String sibling = createSubtask(parent, "echo sibling", shell);
+    String afterParent = createDependent("echo after", parent, "BLOCKS");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/tasks/" + parent + "/executions", token).json()
+        .getJsonArray("items").stream().anyMatch(e -> "COMPLETED".equals(((JsonObject) e).getString("status"))));
+    assertThat(api.get("/api/tasks/" + parent, token).json().getString("status"))
+        .as("its own run is done, its subtasks are not").isEqualTo("RUNNING");
+    assertThat(api.get("/api/tasks/" + afterParent, token).json().getString("status")).isEqualTo("BLOCKED");
+
+    for (String id : List.of(parent, child, grandchild, sibling, afterParent)) {
+      assertThat(awaitFinal(id).getString("status")).as(id).isEqualTo("COMPLETED");
+    }
+    assertThat(completedAt(child)).isAfterOrEqualTo(completedAt(grandchild));
+    assertThat(completedAt(parent)).isAfterOrEqualTo(completedAt(child)).isAfterOrEqualTo(completedAt(sibling));
+    assertThat(completedAt(afterParent)).isAfterOrEqualTo(completedAt(parent));
+  }
+
+  @Test
+  void aParentWhoseSubtaskFailsFailsNamingItAndSoDoTasksRequiringTheParent() throws Exception {
+    JsonObject shell = new JsonObject().put("executor", "shell").put("maxAttempts", 1);
+    String parent = create(shell, "echo parent");
+    String good = createSubtask(parent, "echo fine", shell);
+    String bad = createSubtask(parent, "sleep 1; exit 4", shell);
+    String requiringParent = createDependent("echo never", parent, "REQUIRES");
+
+    assertThat(awaitFinal(bad).getString("status")).isEqualTo("FAILED");
+    assertThat(awaitFinal(good).getString("status")).isEqualTo("COMPLETED");
+    assertThat(awaitFinal(parent).getString("status")).isEqualTo("FAILED");
+    assertThat(awaitFinal(requiringParent).getString("status")).isEqualTo("FAILED");
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT summary FROM task_results WHERE task_id = '" + parent
+             + "' AND status = 'FAILURE'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).contains(bad).doesNotContain(good);
+    }
+  }
+
   @Test
   void aTaskRequiringOneThatAlreadyFailedFailsAtOnceNamingIt() throws Exception {
     String broken = create(new JsonObject().put("executor", "shell").put("maxAttempts", 1), "exit 1");
