@@ -50,6 +50,12 @@ public final class ExecutionRepository {
         .execute(Map.of("id", id, "status", status.name(), "progress", progress)).map(Rows::first);
   }
 
+  /** Keeps the highest CPU (percent of one core) and resident memory (bytes) seen for the execution. */
+  public Future<Void> recordResourcePeaks(UUID id, double cpuPercent, long memoryBytes) {
+    return SqlTemplate.forUpdate(client, ExecutionSql.RESOURCE_PEAKS)
+        .execute(Map.of("id", id, "cpu_percent", cpuPercent, "memory_bytes", memoryBytes)).mapEmpty();
+  }
+
   /**
    * Reserves {@code n} log sequence numbers and returns the last of them: the batch gets
    * {@code last - n + 1 .. last}. Call it in the transaction that inserts the lines.

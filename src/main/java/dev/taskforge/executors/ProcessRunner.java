@@ -75,6 +75,12 @@ public final class ProcessRunner {
     return new Outcome(started.exitValue(), !finished, cancelled.get(), started.pid(), tail);
   }
 
+  /** The process while it runs (empty before it started), e.g. to sample its resource use. */
+  public java.util.Optional<ProcessHandle> handle() {
+    Process running = process;
+    return running == null ? java.util.Optional.empty() : java.util.Optional.of(running.toHandle());
+  }
+
   /** Kills the running process tree (or the one about to start); the run then ends cancelled. */
   public void cancel() {
     cancelled.set(true);

@@ -3,9 +3,11 @@ package dev.taskforge.queue;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.Pools;
 import dev.taskforge.executors.ExecutorCatalog;
+import dev.taskforge.executors.OrphanProcesses;
 import dev.taskforge.executors.ProcessRunner;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,12 @@ public final class DispatchVerticle extends VerticleBase {
   private PgSubscriber subscriber;
   private Leases leases;
   private JobRunner runner;
+  /**
+   * Jobs run on threads of their own, never on Vert.x's shared worker pool: a job may wait hours
+   * for its process, and the rest of the server (request validation, password hashing) must not
+   * wait behind it.
+   */
+  private WorkerExecutor jobThreads;
   private String worker;
   private List<String> queues;
   private int concurrency;
@@ -50,6 +59,7 @@ public final class DispatchVerticle extends VerticleBase {
     queues = queue.getJsonArray("queues", new JsonArray().add("default")).stream().map(String.class::cast).toList();
     concurrency = queue.getInteger("concurrency", 4);
     Duration lease = Duration.ofSeconds(queue.getInteger("leaseSeconds", 30));
+    jobThreads = vertx.createSharedWorkerExecutor("taskforge-jobs-" + deploymentID(), concurrency, 7, TimeUnit.DAYS);
     leases = new Leases(pool, lease, QueueLimits.from(queue));
     Path workRoot = Path.of(config().getString("dataDir", "./data")).resolve("work");
     runner = new JobRunner(pool, new ExecutorCatalog(config().getJsonObject("executors", new JsonObject())), workRoot,
@@ -57,7 +67,15 @@ public final class DispatchVerticle extends VerticleBase {
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
     subscriber.channel(Cancellation.CHANNEL).handler(this::cancelIfRunningHere);
-    return leases.releaseAllOf(worker)
+    // Processes a SIGKILLed previous life left running are killed before their jobs are taken back
+    // and run again, so no agent works twice on the same task.
+    return vertx.executeBlocking(() -> OrphanProcesses.killLeftBy(worker), false)
+        .onSuccess(killed -> {
+          if (!killed.isEmpty()) {
+            log.warn("killed processes left running by this instance's previous run worker={} pids={}", worker, killed);
+          }
+        })
+        .compose(killed -> leases.releaseAllOf(worker))
         .onSuccess(released -> {
           if (released.requeued() + released.failed() > 0) {
             log.info("jobs of this instance's previous run released worker={} requeued={} failed={}", worker,
@@ -114,7 +132,7 @@ public final class DispatchVerticle extends VerticleBase {
   private void start(ClaimedJob job) {
     ProcessRunner process = new ProcessRunner();
     running.put(job.jobId(), process);
-    vertx.executeBlocking(() -> {
+    jobThreads.executeBlocking(() -> {
       runner.run(job, process);
       return null;
     }, false).onComplete(ar -> {
@@ -165,7 +183,7 @@ public final class DispatchVerticle extends VerticleBase {
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(reapTimer);
     running.values().forEach(ProcessRunner::cancel);
-    return subscriber.close().eventually(() -> pool.close())
+    return subscriber.close().eventually(() -> pool.close()).eventually(() -> jobThreads.close())
         .onComplete(ar -> log.info("dispatcher stopped worker={} deployment={}", worker, deploymentID()));
   }
 }

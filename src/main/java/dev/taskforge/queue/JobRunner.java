@@ -4,6 +4,7 @@ import dev.taskforge.executions.ExecutionRepository;
 import dev.taskforge.executions.ExecutionStatus;
 import dev.taskforge.executors.ClaudeStreamParser;
 import dev.taskforge.executors.ExecutorCatalog;
+import dev.taskforge.executors.OrphanProcesses;
 import dev.taskforge.executors.ProcessRunner;
 import dev.taskforge.logs.LogLevel;
 import dev.taskforge.logs.LogRepository;
@@ -79,11 +80,13 @@ final class JobRunner {
     Path workDir = workRoot.resolve(job.executionId().toString());
     Map<String, String> env = Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
         "TASKFORGE_EXECUTION_ID", job.executionId().toString(),
-        "TASKFORGE_OUTPUT_DIR", workDir.resolve("out").toString());
+        "TASKFORGE_OUTPUT_DIR", workDir.resolve("out").toString(),
+        OrphanProcesses.WORKER_VARIABLE, worker);
     Duration timeout = job.timeoutSeconds() == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(job.timeoutSeconds());
     log.info("job started job={} execution={} attempt={} executor={}", job.jobId(), job.executionId(), job.attempt(),
         executor.name());
     ProcessRunner.Outcome outcome;
+    Thread sampler = new ResourceSampling(pool, job, worker, runner::handle).start();
     try {
       outcome = runner.run(executor.command().render(Map.of("prompt", prompt)), workDir, env, timeout,
           (stream, text) -> {
@@ -105,16 +108,19 @@ final class JobRunner {
             }
           });
     } catch (IOException e) {
+      sampler.interrupt();
       flusher.interrupt();
       logs.flush();
       await(outcomes.fail(job, worker, new Outcomes.Failure("executor " + executor.name() + " could not start: "
           + e.getMessage(), "EXECUTOR_START_FAILED", null, null, false, false, false)));
       return;
     } catch (InterruptedException e) {
+      sampler.interrupt();
       flusher.interrupt();
       Thread.currentThread().interrupt();
       return;
     }
+    sampler.interrupt();
     flusher.interrupt();
     logs.flush();
     if (stopping.getAsBoolean()) {
@@ -180,6 +186,26 @@ final class JobRunner {
     return OffsetDateTime.now(ZoneOffset.UTC);
   }
 
+  /** As {@link #await}, but an interrupt does not stop the wait; it is kept for the caller to see. */
+  static <T> T awaitUninterruptibly(Future<T> future) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (true) {
+        try {
+          return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (Exception e) {
+          throw new IllegalStateException("database call failed: " + e.getMessage(), e);
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -213,12 +239,12 @@ final class JobRunner {
     Thread startFlushing() {
       Thread t = new Thread(() -> {
         try {
-          while (!Thread.currentThread().isInterrupted()) {
+          while (true) {
             Thread.sleep(FLUSH_INTERVAL_MS);
             flush();
           }
         } catch (InterruptedException e) {
-          // the run ended; the runner does the last flush
+          // the run ended; the runner does the last flush (an interrupt never cuts a flush short)
         } catch (RuntimeException e) {
           log.warn("log flush failed execution={}", job.executionId(), e);
         }
@@ -228,9 +254,13 @@ final class JobRunner {
       return t;
     }
 
+    /**
+     * Stores what is pending. It waits for the append even when interrupted: giving up on an append
+     * still in flight and sending its lines again would store them twice.
+     */
     synchronized void flush() {
       if (!pending.isEmpty()) {
-        await(repository.append(job.executionId(), List.copyOf(pending)));
+        awaitUninterruptibly(repository.append(job.executionId(), List.copyOf(pending)));
         pending.clear();
       }
     }

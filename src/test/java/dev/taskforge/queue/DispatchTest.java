@@ -116,6 +116,32 @@ class DispatchTest {
   }
 
   @Test
+  void theCpuAndMemoryOfTheProcessTreeAreKeptOnTheExecutionAndAsMetrics() throws Exception {
+    // A busy shell loop in a child of the command's own shell: the tree, not just its root, is read.
+    String id = create(new JsonObject().put("executor", "shell"),
+        "sh -c 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done'; sleep 1");
+
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("COMPLETED");
+
+    JsonObject execution = api.get("/api/tasks/" + id + "/executions", token).json().getJsonArray("items")
+        .getJsonObject(0);
+    assertThat(execution.getDouble("cpuUsage")).isPositive();
+    assertThat(execution.getLong("memoryUsage")).isPositive();
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT metric_name, unit, worker_id, queue_name, tags ->> 'taskId' FROM system_metrics "
+             + "WHERE execution_id = '" + execution.getString("id") + "' ORDER BY metric_name LIMIT 2")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("execution.cpu");
+      assertThat(rs.getString(2)).isEqualTo("percent");
+      assertThat(rs.getString(3)).isEqualTo("dispatch-test");
+      assertThat(rs.getString(4)).isEqualTo("default");
+      assertThat(rs.getString(5)).isEqualTo(id);
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("execution.memory");
+    }
+  }
+
+  @Test
   void aFailingCommandIsRetriedAfterItsBackoffThenFailsWithItsExitCodeAndStderr() {
     String id = create(new JsonObject().put("executor", "shell").put("maxAttempts", 2)
         .put("backoff", new JsonObject().put("type", "FIXED").put("delayMs", 200)), "echo broken >&2; exit 3");
