@@ -3,7 +3,6 @@ package dev.taskforge.http;
 import dev.taskforge.db.Pools;
 import dev.taskforge.executions.ExecutionRoutes;
 import dev.taskforge.projects.ProjectRoutes;
-import dev.taskforge.queue.QueueLimits;
 import dev.taskforge.queue.WorkerRoutes;
 import dev.taskforge.tasks.TaskRoutes;
 import dev.taskforge.users.AccountRoutes;
@@ -69,7 +68,7 @@ public final class ApiVerticle extends VerticleBase {
     new ProjectRoutes(pool).mount(builder);
     new TaskRoutes(pool).mount(builder);
     new ExecutionRoutes(pool).mount(builder);
-    new WorkerRoutes(vertx, pool, QueueLimits.from(config().getJsonObject("queue"))).mount(builder);
+    new WorkerRoutes(vertx, pool, config().getJsonObject("queue")).mount(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().size() < 2) { // the query check alone: no feature took the operation

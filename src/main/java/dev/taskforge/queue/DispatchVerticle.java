@@ -86,7 +86,9 @@ public final class DispatchVerticle extends VerticleBase {
         .onSuccess(v -> {
           pollTimer = vertx.setPeriodic(queue.getInteger("pollIntervalMs", 2000), id -> wake());
           heartbeatTimer = vertx.setPeriodic(Math.max(1000, lease.toMillis() / 3), id -> heartbeat());
-          reapTimer = vertx.setPeriodic(Math.max(1000, lease.toMillis() / 2), id -> reap());
+          // The reaper serves external workers' leases too: it runs at half the shorter of the two.
+          long shortest = Math.min(lease.toMillis(), WorkerRoutes.leaseOf(queue).toMillis());
+          reapTimer = vertx.setPeriodic(Math.max(1000, shortest / 2), id -> reap());
           wake();
           log.info("dispatcher started worker={} queues={} concurrency={} limits={} deployment={}", worker, queues,
               concurrency, QueueLimits.from(queue), deploymentID());

@@ -33,23 +33,32 @@ import java.util.function.Function;
  * lost lease answers 409.
  */
 public final class WorkerRoutes {
-  static final Duration LEASE = Duration.ofSeconds(60);
+  static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
 
   private final Vertx vertx;
   private final Pool pool;
   private final Leases leases;
+  private final Duration lease;
 
-  public WorkerRoutes(Vertx vertx, Pool pool, QueueLimits limits) {
+  /** {@code queue} is the server's queue configuration: limits, and {@code workerLeaseSeconds}. */
+  public WorkerRoutes(Vertx vertx, Pool pool, JsonObject queue) {
     this.vertx = vertx;
     this.pool = pool;
-    this.leases = new Leases(pool, LEASE, limits);
+    this.lease = leaseOf(queue);
+    this.leases = new Leases(pool, lease, QueueLimits.from(queue));
+  }
+
+  /** How long an external worker holds a job without a heartbeat. */
+  public static Duration leaseOf(JsonObject queue) {
+    return queue == null ? DEFAULT_LEASE
+        : Duration.ofSeconds(queue.getInteger("workerLeaseSeconds", (int) DEFAULT_LEASE.toSeconds()));
   }
 
   public void mount(RouterBuilder builder) {
     builder.getRoute("workerClaim").addHandler(this::claim);
     builder.getRoute("workerHeartbeat").addHandler(ctx -> held(ctx, job -> leases.heartbeat(job.jobId(),
         workerOf(ctx)).compose(held -> progress(ctx, job)).map(v -> new JsonObject().put("leaseSeconds",
-        LEASE.toSeconds()))));
+        lease.toSeconds()))));
     builder.getRoute("workerLogs").addHandler(ctx -> held(ctx, job -> new LogRepository(pool)
         .append(job.executionId(), lines(Requests.body(ctx).getJsonArray("lines")))
         .map(last -> new JsonObject().put("lastSeq", last))));
@@ -115,7 +124,7 @@ public final class WorkerRoutes {
                 .put("executionId", job.executionId().toString()).put("queue", job.queueName())
                 .put("attempt", job.attempt()).put("title", row.getString("title"))
                 .put("prompt", row.getString("prompt")).put("config", row.getValue("config"))
-                .put("leaseSeconds", LEASE.toSeconds()));
+                .put("leaseSeconds", lease.toSeconds()));
             return list;
           }));
     }

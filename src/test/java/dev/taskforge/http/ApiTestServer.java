@@ -50,7 +50,9 @@ public final class ApiTestServer implements AutoCloseable {
         .put("database", Pools.toJson(db, 4))
         .put("schemaVersion", "6")
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port));
-    await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions().setConfig(config)));
+    // The API reads the queue section too (limits, external workers' lease).
+    await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions()
+        .setConfig(dispatch == null ? config : config.copy().mergeIn(dispatch))));
     if (dispatch != null) {
       await(vertx.deployVerticle(new dev.taskforge.queue.DispatchVerticle(),
           new DeploymentOptions().setConfig(config.copy().mergeIn(dispatch))));

@@ -142,7 +142,7 @@ class DispatchTest {
   }
 
   @Test
-  void aFailingCommandIsRetriedAfterItsBackoffThenFailsWithItsExitCodeAndStderr() {
+  void aFailingCommandIsRetriedAfterItsBackoffThenFailsWithItsExitCodeAndStderr() throws Exception {
     String id = create(new JsonObject().put("executor", "shell").put("maxAttempts", 2)
         .put("backoff", new JsonObject().put("type", "FIXED").put("delayMs", 200)), "echo broken >&2; exit 3");
 
@@ -157,6 +157,39 @@ class DispatchTest {
       assertThat(e.getJsonObject("details").getString("errorMessage")).contains("exited with code 3").contains("broken");
     });
     assertThat(history(id)).contains("RETRY_STARTED", "JOB_FAILED");
+    assertThat(gapsBetweenAttemptsMs(id)).singleElement().satisfies(gap -> assertThat(gap).isGreaterThanOrEqualTo(200));
+  }
+
+  /** Milliseconds from each attempt's end to the next one's start. */
+  private static List<Long> gapsBetweenAttemptsMs(String taskId) throws Exception {
+    List<Long> gaps = new ArrayList<>();
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT (extract(epoch FROM a.started_at - lag(a.finished_at) OVER w) * 1000)::bigint "
+             + "FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id WHERE j.task_id = '" + taskId + "' "
+             + "WINDOW w AS (ORDER BY a.attempt_number) ORDER BY a.attempt_number")) {
+      while (rs.next()) {
+        long gap = rs.getLong(1);
+        if (!rs.wasNull()) {
+          gaps.add(gap);
+        }
+      }
+    }
+    return gaps;
+  }
+
+  @Test
+  void exponentialBackoffDoublesTheWaitBeforeEachRetryWithinItsJitter() throws Exception {
+    String id = create(new JsonObject().put("executor", "shell").put("maxAttempts", 3)
+        .put("backoff", new JsonObject().put("type", "EXPONENTIAL").put("delayMs", 400)),
+        "exit 1");
+
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("FAILED");
+
+    // 400 ms then 800 ms, each with up to 25% jitter either way.
+    List<Long> gaps = gapsBetweenAttemptsMs(id);
+    assertThat(gaps).hasSize(2);
+    assertThat(gaps.get(0)).isGreaterThanOrEqualTo(300);
+    assertThat(gaps.get(1)).isGreaterThanOrEqualTo(600);
   }
 
   @Test
