@@ -96,6 +96,8 @@ public final class Server {
       }
       if ("http".equals(unit.section())) {
         verticleConfig.put("http", new JsonObject().put("host", config.http().host()).put("port", config.http().port()));
+        // External workers' leases and queue limits, and log streaming settings.
+        verticleConfig.put("queue", config.section("queue")).put("logs", config.section("logs"));
       }
       // The HTTP API runs one instance per core (they share the port); the others need one.
       int instances = "http".equals(unit.section()) ? config.http().instances() : 1;

@@ -35,6 +35,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (error.status() == 429 && ctx.failure() instanceof TooManyAttempts tooMany) {
       ctx.response().putHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
     }
+    if (error.status() == 503 && ctx.failure() instanceof ServiceBusy busy) {
+      ctx.response().putHeader("Retry-After", Long.toString(busy.retryAfterSeconds()));
+    }
     ctx.response().setStatusCode(error.status())
         .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", body).encode());
@@ -51,6 +54,9 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof TooManyAttempts tooMany) {
       return new ApiException(429, "too_many_attempts", tooMany.getMessage(), null);
+    }
+    if (failure instanceof ServiceBusy busy) {
+      return new ApiException(503, "busy", busy.getMessage(), null);
     }
     if (failure instanceof ValidatorException validator) {
       return fromValidator(validator);

@@ -62,7 +62,7 @@ public final class DispatchVerticle extends VerticleBase {
     jobThreads = vertx.createSharedWorkerExecutor("taskforge-jobs-" + deploymentID(), concurrency, 7, TimeUnit.DAYS);
     leases = new Leases(pool, lease, QueueLimits.from(queue));
     Path workRoot = Path.of(config().getString("dataDir", "./data")).resolve("work");
-    runner = new JobRunner(pool, new ExecutorCatalog(config().getJsonObject("executors", new JsonObject())), workRoot,
+    runner = new JobRunner(vertx, pool, new ExecutorCatalog(config().getJsonObject("executors", new JsonObject())), workRoot,
         worker, () -> stopping);
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());

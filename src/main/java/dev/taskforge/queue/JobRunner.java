@@ -7,7 +7,6 @@ import dev.taskforge.executors.ExecutorCatalog;
 import dev.taskforge.executors.OrphanProcesses;
 import dev.taskforge.executors.ProcessRunner;
 import dev.taskforge.logs.LogLevel;
-import dev.taskforge.logs.LogRepository;
 import dev.taskforge.logs.LogSource;
 import dev.taskforge.logs.NewLogLine;
 import io.vertx.core.Future;
@@ -34,6 +33,7 @@ final class JobRunner {
   private static final int LOG_BATCH = 200;
   private static final long FLUSH_INTERVAL_MS = 250;
 
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final ExecutorCatalog executors;
   private final Path workRoot;
@@ -44,8 +44,9 @@ final class JobRunner {
    * @param stopping true once the server shuts down: a run killed by the shutdown records nothing,
    *     so the job stays leased and the next start of this instance requeues it (attempt LOST)
    */
-  JobRunner(Pool pool, ExecutorCatalog executors, Path workRoot, String worker,
+  JobRunner(io.vertx.core.Vertx vertx, Pool pool, ExecutorCatalog executors, Path workRoot, String worker,
       java.util.function.BooleanSupplier stopping) {
+    this.vertx = vertx;
     this.pool = pool;
     this.executors = executors;
     this.workRoot = workRoot;
@@ -73,7 +74,7 @@ final class JobRunner {
     String prompt = await(pool.preparedQuery("SELECT prompt FROM tasks WHERE id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(job.taskId()))).iterator().next().getString(0);
     await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));
-    LogBuffer logs = new LogBuffer(new LogRepository(pool), job);
+    LogBuffer logs = new LogBuffer(vertx, job);
     Thread flusher = logs.startFlushing();
     ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
     List<String> stdoutTail = new ArrayList<>();
@@ -214,14 +215,18 @@ final class JobRunner {
     }
   }
 
-  /** Collects lines and stores them a batch at a time (gapless seq per execution). */
+  /**
+   * Collects lines and hands them to log ingestion a batch at a time, waiting for each to be
+   * stored: when ingestion is full the reader waits, the pipe fills and the process itself slows
+   * down, so nothing is dropped.
+   */
   private static final class LogBuffer {
-    private final LogRepository repository;
+    private final io.vertx.core.Vertx vertx;
     private final ClaimedJob job;
     private final List<NewLogLine> pending = new ArrayList<>();
 
-    LogBuffer(LogRepository repository, ClaimedJob job) {
-      this.repository = repository;
+    LogBuffer(io.vertx.core.Vertx vertx, ClaimedJob job) {
+      this.vertx = vertx;
       this.job = job;
     }
 
@@ -255,14 +260,26 @@ final class JobRunner {
     }
 
     /**
-     * Stores what is pending. It waits for the append even when interrupted: giving up on an append
+     * Stores what is pending. It waits for the answer even when interrupted: giving up on a batch
      * still in flight and sending its lines again would store them twice.
      */
     synchronized void flush() {
-      if (!pending.isEmpty()) {
-        awaitUninterruptibly(repository.append(job.executionId(), List.copyOf(pending)));
-        pending.clear();
+      if (pending.isEmpty()) {
+        return;
       }
+      List<NewLogLine> batch = List.copyOf(pending);
+      while (true) {
+        try {
+          awaitUninterruptibly(dev.taskforge.logs.LogIngest.send(vertx, job.executionId(), batch));
+          break;
+        } catch (IllegalStateException e) {
+          if (!dev.taskforge.logs.LogIngest.isQueueFull(e.getCause() == null ? null : e.getCause().getCause())) {
+            throw e;
+          }
+          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+      }
+      pending.clear();
     }
   }
 }

@@ -5,7 +5,7 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.logs.LogLevel;
-import dev.taskforge.logs.LogRepository;
+import dev.taskforge.logs.LogIngest;
 import dev.taskforge.logs.LogSource;
 import dev.taskforge.logs.NewLogLine;
 import dev.taskforge.users.Principal;
@@ -59,8 +59,10 @@ public final class WorkerRoutes {
     builder.getRoute("workerHeartbeat").addHandler(ctx -> held(ctx, job -> leases.heartbeat(job.jobId(),
         workerOf(ctx)).compose(held -> progress(ctx, job)).map(v -> new JsonObject().put("leaseSeconds",
         lease.toSeconds()))));
-    builder.getRoute("workerLogs").addHandler(ctx -> held(ctx, job -> new LogRepository(pool)
-        .append(job.executionId(), lines(Requests.body(ctx).getJsonArray("lines")))
+    builder.getRoute("workerLogs").addHandler(ctx -> held(ctx, job -> LogIngest
+        .send(vertx, job.executionId(), lines(Requests.body(ctx).getJsonArray("lines")))
+        .recover(failure -> Future.failedFuture(LogIngest.isQueueFull(failure)
+            ? new dev.taskforge.http.ServiceBusy(failure.getMessage(), 1) : failure))
         .map(last -> new JsonObject().put("lastSeq", last))));
     builder.getRoute("workerComplete").addHandler(ctx -> held(ctx, job -> complete(ctx, job)));
     builder.getRoute("workerFail").addHandler(ctx -> held(ctx, job -> fail(ctx, job)));

@@ -50,6 +50,7 @@ public final class ApiTestServer implements AutoCloseable {
         .put("database", Pools.toJson(db, 4))
         .put("schemaVersion", "6")
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port));
+    await(vertx.deployVerticle(new dev.taskforge.logs.LogIngestVerticle(), new DeploymentOptions().setConfig(config)));
     // The API reads the queue section too (limits, external workers' lease).
     await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions()
         .setConfig(dispatch == null ? config : config.copy().mergeIn(dispatch))));
