@@ -85,6 +85,7 @@ public final class Server {
     record Unit(Supplier<io.vertx.core.Deployable> verticle, String section) {}
     List<Unit> units = List.of(
         new Unit(LogIngestVerticle::new, "logs"),
+        new Unit(dev.taskforge.logs.LogTailVerticle::new, "logs"),
         new Unit(DispatchVerticle::new, "queue"),
         new Unit(MetricsVerticle::new, "metrics"),
         new Unit(ApiVerticle::new, "http"));

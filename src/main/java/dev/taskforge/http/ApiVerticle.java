@@ -2,6 +2,7 @@ package dev.taskforge.http;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.executions.ExecutionRoutes;
+import dev.taskforge.logs.LogStreamRoutes;
 import dev.taskforge.projects.ProjectRoutes;
 import dev.taskforge.queue.WorkerRoutes;
 import dev.taskforge.tasks.TaskRoutes;
@@ -52,8 +53,18 @@ public final class ApiVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract contract) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    builder.rootHandler(BodyHandler.create(false)
-        .setBodyLimit(config().getJsonObject("http", new JsonObject()).getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT)));
+    BodyHandler bodies = BodyHandler.create(false)
+        .setBodyLimit(config().getJsonObject("http", new JsonObject()).getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT));
+    // A WebSocket upgrade has no body, and must stay unread (paused) through the asynchronous
+    // authentication: the handshake needs the request as it came.
+    builder.rootHandler(ctx -> {
+      if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        bodies.handle(ctx);
+      }
+    });
     builder.rootHandler(new Authentication(new CredentialRepository(pool)));
     for (OpenAPIRoute route : builder.getRoutes()) {
       // The contract documents the bearer and cookie schemes; Authentication (a root handler,
@@ -69,6 +80,8 @@ public final class ApiVerticle extends VerticleBase {
     new TaskRoutes(pool).mount(builder);
     new ExecutionRoutes(pool).mount(builder);
     new WorkerRoutes(vertx, pool, config().getJsonObject("queue")).mount(builder);
+    LogStreamRoutes logs = new LogStreamRoutes(vertx, pool, config().getJsonObject("logs"));
+    logs.mount(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
       if (route.getHandlers().size() < 2) { // the query check alone: no feature took the operation
@@ -77,6 +90,7 @@ public final class ApiVerticle extends VerticleBase {
       }
     }
     Router router = builder.createRouter();
+    logs.mount(router);
     ErrorHandler errors = new ErrorHandler();
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);

@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * Establishes who every request acts for, before anything else runs: from
  * {@code Authorization: Bearer <token>} or the session cookie, as a session or an API token. Only
- * the health checks, the contract, register and login may be called without; everything else
- * answers 401 to no or bad credentials.
+ * the health checks, the contract, register, login and the log page's static files may be called
+ * without; everything else answers 401 to no or bad credentials.
  */
 public final class Authentication implements Handler<RoutingContext> {
   public static final String SESSION_COOKIE = "tf_session";
@@ -28,7 +28,7 @@ public final class Authentication implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (PUBLIC_PATHS.contains(ctx.normalizedPath())) {
+    if (isPublic(ctx.normalizedPath())) {
       ctx.next();
       return;
     }
@@ -48,6 +48,12 @@ public final class Authentication implements Handler<RoutingContext> {
           }
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The page of an execution and its files load without credentials; the page then asks for them. */
+  static boolean isPublic(String path) {
+    return PUBLIC_PATHS.contains(path) || path.startsWith("/ui/")
+        || (path.startsWith("/executions/") && path.indexOf('/', "/executions/".length()) < 0);
   }
 
   private static String tokenOf(RoutingContext ctx) {

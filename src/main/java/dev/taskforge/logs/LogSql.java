@@ -52,6 +52,52 @@ final class LogSql {
       SELECT pg_notify('taskforge_logs', p) FROM unnest(#{pointers}::text[]) AS p
       """;
 
+  /**
+   * The next lines of an execution, for a log tail to fan out. Not scoped to an owner: it runs for
+   * every watcher of the execution at once, each of whom was authorised when they connected.
+   */
+  static final String TAIL_AFTER = """
+      SELECT * FROM execution_logs WHERE execution_id = #{execution_id} AND seq > #{after} ORDER BY seq LIMIT #{limit}
+      """;
+
+  /** Where the watched executions stand: status, and how far their log goes. */
+  static final String WATCHED = """
+      SELECT id, status::text AS status, log_seq FROM task_executions WHERE id = ANY (#{ids}::uuid[])
+      """;
+
+  /** Where one execution stands, if {@code owner_id} may watch it (its owner, or an admin). */
+  static final String WATCHABLE = """
+      SELECT e.status::text AS status, e.log_seq FROM task_executions e
+        JOIN tasks t ON t.id = e.task_id
+       WHERE e.id = #{execution_id} AND (t.owner_id = #{owner_id} OR #{admin})
+      """;
+
+  /** As {@link #AFTER}, for an owner or (admin) anyone. */
+  static final String WATCHER_AFTER = """
+      SELECT l.* FROM execution_logs l
+        JOIN task_executions e ON e.id = l.execution_id
+        JOIN tasks t ON t.id = e.task_id AND (t.owner_id = #{owner_id} OR #{admin})
+       WHERE l.execution_id = #{execution_id} AND l.seq > #{after}
+       ORDER BY l.seq
+       LIMIT #{limit}
+      """;
+
+  /** A filtered page of an execution's lines, for its owner or an admin. Every filter is optional. */
+  static final String SEARCH = """
+      SELECT l.* FROM execution_logs l
+        JOIN task_executions e ON e.id = l.execution_id
+        JOIN tasks t ON t.id = e.task_id AND (t.owner_id = #{owner_id} OR #{admin})
+       WHERE l.execution_id = #{execution_id} AND l.seq > #{after}
+         AND (#{min_level}::log_level IS NULL OR l.level >= #{min_level}::log_level)
+         AND (#{source}::log_source IS NULL OR l.source = #{source}::log_source)
+         AND (#{q}::text IS NULL OR to_tsvector('simple', l.message) @@ plainto_tsquery('simple', #{q}::text))
+         AND (#{from}::timestamptz IS NULL OR l.logged_at >= #{from}::timestamptz)
+         AND (#{to}::timestamptz IS NULL OR l.logged_at < #{to}::timestamptz)
+         AND (#{correlation_id}::text IS NULL OR l.correlation_id = #{correlation_id}::text)
+       ORDER BY l.seq
+       LIMIT #{limit}
+      """;
+
   static final String AFTER = """
       SELECT l.* FROM execution_logs l
         JOIN task_executions e ON e.id = l.execution_id

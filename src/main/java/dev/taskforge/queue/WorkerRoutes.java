@@ -172,7 +172,8 @@ public final class WorkerRoutes {
       out.add(new NewLogLine(l.getString("timestamp") == null ? OffsetDateTime.now(ZoneOffset.UTC)
               : OffsetDateTime.parse(l.getString("timestamp")),
           LogLevel.valueOf(l.getString("level", "INFO")), LogSource.valueOf(l.getString("source", "WORKER")),
-          l.getString("message"), null, null, null, null));
+          l.getString("message"), l.getJsonObject("details"), l.getString("component"), l.getString("operation"),
+          l.getString("correlationId")));
     }
     return out;
   }

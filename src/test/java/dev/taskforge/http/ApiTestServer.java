@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * against the OpenAPI contract: a test that gets an answer the contract does not describe fails.
  */
 public final class ApiTestServer implements AutoCloseable {
-  private final Vertx vertx = Vertx.vertx();
+  public final Vertx vertx = Vertx.vertx();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final OpenAPIContract contract;
   private final ResponseValidator validator;
@@ -42,21 +42,30 @@ public final class ApiTestServer implements AutoCloseable {
     this(testClass, null);
   }
 
-  /** With a dispatcher too, configured by {@code dispatch} (queue, executors, dataDir, instanceId). */
+  /** With a dispatcher too, configured by {@code dispatch} (queue, executors, dataDir, instanceId, logs). */
   public ApiTestServer(Class<?> testClass, JsonObject dispatch) {
-    db = TestDatabase.forClass(testClass);
+    this(TestDatabase.forClass(testClass), dispatch);
+  }
+
+  /** Another server instance on the same database as an existing one (its own Vert.x, port and LISTEN). */
+  public static ApiTestServer anotherInstance(ApiTestServer first, JsonObject dispatch) {
+    return new ApiTestServer(first.db, dispatch);
+  }
+
+  private ApiTestServer(DatabaseUrl database, JsonObject dispatch) {
+    db = database;
     port = freePort();
     JsonObject config = new JsonObject()
         .put("database", Pools.toJson(db, 4))
         .put("schemaVersion", "6")
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port));
-    await(vertx.deployVerticle(new dev.taskforge.logs.LogIngestVerticle(), new DeploymentOptions().setConfig(config)));
-    // The API reads the queue section too (limits, external workers' lease).
-    await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions()
-        .setConfig(dispatch == null ? config : config.copy().mergeIn(dispatch))));
-    if (dispatch != null) {
-      await(vertx.deployVerticle(new dev.taskforge.queue.DispatchVerticle(),
-          new DeploymentOptions().setConfig(config.copy().mergeIn(dispatch))));
+    // Every verticle reads its own section of the whole (queue limits, external workers' lease, logs).
+    JsonObject full = dispatch == null ? config : config.copy().mergeIn(dispatch);
+    await(vertx.deployVerticle(new dev.taskforge.logs.LogIngestVerticle(), new DeploymentOptions().setConfig(full)));
+    await(vertx.deployVerticle(new dev.taskforge.logs.LogTailVerticle(), new DeploymentOptions().setConfig(full)));
+    await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions().setConfig(full)));
+    if (dispatch != null && dispatch.containsKey("instanceId")) {
+      await(vertx.deployVerticle(new dev.taskforge.queue.DispatchVerticle(), new DeploymentOptions().setConfig(full)));
     }
     contract = await(OpenAPIContract.from(vertx, ApiVerticle.CONTRACT));
     validator = ResponseValidator.create(vertx, contract);
