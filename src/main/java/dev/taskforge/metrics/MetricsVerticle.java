@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Metrics aggregation and time-series upkeep. For now it keeps the daily partitions of
- * {@code execution_logs} and {@code system_metrics} created ahead, at start and every hour.
+ * {@code execution_logs} and {@code system_metrics} created ahead and drops those past each
+ * table's retention ({@code metrics.retention}), at start and every hour.
  */
 public final class MetricsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MetricsVerticle.class);
@@ -17,6 +18,7 @@ public final class MetricsVerticle extends VerticleBase {
 
   private Pool pool;
   private PartitionMaintenance partitions;
+  private PartitionMaintenance.Retention retention;
   private long timer = -1;
 
   @Override
@@ -25,6 +27,7 @@ public final class MetricsVerticle extends VerticleBase {
     int daysAhead = config().getJsonObject("metrics", new io.vertx.core.json.JsonObject())
         .getInteger("partitionDaysAhead", 7);
     partitions = new PartitionMaintenance(pool, daysAhead);
+    retention = PartitionMaintenance.Retention.from(config().getJsonObject("metrics"));
     return maintain().onSuccess(v -> {
       timer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());
       log.info("metrics started deployment={}", deploymentID());
@@ -32,10 +35,17 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private Future<Integer> maintain() {
-    return partitions.ensureAhead()
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    return partitions.ensureAhead(today)
         .onSuccess(created -> {
           if (created > 0) {
             log.info("partitions created count={}", created);
+          }
+        })
+        .compose(created -> partitions.dropExpired(today, retention))
+        .onSuccess(dropped -> {
+          if (dropped > 0) {
+            log.info("partitions past retention dropped count={} retention={}", dropped, retention);
           }
         })
         .onFailure(err -> log.error("partition maintenance failed", err));

@@ -8,12 +8,27 @@ import java.time.ZoneOffset;
 
 /**
  * Keeps daily partitions of the time-partitioned tables ahead of the clock, so rows land in their
- * own day rather than in the default partition. The SQL function takes an advisory lock, so any
- * number of instances may run this at once.
+ * own day rather than in the default partition, and drops the days past each table's retention.
+ * The SQL functions take an advisory lock per table, so any number of instances may run this at
+ * once.
  */
 public final class PartitionMaintenance {
   static final String[] PARTITIONED_TABLES = {"execution_logs", "system_metrics"};
   private static final String ENSURE_SQL = "SELECT ensure_daily_partitions($1::regclass, $2, $3)";
+  private static final String DROP_SQL = "SELECT drop_daily_partitions_before($1::regclass, $2)";
+
+  /** How many days of rows each table keeps (today included). */
+  public record Retention(int executionLogsDays, int systemMetricsDays) {
+    public static Retention from(io.vertx.core.json.JsonObject metrics) {
+      io.vertx.core.json.JsonObject r = metrics == null ? null : metrics.getJsonObject("retention");
+      return new Retention(r == null ? 30 : r.getInteger("executionLogsDays", 30),
+          r == null ? 90 : r.getInteger("systemMetricsDays", 90));
+    }
+
+    int daysOf(String table) {
+      return "execution_logs".equals(table) ? executionLogsDays : systemMetricsDays;
+    }
+  }
 
   private final Pool pool;
   private final int daysAhead;
@@ -29,6 +44,20 @@ public final class PartitionMaintenance {
     for (String table : PARTITIONED_TABLES) {
       total = total.compose(sum -> pool.preparedQuery(ENSURE_SQL)
           .execute(Tuple.of(table, today.minusDays(1), today.plusDays(daysAhead)))
+          .map(rows -> sum + rows.iterator().next().getInteger(0)));
+    }
+    return total;
+  }
+
+  /**
+   * Drops the daily partitions of days older than each table's retention, counted back from
+   * {@code today}; returns how many it dropped.
+   */
+  public Future<Integer> dropExpired(LocalDate today, Retention retention) {
+    Future<Integer> total = Future.succeededFuture(0);
+    for (String table : PARTITIONED_TABLES) {
+      LocalDate keepFrom = today.minusDays(Math.max(1, retention.daysOf(table)) - 1L);
+      total = total.compose(sum -> pool.preparedQuery(DROP_SQL).execute(Tuple.of(table, keepFrom))
           .map(rows -> sum + rows.iterator().next().getInteger(0)));
     }
     return total;
