@@ -86,6 +86,14 @@ final class JobRunner {
     Duration timeout = job.timeoutSeconds() == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(job.timeoutSeconds());
     log.info("job started job={} execution={} attempt={} executor={}", job.jobId(), job.executionId(), job.attempt(),
         executor.name());
+    try {
+      // The process is told where to leave its files; the directory is there when it starts.
+      java.nio.file.Files.createDirectories(workDir.resolve("out"));
+    } catch (IOException e) {
+      await(outcomes.fail(job, worker, new Outcomes.Failure("the output directory could not be made: " + e.getMessage(),
+          "WORKDIR_FAILED", null, null, true, false, false)));
+      return;
+    }
     ProcessRunner.Outcome outcome;
     Thread sampler = new ResourceSampling(pool, job, worker, runner::handle).start();
     try {
