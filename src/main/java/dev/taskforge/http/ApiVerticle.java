@@ -72,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
       route.setDoSecurity(false);
       route.addHandler(Requests.onlyDeclaredQueryParameters(route));
     }
-    new HealthRoutes(pool, config()).mount(builder);
+    new HealthRoutes(vertx, pool, config()).mount(builder);
     builder.getRoute("openApiContract").addHandler(ctx -> ctx.json(contract.getRawContract()));
     new AuthRoutes(vertx, pool).mount(builder);
     new AccountRoutes(pool).mount(builder);

@@ -1,5 +1,6 @@
 package dev.taskforge.http;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.RoutingContext;
@@ -7,8 +8,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 
 /**
- * {@code /health/live} (the process answers) and {@code /health/ready} (the database answers and
- * holds the schema version this build expects). Ready answers 503 with the failing check named.
+ * {@code /health/live} (the process answers) and {@code /health/ready}: the database answers and
+ * holds the schema version this build expects, this instance's LISTEN connection for live logs is
+ * up, and its dispatcher runs. Each check is named in the body; ready answers 503 when one is down.
  */
 final class HealthRoutes {
   private static final String READY_SQL = """
@@ -19,11 +21,15 @@ final class HealthRoutes {
                ORDER BY installed_rank DESC LIMIT 1) AS schema_version
       """;
 
+  private static final io.vertx.core.eventbus.DeliveryOptions PROBE =
+      new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2_000);
+  private final io.vertx.core.Vertx vertx;
   private final Pool pool;
   private final String expectedSchemaVersion;
   private final boolean embedded;
 
-  HealthRoutes(Pool pool, JsonObject config) {
+  HealthRoutes(io.vertx.core.Vertx vertx, Pool pool, JsonObject config) {
+    this.vertx = vertx;
     this.pool = pool;
     this.expectedSchemaVersion = config.getString("schemaVersion", "");
     this.embedded = config.getBoolean("embeddedDatabase", false);
@@ -39,30 +45,39 @@ final class HealthRoutes {
   }
 
   private void ready(RoutingContext ctx) {
-    pool.query(READY_SQL).execute()
-        .onSuccess(rows -> {
+    Future<JsonObject> database = pool.query(READY_SQL).execute()
+        .map(rows -> {
           Row row = rows.iterator().next();
           String version = row.getString("schema_version");
-          boolean current = expectedSchemaVersion.equals(version);
-          JsonObject body = new JsonObject()
-              .put("status", current ? "UP" : "DOWN")
+          return new JsonObject()
               .put("database", new JsonObject()
                   .put("status", "UP")
                   .put("name", row.getString("name"))
                   .put("serverVersion", row.getString("server_version"))
                   .put("embedded", embedded))
               .put("schema", new JsonObject()
-                  .put("status", current ? "UP" : "DOWN")
+                  .put("status", expectedSchemaVersion.equals(version) ? "UP" : "DOWN")
                   .put("version", version)
                   .put("expectedVersion", expectedSchemaVersion));
-          ctx.response().setStatusCode(current ? 200 : 503);
-          ctx.json(body);
         })
-        .onFailure(err -> {
-          ctx.response().setStatusCode(503);
-          ctx.json(new JsonObject()
-              .put("status", "DOWN")
-              .put("database", new JsonObject().put("status", "DOWN").put("error", err.getMessage())));
-        });
+        .otherwise(err -> new JsonObject()
+            .put("database", new JsonObject().put("status", "DOWN").put("error", err.getMessage())));
+    Future<JsonObject> tails = probe(dev.taskforge.logs.LogTailVerticle.HEALTH);
+    Future<JsonObject> dispatcher = probe(dev.taskforge.queue.DispatchVerticle.HEALTH);
+    Future.join(database, tails, dispatcher).onComplete(ar -> {
+      JsonObject body = new JsonObject().put("status", "UP").mergeIn(database.result())
+          .put("logTails", tails.result()).put("dispatcher", dispatcher.result());
+      boolean up = body.fieldNames().stream().filter(name -> !"status".equals(name))
+          .allMatch(name -> "UP".equals(body.getJsonObject(name).getString("status")));
+      body.put("status", up ? "UP" : "DOWN");
+      ctx.response().setStatusCode(up ? 200 : 503);
+      ctx.json(body);
+    });
+  }
+
+  /** Asks a verticle of this instance how it is; no answer within 2 s is DOWN, saying why. */
+  private Future<JsonObject> probe(String address) {
+    return vertx.eventBus().<JsonObject>request(address, null, PROBE).map(reply -> reply.body())
+        .otherwise(err -> new JsonObject().put("status", "DOWN").put("error", err.getMessage()));
   }
 }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class LogTailVerticle extends VerticleBase {
   public static final String WATCH = "taskforge.logs.watch";
   public static final String UNWATCH = "taskforge.logs.unwatch";
+  /** Answers whether this instance's LISTEN connection is up (the readiness check asks). */
+  public static final String HEALTH = "taskforge.health.log-tails";
   static final int PAGE = 1000;
   private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT", "LOST");
   private static final Logger log = LoggerFactory.getLogger(LogTailVerticle.class);
@@ -50,7 +52,7 @@ public final class LogTailVerticle extends VerticleBase {
   private Pool pool;
   private PgSubscriber subscriber;
   private long pollTimer = -1;
-  private volatile boolean listening;
+  private boolean listening;
 
   @Override
   public Future<?> start() {
@@ -58,6 +60,8 @@ public final class LogTailVerticle extends VerticleBase {
     pool = Pools.create(vertx, url, Math.min(8, Pools.sizeFrom(config())), "log-tail");
     TailFrame.registerCodec(vertx.eventBus());
     vertx.eventBus().<JsonObject>localConsumer(WATCH, this::watch);
+    vertx.eventBus().<JsonObject>localConsumer(HEALTH, m -> m.reply(new JsonObject()
+        .put("status", listening ? "UP" : "DOWN").put("watchedExecutions", tails.size())));
     vertx.eventBus().<JsonObject>localConsumer(UNWATCH, m -> unwatch(UUID.fromString(m.body().getString("executionId"))));
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempt -> 500L);
     subscriber.closeHandler(v -> listening = false);
@@ -73,11 +77,6 @@ public final class LogTailVerticle extends VerticleBase {
       pollTimer = vertx.setPeriodic(pollMs, id -> poll());
       log.info("log tails started deployment={}", deploymentID());
     });
-  }
-
-  /** Whether the LISTEN connection is up (for the readiness check). */
-  public boolean listening() {
-    return listening;
   }
 
   private void watch(Message<JsonObject> message) {

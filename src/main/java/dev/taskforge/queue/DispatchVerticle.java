@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * lease expired anywhere. At start it takes back every job its previous life still held.
  */
 public final class DispatchVerticle extends VerticleBase {
+  /** Answers whether the dispatcher runs, and how busy it is (the readiness check asks). */
+  public static final String HEALTH = "taskforge.health.dispatcher";
   private static final Logger log = LoggerFactory.getLogger(DispatchVerticle.class);
 
   private Pool pool;
@@ -67,6 +69,9 @@ public final class DispatchVerticle extends VerticleBase {
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
     subscriber.channel(Cancellation.CHANNEL).handler(this::cancelIfRunningHere);
+    vertx.eventBus().<JsonObject>localConsumer(HEALTH, m -> m.reply(new JsonObject()
+        .put("status", stopping || subscriber.closed() ? "DOWN" : "UP").put("worker", worker)
+        .put("running", running.size()).put("concurrency", concurrency).put("queues", new JsonArray(queues))));
     // Processes a SIGKILLed previous life left running are killed before their jobs are taken back
     // and run again, so no agent works twice on the same task.
     return vertx.executeBlocking(() -> OrphanProcesses.killLeftBy(worker), false)

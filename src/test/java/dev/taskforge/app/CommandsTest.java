@@ -105,6 +105,24 @@ class CommandsTest {
     assertThat(run.output()).contains("taskforge db-status failed");
   }
 
+  @Test
+  void withJsonLogsEveryLogLineIsOneJsonObject() throws Exception {
+    DatabaseUrl db = TestDatabase.empty("cli_json_logs");
+
+    ServerProcess.Finished run = ServerProcess.run(dir.resolve("unused"), Map.of("TASKFORGE_DATABASE_URL", db.toUrl(),
+        "TASKFORGE_LOG_FORMAT", "json"), "migrate");
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    java.util.List<String> logLines = run.output().lines().filter(l -> l.startsWith("{")).toList();
+    assertThat(logLines).as(run.output()).isNotEmpty().allSatisfy(line -> {
+      io.vertx.core.json.JsonObject event = new io.vertx.core.json.JsonObject(line);
+      assertThat(event.getString("level")).isNotBlank();
+      assertThat(event.getString("formattedMessage")).isNotBlank();
+      assertThat(event.getLong("timestamp")).isPositive();
+    });
+    assertThat(run.output().lines()).noneMatch(l -> l.matches("^\\d{4}-\\d{2}-\\d{2}T.*(INFO|WARN|ERROR) .*"));
+  }
+
   private static org.assertj.core.api.AbstractStringAssert<?> assertSucceeds(Path dataDir, Map<String, String> env,
       String... args) throws Exception {
     ServerProcess.Finished run = ServerProcess.run(dataDir, env, args);

@@ -51,6 +51,9 @@ class ServerLifecycleTest {
     assertThat(ready.getJsonObject("schema").getString("version"))
         .isNotBlank()
         .isEqualTo(ready.getJsonObject("schema").getString("expectedVersion"));
+    assertThat(ready.getJsonObject("logTails").getString("status")).as("the LISTEN connection").isEqualTo("UP");
+    assertThat(ready.getJsonObject("dispatcher").getString("status")).isEqualTo("UP");
+    assertThat(ready.getJsonObject("dispatcher").getInteger("concurrency")).isPositive();
     assertThat(server.get("/health/live").statusCode()).isEqualTo(200);
   }
 
