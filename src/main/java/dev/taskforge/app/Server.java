@@ -54,7 +54,7 @@ public final class Server {
     Vertx vertx = null;
     try {
       String schemaVersion = new Migrations(ownerUrl).migrate();
-      vertx = Vertx.vertx();
+      vertx = dev.taskforge.metrics.Telemetry.vertxWithPrometheus();
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url, config.database().poolSize()))

@@ -121,6 +121,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", Kind.WHOLE_NUMBER),
     DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", Kind.TEXT),
     INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", Kind.TEXT),
+    METRICS_SAMPLE_SECONDS("TASKFORGE_METRICS_SAMPLE_SECONDS", "metrics", "sampleIntervalSeconds", Kind.WHOLE_NUMBER),
     QUEUE_CONCURRENCY("TASKFORGE_QUEUE_CONCURRENCY", "queue", "concurrency", Kind.WHOLE_NUMBER),
     SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", Kind.FLAG),
     NOOP_EXECUTOR("TASKFORGE_EXECUTOR_NOOP_ENABLED", "executors.noop", "enabled", Kind.FLAG);

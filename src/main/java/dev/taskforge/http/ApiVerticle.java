@@ -91,6 +91,9 @@ public final class ApiVerticle extends VerticleBase {
     }
     Router router = builder.createRouter();
     logs.mount(router);
+    // Prometheus' scrape, outside the contract (text exposition format), when this process keeps one.
+    dev.taskforge.metrics.Telemetry.prometheus().ifPresent(registry ->
+        router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(registry)));
     ErrorHandler errors = new ErrorHandler();
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);

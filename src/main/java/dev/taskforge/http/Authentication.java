@@ -18,7 +18,7 @@ public final class Authentication implements Handler<RoutingContext> {
   private static final String PRINCIPAL = "taskforge.principal";
   private static final String TOKEN = "taskforge.token";
   private static final Set<String> PUBLIC_PATHS = Set.of("/health/live", "/health/ready", "/openapi.json",
-      "/api/auth/register", "/api/auth/login");
+      "/api/auth/register", "/api/auth/login", "/metrics");
 
   private final CredentialRepository credentials;
 

@@ -122,6 +122,7 @@ public final class LogIngestVerticle extends VerticleBase {
     pool.withTransaction(conn -> store(conn, taken))
         .onComplete(ar -> {
           if (ar.succeeded()) {
+            dev.taskforge.metrics.Telemetry.logLinesStored(lines(taken));
             for (int i = 0; i < taken.size(); i++) {
               Long last = ar.result().get(i);
               if (last == null) {

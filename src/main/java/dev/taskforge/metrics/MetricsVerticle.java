@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Metrics aggregation and time-series upkeep. For now it keeps the daily partitions of
  * {@code execution_logs} and {@code system_metrics} created ahead and drops those past each
- * table's retention ({@code metrics.retention}), at start and every hour.
+ * table's retention ({@code metrics.retention}), at start and every hour; and every
+ * {@code metrics.sampleIntervalSeconds} it samples the queues ({@link QueueSampler}).
  */
 public final class MetricsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MetricsVerticle.class);
@@ -20,6 +21,8 @@ public final class MetricsVerticle extends VerticleBase {
   private PartitionMaintenance partitions;
   private PartitionMaintenance.Retention retention;
   private long timer = -1;
+  private long sampleTimer = -1;
+  private QueueSampler queues;
 
   @Override
   public Future<?> start() {
@@ -28,8 +31,13 @@ public final class MetricsVerticle extends VerticleBase {
         .getInteger("partitionDaysAhead", 7);
     partitions = new PartitionMaintenance(pool, daysAhead);
     retention = PartitionMaintenance.Retention.from(config().getJsonObject("metrics"));
+    queues = new QueueSampler(pool, config().getString("instanceId", "taskforge"));
+    long sampleMs = 1000L * config().getJsonObject("metrics", new io.vertx.core.json.JsonObject())
+        .getInteger("sampleIntervalSeconds", 10);
     return maintain().onSuccess(v -> {
       timer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());
+      sampleTimer = vertx.setPeriodic(sampleMs, id -> queues.sample()
+          .onFailure(err -> log.warn("queue sampling failed", err)));
       log.info("metrics started deployment={}", deploymentID());
     });
   }
@@ -54,6 +62,7 @@ public final class MetricsVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(sampleTimer);
     return pool.close().onComplete(ar -> log.info("metrics stopped deployment={}", deploymentID()));
   }
 }

@@ -43,7 +43,8 @@ final class LeaseSql {
           FROM claimed c WHERE t.id = c.task_id
       )
       SELECT c.id AS job_id, c.task_id, e.id AS execution_id, c.queue_name, c.attempt, c.max_attempts,
-             c.timeout_seconds, c.job_data, c.lease_expires_at
+             c.timeout_seconds, c.job_data, c.lease_expires_at,
+             extract(epoch FROM now() - c.run_at)::float8 AS waited_seconds
         FROM claimed c JOIN executions e ON e.job_id = c.id
        ORDER BY c.priority DESC, c.run_at, c.id
       """;

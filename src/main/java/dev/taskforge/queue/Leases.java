@@ -65,7 +65,16 @@ public final class Leases {
     params.put("max", max);
     params.put("lease_seconds", lease.toMillis() / 1000.0);
     params.put("owner_id", ownerId);
-    return SqlTemplate.forQuery(client, LeaseSql.CLAIM).mapTo(Leases::claimed).execute(params).map(Rows::list);
+    return SqlTemplate.forQuery(client, LeaseSql.CLAIM).execute(params).map(rows -> {
+      List<ClaimedJob> jobs = new java.util.ArrayList<>();
+      for (Row row : rows) {
+        ClaimedJob job = claimed(row);
+        dev.taskforge.metrics.Telemetry.jobClaimed(job.queueName(),
+            java.time.Duration.ofNanos((long) (Math.max(0, row.getDouble("waited_seconds")) * 1e9)));
+        jobs.add(job);
+      }
+      return jobs;
+    });
   }
 
   /** The job behind {@code executionId}, if {@code worker} holds it now. */

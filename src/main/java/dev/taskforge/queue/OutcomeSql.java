@@ -41,7 +41,9 @@ final class OutcomeSql {
           FROM execution x
          WHERE t.id = x.task_id
       )
-      SELECT job.id, (SELECT id FROM result) AS result_id FROM job
+      SELECT job.id, (SELECT id FROM result) AS result_id,
+             (SELECT extract(epoch FROM now() - coalesce(started_at, now()))::float8 FROM execution) AS ran_seconds
+        FROM job
       """;
 
   /**
@@ -74,6 +76,7 @@ final class OutcomeSql {
                error_message = #{error_message}, error_code = #{error_code}, stack_trace = #{stack_trace}
           FROM job
          WHERE e.id = #{execution_id} AND e.job_id = job.id
+        RETURNING e.started_at
       ), task AS (
         UPDATE tasks t
            SET status = CASE job.status WHEN 'FAILED' THEN 'FAILED'::task_status
@@ -82,6 +85,8 @@ final class OutcomeSql {
           FROM job
          WHERE t.id = job.task_id
       )
-      SELECT id, status::text FROM job
+      SELECT id, status::text,
+             (SELECT extract(epoch FROM now() - coalesce(started_at, now()))::float8 FROM execution) AS ran_seconds
+        FROM job
       """;
 }

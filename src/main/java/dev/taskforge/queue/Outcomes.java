@@ -56,7 +56,9 @@ public final class Outcomes {
           if (rows.size() == 0) {
             return Future.succeededFuture(false);
           }
-          java.util.UUID resultId = rows.iterator().next().getUUID("result_id");
+          io.vertx.sqlclient.Row done = rows.iterator().next();
+          dev.taskforge.metrics.Telemetry.jobCompleted(job.queueName(), seconds(done.getDouble("ran_seconds")));
+          java.util.UUID resultId = done.getUUID("result_id");
           dev.taskforge.results.ResultRepository results = new dev.taskforge.results.ResultRepository(conn);
           Future<?> stored = Future.succeededFuture();
           for (OutputFile f : files) {
@@ -64,6 +66,10 @@ public final class Outcomes {
           }
           return stored.compose(v -> Subtasks.settle(conn, job.taskId())).map(true);
         }));
+  }
+
+  private static java.time.Duration seconds(Double seconds) {
+    return java.time.Duration.ofNanos((long) (Math.max(0, seconds == null ? 0 : seconds) * 1e9));
   }
 
   public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {
@@ -85,6 +91,8 @@ public final class Outcomes {
             return Future.succeededFuture(false);
           }
           String status = rows.iterator().next().getString("status");
+          dev.taskforge.metrics.Telemetry.jobFailed(job.queueName(),
+              seconds(rows.iterator().next().getDouble("ran_seconds")), String.valueOf(p.get("outcome")).toLowerCase());
           return "AVAILABLE".equals(status) ? Future.succeededFuture(true)
               : DependencyRelease.ended(conn, job.taskId(), "FAILED".equals(status) ? "failed" : "was cancelled")
                   .map(true);

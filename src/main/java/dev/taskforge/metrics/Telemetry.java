@@ -1,0 +1,95 @@
+package dev.taskforge.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server's own measurements, exposed in Prometheus' text format at {@code /metrics} together
+ * with Vert.x's (HTTP server, SQL pools, event bus) and the JVM's. Names follow Prometheus'
+ * conventions: {@code taskforge_jobs_completed_total}, {@code taskforge_job_wait_seconds}, ...
+ *
+ * <p>Meters are recorded on Micrometer's global registry, to which the server adds its Prometheus
+ * registry at start; where none was added (unit tests, commands) recording costs next to nothing.
+ */
+public final class Telemetry {
+  private static final AtomicInteger liveLogClients = new AtomicInteger();
+
+  static {
+    Metrics.globalRegistry.gauge("taskforge.log.followers", liveLogClients);
+  }
+
+  private Telemetry() {
+  }
+
+  /** A Vert.x whose metrics (and the JVM's) go to a new Prometheus registry, also made global. */
+  public static Vertx vertxWithPrometheus() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.addRegistry(registry);
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+
+  /** The Prometheus registry the server scrapes, if this process made one. */
+  public static Optional<PrometheusMeterRegistry> prometheus() {
+    return Metrics.globalRegistry.getRegistries().stream().filter(PrometheusMeterRegistry.class::isInstance)
+        .map(PrometheusMeterRegistry.class::cast).findFirst();
+  }
+
+  private static MeterRegistry registry() {
+    return Metrics.globalRegistry;
+  }
+
+  public static void jobClaimed(String queue, Duration waited) {
+    Counter.builder("taskforge.jobs.claimed").description("Jobs claimed by a dispatcher or an external worker")
+        .tag("queue", queue).register(registry()).increment();
+    DistributionSummary.builder("taskforge.job.wait").baseUnit("seconds")
+        .description("Time a job waited from when it could run to its claim").tag("queue", queue)
+        .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(86_400.0)
+        .register(registry()).record(waited.toNanos() / 1e9);
+  }
+
+  public static void jobCompleted(String queue, Duration ran) {
+    Counter.builder("taskforge.jobs.completed").description("Attempts that completed").tag("queue", queue)
+        .register(registry()).increment();
+    recordRun(queue, ran, "completed");
+  }
+
+  public static void jobFailed(String queue, Duration ran, String outcome) {
+    Counter.builder("taskforge.jobs.failed").description("Attempts that failed, timed out or were cancelled")
+        .tag("queue", queue).tag("outcome", outcome).register(registry()).increment();
+    recordRun(queue, ran, outcome);
+  }
+
+  private static void recordRun(String queue, Duration ran, String outcome) {
+    DistributionSummary.builder("taskforge.job.run").baseUnit("seconds").description("Time an attempt ran")
+        .tag("queue", queue).tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(0.001)
+        .maximumExpectedValue(86_400.0).register(registry()).record(ran.toNanos() / 1e9);
+  }
+
+  public static void logLinesStored(int lines) {
+    Counter.builder("taskforge.log.lines.ingested").description("Execution log lines stored")
+        .register(registry()).increment(lines);
+  }
+
+  public static void logFollowerStarted() {
+    liveLogClients.incrementAndGet();
+  }
+
+  public static void logFollowerEnded() {
+    liveLogClients.decrementAndGet();
+  }
+}
