@@ -255,8 +255,10 @@ class LogStreamTest {
     }
 
     static RawWebSocket open(int port, String path, String bearer) throws java.io.IOException {
-      java.net.Socket socket = new java.net.Socket("127.0.0.1", port);
-      socket.setReceiveBufferSize(64 * 1024);
+      // A small receive window, fixed before the connection is made (afterwards it may not shrink).
+      java.net.Socket socket = new java.net.Socket();
+      socket.setReceiveBufferSize(32 * 1024);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
       socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
           + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + bearer + "\r\n\r\n")
