@@ -217,6 +217,7 @@ public final class LogStreamRoutes {
     private final ServerWebSocket ws;
     private final Vertx vertx;
     private final long pingTimer;
+    private final PendingWrites pending = new PendingWrites();
 
     WebSocketSink(Vertx vertx, ServerWebSocket ws) {
       this.vertx = vertx;
@@ -230,15 +231,16 @@ public final class LogStreamRoutes {
 
     @Override
     public boolean writeQueueFull() {
-      return ws.writeQueueFull();
+      return pending.full() || ws.writeQueueFull();
     }
 
     @Override
     public void onDrain(Runnable drained) {
-      ws.drainHandler(v -> {
-        ws.drainHandler(null);
-        drained.run();
-      });
+      pending.onDrain(drained);
+    }
+
+    private void send(String text) {
+      pending.write(text, () -> ws.writeTextMessage(text));
     }
 
     /**
@@ -251,13 +253,13 @@ public final class LogStreamRoutes {
       for (Object o : lines) {
         String line = ((JsonObject) o).encode();
         if (message.length() > 0 && message.length() + line.length() > MESSAGE_CHARS) {
-          ws.writeTextMessage(message.append("]}").toString());
+          send(message.append("]}").toString());
           message.setLength(0);
         }
         message.append(message.length() == 0 ? "{\"type\":\"lines\",\"lines\":[" : ",").append(line);
       }
       if (message.length() > 0) {
-        ws.writeTextMessage(message.append("]}").toString());
+        send(message.append("]}").toString());
       }
     }
 
@@ -278,6 +280,7 @@ public final class LogStreamRoutes {
     private final HttpServerResponse response;
     private final Vertx vertx;
     private final long pingTimer;
+    private final PendingWrites pending = new PendingWrites();
 
     SseSink(Vertx vertx, HttpServerResponse response) {
       this.vertx = vertx;
@@ -291,15 +294,12 @@ public final class LogStreamRoutes {
 
     @Override
     public boolean writeQueueFull() {
-      return response.writeQueueFull();
+      return pending.full() || response.writeQueueFull();
     }
 
     @Override
     public void onDrain(Runnable drained) {
-      response.drainHandler(v -> {
-        response.drainHandler(null);
-        drained.run();
-      });
+      pending.onDrain(drained);
     }
 
     @Override
@@ -310,7 +310,8 @@ public final class LogStreamRoutes {
         events.append("id: ").append(line.getLong("seq")).append("\nevent: line\ndata: ").append(line.encode())
             .append("\n\n");
       }
-      response.write(events.toString());
+      String text = events.toString();
+      pending.write(text, () -> response.write(text));
     }
 
     @Override
