@@ -1,0 +1,774 @@
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Driver of bench/queue-bench.sh: the queue's throughput (W1) and latency (W2), first through a
+ * running Taskforge server (tasks created over its HTTP API, run by its dispatcher with the no-op
+ * executor), then through graphile-worker on the same PostgreSQL while the Taskforge server sits
+ * idle. Prints both side by side with the ratio and the targets.
+ *
+ * <p>Clocks: every figure comes from one host clock — PostgreSQL's now(), Java's Instant.now() —
+ * at microsecond precision. "Claim" is the database time at which a worker took the job
+ * (Taskforge: job_attempts.started_at; graphile-worker: locked_at), both the now() of the claiming
+ * statement. Completion is seen by polling what is left unfinished (Taskforge: queue jobs AVAILABLE
+ * or RUNNING; graphile-worker: rows left in its jobs table, since it deletes finished jobs).
+ *
+ * <p>args: server base URL, the server's data directory (pg-port, pg-password), bench/graphile.
+ */
+public class QueueBench {
+  static final int W1 = env("BENCH_W1_TASKS", 20_000);
+  static final int W2 = env("BENCH_W2_TASKS", 2_000);
+  static final int W2_RATE = env("BENCH_W2_RATE", 100);
+  static final int CLIENTS = env("BENCH_CLIENTS", 16);
+  static final int CONCURRENCY = env("BENCH_CONCURRENCY", 8);
+  static final int POLL_INTERVAL_MS = env("BENCH_POLL_INTERVAL_MS", 1000);
+  static final int WARMUP = env("BENCH_WARMUP", 1_000);
+  static final boolean GRAPHILE = !"0".equals(System.getenv().getOrDefault("BENCH_GRAPHILE", "1"));
+  static final boolean DRAIN = !"0".equals(System.getenv().getOrDefault("BENCH_DRAIN", "1"));
+  static final String PASSWORD = "bench-password-1234";
+  static final String HOLD_QUEUE = "bench-hold";
+
+  static String base;
+  static String jdbcUrl;
+  static String dbPassword;
+  static String pgPort;
+  static Path graphileDir;
+  static HttpClient http;
+  static long serverPid;
+  static String clusterDir;
+
+  /** W1 figures of one system; seconds are NaN where not measured. */
+  record Throughput(int jobs, double enqueueSeconds, double overallSeconds, double dispatchSeconds) {
+    double enqueueRate() {
+      return jobs / enqueueSeconds;
+    }
+
+    double overallRate() {
+      return jobs / overallSeconds;
+    }
+
+    double dispatchRate() {
+      return jobs / dispatchSeconds;
+    }
+  }
+
+  /** W2 latencies of one system, sorted, in microseconds. */
+  record Latency(long[] createToClaim, long[] sendToClaim, double achievedRate) {}
+
+  public static void main(String[] args) throws Exception {
+    base = args[0];
+    Path dataDir = Path.of(args[1]);
+    graphileDir = Path.of(args[2]);
+    serverPid = args.length > 3 ? Long.parseLong(args[3]) : -1;
+    clusterDir = dataDir.toAbsolutePath().normalize().resolve("pg").toString();
+    pgPort = Files.readString(dataDir.resolve("pg-port")).trim();
+    dbPassword = Files.readString(dataDir.resolve("pg-password")).trim();
+    jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pgPort + "/taskforge";
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(10)).build();
+    System.out.printf("queue bench: W1 %,d jobs (%d enqueue clients, worker concurrency %d), W2 %,d jobs at %d/s, "
+        + "warm-up %,d, poll interval %d ms%n", W1, CLIENTS, CONCURRENCY, W2, W2_RATE, WARMUP, POLL_INTERVAL_MS);
+    try (Connection db = connect()) {
+      String warm = token("warmup");
+      String w1 = token("w1");
+      String w1d = token("w1-drain");
+      String w2 = token("w2");
+
+      section("Taskforge");
+      if (WARMUP > 0) {
+        taskforgeThroughput(db, warm, Math.min(WARMUP, W1), false, false);
+        System.out.printf("warm-up: %,d tasks done%n", Math.min(WARMUP, W1));
+      }
+      Throughput tf1 = taskforgeThroughput(db, w1, W1, false, true);
+      Throughput tfDrain = DRAIN ? taskforgeThroughput(db, w1d, W1, true, true) : null;
+      Latency tf2 = taskforgeLatency(db, w2);
+      history(db);
+
+      Throughput g1 = null;
+      Throughput gDrain = null;
+      Latency g2 = null;
+      if (GRAPHILE) {
+        section("graphile-worker (Taskforge server idle)");
+        try (Graphile migrate = Graphile.start("migrate")) {
+          migrate.awaitReady();
+        }
+        if (WARMUP > 0) {
+          graphileThroughput(db, Math.min(WARMUP, W1), false, false);
+          System.out.printf("warm-up: %,d jobs done%n", Math.min(WARMUP, W1));
+        }
+        g1 = graphileThroughput(db, W1, false, true);
+        gDrain = DRAIN ? graphileThroughput(db, W1, true, true) : null;
+        g2 = graphileLatency(db);
+      }
+      summary(tf1, tfDrain, tf2, g1, gDrain, g2);
+    }
+    System.exit(0);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Taskforge
+
+  /**
+   * W1 through the HTTP API: CLIENTS concurrent clients create {@code n} no-op tasks (each one a
+   * task, its job and history rows, and a NOTIFY) while the dispatcher works them. With {@code hold}
+   * the tasks go to a queue the server does not serve, and are then moved to "default" in one
+   * UPDATE with a NOTIFY: a ready backlog, drained by the dispatcher alone.
+   */
+  static Throughput taskforgeThroughput(Connection db, String token, int n, boolean hold, boolean print)
+      throws Exception {
+    checkpoint(db);
+    String body = "{\"title\":\"queue bench\",\"prompt\":\"nothing\",\"config\":{\"executor\":\"noop\""
+        + (hold ? ",\"queue\":\"" + HOLD_QUEUE + "\"" : "") + "}}";
+    AtomicInteger next = new AtomicInteger();
+    Map<String, Integer> errors = new ConcurrentHashMap<>();
+    Cpu cpu = Cpu.start();
+    long t0 = System.nanoTime();
+    runClients(() -> {
+      while (next.getAndIncrement() < n) {
+        try {
+          HttpResponse<String> r = http.send(post("/api/tasks", token, body), HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 201) {
+            errors.merge("HTTP " + r.statusCode(), 1, Integer::sum);
+          }
+        } catch (Exception e) {
+          errors.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+        }
+      }
+    });
+    double enqueue = secondsSince(t0);
+    long releaseMicros = 0;
+    if (hold) {
+      // Let the system settle after the creates, as graphile's drain starts its worker on a quiet database.
+      checkpoint(db);
+      try (Statement s = db.createStatement()) {
+        db.setAutoCommit(false);
+        s.executeUpdate("UPDATE queue_jobs SET queue_name = 'default' WHERE queue_name = '" + HOLD_QUEUE
+            + "' AND status = 'AVAILABLE'");
+        s.execute("SELECT pg_notify('taskforge_jobs', 'default')");
+        releaseMicros = nowMicros();
+        db.commit();
+      } finally {
+        db.setAutoCommit(true);
+      }
+    }
+    long doneMicros = waitUntil(db, """
+        SELECT (SELECT count(*) FROM queue_jobs WHERE status = 'AVAILABLE' AND queue_name = 'default')
+             + (SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING')
+        """);
+    double overall = secondsSince(t0);
+    long[] row = longs(db, """
+        SELECT count(DISTINCT t.id),
+               count(DISTINCT t.id) FILTER (WHERE t.status = 'COMPLETED'),
+               (extract(epoch FROM min(a.started_at)) * 1000000)::bigint,
+               count(a.id)
+          FROM tasks t
+          JOIN users u ON u.id = t.owner_id AND u.email = ?
+          LEFT JOIN queue_jobs j ON j.task_id = t.id
+          LEFT JOIN job_attempts a ON a.job_id = j.id
+        """, email(token));
+    String cpuUse = cpu.end();
+    long firstClaim = row[2];
+    double dispatch = (doneMicros - firstClaim) / 1e6;
+    if (print) {
+      String what = hold ? "W1 drain of a ready backlog" : "W1 throughput";
+      System.out.printf("%n%s: %,d tasks created over HTTP by %d clients in %.2f s (%,.0f tasks/s)%n", what, n,
+          CLIENTS, enqueue, n / enqueue);
+      if (hold) {
+        System.out.printf("  released at once; first claim %.1f ms after the release; all completed %.2f s after it "
+            + "(%,.0f jobs/s)%n", (firstClaim - releaseMicros) / 1e3, (doneMicros - releaseMicros) / 1e6,
+            n / ((doneMicros - releaseMicros) / 1e6));
+      } else {
+        System.out.printf("  overall, first create -> all completed: %.2f s = %,.0f jobs/s%n", overall, n / overall);
+      }
+      System.out.printf("  dispatch-only, first claim -> last completed: %.2f s = %,.0f jobs/s%n", dispatch,
+          n / dispatch);
+      System.out.printf("  tasks %,d, COMPLETED %,d, attempts %,d%s%n", row[0], row[1], row[3],
+          errors.isEmpty() ? "" : ", client errors " + errors);
+      System.out.println("  " + cpuUse);
+      PHASES.add("Taskforge " + what + ": " + cpuUse);
+    }
+    if (row[1] != n || !errors.isEmpty()) {
+      System.out.printf("  WARNING: expected %,d COMPLETED tasks, found %,d (errors %s)%n", n, row[1], errors);
+    }
+    return new Throughput(n, enqueue, hold ? Double.NaN : overall, dispatch);
+  }
+
+  /**
+   * W2: one client creates tasks one at a time at W2_RATE per second while the dispatcher is
+   * otherwise idle; per task, create (tasks.created_at) to claim (job_attempts.started_at), both
+   * the database's now(), and the client's send time to the same claim.
+   */
+  static Latency taskforgeLatency(Connection db, String token) throws Exception {
+    checkpoint(db);
+    String body = "{\"title\":\"queue bench latency\",\"prompt\":\"nothing\",\"config\":{\"executor\":\"noop\"}}";
+    Map<String, Long> sent = new HashMap<>();
+    long period = TimeUnit.SECONDS.toNanos(1) / W2_RATE;
+    Cpu cpu = Cpu.start();
+    long t0 = System.nanoTime();
+    int errors = 0;
+    for (int i = 0; i < W2; i++) {
+      pace(t0 + i * period);
+      long sendMicros = nowMicros();
+      HttpResponse<String> r = http.send(post("/api/tasks", token, body), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 201) {
+        errors++;
+        continue;
+      }
+      sent.put(field(r.body(), "id"), sendMicros);
+    }
+    double achieved = W2 / secondsSince(t0);
+    waitUntil(db, """
+        SELECT (SELECT count(*) FROM queue_jobs WHERE status = 'AVAILABLE' AND queue_name = 'default')
+             + (SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING')
+        """);
+    List<long[]> rows = new ArrayList<>();
+    Map<Integer, String> ids = new HashMap<>();
+    try (PreparedStatement ps = db.prepareStatement("""
+        SELECT t.id::text, (extract(epoch FROM t.created_at) * 1000000)::bigint,
+               (extract(epoch FROM a.started_at) * 1000000)::bigint
+          FROM tasks t
+          JOIN users u ON u.id = t.owner_id AND u.email = ?
+          JOIN queue_jobs j ON j.task_id = t.id
+          JOIN job_attempts a ON a.job_id = j.id AND a.attempt_number = 1
+        """)) {
+      ps.setString(1, email(token));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.put(rows.size(), rs.getString(1));
+          rows.add(new long[] {rs.getLong(2), rs.getLong(3)});
+        }
+      }
+    }
+    long[] db2 = new long[rows.size()];
+    long[] client = new long[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      db2[i] = rows.get(i)[1] - rows.get(i)[0];
+      client[i] = rows.get(i)[1] - sent.getOrDefault(ids.get(i), rows.get(i)[0]);
+    }
+    Latency l = new Latency(sorted(db2), sorted(client), achieved);
+    printLatency("W2 latency", l, W2 - errors, errors);
+    String cpuUse = cpu.end();
+    System.out.println("  " + cpuUse);
+    PHASES.add("Taskforge W2 latency: " + cpuUse);
+    return l;
+  }
+
+  /** What Taskforge kept of the run: every task, job, attempt, execution and result. */
+  static void history(Connection db) throws Exception {
+    long[] c = longs(db, """
+        SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM queue_jobs), (SELECT count(*) FROM job_attempts),
+               (SELECT count(*) FROM task_executions), (SELECT count(*) FROM task_results)
+        """);
+    System.out.printf("%nhistory kept by Taskforge: %,d tasks, %,d jobs, %,d attempts, %,d executions, %,d results%n",
+        c[0], c[1], c[2], c[3], c[4]);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // graphile-worker
+
+  static final String ADD_JOB = "SELECT id, (extract(epoch FROM created_at) * 1000000)::bigint "
+      + "FROM graphile_worker.add_job('noop')";
+
+  /**
+   * W1 through graphile-worker: CLIENTS concurrent connections call graphile_worker.add_job for
+   * {@code n} jobs while a worker (concurrency CONCURRENCY) works them. With {@code backlog} the jobs
+   * are added with no worker running, which then starts on the ready backlog.
+   */
+  static Throughput graphileThroughput(Connection db, int n, boolean backlog, boolean print) throws Exception {
+    checkpoint(db);
+    Graphile worker = backlog ? null : Graphile.start("w1");
+    if (worker != null) {
+      worker.awaitReady();
+    }
+    AtomicInteger next = new AtomicInteger();
+    Map<String, Integer> errors = new ConcurrentHashMap<>();
+    Cpu cpu = Cpu.start();
+    long t0 = System.nanoTime();
+    runClients(() -> {
+      try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(ADD_JOB)) {
+        while (next.getAndIncrement() < n) {
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+          } catch (Exception e) {
+            errors.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+          }
+        }
+      } catch (Exception e) {
+        errors.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+      }
+    });
+    double enqueue = secondsSince(t0);
+    long startMicros = 0;
+    if (backlog) {
+      checkpoint(db);
+      startMicros = nowMicros();
+      worker = Graphile.start("w1");
+    }
+    long doneMicros = waitUntil(db, "SELECT count(*) FROM graphile_worker._private_jobs");
+    double overall = secondsSince(t0);
+    String cpuUse = cpu.end();
+    Map<String, String> s = worker.finish();
+    long firstClaim = Long.parseLong(s.get("firstLockedAtMs")) * 1000;
+    double dispatch = (doneMicros - firstClaim) / 1e6;
+    if (print) {
+      String what = backlog ? "W1 drain of a ready backlog" : "W1 throughput";
+      System.out.printf("%n%s: %,d jobs added with graphile_worker.add_job by %d clients in %.2f s (%,.0f jobs/s)%n",
+          what, n, CLIENTS, enqueue, n / enqueue);
+      if (backlog) {
+        System.out.printf("  worker process started on the backlog; first claim %.0f ms after its launch%n",
+            (firstClaim - startMicros) / 1e3);
+      } else {
+        System.out.printf("  overall, first add_job -> all completed: %.2f s = %,.0f jobs/s%n", overall, n / overall);
+      }
+      System.out.printf("  dispatch-only, first claim -> last completed: %.2f s = %,.0f jobs/s%n", dispatch,
+          n / dispatch);
+      System.out.printf("  jobs run by the worker %s%s%n", s.get("seen"), errors.isEmpty() ? "" : ", errors " + errors);
+      System.out.println("  " + cpuUse);
+      PHASES.add("graphile-worker " + what + ": " + cpuUse);
+    }
+    if (Long.parseLong(s.get("seen")) != n || !errors.isEmpty()) {
+      System.out.printf("  WARNING: expected %,d jobs run, saw %s (errors %s)%n", n, s.get("seen"), errors);
+    }
+    return new Throughput(n, enqueue, backlog ? Double.NaN : overall, dispatch);
+  }
+
+  /** W2 through graphile-worker: add_job one at a time at W2_RATE/s; created_at to locked_at. */
+  static Latency graphileLatency(Connection db) throws Exception {
+    checkpoint(db);
+    Graphile worker = Graphile.start("w2");
+    worker.awaitReady();
+    Map<Long, long[]> sent = new HashMap<>();
+    long period = TimeUnit.SECONDS.toNanos(1) / W2_RATE;
+    int errors = 0;
+    long t0;
+    Cpu cpu = Cpu.start();
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(ADD_JOB)) {
+      t0 = System.nanoTime();
+      for (int i = 0; i < W2; i++) {
+        pace(t0 + i * period);
+        long sendMicros = nowMicros();
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          sent.put(rs.getLong(1), new long[] {sendMicros, rs.getLong(2)});
+        } catch (Exception e) {
+          errors++;
+        }
+      }
+    }
+    double achieved = W2 / secondsSince(t0);
+    waitUntil(db, "SELECT count(*) FROM graphile_worker._private_jobs");
+    String cpuUse = cpu.end();
+    worker.finish();
+    List<Long> fromCreate = new ArrayList<>();
+    List<Long> fromSend = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : worker.locked.entrySet()) {
+      long[] s = sent.get(e.getKey());
+      if (s != null) {
+        fromSend.add(e.getValue() - s[0]);
+        fromCreate.add(e.getValue() - s[1]);
+      }
+    }
+    Latency l = new Latency(sorted(fromCreate.stream().mapToLong(Long::longValue).toArray()),
+        sorted(fromSend.stream().mapToLong(Long::longValue).toArray()), achieved);
+    printLatency("W2 latency", l, W2 - errors, errors);
+    System.out.println("  " + cpuUse);
+    PHASES.add("graphile-worker W2 latency: " + cpuUse);
+    return l;
+  }
+
+  /** A graphile-worker process (bench/graphile/worker.mjs); stdin closing asks it to report and stop. */
+  static final class Graphile implements AutoCloseable {
+    final Process process;
+    final CountDownLatch ready = new CountDownLatch(1);
+    final BlockingQueue<String> summaries = new LinkedBlockingQueue<>();
+    final Map<Long, Long> locked = new ConcurrentHashMap<>();
+
+    Graphile(Process process) {
+      this.process = process;
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            if (line.equals("ready")) {
+              ready.countDown();
+            } else if (line.startsWith("job ")) {
+              String[] p = line.split(" ");
+              locked.put(Long.parseLong(p[1]), Long.parseLong(p[2]));
+            } else if (line.startsWith("summary ")) {
+              summaries.add(line.substring(8));
+            } else {
+              System.out.println("[graphile-worker] " + line);
+            }
+          }
+        } catch (Exception e) {
+          // the process ended
+        }
+      }, "graphile-stdout");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Graphile start(String mode) throws Exception {
+      String url = "postgres://postgres:" + URLEncoder.encode(dbPassword, StandardCharsets.UTF_8) + "@127.0.0.1:"
+          + pgPort + "/taskforge";
+      ProcessBuilder pb = new ProcessBuilder("node", "worker.mjs", mode, Integer.toString(CONCURRENCY),
+          Integer.toString(POLL_INTERVAL_MS)).directory(graphileDir.toFile())
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("DATABASE_URL", url);
+      pb.environment().put("NO_LOG_SUCCESS", "1");
+      return new Graphile(pb.start());
+    }
+
+    void awaitReady() throws Exception {
+      if (!ready.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("graphile-worker did not start within 60 s");
+      }
+      // LISTEN is issued on its own connection right after; give it a moment to be in place.
+      Thread.sleep(500);
+    }
+
+    /** Closes stdin; the worker prints its summary and stops. */
+    Map<String, String> finish() throws Exception {
+      process.getOutputStream().close();
+      String json = summaries.poll(60, TimeUnit.SECONDS);
+      process.waitFor(30, TimeUnit.SECONDS);
+      Map<String, String> m = new HashMap<>();
+      if (json != null) {
+        for (String part : json.replaceAll("[{}\"]", "").split(",")) {
+          String[] kv = part.split(":", 2);
+          m.put(kv[0], kv[1]);
+        }
+      }
+      return m;
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process.isAlive()) {
+        OutputStream in = process.getOutputStream();
+        in.close();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroy();
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // CPU accounting: is the machine ours during a phase?
+
+  static final List<String> PHASES = new ArrayList<>();
+
+  /**
+   * Busy CPU of the whole machine (/proc/stat) against the CPU of this bench's own processes: this
+   * JVM and its children (the graphile-worker node process), the server JVM, and the embedded
+   * PostgreSQL (its postmaster, found by its data directory, and all its backends), each counted
+   * with its reaped children. The difference is what other processes took; on a shared machine it
+   * tells which runs are clean.
+   */
+  record Cpu(long machineTicks, long oursTicks, long nanos) {
+    static final double TICKS_PER_SECOND = 100;
+
+    static Cpu start() {
+      return new Cpu(machineBusy(), ours(), System.nanoTime());
+    }
+
+    String end() {
+      double seconds = (System.nanoTime() - nanos) / 1e9;
+      double cores = Runtime.getRuntime().availableProcessors();
+      double machine = (machineBusy() - machineTicks) / TICKS_PER_SECOND / seconds / cores * 100;
+      double mine = (ours() - oursTicks) / TICKS_PER_SECOND / seconds / cores * 100;
+      return String.format("CPU %.0f%% of %.0f cores busy: this bench %.0f%%, other processes %.0f%%", machine, cores,
+          mine, Math.max(0, machine - mine));
+    }
+
+    static long machineBusy() {
+      try {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        // user nice system idle iowait irq softirq steal
+        return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+            + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+      } catch (Exception e) {
+        return 0;
+      }
+    }
+
+    static long ours() {
+      Map<Long, Long> parent = new HashMap<>();
+      Map<Long, Long> ticks = new HashMap<>();
+      List<Long> roots = new ArrayList<>(List.of(ProcessHandle.current().pid(), serverPid));
+      try (var dirs = Files.list(Path.of("/proc"))) {
+        for (Path dir : (Iterable<Path>) dirs::iterator) {
+          String name = dir.getFileName().toString();
+          if (!name.chars().allMatch(Character::isDigit)) {
+            continue;
+          }
+          try {
+            String stat = Files.readString(dir.resolve("stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long pid = Long.parseLong(name);
+            parent.put(pid, Long.parseLong(f[1]));
+            // utime stime cutime cstime: fields 14-17, here 11-14 after the name
+            ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13])
+                + Long.parseLong(f[14]));
+            if (clusterDir != null && Files.readString(dir.resolve("cmdline")).replace('\0', ' ').contains(clusterDir)) {
+              roots.add(pid);
+            }
+          } catch (Exception e) {
+            // the process ended meanwhile
+          }
+        }
+      } catch (Exception e) {
+        return 0;
+      }
+      long sum = 0;
+      for (Map.Entry<Long, Long> p : ticks.entrySet()) {
+        for (long at = p.getKey(), hops = 0; at > 1 && hops < 64; at = parent.getOrDefault(at, 0L), hops++) {
+          if (roots.contains(at)) {
+            sum += p.getValue();
+            break;
+          }
+        }
+      }
+      return sum;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Output
+
+  static void printLatency(String what, Latency l, int ok, int errors) {
+    System.out.printf("%n%s: %,d jobs one at a time at %.0f/s%s%n", what, ok, l.achievedRate(),
+        errors == 0 ? "" : " (" + errors + " errors)");
+    System.out.printf("  enqueue -> claim (DB now() to DB now()): p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms "
+        + "(%d samples)%n", pct(l.createToClaim(), 50), pct(l.createToClaim(), 95), pct(l.createToClaim(), 99),
+        max(l.createToClaim()), l.createToClaim().length);
+    System.out.printf("  client send -> claim:                    p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+        pct(l.sendToClaim(), 50), pct(l.sendToClaim(), 95), pct(l.sendToClaim(), 99), max(l.sendToClaim()));
+  }
+
+  static void summary(Throughput tf1, Throughput tfDrain, Latency tf2, Throughput g1, Throughput gDrain, Latency g2) {
+    section("Summary");
+    System.out.printf("%-52s %12s %12s %8s%n", "W1: " + String.format("%,d", W1) + " no-op jobs, concurrency "
+        + CONCURRENCY, "Taskforge", "graphile", "TF/gw");
+    row("enqueue rate (jobs/s)", tf1.enqueueRate(), g1 == null ? Double.NaN : g1.enqueueRate(), "%,.0f");
+    row("overall, first enqueue -> all completed (jobs/s)", tf1.overallRate(),
+        g1 == null ? Double.NaN : g1.overallRate(), "%,.0f");
+    row("dispatch-only, first claim -> last done (jobs/s)", tf1.dispatchRate(),
+        g1 == null ? Double.NaN : g1.dispatchRate(), "%,.0f");
+    if (tfDrain != null) {
+      row("drain of a ready backlog (jobs/s)", tfDrain.dispatchRate(),
+          gDrain == null ? Double.NaN : gDrain.dispatchRate(), "%,.0f");
+    }
+    System.out.printf("%-52s %12s %12s %8s%n", "W2: " + String.format("%,d", W2) + " jobs at ~" + W2_RATE
+        + "/s, enqueue -> claim", "Taskforge", "graphile", "TF/gw");
+    for (int p : new int[] {50, 95, 99}) {
+      row("p" + p + " (ms)", pct(tf2.createToClaim(), p), g2 == null ? Double.NaN : pct(g2.createToClaim(), p),
+          "%.2f");
+    }
+    row("max (ms)", max(tf2.createToClaim()), g2 == null ? Double.NaN : max(g2.createToClaim()), "%.2f");
+    for (int p : new int[] {50, 99}) {
+      row("client send -> claim p" + p + " (ms)", pct(tf2.sendToClaim(), p),
+          g2 == null ? Double.NaN : pct(g2.sendToClaim(), p), "%.2f");
+    }
+    System.out.println();
+    System.out.println("targets:");
+    target("W1 overall above 2,000 jobs/s", String.format("%,.0f jobs/s", tf1.overallRate()),
+        tf1.overallRate() > 2000);
+    if (g1 != null) {
+      target("W1 overall at least graphile-worker's", String.format("%,.0f vs %,.0f jobs/s", tf1.overallRate(),
+          g1.overallRate()), tf1.overallRate() >= g1.overallRate());
+    }
+    target("W2 p99 under 20 ms", String.format("%.2f ms", pct(tf2.createToClaim(), 99)),
+        pct(tf2.createToClaim(), 99) < 20);
+    if (g2 != null) {
+      target("W2 p99 no worse than graphile-worker's", String.format("%.2f vs %.2f ms", pct(tf2.createToClaim(), 99),
+          pct(g2.createToClaim(), 99)), pct(tf2.createToClaim(), 99) <= pct(g2.createToClaim(), 99));
+    }
+    System.out.println();
+    System.out.println("CPU of the two cores in each measured phase (this bench = load generator, server or worker, "
+        + "its PostgreSQL; other = everything else on the machine, which should be near 0):");
+    PHASES.forEach(p -> System.out.println("  " + p));
+  }
+
+  static void row(String label, double tf, double g, String format) {
+    System.out.printf("  %-50s %12s %12s %8s%n", label, String.format(format, tf),
+        Double.isNaN(g) ? "-" : String.format(format, g), Double.isNaN(g) ? "-" : String.format("%.2f", tf / g));
+  }
+
+  static void target(String what, String value, boolean met) {
+    System.out.printf("  %-42s %-26s %s%n", what, value, met ? "met" : "MISSED");
+  }
+
+  static void section(String title) {
+    System.out.printf("%n== %s ==%n", title);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Plumbing
+
+  static final Map<String, String> EMAILS = new ConcurrentHashMap<>();
+
+  /** A new account named {@code name}, logged in: its bearer token. */
+  static String token(String name) throws Exception {
+    String email = "queue-bench-" + name + "@example.com";
+    String creds = "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}";
+    HttpResponse<String> r = http.send(post("/api/auth/register", null, creds), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201 && r.statusCode() != 409) {
+      throw new IllegalStateException("register " + r.statusCode() + ": " + r.body());
+    }
+    r = http.send(post("/api/auth/login", null, creds), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("login " + r.statusCode() + ": " + r.body());
+    }
+    String token = field(r.body(), "token");
+    EMAILS.put(token, email);
+    return token;
+  }
+
+  static String email(String token) {
+    return EMAILS.get(token);
+  }
+
+  static HttpRequest post(String path, String token, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return b.build();
+  }
+
+  static String field(String json, String name) {
+    int at = json.indexOf("\"" + name + "\":\"") + name.length() + 4;
+    return json.substring(at, json.indexOf('"', at));
+  }
+
+  static void runClients(Runnable client) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    for (int i = 0; i < CLIENTS; i++) {
+      pool.submit(client);
+    }
+    pool.shutdown();
+    if (!pool.awaitTermination(1, TimeUnit.HOURS)) {
+      throw new IllegalStateException("clients did not finish");
+    }
+  }
+
+  /**
+   * Polls {@code countSql} (what is left unfinished) until it answers 0, often once little is
+   * left; returns the wall clock, in microseconds, of the poll that saw 0.
+   */
+  static long waitUntil(Connection db, String countSql) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
+    try (PreparedStatement ps = db.prepareStatement(countSql)) {
+      while (System.nanoTime() < deadline) {
+        long left;
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          left = rs.getLong(1);
+        }
+        if (left == 0) {
+          return nowMicros();
+        }
+        Thread.sleep(left > 2000 ? 50 : left > 200 ? 10 : 2);
+      }
+    }
+    throw new IllegalStateException("jobs still unfinished after 30 minutes: " + countSql);
+  }
+
+  /** A checkpoint before each measured phase, so none pays for the writes of the one before. */
+  static void checkpoint(Connection db) throws Exception {
+    try (Statement s = db.createStatement()) {
+      s.execute("CHECKPOINT");
+    }
+    Thread.sleep(300);
+  }
+
+  static long[] longs(Connection db, String sql, Object... params) throws Exception {
+    try (PreparedStatement ps = db.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long[] out = new long[rs.getMetaData().getColumnCount()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = rs.getLong(i + 1);
+        }
+        return out;
+      }
+    }
+  }
+
+  static Connection connect() throws Exception {
+    return DriverManager.getConnection(jdbcUrl, "postgres", dbPassword);
+  }
+
+  static void pace(long atNanos) {
+    long wait;
+    while ((wait = atNanos - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(wait);
+    }
+  }
+
+  static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+  }
+
+  static long[] sorted(long[] a) {
+    Arrays.sort(a);
+    return a;
+  }
+
+  static double pct(long[] sortedMicros, int p) {
+    if (sortedMicros.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
+    return sortedMicros[Math.max(0, Math.min(i, sortedMicros.length - 1))] / 1000.0;
+  }
+
+  static double max(long[] sortedMicros) {
+    return sortedMicros.length == 0 ? Double.NaN : sortedMicros[sortedMicros.length - 1] / 1000.0;
+  }
+
+  static double secondsSince(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  static int env(String name, int fallback) {
+    return Integer.parseInt(System.getenv().getOrDefault(name, Integer.toString(fallback)));
+  }
+}

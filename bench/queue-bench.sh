@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Queue benchmark (issue: queue throughput and latency, beside graphile-worker). One command:
+#   bash bench/queue-bench.sh
+# Builds the jar if needed, starts a server on a fresh embedded database with the no-op executor
+# (queue concurrency BENCH_CONCURRENCY), then measures, through Taskforge and then through
+# graphile-worker (npm, installed into bench/graphile/ on first use; never part of the product) on
+# the same PostgreSQL while the Taskforge server sits idle:
+#   W1  BENCH_W1_TASKS no-op jobs enqueued by BENCH_CLIENTS concurrent clients (Taskforge: POST
+#       /api/tasks; graphile-worker: graphile_worker.add_job) and worked at concurrency 8: enqueue
+#       rate, overall jobs/s (first enqueue -> all completed) and dispatch-only jobs/s (first claim ->
+#       last completed); then the same jobs as a ready backlog drained by the workers alone
+#       (BENCH_DRAIN=0 skips it).
+#   W2  BENCH_W2_TASKS jobs enqueued one at a time at BENCH_W2_RATE/s to idle workers: enqueue ->
+#       claim latency p50/p95/p99/max.
+# Quick smoke run: BENCH_W1_TASKS=2000 BENCH_W2_TASKS=200 BENCH_WARMUP=200 bash bench/queue-bench.sh
+# BENCH_GRAPHILE=0 measures Taskforge alone; BENCH_JAR=dir/taskforge.jar uses (or builds, with
+# -Dtf.build.dir=dir) the jar there;
+# BENCH_KEEP=1 keeps the temporary directory (server log, database) for a look afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${BENCH_W1_TASKS:=20000}" "${BENCH_W2_TASKS:=2000}" "${BENCH_W2_RATE:=100}" "${BENCH_CLIENTS:=16}"
+: "${BENCH_CONCURRENCY:=8}" "${BENCH_POLL_INTERVAL_MS:=1000}" "${BENCH_WARMUP:=1000}" "${BENCH_GRAPHILE:=1}"
+: "${BENCH_DRAIN:=1}" "${BENCH_KEEP:=0}"
+export BENCH_W1_TASKS BENCH_W2_TASKS BENCH_W2_RATE BENCH_CLIENTS BENCH_CONCURRENCY BENCH_POLL_INTERVAL_MS \
+  BENCH_WARMUP BENCH_GRAPHILE BENCH_DRAIN
+jar=${BENCH_JAR:-target/taskforge.jar}
+if [ ! -f "$jar" ]; then
+  if [ -n "${BENCH_JAR:-}" ]; then
+    mvn -B -q package -DskipTests -Dtf.build.dir="$(cd "$(dirname "$jar")" 2>/dev/null && pwd || dirname "$jar")"
+  else
+    mvn -B -q package -DskipTests
+  fi
+fi
+if [ "$BENCH_GRAPHILE" != 0 ] && [ ! -d bench/graphile/node_modules ]; then
+  (cd bench/graphile && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+work=$(mktemp -d /tmp/taskforge-queue-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18182)
+# The shipped configuration's shape, with the no-op executor as the default and the bench's queue settings.
+cat > "$work/taskforge.json" <<JSON
+{
+  "http": { "host": "127.0.0.1", "port": $port },
+  "dataDir": "$work/data",
+  "database": { "url": null, "migrationUrl": null, "poolSize": 16, "embeddedPort": 0 },
+  "queue": {
+    "queues": ["default"],
+    "concurrency": $BENCH_CONCURRENCY,
+    "limits": {},
+    "pollIntervalMs": $BENCH_POLL_INTERVAL_MS,
+    "leaseSeconds": 30
+  },
+  "logs": { "batchMaxLines": 500, "batchMaxDelayMs": 5 },
+  "metrics": { "sampleIntervalSeconds": 10 },
+  "executors": {
+    "default": "noop",
+    "claude": { "command": "claude -p {prompt} --output-format stream-json --verbose", "enabled": false, "format": "claude-stream-json" },
+    "shell": { "command": "sh -c {prompt}", "enabled": false, "format": "text" },
+    "noop": { "format": "noop", "enabled": true }
+  }
+}
+JSON
+TASKFORGE_CONFIG="$work/taskforge.json" TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" \
+  TASKFORGE_HTTP_HOST=127.0.0.1 TASKFORGE_EXECUTOR_NOOP_ENABLED=true TASKFORGE_LOG_LEVEL=WARN \
+  java -Xmx1g ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" > "$work/server.log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  if [ "$BENCH_KEEP" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.5
+done
+echo "machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg) at start, $(java -version 2>&1 | head -1), node $(node --version 2>/dev/null || echo none)," \
+  "PostgreSQL $(cat "$work"/data/pg/PG_VERSION 2>/dev/null || echo '?') (embedded, fsync and synchronous_commit on)"
+java -Xmx1g -cp "$jar" bench/QueueBench.java "http://127.0.0.1:$port" "$work/data" bench/graphile "$server"
+warnings=$(grep -cE ' (WARN|ERROR) ' "$work/server.log" || true)
+echo
+echo "server log: $warnings WARN/ERROR lines"
+# Grouped by message, ids and numbers blanked out.
+[ "$warnings" = 0 ] || grep -E ' (WARN|ERROR) ' "$work/server.log" | cut -d' ' -f2- | cut -c1-300 \
+  | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/<uuid>/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -20
