@@ -40,6 +40,7 @@ public final class ProcessRunner {
   static final int MAX_LINE_CHARS = 64 * 1024;
 
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private volatile boolean finished;
   private volatile Process process;
 
   /**
@@ -73,6 +74,15 @@ public final class ProcessRunner {
       tail = String.join("\n", stderrTail);
     }
     return new Outcome(started.exitValue(), !finished, cancelled.get(), started.pid(), tail);
+  }
+
+  /** Says the run is over and its outcome is being recorded: a lease found released now is no alarm. */
+  public void markFinished() {
+    finished = true;
+  }
+
+  public boolean finished() {
+    return finished;
   }
 
   /** The process while it runs (empty before it started), e.g. to sample its resource use. */

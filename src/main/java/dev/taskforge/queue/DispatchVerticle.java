@@ -167,7 +167,8 @@ public final class DispatchVerticle extends VerticleBase {
   /** Keeps the leases of running jobs; a lease lost to the reaper cancels its process. */
   private void heartbeat() {
     running.forEach((jobId, process) -> leases.heartbeat(jobId, worker).onSuccess(held -> {
-      if (!held) {
+      // A run that has finished is recording its outcome, which releases the lease itself.
+      if (!held && !process.finished()) {
         log.warn("lease lost; cancelling job={} worker={}", jobId, worker);
         process.cancel();
       }

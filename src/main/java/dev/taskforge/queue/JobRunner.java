@@ -56,10 +56,19 @@ final class JobRunner {
 
   /** Runs the job with {@code runner} (so a lost lease can cancel it) and records the outcome. */
   void run(ClaimedJob job, ProcessRunner runner) {
+    try {
+      runAndRecord(job, runner);
+    } finally {
+      runner.markFinished();
+    }
+  }
+
+  private void runAndRecord(ClaimedJob job, ProcessRunner runner) {
     Outcomes outcomes = new Outcomes(pool);
     String executorName = job.jobData() == null ? null : job.jobData().getString("executor");
     ExecutorCatalog.Resolution resolution = executors.resolve(executorName);
     if (resolution.executor().isEmpty()) {
+      runner.markFinished();
       log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), resolution.problem());
       await(outcomes.fail(job, worker, new Outcomes.Failure(resolution.problem(), "EXECUTOR_UNAVAILABLE", null, null,
           false, false, false)));
@@ -67,6 +76,7 @@ final class JobRunner {
     }
     ExecutorCatalog.Executor executor = resolution.executor().get();
     if (executor.format() == ExecutorCatalog.Format.NOOP) {
+      runner.markFinished();
       await(outcomes.complete(job, worker, new Outcomes.Success(null, null, "no-op executor " + executor.name()
           + ": nothing run", null, null, null, null, null, null, null, null)));
       return;
@@ -136,6 +146,7 @@ final class JobRunner {
       log.info("job left to the next start job={} execution={}", job.jobId(), job.executionId());
       return;
     }
+    runner.markFinished();
     boolean recorded = await(record(outcomes, job, outcome, parser, stdoutTail));
     log.info("job finished job={} execution={} exit={} timed_out={} recorded={}", job.jobId(), job.executionId(),
         outcome.exitCode(), outcome.timedOut(), recorded);

@@ -233,7 +233,7 @@ class LogStreamTest {
       assertThat(fast.seqs).containsExactlyElementsOf(oneTo(10_000));
       // Reading now, the slow one finds what fitted in the buffers, then the server's close.
       RawWebSocket.Close close = slow.readUntilClose();
-      assertThat(close.code()).isEqualTo(4008);
+      assertThat(close.code()).as(close + " after " + slow.framesRead + " frames").isEqualTo(4008);
       assertThat(close.reason()).contains("too slow").contains("after=");
       assertThat(close.sawEnd()).isFalse();
     }
@@ -248,6 +248,7 @@ class LogStreamTest {
 
     private final java.net.Socket socket;
     private final java.io.DataInputStream in;
+    int framesRead;
 
     private RawWebSocket(java.net.Socket socket) throws java.io.IOException {
       this.socket = socket;
@@ -291,6 +292,7 @@ class LogStreamTest {
       boolean sawEnd = false;
       while (true) {
         int first = in.readUnsignedByte();
+        framesRead++;
         int second = in.readUnsignedByte();
         long length = second & 0x7f;
         if (length == 126) {
