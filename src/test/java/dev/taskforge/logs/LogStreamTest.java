@@ -226,11 +226,13 @@ class LogStreamTest {
     try (RawWebSocket slow = RawWebSocket.open(api.port, "/ws/executions/" + e + "/logs?after=0", token)) {
       Watcher fast = Watcher.connect(api, e, 0, token);
 
-      ingest(api, e, 1, 10_000, 2_000); // ~20 MB: more than the socket buffers on both sides hold
+      // ~60 MB: more than the socket buffers of both sides can hold (this machine lets a receive
+      // buffer grow to 32 MB, and the sender's to 4 MB).
+      ingest(api, e, 1, 30_000, 2_000);
       finish(e);
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> fast.endStatus != null);
-      assertThat(fast.seqs).containsExactlyElementsOf(oneTo(10_000));
+      await().atMost(Duration.ofSeconds(120)).until(() -> fast.endStatus != null);
+      assertThat(fast.seqs).containsExactlyElementsOf(oneTo(30_000));
       // Reading now, the slow one finds what fitted in the buffers, then the server's close.
       RawWebSocket.Close close = slow.readUntilClose();
       assertThat(close.code()).as(close + " after " + slow.framesRead + " frames").isEqualTo(4008);
