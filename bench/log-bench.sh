@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Live log ingestion benchmark (issue: log ingestion and live tails). One command:
+#   bash bench/log-bench.sh
+# Builds the jar if needed, starts a server on a fresh embedded database (the shipped configuration:
+# logs.batchMaxLines 500, batchMaxDelayMs 5), then, as one external worker (API token), claims
+# BENCH_EXECUTIONS executions and opens one WebSocket tail per execution (the owner's session), and
+# posts batches of BENCH_BATCH lines of 120 bytes, one call in flight per execution, for BENCH_SECONDS
+# after BENCH_WARMUP seconds of warm-up:
+#   max     each execution posts its next batch as soon as the last is answered (the most the
+#           server stores and delivers);
+#   paced   the executions together offer BENCH_RATE lines/s (default 50,000: the target rate);
+#   light   the same at BENCH_LIGHT_RATE lines/s (default 5,000: the latency below saturation);
+# printing lines/s stored and delivered, ingest call -> WebSocket receipt latency p50/p99, and
+# checks that every tail got seqs 1..N once each and the table holds 1..log_seq per execution.
+# Right after "max", with the server idle, the baseline: the same number of rows as "max" stored,
+# INSERTed straight into execution_logs (unnest arrays, the server's average statement size,
+# BENCH_BASELINE_CONNECTIONS connections) from the same JVM. Last, the targets, met or not.
+# Quick smoke run: BENCH_SECONDS=5 BENCH_WARMUP=2 BENCH_EXECUTIONS=10 bash bench/log-bench.sh
+# BENCH_PHASES=max (or paced, light, any list) runs only those phases (the baseline needs max);
+# BENCH_DIAG_NO_FTS=1 repeats the baseline after dropping the full-text GIN index on message (a
+# diagnostic of what that index costs); BENCH_JAR=path uses (or builds) the jar there; BENCH_KEEP=1
+# keeps the temporary directory (server log, database) for a look afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${BENCH_SECONDS:=30}" "${BENCH_WARMUP:=5}" "${BENCH_EXECUTIONS:=100}" "${BENCH_BATCH:=100}" "${BENCH_RATE:=50000}"
+: "${BENCH_LIGHT_RATE:=5000}" "${BENCH_BASELINE_CONNECTIONS:=4}" "${BENCH_PHASES:=max,paced,light}" "${BENCH_KEEP:=0}"
+export BENCH_SECONDS BENCH_WARMUP BENCH_EXECUTIONS BENCH_BATCH BENCH_RATE BENCH_LIGHT_RATE BENCH_BASELINE_CONNECTIONS \
+  BENCH_PHASES
+jar=${BENCH_JAR:-target/taskforge.jar}
+if [ ! -f "$jar" ]; then
+  if [ -n "${BENCH_JAR:-}" ]; then
+    mkdir -p "$(dirname "$jar")"
+    mvn -B -q package -DskipTests -Dtf.build.dir="$(cd "$(dirname "$jar")" && pwd)"
+  else
+    mvn -B -q package -DskipTests
+  fi
+fi
+
+work=$(mktemp -d /tmp/taskforge-log-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18183)
+TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" TASKFORGE_HTTP_HOST=127.0.0.1 TASKFORGE_LOG_LEVEL=WARN \
+  java -Xmx1g ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" > "$work/server.log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  if [ "$BENCH_KEEP" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+for _ in $(seq 1 240); do
+  curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.5
+done
+echo "machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg) at start, $(java -version 2>&1 | head -1)," \
+  "PostgreSQL $(cat "$work"/data/pg/PG_VERSION 2>/dev/null || echo '?') (embedded, fsync and synchronous_commit on)"
+java -Xmx1g -cp "$jar" bench/LogBench.java "http://127.0.0.1:$port" "$work/data" "$server"
+echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
+warnings=$(grep -cE ' (WARN|ERROR) ' "$work/server.log" || true)
+echo
+echo "server log: $warnings WARN/ERROR lines"
+[ "$warnings" = 0 ] || grep -E ' (WARN|ERROR) ' "$work/server.log" | cut -d' ' -f2- | cut -c1-300 | sort | uniq -c | sort -rn | head -20
