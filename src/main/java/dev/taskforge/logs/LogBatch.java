@@ -1,8 +1,6 @@
 package dev.taskforge.logs;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,39 +13,8 @@ public record LogBatch(UUID executionId, List<NewLogLine> lines) {
     lines = List.copyOf(lines);
   }
 
-  /** Lets the event bus carry batches without copying; registering twice is harmless. */
+  /** Lets the event bus carry batches without copying. */
   static void registerCodec(EventBus bus) {
-    try {
-      bus.registerDefaultCodec(LogBatch.class, new LocalCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // another deployment on this Vert.x instance did it
-    }
-  }
-
-  private static final class LocalCodec implements MessageCodec<LogBatch, LogBatch> {
-    @Override
-    public void encodeToWire(Buffer buffer, LogBatch batch) {
-      throw new UnsupportedOperationException("log batches stay on the local event bus");
-    }
-
-    @Override
-    public LogBatch decodeFromWire(int pos, Buffer buffer) {
-      throw new UnsupportedOperationException("log batches stay on the local event bus");
-    }
-
-    @Override
-    public LogBatch transform(LogBatch batch) {
-      return batch;
-    }
-
-    @Override
-    public String name() {
-      return "taskforge-log-batch";
-    }
-
-    @Override
-    public byte systemCodecID() {
-      return -1;
-    }
+    LocalCodec.register(bus, LogBatch.class, "taskforge-log-batch");
   }
 }

@@ -1,8 +1,6 @@
 package dev.taskforge.logs;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -36,35 +34,6 @@ public record TailFrame(long firstSeq, long lastSeq, JsonArray lines, String end
   }
 
   static void registerCodec(EventBus bus) {
-    try {
-      bus.registerDefaultCodec(TailFrame.class, new MessageCodec<TailFrame, TailFrame>() {
-        @Override
-        public void encodeToWire(Buffer buffer, TailFrame frame) {
-          throw new UnsupportedOperationException("tail frames stay on the local event bus");
-        }
-
-        @Override
-        public TailFrame decodeFromWire(int pos, Buffer buffer) {
-          throw new UnsupportedOperationException("tail frames stay on the local event bus");
-        }
-
-        @Override
-        public TailFrame transform(TailFrame frame) {
-          return frame;
-        }
-
-        @Override
-        public String name() {
-          return "taskforge-tail-frame";
-        }
-
-        @Override
-        public byte systemCodecID() {
-          return -1;
-        }
-      });
-    } catch (IllegalStateException alreadyRegistered) {
-      // another deployment on this Vert.x instance did it
-    }
+    LocalCodec.register(bus, TailFrame.class, "taskforge-tail-frame");
   }
 }

@@ -76,14 +76,9 @@ class LogFollowerTest {
   }
 
   private static UUID execution() throws Exception {
-    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
-      var rs = s.executeQuery("WITH t AS (INSERT INTO tasks (owner_id, title, prompt, status) VALUES ('" + owner
-          + "', 'logs', 'p', 'RUNNING') RETURNING id) INSERT INTO task_executions (task_id, attempt_number, executor, "
-          + "status) SELECT id, 1, 'shell', 'RUNNING' FROM t RETURNING id");
-      rs.next();
-      return (UUID) rs.getObject(1);
-    }
+    return Executions.running(api.db, owner);
   }
+
 
   private static void ingest(UUID execution, int from, int count) throws Exception {
     List<NewLogLine> lines = new ArrayList<>();

@@ -61,14 +61,9 @@ class LogStreamTest {
   }
 
   private static UUID execution() throws Exception {
-    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
-      var rs = s.executeQuery("WITH t AS (INSERT INTO tasks (owner_id, title, prompt, status) VALUES ('" + owner
-          + "', 'logs', 'p', 'RUNNING') RETURNING id) INSERT INTO task_executions (task_id, attempt_number, executor, "
-          + "status) SELECT id, 1, 'shell', 'RUNNING' FROM t RETURNING id");
-      rs.next();
-      return (UUID) rs.getObject(1);
-    }
+    return Executions.running(api.db, owner);
   }
+
 
   private static void finish(UUID execution) throws Exception {
     try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
