@@ -7,7 +7,6 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -54,19 +53,5 @@ public final class ExecutionRepository {
   public Future<Void> recordResourcePeaks(UUID id, double cpuPercent, long memoryBytes) {
     return SqlTemplate.forUpdate(client, ExecutionSql.RESOURCE_PEAKS)
         .execute(Map.of("id", id, "cpu_percent", cpuPercent, "memory_bytes", memoryBytes)).mapEmpty();
-  }
-
-  /**
-   * Reserves {@code n} log sequence numbers and returns the last of them: the batch gets
-   * {@code last - n + 1 .. last}. Call it in the transaction that inserts the lines.
-   */
-  public Future<Long> allocateLogSeq(UUID id, int n) {
-    return SqlTemplate.forQuery(client, ExecutionSql.ALLOCATE_LOG_SEQ).execute(Map.of("id", id, "n", n))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw new NoSuchElementException("no execution " + id);
-          }
-          return rows.iterator().next().getLong("log_seq");
-        });
   }
 }

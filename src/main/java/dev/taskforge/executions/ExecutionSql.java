@@ -32,20 +32,10 @@ final class ExecutionSql {
       RETURNING *
       """;
 
-  /**
-   * Reserves {@code n} log sequence numbers. The row lock it takes is held until the caller's
-   * transaction ends, so writers of one execution commit their ranges in order, with no gap.
-   */
   /** Raises the execution's recorded peaks of CPU (percent of one core) and resident memory (bytes). */
   static final String RESOURCE_PEAKS = """
       UPDATE task_executions
          SET cpu_usage = greatest(cpu_usage, #{cpu_percent}), memory_usage = greatest(memory_usage, #{memory_bytes})
        WHERE id = #{id}
-      """;
-
-  static final String ALLOCATE_LOG_SEQ = """
-      UPDATE task_executions SET log_seq = log_seq + #{n}
-       WHERE id = #{id}
-      RETURNING log_seq
       """;
 }

@@ -137,28 +137,4 @@ class ExecutionRepositoryTest {
     assertThat(failureOf(executions.create(task, job.id(), 1, "shell", "w", 0)))
         .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.getSqlState()).isEqualTo("23503"));
   }
-
-  @Test
-  void concurrentLogSeqAllocationsHandOutEveryNumberExactlyOnce() {
-    UUID task = task(alice);
-    TaskExecution execution = await(executions.create(task, null, 1, "shell", "w", 0));
-    List<Future<Long>> allocations = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      allocations.add(executions.allocateLogSeq(execution.id(), 3));
-    }
-
-    List<Long> lasts = allocations.stream().map(f -> await(f)).sorted().toList();
-
-    List<Long> expected = new ArrayList<>();
-    for (long i = 1; i <= 50; i++) {
-      expected.add(i * 3);
-    }
-    assertThat(lasts).isEqualTo(expected);
-    assertThat(await(executions.findById(alice, execution.id())).orElseThrow().logSeq()).isEqualTo(150L);
-  }
-
-  @Test
-  void allocatingLogSeqForAMissingExecutionFails() {
-    assertThat(failureOf(executions.allocateLogSeq(UUID.randomUUID(), 1))).isInstanceOf(NoSuchElementException.class);
-  }
 }

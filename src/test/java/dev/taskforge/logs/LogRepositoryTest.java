@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class LogRepositoryTest {
   private static RepositoryTestSupport db;
   private static LogRepository logs;
+  /** Lines are written the one way the server writes them: through log ingestion. */
+  private static io.vertx.core.Vertx ingestion;
   private static UUID alice;
   private static UUID bob;
 
@@ -29,13 +31,21 @@ class LogRepositoryTest {
   static void setUp() {
     db = new RepositoryTestSupport(LogRepositoryTest.class);
     logs = new LogRepository(db.pool);
+    ingestion = io.vertx.core.Vertx.vertx();
+    await(ingestion.deployVerticle(new LogIngestVerticle(), new io.vertx.core.DeploymentOptions()
+        .setConfig(new JsonObject().put("database", dev.taskforge.db.Pools.toJson(db.url, 2)))));
     alice = db.newUser("alice@example.com");
     bob = db.newUser("bob@example.com");
   }
 
   @AfterAll
   static void tearDown() {
+    await(ingestion.close());
     db.close();
+  }
+
+  private static Future<Long> append(UUID execution, List<NewLogLine> lines) {
+    return LogIngest.send(ingestion, execution, lines);
   }
 
   private static UUID execution() {
@@ -50,7 +60,7 @@ class LogRepositoryTest {
     NewLogLine full = new NewLogLine(at, LogLevel.WARN, LogSource.AGENT, "\u001b[33mtool call\u001b[0m: Read('a.txt')",
         new JsonObject().put("tool", "Read"), "claude", "tool_use", "toolu_01");
 
-    long last = await(logs.append(execution, List.of(full, NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "done"))));
+    long last = await(append(execution, List.of(full, NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "done"))));
 
     List<ExecutionLog> stored = await(logs.after(alice, execution, 0, 100));
     assertThat(last).isEqualTo(2);
@@ -74,7 +84,7 @@ class LogRepositoryTest {
     List<Future<Long>> batches = new ArrayList<>();
     for (int b = 0; b < 20; b++) {
       int batch = b;
-      batches.add(logs.append(execution, IntStream.range(0, 25)
+      batches.add(append(execution, IntStream.range(0, 25)
           .mapToObj(i -> NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "batch " + batch + " line " + i)).toList()));
     }
     batches.forEach(f -> await(f));
@@ -83,12 +93,14 @@ class LogRepositoryTest {
 
     assertThat(stored).extracting(ExecutionLog::seq)
         .containsExactlyElementsOf(IntStream.rangeClosed(1, 500).mapToObj(Long::valueOf).toList());
+    assertThat(await(new ExecutionRepository(db.pool).findById(alice, execution)).orElseThrow().logSeq())
+        .as("the execution's log ends at the last number handed out").isEqualTo(500L);
   }
 
   @Test
   void readingAfterASeqResumesThereAndAnotherOwnerReadsNothing() {
     UUID execution = execution();
-    await(logs.append(execution, IntStream.range(0, 10)
+    await(append(execution, IntStream.range(0, 10)
         .mapToObj(i -> NewLogLine.of(LogLevel.DEBUG, LogSource.STDERR, "line " + i)).toList()));
 
     assertThat(await(logs.after(alice, execution, 7, 100))).extracting(ExecutionLog::seq).containsExactly(8L, 9L, 10L);
