@@ -22,7 +22,7 @@ public final class OrphanProcesses {
   private OrphanProcesses() {
   }
 
-  /** Kills every process whose environment says it was started for {@code worker}; returns how many. */
+  /** Kills every process whose environment says it was started for {@code worker}; returns their pids. */
   public static List<Long> killLeftBy(String worker) {
     byte[] marker = (WORKER_VARIABLE + "=" + worker + "\0").getBytes(StandardCharsets.UTF_8);
     long self = ProcessHandle.current().pid();

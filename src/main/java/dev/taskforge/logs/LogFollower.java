@@ -39,6 +39,7 @@ public final class LogFollower {
     void tooSlow(String reason);
   }
 
+  /** Execution statuses after which no line comes. */
   static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT", "LOST");
 
   private final Vertx vertx;

@@ -13,7 +13,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,6 @@ public final class LogTailVerticle extends VerticleBase {
   /** Answers whether this instance's LISTEN connection is up (the readiness check asks). */
   public static final String HEALTH = "taskforge.health.log-tails";
   static final int PAGE = 1000;
-  private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "CANCELLED", "TIMED_OUT", "LOST");
   private static final Logger log = LoggerFactory.getLogger(LogTailVerticle.class);
 
   /** One watched execution. */
@@ -180,7 +178,7 @@ public final class LogTailVerticle extends VerticleBase {
         long stored = row.getLong("log_seq");
         if (stored > tail.published) {
           read(id);
-        } else if (!tail.ended && !tail.reading && ENDED.contains(row.getString("status"))) {
+        } else if (!tail.ended && !tail.reading && LogFollower.ENDED.contains(row.getString("status"))) {
           tail.ended = true;
           vertx.eventBus().publish(TailFrame.ADDRESS_PREFIX + id, TailFrame.end(row.getString("status"), stored));
         }

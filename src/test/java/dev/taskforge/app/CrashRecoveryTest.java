@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +43,7 @@ class CrashRecoveryTest {
   @AfterEach
   void stopServer() throws Exception {
     if (server != null && server.process.isAlive()) {
-      server.process.destroy();
-      server.process.waitFor(60, TimeUnit.SECONDS);
+      server.stop();
     }
   }
 

@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,8 +54,7 @@ class LeastPrivilegeServerTest {
             .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
       }
     } finally {
-      server.process.destroy();
-      server.process.waitFor(30, TimeUnit.SECONDS);
+      server.stop();
       TestDatabase.execute(admin, "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       TestDatabase.execute(admin, "DROP ROLE IF EXISTS " + app);
       TestDatabase.execute(admin, "DROP ROLE IF EXISTS " + owner);

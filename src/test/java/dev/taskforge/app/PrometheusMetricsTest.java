@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +30,7 @@ class PrometheusMetricsTest {
   @AfterEach
   void stop() throws Exception {
     if (server != null) {
-      server.process.destroy();
-      server.process.waitFor(60, TimeUnit.SECONDS);
+      server.stop();
     }
   }
 

@@ -35,8 +35,7 @@ class ServerLifecycleTest {
   @AfterEach
   void stopServer() throws Exception {
     if (server != null && server.process.isAlive()) {
-      server.process.destroy();
-      server.process.waitFor(60, TimeUnit.SECONDS);
+      server.stop();
     }
   }
 
@@ -104,8 +103,7 @@ class ServerLifecycleTest {
   void keepsItsDataAcrossACleanRestart() throws Exception {
     server = startAndAwaitReady();
     insertUser("survives-a-restart@example.com");
-    server.process.destroy();
-    assertThat(server.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.stop()).isTrue();
 
     server = startAndAwaitReady();
 

@@ -62,6 +62,12 @@ final class ServerProcess {
 
   record Finished(int exitCode, String output) {}
 
+  /** Stops the server as an operator would (SIGTERM) and waits; true when it exited within a minute. */
+  boolean stop() throws InterruptedException {
+    process.destroy();
+    return process.waitFor(60, TimeUnit.SECONDS);
+  }
+
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(5)).GET().build();

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskforge.db.Pools;
-import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,9 +105,7 @@ class LogFollowerTest {
     follow(e, fine, 1_000);
 
     ingest(e, 2_501, 2_500);
-    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
-      s.execute("UPDATE task_executions SET status = 'COMPLETED' WHERE id = '" + e + "'");
-    }
+    Executions.end(api.db, e, "COMPLETED");
 
     await().atMost(Duration.ofSeconds(20)).until(() -> fine.end != null && stuck.slow != null);
     assertThat(fine.seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 5_000).boxed().toList());
@@ -132,9 +127,7 @@ class LogFollowerTest {
     ingest(e, 1, 3_000);
     Thread.sleep(300); // frames arrive while the client is full: none may be held for it
     assertThat(sink.seqs).isEmpty();
-    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
-      s.execute("UPDATE task_executions SET status = 'FAILED' WHERE id = '" + e + "'");
-    }
+    Executions.end(api.db, e, "FAILED");
     await().atMost(Duration.ofSeconds(10)).until(() -> sink.drained != null);
     sink.full = false;
     Runnable drained = sink.drained;

@@ -2,7 +2,6 @@ package dev.taskforge.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,13 +34,7 @@ class LogHistoryApiTest {
     api = new ApiTestServer(LogHistoryApiTest.class);
     token = api.newUserToken("reader@example.com");
     owner = UUID.fromString(api.get("/api/users/me", token).json().getString("id"));
-    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
-      var rs = s.executeQuery("WITH t AS (INSERT INTO tasks (owner_id, title, prompt, status) VALUES ('" + owner
-          + "', 'logs', 'p', 'RUNNING') RETURNING id) INSERT INTO task_executions (task_id, attempt_number, executor, "
-          + "status) SELECT id, 1, 'shell', 'RUNNING' FROM t RETURNING id");
-      rs.next();
-      execution = (UUID) rs.getObject(1);
-    }
+    execution = Executions.running(api.db, owner);
     List<NewLogLine> lines = new ArrayList<>();
     for (int i = 1; i <= 30; i++) {
       LogLevel level = i % 10 == 0 ? LogLevel.ERROR : i % 5 == 0 ? LogLevel.WARN : LogLevel.INFO;
@@ -123,9 +114,7 @@ class LogHistoryApiTest {
 
   @Test
   void theEventStreamSendsTheLinesAfterLastEventIdThenTheEnd() throws Exception {
-    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
-      s.execute("UPDATE task_executions SET status = 'COMPLETED' WHERE id = '" + execution + "'");
-    }
+    Executions.end(api.db, execution, "COMPLETED");
     HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port + "/api/executions/"
         + execution + "/logs/stream")).header("Authorization", "Bearer " + token).header("Last-Event-ID", "27")
         .timeout(Duration.ofSeconds(30)).build();

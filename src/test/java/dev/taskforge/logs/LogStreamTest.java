@@ -66,9 +66,7 @@ class LogStreamTest {
 
 
   private static void finish(UUID execution) throws Exception {
-    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement()) {
-      s.execute("UPDATE task_executions SET status = 'COMPLETED', completed_at = now() WHERE id = '" + execution + "'");
-    }
+    Executions.end(api.db, execution, "COMPLETED");
   }
 
   /** Sends {@code count} lines numbered from {@code from} through {@code server}'s ingestion, 100 a batch. */
