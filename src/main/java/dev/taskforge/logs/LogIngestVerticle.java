@@ -119,10 +119,11 @@ public final class LogIngestVerticle extends VerticleBase {
       lines += p.batch().lines().size();
     }
     queuedLines -= lines;
-    pool.withTransaction(conn -> store(conn, taken))
+    int flushed = lines;
+    pool.withTransaction(conn -> store(conn, taken, flushed))
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            dev.taskforge.metrics.Telemetry.logLinesStored(lines(taken));
+            dev.taskforge.metrics.Telemetry.logLinesStored(flushed);
             for (int i = 0; i < taken.size(); i++) {
               Long last = ar.result().get(i);
               if (last == null) {
@@ -133,7 +134,7 @@ public final class LogIngestVerticle extends VerticleBase {
               }
             }
           } else {
-            log.warn("log batch not stored lines={}", lines(taken), ar.cause());
+            log.warn("log batch not stored lines={}", flushed, ar.cause());
             taken.forEach(p -> p.stored().tryFail(ar.cause()));
           }
           flushing = false;
@@ -148,12 +149,8 @@ public final class LogIngestVerticle extends VerticleBase {
         });
   }
 
-  private static int lines(List<Pending> taken) {
-    return taken.stream().mapToInt(p -> p.batch().lines().size()).sum();
-  }
-
   /** Numbers, stores and announces the batches; returns each batch's last seq, in order. */
-  private Future<List<Long>> store(SqlConnection conn, List<Pending> taken) {
+  private Future<List<Long>> store(SqlConnection conn, List<Pending> taken, int lineCount) {
     Map<UUID, Integer> counts = new LinkedHashMap<>();
     for (Pending p : taken) {
       counts.merge(p.batch().executionId(), p.batch().lines().size(), Integer::sum);
@@ -172,7 +169,7 @@ public final class LogIngestVerticle extends VerticleBase {
           });
           // A batch for an execution that does not exist (deleted meanwhile) fails alone.
           List<Long> batchLast = new ArrayList<>();
-          Columns columns = new Columns(lines(taken));
+          Columns columns = new Columns(lineCount);
           for (Pending p : taken) {
             UUID id = p.batch().executionId();
             if (!next.containsKey(id)) {
