@@ -54,6 +54,18 @@ public final class RepositoryTestSupport implements AutoCloseable {
         .execute(Tuple.of(email))).iterator().next().getUUID(0);
   }
 
+  /** A new task of {@code owner}, for tests that need one to hang rows on. */
+  public UUID newTask(UUID owner) {
+    return await(new dev.taskforge.tasks.TaskRepository(pool).create(dev.taskforge.tasks.NewTask.of(owner, "t", "p")))
+        .id();
+  }
+
+  /** A new execution (attempt 1, executor shell) of a new task of {@code owner}. */
+  public UUID newExecution(UUID owner) {
+    return await(new dev.taskforge.executions.ExecutionRepository(pool).create(newTask(owner), null, 1, "shell", "w",
+        0)).id();
+  }
+
   @Override
   public void close() {
     await(pool.close());

@@ -8,8 +8,6 @@ import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.queue.NewJob;
 import dev.taskforge.queue.QueueJob;
 import dev.taskforge.queue.QueueRepository;
-import dev.taskforge.tasks.NewTask;
-import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Tuple;
@@ -46,7 +44,7 @@ class ExecutionRepositoryTest {
   }
 
   private static UUID task(UUID owner) {
-    return await(new TaskRepository(db.pool).create(NewTask.of(owner, "t", "echo t"))).id();
+    return db.newTask(owner);
   }
 
   @Test

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.db.RepositoryTestSupport;
-import dev.taskforge.executions.ExecutionRepository;
-import dev.taskforge.tasks.NewTask;
-import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,8 +45,7 @@ class LogIngestTest {
   }
 
   private static UUID execution() {
-    UUID task = await(new TaskRepository(db.pool).create(NewTask.of(owner, "t", "p"))).id();
-    return await(new ExecutionRepository(db.pool).create(task, null, 1, "shell", "w", 0)).id();
+    return db.newExecution(owner);
   }
 
   private static List<NewLogLine> lines(String prefix, int from, int count) {

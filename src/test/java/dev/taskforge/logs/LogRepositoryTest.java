@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.executions.ExecutionRepository;
-import dev.taskforge.tasks.NewTask;
-import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
@@ -49,8 +47,7 @@ class LogRepositoryTest {
   }
 
   private static UUID execution() {
-    UUID task = await(new TaskRepository(db.pool).create(NewTask.of(alice, "t", "p"))).id();
-    return await(new ExecutionRepository(db.pool).create(task, null, 1, "shell", "w", 0)).id();
+    return db.newExecution(alice);
   }
 
   @Test

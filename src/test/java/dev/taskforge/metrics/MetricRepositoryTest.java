@@ -4,9 +4,6 @@ import static dev.taskforge.db.RepositoryTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
-import dev.taskforge.executions.ExecutionRepository;
-import dev.taskforge.tasks.NewTask;
-import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -58,8 +55,7 @@ class MetricRepositoryTest {
 
   @Test
   void executionMetricsAreVisibleToTheTasksOwnerOnly() {
-    UUID task = await(new TaskRepository(db.pool).create(NewTask.of(alice, "t", "p"))).id();
-    UUID execution = await(new ExecutionRepository(db.pool).create(task, null, 1, "shell", "w", 0)).id();
+    UUID execution = db.newExecution(alice);
     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     NewMetricSample sample = new NewMetricSample(at, MetricType.TIMER, "process.cpu", 42.5, "percent", execution,
         "w", "default", new JsonObject().put("core", 3));

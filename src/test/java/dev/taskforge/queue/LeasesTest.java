@@ -38,7 +38,7 @@ class LeasesTest {
   }
 
   private static long enqueue(String queue, int priority) {
-    UUID task = await(new TaskRepository(db.pool).create(NewTask.of(owner, "t", "p"))).id();
+    UUID task = db.newTask(owner);
     NewJob job = new NewJob(task, queue, priority, null, 2, BackoffType.FIXED, 0, 0, null,
         new io.vertx.core.json.JsonObject().put("executor", "shell"), null);
     return await(new QueueRepository(db.pool).enqueue(job)).id();

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.executions.ExecutionRepository;
-import dev.taskforge.tasks.NewTask;
-import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Tuple;
@@ -39,7 +37,7 @@ class QueueRepositoryTest {
   }
 
   private static UUID task(UUID owner) {
-    return await(new TaskRepository(db.pool).create(NewTask.of(owner, "t", "echo t"))).id();
+    return db.newTask(owner);
   }
 
   private static OffsetDateTime inMinutes(int minutes) {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.executions.ExecutionRepository;
-import dev.taskforge.tasks.NewTask;
-import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -37,7 +35,7 @@ class ResultRepositoryTest {
   }
 
   private static UUID task() {
-    return await(new TaskRepository(db.pool).create(NewTask.of(alice, "t", "p"))).id();
+    return db.newTask(alice);
   }
 
   private static UUID execution(UUID task) {
