@@ -19,8 +19,16 @@ public final class MetricRepository {
     this.client = client;
   }
 
-  /** Stores a batch of samples with one statement; returns how many were stored. */
-  public Future<Integer> insert(List<NewMetricSample> samples) {
+  /**
+   * Stores a batch of samples with one statement, which also folds them into their series' minute
+   * and hour rollups; returns how many were stored. A non-finite value (a ratio of nothing, say)
+   * is not a measurement: it is left out rather than failing the batch.
+   */
+  public Future<Integer> insert(List<NewMetricSample> batch) {
+    List<NewMetricSample> samples = batch.stream().filter(s -> Double.isFinite(s.value())).toList();
+    if (samples.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
     int n = samples.size();
     OffsetDateTime[] times = new OffsetDateTime[n];
     String[] types = new String[n];

@@ -30,6 +30,10 @@ final class SeedMetrics {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::queue_health_status, ?::jsonb)
       """;
 
+  private static final String INSERT_SAMPLER = """
+      INSERT INTO metric_samplers (name, sampled_at, covered_until, instance_id) VALUES ('queues', ?, ?, 'taskforge-1')
+      """;
+
   private SeedMetrics() {
   }
 
@@ -66,6 +70,13 @@ final class SeedMetrics {
       ctx.executeBatch(s, "system_metrics");
     }
     insertHealth(ctx);
+    try (PreparedStatement s = ctx.prepare(INSERT_SAMPLER)) {
+      // The queue sampler last ran a few seconds ago, on the first instance.
+      s.setObject(1, ctx.now.minusSeconds(4));
+      s.setObject(2, ctx.now.minusSeconds(9));
+      s.addBatch();
+      ctx.executeBatch(s, "metric_samplers");
+    }
   }
 
   private static void insertHealth(SeedContext ctx) throws SQLException {

@@ -75,6 +75,9 @@ class SchemaDriftTest {
     RECORDS.put("task_results", TaskResult.class);
     RECORDS.put("result_files", ResultFile.class);
     RECORDS.put("system_metrics", SystemMetric.class);
+    RECORDS.put("metric_series", dev.taskforge.metrics.MetricSeries.class);
+    RECORDS.put("metric_rollups", dev.taskforge.metrics.MetricRollup.class);
+    RECORDS.put("metric_samplers", dev.taskforge.metrics.MetricSampler.class);
     RECORDS.put("workflows", Workflow.class);
     RECORDS.put("workflow_steps", WorkflowStep.class);
     RECORDS.put("workflow_executions", WorkflowExecution.class);

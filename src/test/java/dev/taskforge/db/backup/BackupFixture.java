@@ -135,6 +135,8 @@ final class BackupFixture {
       -- migrations of the restore target will not make, and a partition of a shape of its own.
       SELECT ensure_daily_partitions('system_metrics', '2021-06-01', '2021-06-01');
       SELECT setval('system_metrics_id_seq', 1000);
+      INSERT INTO metric_samplers (name, sampled_at, covered_until, instance_id)
+      VALUES ('queues', now() - interval '3 seconds', '2021-06-01 12:00:00.123456+00', 'instance "a"');
 
       INSERT INTO queue_health (queue_name, recorded_at, waiting, active, throughput_per_minute, avg_wait_ms, p95_wait_ms,
                                 oldest_waiting_age_ms, status, details)
