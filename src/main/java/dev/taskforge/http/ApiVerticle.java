@@ -80,6 +80,8 @@ public final class ApiVerticle extends VerticleBase {
     new TaskRoutes(pool).mount(builder);
     new ExecutionRoutes(pool).mount(builder);
     new WorkerRoutes(vertx, pool, config().getJsonObject("queue")).mount(builder);
+    new dev.taskforge.queue.QueueRoutes(pool, config().getJsonObject("queue")).mount(builder);
+    new dev.taskforge.metrics.MetricRoutes(pool, config().getJsonObject("metrics")).mount(builder);
     LogStreamRoutes logs = new LogStreamRoutes(vertx, pool, config().getJsonObject("logs"));
     logs.mount(builder);
 

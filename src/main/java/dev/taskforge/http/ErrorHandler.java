@@ -79,7 +79,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   }
 
   private static final java.util.regex.Pattern PARAMETER =
-      java.util.regex.Pattern.compile("(?:query|path|header|cookie) parameter (\\S+?)[ .]");
+      java.util.regex.Pattern.compile("(?:query|path|header|cookie) parameter (\\S+?)(?:[ .]|$)");
   private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"([^\"]+)\"");
 
   /**

@@ -56,6 +56,12 @@ public final class MetricsVerticle extends VerticleBase {
             log.info("partitions past retention dropped count={} retention={}", dropped, retention);
           }
         })
+        .compose(dropped -> partitions.deleteExpired(java.time.Instant.now(), retention))
+        .onSuccess(deleted -> {
+          if (deleted > 0) {
+            log.info("rollups and queue health past retention deleted rows={}", deleted);
+          }
+        })
         .onFailure(err -> log.error("partition maintenance failed", err));
   }
 

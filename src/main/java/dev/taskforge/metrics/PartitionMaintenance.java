@@ -16,13 +16,25 @@ public final class PartitionMaintenance {
   static final String[] PARTITIONED_TABLES = {"execution_logs", "system_metrics"};
   private static final String ENSURE_SQL = "SELECT ensure_daily_partitions($1::regclass, $2, $3)";
   private static final String DROP_SQL = "SELECT drop_daily_partitions_before($1::regclass, $2)";
+  private static final String DELETE_EXPIRED_SQL = """
+      WITH minutes AS (DELETE FROM metric_rollups WHERE resolution = 'MINUTE' AND bucket_start < $1 RETURNING 1),
+           hours AS (DELETE FROM metric_rollups WHERE resolution = 'HOUR' AND bucket_start < $2 RETURNING 1),
+           health AS (DELETE FROM queue_health WHERE recorded_at < $3 RETURNING 1)
+      SELECT ((SELECT count(*) FROM minutes) + (SELECT count(*) FROM hours) + (SELECT count(*) FROM health))::int
+      """;
 
-  /** How many days of rows each table keeps (today included). */
-  public record Retention(int executionLogsDays, int systemMetricsDays) {
+  /**
+   * How many days of rows each table keeps (today included for the partitioned ones); rollups and
+   * queue health snapshots are kept that many days back from now.
+   */
+  public record Retention(int executionLogsDays, int systemMetricsDays, int minuteRollupDays, int hourRollupDays,
+      int queueHealthDays) {
     public static Retention from(io.vertx.core.json.JsonObject metrics) {
       io.vertx.core.json.JsonObject r = metrics == null ? null : metrics.getJsonObject("retention");
-      return new Retention(r == null ? 30 : r.getInteger("executionLogsDays", 30),
-          r == null ? 90 : r.getInteger("systemMetricsDays", 90));
+      r = r == null ? new io.vertx.core.json.JsonObject() : r;
+      return new Retention(r.getInteger("executionLogsDays", 30), r.getInteger("systemMetricsDays", 90),
+          r.getInteger("minuteRollupDays", 400), r.getInteger("hourRollupDays", 1830),
+          r.getInteger("queueHealthDays", 30));
     }
 
     int daysOf(String table) {
@@ -61,6 +73,18 @@ public final class PartitionMaintenance {
           .map(rows -> sum + rows.iterator().next().getInteger(0)));
     }
     return total;
+  }
+
+  /**
+   * Deletes rollups and queue health snapshots older than their retention, counted back from
+   * {@code now}; returns how many rows it deleted.
+   */
+  public Future<Integer> deleteExpired(java.time.Instant now, Retention retention) {
+    java.time.OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+    return pool.preparedQuery(DELETE_EXPIRED_SQL)
+        .execute(Tuple.of(at.minusDays(retention.minuteRollupDays()), at.minusDays(retention.hourRollupDays()),
+            at.minusDays(retention.queueHealthDays())))
+        .map(rows -> rows.iterator().next().getInteger(0));
   }
 
   public Future<Integer> ensureAhead() {

@@ -33,6 +33,42 @@ public final class ProjectRepository {
         .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::first);
   }
 
+  /**
+   * Tokens and cost of the project's results stored in [from, to): the total, then up to
+   * {@code maxTasks} tasks, costliest first; empty when the project is not the owner's.
+   */
+  public Future<Optional<io.vertx.core.json.JsonObject>> usage(UUID ownerId, UUID id, java.time.OffsetDateTime from,
+      java.time.OffsetDateTime to, int maxTasks) {
+    return findById(ownerId, id).compose(project -> project.isEmpty() ? Future.succeededFuture(Optional.empty())
+        : SqlTemplate.forQuery(client, ProjectSql.USAGE)
+            .execute(Map.of("id", id, "owner_id", ownerId, "from", from, "to", to))
+            .map(rows -> {
+              io.vertx.core.json.JsonObject total = null;
+              io.vertx.core.json.JsonArray tasks = new io.vertx.core.json.JsonArray();
+              for (io.vertx.sqlclient.Row row : rows) {
+                if (row.getUUID("task_id") == null) {
+                  total = totals(row);
+                } else if (tasks.size() < maxTasks) {
+                  tasks.add(totals(row).put("taskId", row.getUUID("task_id").toString())
+                      .put("title", row.getString("title")));
+                }
+              }
+              return Optional.of(new io.vertx.core.json.JsonObject().put("projectId", id.toString())
+                  .put("from", Rows.iso(from)).put("to", Rows.iso(to)).put("total", total).put("tasks", tasks));
+            }));
+  }
+
+  private static io.vertx.core.json.JsonObject totals(io.vertx.sqlclient.Row row) {
+    return new io.vertx.core.json.JsonObject()
+        .put("executions", row.getLong("executions"))
+        .put("tokens", ((Number) row.getValue("tokens")).longValue())
+        .put("inputTokens", ((Number) row.getValue("input_tokens")).longValue())
+        .put("outputTokens", ((Number) row.getValue("output_tokens")).longValue())
+        .put("cacheCreationTokens", ((Number) row.getValue("cache_creation_tokens")).longValue())
+        .put("cacheReadTokens", ((Number) row.getValue("cache_read_tokens")).longValue())
+        .put("costUsd", row.getDouble("cost"));
+  }
+
   /** The owner's projects, newest first. */
   public Future<List<Project>> listByOwner(UUID ownerId, int limit) {
     return listByOwner(ownerId, null, limit);

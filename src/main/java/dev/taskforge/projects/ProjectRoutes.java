@@ -26,6 +26,30 @@ public final class ProjectRoutes {
     builder.getRoute("getProject").addHandler(this::get);
     builder.getRoute("renameProject").addHandler(this::rename);
     builder.getRoute("deleteProject").addHandler(this::delete);
+    builder.getRoute("getProjectUsage").addHandler(this::usage);
+  }
+
+  /** The last 30 days unless from/to say otherwise; at most 100 tasks listed. */
+  private void usage(RoutingContext ctx) {
+    UUID id = Requests.uuidParam(ctx, "projectId");
+    java.time.OffsetDateTime to = time(ctx, "to", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+    java.time.OffsetDateTime from = time(ctx, "from", to.minusDays(30));
+    if (!from.isBefore(to)) {
+      throw ApiException.badRequest("from", "from must be before to");
+    }
+    projects.usage(Authentication.principal(ctx).userId(), id, from, to, 100)
+        .map(u -> u.orElseThrow(() -> ApiException.notFound("project")))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  private static java.time.OffsetDateTime time(RoutingContext ctx, String name, java.time.OffsetDateTime fallback) {
+    String text = ctx.queryParams().get(name);
+    try {
+      return text == null ? fallback : java.time.OffsetDateTime.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiException.badRequest(name, name + " must be an ISO-8601 time with an offset");
+    }
   }
 
   private void create(RoutingContext ctx) {

@@ -31,4 +31,23 @@ final class ProjectSql {
       """;
 
   static final String DELETE = "DELETE FROM projects WHERE id = #{id} AND owner_id = #{owner_id}";
+
+  /**
+   * Tokens and cost of the results of an owner's project stored in a time range: one row per task
+   * with results, and the total (task_id null). No rows when the project is not the owner's.
+   */
+  static final String USAGE = """
+      SELECT t.id AS task_id, min(t.title) AS title, count(DISTINCT r.execution_id) AS executions,
+             coalesce(sum(r.tokens_used), 0) AS tokens, coalesce(sum(r.input_tokens), 0) AS input_tokens,
+             coalesce(sum(r.output_tokens), 0) AS output_tokens,
+             coalesce(sum(r.cache_creation_tokens), 0) AS cache_creation_tokens,
+             coalesce(sum(r.cache_read_tokens), 0) AS cache_read_tokens,
+             coalesce(sum(r.cost_estimate), 0)::float8 AS cost
+        FROM projects p
+        JOIN tasks t ON t.project_id = p.id AND t.owner_id = p.owner_id
+        JOIN task_results r ON r.task_id = t.id AND r.created_at >= #{from} AND r.created_at < #{to}
+       WHERE p.id = #{id} AND p.owner_id = #{owner_id}
+       GROUP BY GROUPING SETS ((t.id), ())
+       ORDER BY grouping(t.id) DESC, cost DESC, tokens DESC, t.id
+      """;
 }

@@ -46,6 +46,11 @@ public final class QueueLimits {
     return new QueueLimits(limits);
   }
 
+  /** The queues that have a limit. */
+  public java.util.Set<String> names() {
+    return limits.keySet();
+  }
+
   public OptionalInt of(String queue) {
     Integer limit = limits.get(queue);
     return limit == null ? OptionalInt.empty() : OptionalInt.of(limit);

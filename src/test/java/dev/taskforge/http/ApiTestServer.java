@@ -57,7 +57,7 @@ public final class ApiTestServer implements AutoCloseable {
     port = freePort();
     JsonObject config = new JsonObject()
         .put("database", Pools.toJson(db, 4))
-        .put("schemaVersion", "6")
+        .put("schemaVersion", "7")
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port));
     // Every verticle reads its own section of the whole (queue limits, external workers' lease, logs).
     JsonObject full = dispatch == null ? config : config.copy().mergeIn(dispatch);

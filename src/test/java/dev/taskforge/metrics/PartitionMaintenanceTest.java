@@ -46,14 +46,14 @@ class PartitionMaintenanceTest {
           .execute(io.vertx.sqlclient.Tuple.of(table, TODAY.minusDays(40), TODAY)));
     }
 
-    int dropped = await(maintenance.dropExpired(TODAY, new PartitionMaintenance.Retention(7, 30)));
+    int dropped = await(maintenance.dropExpired(TODAY, new PartitionMaintenance.Retention(7, 30, 400, 1830, 30)));
 
     assertThat(partitionsOf("execution_logs")).doesNotContain(name("execution_logs", TODAY.minusDays(7)))
         .contains(name("execution_logs", TODAY.minusDays(6)), name("execution_logs", TODAY));
     assertThat(partitionsOf("system_metrics")).doesNotContain(name("system_metrics", TODAY.minusDays(30)))
         .contains(name("system_metrics", TODAY.minusDays(29)));
     assertThat(dropped).isEqualTo((41 - 7) + (41 - 30));
-    assertThat(await(maintenance.dropExpired(TODAY, new PartitionMaintenance.Retention(7, 30)))).isZero();
+    assertThat(await(maintenance.dropExpired(TODAY, new PartitionMaintenance.Retention(7, 30, 400, 1830, 30)))).isZero();
   }
 
   @Test
