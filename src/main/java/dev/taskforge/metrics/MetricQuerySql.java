@@ -3,7 +3,8 @@ package dev.taskforge.metrics;
 /**
  * The SQL answering metric queries. Raw points and rollups are read through the same alias
  * {@code s} — a system_metrics row and a metric_series row share the label columns — so the label
- * picked for grouping and the filters are written once. Each statement is scoped in SQL: an admin
+ * picked for grouping and the filters are written once. Results come unordered (the caller orders
+ * them), which leaves PostgreSQL free to aggregate by hashing. Each statement is scoped in SQL: an admin
  * reads every series, anyone else only those of executions of their own tasks.
  */
 final class MetricQuerySql {
@@ -46,20 +47,20 @@ final class MetricQuerySql {
   static final String RAW_STATS = "SELECT " + LABEL + " AS label, " + STEP_OF.formatted("s.recorded_at") + """
        AS ts,
              count(*) AS samples, sum(s.value) AS total, min(s.value) AS low, max(s.value) AS high
-      """ + RAW_ROWS + " GROUP BY 1, 2 ORDER BY 1, 2";
+      """ + RAW_ROWS + " GROUP BY 1, 2";
 
   /** The exact percentile (nearest rank) per label and step, from raw points. */
   static final String RAW_PERCENTILE = "SELECT " + LABEL + " AS label, " + STEP_OF.formatted("s.recorded_at") + """
        AS ts,
              percentile_disc(#{quantile}::float8) WITHIN GROUP (ORDER BY s.value) AS value
-      """ + RAW_ROWS + " GROUP BY 1, 2 ORDER BY 1, 2";
+      """ + RAW_ROWS + " GROUP BY 1, 2";
 
   /** count, sum, min and max per label and step, merged from rollups. */
   static final String ROLLUP_STATS = "SELECT " + LABEL + " AS label, " + STEP_OF.formatted("r.bucket_start") + """
        AS ts,
              sum(r.sample_count) AS samples, sum(r.value_sum) AS total, min(r.value_min) AS low,
              max(r.value_max) AS high
-      """ + ROLLUP_ROWS + " GROUP BY 1, 2 ORDER BY 1, 2";
+      """ + ROLLUP_ROWS + " GROUP BY 1, 2";
 
   /**
    * The percentile per label and step from merged rollup histograms: bucket counts are added up
@@ -73,13 +74,13 @@ final class MetricQuerySql {
              r.value_min, r.value_max, r.histogram
       """ + ROLLUP_ROWS + """
       ), cells AS (
-        SELECT label, ts, metric_histogram_value(h.key) AS v, sum(h.value::bigint) AS n
+        SELECT label, ts, h.key, sum(h.value::bigint) AS n
           FROM picked CROSS JOIN jsonb_each_text(picked.histogram) AS h
          GROUP BY 1, 2, 3
       ), ranked AS (
         SELECT label, ts, v, sum(n) OVER (PARTITION BY label, ts ORDER BY v) AS running,
                sum(n) OVER (PARTITION BY label, ts) AS total
-          FROM cells
+          FROM (SELECT label, ts, metric_histogram_value(key) AS v, n FROM cells) valued
       ), chosen AS (
         SELECT DISTINCT ON (label, ts) label, ts, v FROM ranked WHERE running >= #{quantile}::float8 * total
          ORDER BY label, ts, v
@@ -88,7 +89,6 @@ final class MetricQuerySql {
       )
       SELECT c.label, c.ts, greatest(b.low, least(b.high, c.v)) AS value
         FROM chosen c JOIN bounds b ON b.label IS NOT DISTINCT FROM c.label AND b.ts = c.ts
-       ORDER BY 1, 2
       """;
 
   /** Metric names with their kind, unit and number of series the caller may read. */

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * Metrics aggregation and time-series upkeep. For now it keeps the daily partitions of
  * {@code execution_logs} and {@code system_metrics} created ahead and drops those past each
  * table's retention ({@code metrics.retention}), at start and every hour; and every
- * {@code metrics.sampleIntervalSeconds} it samples the queues ({@link QueueSampler}).
+ * {@code metrics.sampleIntervalSeconds} it samples the queues ({@link QueueSampler}, queue-wide
+ * figures on one instance per interval) and this instance ({@link InstanceSampler}).
  */
 public final class MetricsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MetricsVerticle.class);
@@ -31,13 +32,18 @@ public final class MetricsVerticle extends VerticleBase {
         .getInteger("partitionDaysAhead", 7);
     partitions = new PartitionMaintenance(pool, daysAhead);
     retention = PartitionMaintenance.Retention.from(config().getJsonObject("metrics"));
-    queues = new QueueSampler(pool, config().getString("instanceId", "taskforge"));
-    long sampleMs = 1000L * config().getJsonObject("metrics", new io.vertx.core.json.JsonObject())
-        .getInteger("sampleIntervalSeconds", 10);
+    io.vertx.core.json.JsonObject metrics = config().getJsonObject("metrics", new io.vertx.core.json.JsonObject());
+    int sampleSeconds = metrics.getInteger("sampleIntervalSeconds", 10);
+    long sampleMs = 1000L * sampleSeconds;
+    String instance = config().getString("instanceId", "taskforge");
+    queues = new QueueSampler(pool, instance, sampleSeconds, QueueSampler.Thresholds.from(metrics));
+    InstanceSampler self = new InstanceSampler(pool, instance);
     return maintain().onSuccess(v -> {
       timer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());
-      sampleTimer = vertx.setPeriodic(sampleMs, id -> queues.sample()
-          .onFailure(err -> log.warn("queue sampling failed", err)));
+      sampleTimer = vertx.setPeriodic(sampleMs, id -> {
+        queues.sample().onFailure(err -> log.warn("queue sampling failed", err));
+        self.sample().onFailure(err -> log.warn("instance sampling failed", err));
+      });
       log.info("metrics started deployment={}", deploymentID());
     });
   }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Telemetry {
   private static final AtomicInteger liveLogClients = new AtomicInteger();
+  private static final java.util.concurrent.atomic.AtomicLong logLines = new java.util.concurrent.atomic.AtomicLong();
 
   static {
     Metrics.globalRegistry.gauge("taskforge.log.followers", liveLogClients);
@@ -81,8 +82,19 @@ public final class Telemetry {
   }
 
   public static void logLinesStored(int lines) {
+    logLines.addAndGet(lines);
     Counter.builder("taskforge.log.lines.ingested").description("Execution log lines stored")
         .register(registry()).increment(lines);
+  }
+
+  /** Log lines this process has stored since it started. */
+  static double logLinesIngested() {
+    return logLines.get();
+  }
+
+  /** Live log WebSocket and SSE clients of this process. */
+  static int logFollowers() {
+    return liveLogClients.get();
   }
 
   public static void logFollowerStarted() {

@@ -69,6 +69,7 @@ final class ResourceSampling {
         previous = now;
         peakCpu = Math.max(peakCpu, cpu);
         peakMemory = Math.max(peakMemory, now.residentBytes());
+        dev.taskforge.metrics.WorkerUsage.report(job.executionId(), cpu, now.residentBytes());
         // Read every second (peaks are not missed), stored every few: the first at once, so short
         // runs have a figure too.
         if (readings++ % STORE_EVERY == 0) {
@@ -79,6 +80,8 @@ final class ResourceSampling {
       // the run ended
     } catch (RuntimeException e) {
       log.warn("resource sampling stopped execution={}", job.executionId(), e);
+    } finally {
+      dev.taskforge.metrics.WorkerUsage.ended(job.executionId());
     }
   }
 
