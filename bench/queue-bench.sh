@@ -16,13 +16,19 @@
 # BENCH_GRAPHILE=0 measures Taskforge alone; BENCH_JAR=dir/taskforge.jar uses (or builds, with
 # -Dtf.build.dir=dir) the jar there;
 # BENCH_KEEP=1 keeps the temporary directory (server log, database) for a look afterwards.
+# While Taskforge's W1 and its drain run, a watcher reads the server's own view of the queue every
+# BENCH_WATCH_SECONDS (default 5; BENCH_WATCH=0 turns it off): /metrics (jobs claimed, completed,
+# failed, waiting, running, mean wait), /api/metrics/query as an admin (jobs completed, waiting, p95
+# wait) and /api/queues (health), printed as a table after the drain. The server stores its queue
+# samples every BENCH_METRICS_SAMPLE_SECONDS (default 5; TASKFORGE_METRICS_SAMPLE_SECONDS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BENCH_W1_TASKS:=20000}" "${BENCH_W2_TASKS:=2000}" "${BENCH_W2_RATE:=100}" "${BENCH_CLIENTS:=16}"
 : "${BENCH_CONCURRENCY:=8}" "${BENCH_POLL_INTERVAL_MS:=1000}" "${BENCH_WARMUP:=1000}" "${BENCH_GRAPHILE:=1}"
-: "${BENCH_DRAIN:=1}" "${BENCH_KEEP:=0}"
+: "${BENCH_DRAIN:=1}" "${BENCH_KEEP:=0}" "${BENCH_WATCH:=1}" "${BENCH_WATCH_SECONDS:=5}"
+: "${BENCH_METRICS_SAMPLE_SECONDS:=5}"
 export BENCH_W1_TASKS BENCH_W2_TASKS BENCH_W2_RATE BENCH_CLIENTS BENCH_CONCURRENCY BENCH_POLL_INTERVAL_MS \
-  BENCH_WARMUP BENCH_GRAPHILE BENCH_DRAIN
+  BENCH_WARMUP BENCH_GRAPHILE BENCH_DRAIN BENCH_WATCH BENCH_WATCH_SECONDS BENCH_METRICS_SAMPLE_SECONDS
 jar=${BENCH_JAR:-target/taskforge.jar}
 if [ ! -f "$jar" ]; then
   if [ -n "${BENCH_JAR:-}" ]; then
@@ -62,6 +68,7 @@ cat > "$work/taskforge.json" <<JSON
 JSON
 TASKFORGE_CONFIG="$work/taskforge.json" TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" \
   TASKFORGE_HTTP_HOST=127.0.0.1 TASKFORGE_EXECUTOR_NOOP_ENABLED=true TASKFORGE_LOG_LEVEL=WARN \
+  TASKFORGE_METRICS_SAMPLE_SECONDS="$BENCH_METRICS_SAMPLE_SECONDS" \
   java -Xmx1g ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" > "$work/server.log" 2>&1 &
 server=$!
 cleanup() {
