@@ -247,10 +247,7 @@ public class MetricsBench {
     }
   }
 
-  /**
-   * The tables the points end up in: system_metrics, metric_series and the rollups, which are
-   * either one table with a resolution column or one table per resolution.
-   */
+  /** The tables the points end up in: system_metrics, metric_series, the rollups and their partitions. */
   static List<String> tables() throws Exception {
     List<String> tables = new ArrayList<>();
     for (String t : List.of("system_metrics", "metric_series", "metric_rollups", "metric_rollups_minute",
@@ -275,11 +272,6 @@ public class MetricsBench {
           String r = rs.getString(1);
           rollups.add(new Rollup("metric_rollups " + r, "metric_rollups", "resolution = '" + r + "'"));
         }
-      }
-    }
-    for (String t : List.of("metric_rollups_minute", "metric_rollups_hour")) {
-      if (exists(t)) {
-        rollups.add(new Rollup(t, t, "true"));
       }
     }
     return rollups;

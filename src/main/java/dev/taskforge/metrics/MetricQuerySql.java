@@ -36,10 +36,17 @@ final class MetricQuerySql {
        WHERE s.recorded_at >= #{from} AND s.recorded_at < #{to}
       """ + FILTERS;
 
+  /**
+   * Each chosen series' rows are read by a range of the primary key. (OFFSET 0 keeps the subquery
+   * per series: left to itself the planner scans the whole time range of every series by the BRIN
+   * index and joins, about twice as slow on a month of 50 series.)
+   */
   private static final String ROLLUP_ROWS = """
         FROM metric_series s
-        JOIN metric_rollups r ON r.series_id = s.id AND r.resolution = #{resolution}::metric_resolution
-                             AND r.bucket_start >= #{from} AND r.bucket_start < #{to}
+       CROSS JOIN LATERAL (SELECT * FROM metric_rollups r
+                            WHERE r.series_id = s.id AND r.resolution = #{resolution}::metric_resolution
+                              AND r.bucket_start >= #{from} AND r.bucket_start < #{to}
+                           OFFSET 0) r
        WHERE true
       """ + FILTERS;
 
