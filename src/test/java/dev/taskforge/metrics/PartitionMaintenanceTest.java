@@ -70,4 +70,31 @@ class PartitionMaintenanceTest {
     assertThat(created).isEqualTo(2 * 7);
     assertThat(partitionsOf("execution_logs")).contains(name("execution_logs", later.plusDays(5)));
   }
+
+  @Test
+  void rollupsAndQueueHealthOlderThanTheirRetentionAreDeletedAndNewerKept() {
+    java.time.Instant now = java.time.Instant.parse("2026-06-15T12:00:00Z");
+    // Points 10, 100 and 1,000 days back from that now: their rollups, and a health snapshot for each.
+    await(db.pool.query("""
+        INSERT INTO system_metrics (recorded_at, metric_type, metric_name, value)
+        SELECT timestamptz '2026-06-15 12:00:00+00' - make_interval(days => d), 'GAUGE', 'retention.test', d
+          FROM unnest(ARRAY[10, 100, 1000]) AS d;
+        INSERT INTO queue_health (queue_name, recorded_at, status)
+        SELECT 'retention-test', timestamptz '2026-06-15 12:00:00+00' - make_interval(days => d), 'OK'
+          FROM unnest(ARRAY[10, 100]) AS d;
+        """).execute());
+
+    int deleted = await(new PartitionMaintenance(db.pool, 3).deleteExpired(now,
+        new PartitionMaintenance.Retention(7, 30, 50, 500, 20)));
+
+    List<String> left = await(db.pool.query("""
+        SELECT r.resolution || ' ' || (timestamptz '2026-06-15 12:00:00+00' - r.bucket_start)
+          FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id
+         WHERE s.metric_name = 'retention.test' ORDER BY r.resolution, r.bucket_start DESC
+        """).execute()).stream().map(r -> r.getString(0)).toList();
+    assertThat(left).containsExactly("MINUTE 10 days", "HOUR 10 days", "HOUR 100 days");
+    assertThat(await(db.pool.query("SELECT count(*) FROM queue_health WHERE queue_name = 'retention-test'").execute())
+        .iterator().next().getLong(0)).isEqualTo(1);
+    assertThat(deleted).isEqualTo(2 + 1 + 1);
+  }
 }
