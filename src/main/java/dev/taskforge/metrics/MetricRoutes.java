@@ -26,7 +26,7 @@ public final class MetricRoutes {
   }
 
   private void query(RoutingContext ctx) {
-    Instant now = Instant.now();
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     MetricQuery query = MetricQuery.from(ctx.queryParams(), now);
     List<Segment> segments = MetricQueryPlan.segments(query.from(), query.to(), query.stepSeconds(),
         MetricQueryPlan.horizons(retention, now));

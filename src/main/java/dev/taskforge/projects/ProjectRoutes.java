@@ -32,7 +32,8 @@ public final class ProjectRoutes {
   /** The last 30 days unless from/to say otherwise; at most 100 tasks listed. */
   private void usage(RoutingContext ctx) {
     UUID id = Requests.uuidParam(ctx, "projectId");
-    java.time.OffsetDateTime to = time(ctx, "to", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+    java.time.OffsetDateTime to = time(ctx, "to", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
     java.time.OffsetDateTime from = time(ctx, "from", to.minusDays(30));
     if (!from.isBefore(to)) {
       throw ApiException.badRequest("from", "from must be before to");
