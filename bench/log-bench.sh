@@ -26,37 +26,11 @@ cd "$(dirname "$0")/.."
 : "${BENCH_LIGHT_RATE:=5000}" "${BENCH_BASELINE_CONNECTIONS:=4}" "${BENCH_PHASES:=max,paced,light}" "${BENCH_KEEP:=0}"
 export BENCH_SECONDS BENCH_WARMUP BENCH_EXECUTIONS BENCH_BATCH BENCH_RATE BENCH_LIGHT_RATE BENCH_BASELINE_CONNECTIONS \
   BENCH_PHASES
-jar=${BENCH_JAR:-target/taskforge.jar}
-if [ ! -f "$jar" ]; then
-  if [ -n "${BENCH_JAR:-}" ]; then
-    mkdir -p "$(dirname "$jar")"
-    mvn -B -q package -DskipTests -Dtf.build.dir="$(cd "$(dirname "$jar")" && pwd)"
-  else
-    mvn -B -q package -DskipTests
-  fi
-fi
-
-work=$(mktemp -d /tmp/taskforge-log-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18183)
-TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" TASKFORGE_HTTP_HOST=127.0.0.1 TASKFORGE_LOG_LEVEL=WARN \
-  java -Xmx1g ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" > "$work/server.log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  if [ "$BENCH_KEEP" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.5
-done
-echo "machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg) at start, $(java -version 2>&1 | head -1)," \
-  "PostgreSQL $(cat "$work"/data/pg/PG_VERSION 2>/dev/null || echo '?') (embedded, fsync and synchronous_commit on)"
+. bench/server.sh
+bench_jar
+bench_workdir log-bench
+bench_start
+bench_machine ""
 java -Xmx1g -cp "$jar" bench/LogBench.java "http://127.0.0.1:$port" "$work/data" "$server"
 echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
-warnings=$(grep -cE ' (WARN|ERROR) ' "$work/server.log" || true)
-echo
-echo "server log: $warnings WARN/ERROR lines"
-[ "$warnings" = 0 ] || grep -E ' (WARN|ERROR) ' "$work/server.log" | cut -d' ' -f2- | cut -c1-300 | sort | uniq -c | sort -rn | head -20
+bench_server_warnings

@@ -29,20 +29,13 @@ cd "$(dirname "$0")/.."
 : "${BENCH_METRICS_SAMPLE_SECONDS:=5}"
 export BENCH_W1_TASKS BENCH_W2_TASKS BENCH_W2_RATE BENCH_CLIENTS BENCH_CONCURRENCY BENCH_POLL_INTERVAL_MS \
   BENCH_WARMUP BENCH_GRAPHILE BENCH_DRAIN BENCH_WATCH BENCH_WATCH_SECONDS BENCH_METRICS_SAMPLE_SECONDS
-jar=${BENCH_JAR:-target/taskforge.jar}
-if [ ! -f "$jar" ]; then
-  if [ -n "${BENCH_JAR:-}" ]; then
-    mvn -B -q package -DskipTests -Dtf.build.dir="$(cd "$(dirname "$jar")" 2>/dev/null && pwd || dirname "$jar")"
-  else
-    mvn -B -q package -DskipTests
-  fi
-fi
+. bench/server.sh
+bench_jar
 if [ "$BENCH_GRAPHILE" != 0 ] && [ ! -d bench/graphile/node_modules ]; then
   (cd bench/graphile && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-work=$(mktemp -d /tmp/taskforge-queue-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18182)
+bench_workdir queue-bench
 # The shipped configuration's shape, with the no-op executor as the default and the bench's queue settings.
 cat > "$work/taskforge.json" <<JSON
 {
@@ -66,28 +59,8 @@ cat > "$work/taskforge.json" <<JSON
   }
 }
 JSON
-TASKFORGE_CONFIG="$work/taskforge.json" TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" \
-  TASKFORGE_HTTP_HOST=127.0.0.1 TASKFORGE_EXECUTOR_NOOP_ENABLED=true TASKFORGE_LOG_LEVEL=WARN \
-  TASKFORGE_METRICS_SAMPLE_SECONDS="$BENCH_METRICS_SAMPLE_SECONDS" \
-  java -Xmx1g ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" > "$work/server.log" 2>&1 &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  if [ "$BENCH_KEEP" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-for _ in $(seq 1 240); do
-  curl -sf "http://127.0.0.1:$port/health/ready" > /dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 0.5
-done
-echo "machine: $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg) at start, $(java -version 2>&1 | head -1), node $(node --version 2>/dev/null || echo none)," \
-  "PostgreSQL $(cat "$work"/data/pg/PG_VERSION 2>/dev/null || echo '?') (embedded, fsync and synchronous_commit on)"
+bench_start TASKFORGE_CONFIG="$work/taskforge.json" TASKFORGE_EXECUTOR_NOOP_ENABLED=true \
+  TASKFORGE_METRICS_SAMPLE_SECONDS="$BENCH_METRICS_SAMPLE_SECONDS"
+bench_machine ", node $(node --version 2>/dev/null || echo none)"
 java -Xmx1g -cp "$jar" bench/QueueBench.java "http://127.0.0.1:$port" "$work/data" bench/graphile "$server"
-warnings=$(grep -cE ' (WARN|ERROR) ' "$work/server.log" || true)
-echo
-echo "server log: $warnings WARN/ERROR lines"
-# Grouped by message, ids and numbers blanked out.
-[ "$warnings" = 0 ] || grep -E ' (WARN|ERROR) ' "$work/server.log" | cut -d' ' -f2- | cut -c1-300 \
-  | sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/<uuid>/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -20
+bench_server_warnings
