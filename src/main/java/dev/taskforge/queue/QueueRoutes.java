@@ -14,9 +14,9 @@ import java.util.TreeMap;
  * signed-in user, so that someone whose task waits can see why.
  */
 public final class QueueRoutes {
+  /** Queues with work now; the others that ever had any come with their health snapshots. */
   private static final String QUEUE_NAMES = """
       SELECT DISTINCT queue_name FROM queue_jobs WHERE status IN ('AVAILABLE', 'RUNNING')
-      UNION SELECT DISTINCT queue_name FROM queue_health
       """;
 
   private final Pool pool;

@@ -38,8 +38,22 @@ final class QueueSql {
       RETURNING *
       """;
 
+  /**
+   * The newest snapshot per queue, hopping from one queue name to the next along the
+   * (queue_name, recorded_at) index rather than reading every snapshot kept (a month of them is
+   * hundreds of thousands of rows per queue).
+   */
   static final String LATEST_HEALTH = """
-      SELECT DISTINCT ON (queue_name) * FROM queue_health
-       ORDER BY queue_name, recorded_at DESC, id DESC
+      WITH RECURSIVE queues AS (
+        (SELECT queue_name FROM queue_health ORDER BY queue_name LIMIT 1)
+        UNION ALL
+        SELECT (SELECT h.queue_name FROM queue_health h WHERE h.queue_name > q.queue_name
+                 ORDER BY h.queue_name LIMIT 1)
+          FROM queues q WHERE q.queue_name IS NOT NULL
+      )
+      SELECT latest.* FROM queues q
+       CROSS JOIN LATERAL (SELECT * FROM queue_health h WHERE h.queue_name = q.queue_name
+                            ORDER BY h.recorded_at DESC, h.id DESC LIMIT 1) latest
+       ORDER BY latest.queue_name
       """;
 }
