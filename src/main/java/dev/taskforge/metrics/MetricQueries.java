@@ -76,8 +76,8 @@ public final class MetricQueries {
 
   /** Names the reader has series of, with kind, unit and how many series. */
   public Future<JsonArray> names(UUID readerId, boolean admin) {
-    return SqlTemplate.forQuery(pool, MetricQuerySql.NAMES)
-        .execute(Map.of("admin", admin, "user_id", readerId))
+    return SqlTemplate.forQuery(pool, admin ? MetricQuerySql.ALL_NAMES : MetricQuerySql.NAMES_OF_OWNER)
+        .execute(Map.of("user_id", readerId))
         .map(rows -> {
           JsonArray names = new JsonArray();
           for (Row row : rows) {

@@ -98,12 +98,21 @@ final class MetricQuerySql {
         FROM chosen c JOIN bounds b ON b.label IS NOT DISTINCT FROM c.label AND b.ts = c.ts
       """;
 
-  /** Metric names with their kind, unit and number of series the caller may read. */
-  static final String NAMES = """
+  /** Every metric name with its kind, unit and number of series (an admin's view). */
+  static final String ALL_NAMES = """
       SELECT s.metric_name, min(s.metric_type::text) AS metric_type, min(s.unit) AS unit, count(*) AS series
         FROM metric_series s
-       WHERE #{admin}::boolean OR EXISTS (SELECT 1 FROM task_executions e JOIN tasks t ON t.id = e.task_id
-                                          WHERE e.id = s.execution_id AND t.owner_id = #{user_id}::uuid)
+       GROUP BY s.metric_name
+       ORDER BY s.metric_name
+      """;
+
+  /** The names of the series of an owner's executions, found from the executions (not every series). */
+  static final String NAMES_OF_OWNER = """
+      SELECT s.metric_name, min(s.metric_type::text) AS metric_type, min(s.unit) AS unit, count(*) AS series
+        FROM tasks t
+        JOIN task_executions e ON e.task_id = t.id
+        JOIN metric_series s ON s.execution_id = e.id
+       WHERE t.owner_id = #{user_id}
        GROUP BY s.metric_name
        ORDER BY s.metric_name
       """;
