@@ -25,10 +25,40 @@ public final class Requests {
     }
   }
 
+  /** An optional id (body field or query parameter); a malformed one is a 400 naming it. */
+  public static UUID uuid(String value, String field) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(field, field + " is not a valid id");
+    }
+  }
+
   /** The JSON object body (the contract's validation has checked its shape). */
   public static JsonObject body(RoutingContext ctx) {
     JsonObject body = ctx.body().asJsonObject();
     return body == null ? new JsonObject() : body;
+  }
+
+  /** An optional time (body field or query parameter); one without an offset is a 400 naming it. */
+  public static java.time.OffsetDateTime time(String value, String field) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiException.badRequest(field, field + " must be an ISO-8601 timestamp with offset, e.g. 2026-11-23T10:00:00Z");
+    }
+  }
+
+  /** An optional time, or {@code fallback} when it is absent. */
+  public static java.time.OffsetDateTime time(String value, String field, java.time.OffsetDateTime fallback) {
+    java.time.OffsetDateTime time = time(value, field);
+    return time == null ? fallback : time;
   }
 
   /** An optional integer query parameter (already checked against the contract's bounds). */

@@ -17,7 +17,6 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -146,8 +145,8 @@ public final class LogStreamRoutes {
     p.put("min_level", ctx.request().getParam("level"));
     p.put("source", ctx.request().getParam("source"));
     p.put("q", ctx.request().getParam("q"));
-    p.put("from", time(ctx, "from"));
-    p.put("to", time(ctx, "to"));
+    p.put("from", Requests.time(ctx.request().getParam("from"), "from"));
+    p.put("to", Requests.time(ctx.request().getParam("to"), "to"));
     p.put("correlation_id", ctx.request().getParam("correlationId"));
     authorise(v)
         .compose(state -> SqlTemplate.forQuery(pool, LogSql.SEARCH).mapTo(ExecutionLog.MAPPER).execute(p))
@@ -159,11 +158,6 @@ public final class LogStreamRoutes {
         })
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
-  }
-
-  private static OffsetDateTime time(RoutingContext ctx, String name) {
-    String text = ctx.request().getParam(name);
-    return text == null ? null : OffsetDateTime.parse(text);
   }
 
   /** The whole log, a page at a time, as it is read: memory stays flat whatever its length. */

@@ -1,12 +1,10 @@
 package dev.taskforge.metrics;
 
 import dev.taskforge.http.ApiException;
+import dev.taskforge.http.Requests;
 import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -73,7 +71,7 @@ public record MetricQuery(String name, Instant from, Instant to, long stepSecond
       groupBy = "tag";
     }
     return new MetricQuery(name, from, to, step, agg, groupBy, tagKey, params.get("queue"), params.get("worker"),
-        uuid(params, "taskId"), uuid(params, "projectId"));
+        Requests.uuid(params.get("taskId"), "taskId"), Requests.uuid(params.get("projectId"), "projectId"));
   }
 
   /** The label a grouped series carries: {"queue": ...}, {"worker": ...} or {tagKey: ...}. */
@@ -82,16 +80,7 @@ public record MetricQuery(String name, Instant from, Instant to, long stepSecond
   }
 
   private static Instant instant(MultiMap params, String field, Instant fallback) {
-    String text = params.get(field);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(field, field + " must be an ISO-8601 time with an offset, e.g. "
-          + OffsetDateTime.now(ZoneOffset.UTC).withNano(0));
-    }
+    return Requests.time(params.get(field), field, fallback.atOffset(java.time.ZoneOffset.UTC)).toInstant();
   }
 
   /** "90" or "90s", "5m", "1h", "1d". */
@@ -117,14 +106,5 @@ public record MetricQuery(String name, Instant from, Instant to, long stepSecond
       }
     }
     return AUTO_STEPS[AUTO_STEPS.length - 1];
-  }
-
-  private static UUID uuid(MultiMap params, String field) {
-    String text = params.get(field);
-    try {
-      return text == null ? null : UUID.fromString(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(field, field + " must be a UUID");
-    }
   }
 }

@@ -32,9 +32,9 @@ public final class ProjectRoutes {
   /** The last 30 days unless from/to say otherwise; at most 100 tasks listed. */
   private void usage(RoutingContext ctx) {
     UUID id = Requests.uuidParam(ctx, "projectId");
-    java.time.OffsetDateTime to = time(ctx, "to", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
-        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-    java.time.OffsetDateTime from = time(ctx, "from", to.minusDays(30));
+    java.time.OffsetDateTime to = Requests.time(ctx.queryParams().get("to"), "to",
+        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    java.time.OffsetDateTime from = Requests.time(ctx.queryParams().get("from"), "from", to.minusDays(30));
     if (!from.isBefore(to)) {
       throw ApiException.badRequest("from", "from must be before to");
     }
@@ -44,14 +44,6 @@ public final class ProjectRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static java.time.OffsetDateTime time(RoutingContext ctx, String name, java.time.OffsetDateTime fallback) {
-    String text = ctx.queryParams().get(name);
-    try {
-      return text == null ? fallback : java.time.OffsetDateTime.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw ApiException.badRequest(name, name + " must be an ISO-8601 time with an offset");
-    }
-  }
 
   private void create(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);

@@ -7,8 +7,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -28,8 +26,8 @@ final class TaskRequests {
       throw ApiException.badRequest("prompt", "prompt must not be blank");
     }
     return new NewTask(owner,
-        uuid(body.getString("projectId"), "projectId"),
-        uuid(body.getString("parentId"), "parentId"),
+        Requests.uuid(body.getString("projectId"), "projectId"),
+        Requests.uuid(body.getString("parentId"), "parentId"),
         body.getInteger("position", 0),
         title,
         body.getString("description"),
@@ -40,7 +38,7 @@ final class TaskRequests {
         body.getJsonArray("tags", new JsonArray()).stream().map(String.class::cast).toList(),
         body.getJsonObject("metadata", new JsonObject()),
         body.getInteger("estimatedDuration"),
-        time(body.getString("scheduledAt"), "scheduledAt"));
+        Requests.time(body.getString("scheduledAt"), "scheduledAt"));
   }
 
   static TaskFilter filter(RoutingContext ctx) {
@@ -76,13 +74,13 @@ final class TaskRequests {
         q.getAll("status").stream().map(v -> enumValue(TaskStatus.class, v, "status")).toList(),
         q.getAll("priority").stream().map(v -> enumValue(TaskPriority.class, v, "priority")).toList(),
         tags,
-        uuid(q.get("projectId"), "projectId"),
-        uuid(q.get("parentId"), "parentId"),
+        Requests.uuid(q.get("projectId"), "projectId"),
+        Requests.uuid(q.get("parentId"), "parentId"),
         "true".equals(q.get("roots")),
-        time(q.get("createdFrom"), "createdFrom"),
-        time(q.get("createdTo"), "createdTo"),
-        time(q.get("updatedFrom"), "updatedFrom"),
-        time(q.get("updatedTo"), "updatedTo"),
+        Requests.time(q.get("createdFrom"), "createdFrom"),
+        Requests.time(q.get("createdTo"), "createdTo"),
+        Requests.time(q.get("updatedFrom"), "updatedFrom"),
+        Requests.time(q.get("updatedTo"), "updatedTo"),
         query,
         sort,
         descending,
@@ -132,25 +130,4 @@ final class TaskRequests {
     return err;
   }
 
-  private static UUID uuid(String value, String field) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return UUID.fromString(value);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(field, field + " is not a valid id");
-    }
-  }
-
-  private static OffsetDateTime time(String value, String field) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(value);
-    } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(field, field + " must be an ISO-8601 timestamp with offset, e.g. 2026-11-23T10:00:00Z");
-    }
-  }
 }
