@@ -19,7 +19,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -61,15 +60,15 @@ public final class MetricQueries {
   }
 
   private static List<Series> series(List<RowSet<Row>> parts, Aggregation agg) {
-    Map<Optional<String>, TreeMap<Instant, Double>> byLabel = new HashMap<>();
+    Map<String, TreeMap<Instant, Double>> byLabel = new HashMap<>(); // the null label: not grouped
     for (RowSet<Row> part : parts) {
       for (Row row : part) {
-        byLabel.computeIfAbsent(Optional.ofNullable(row.getString("label")), l -> new TreeMap<>())
+        byLabel.computeIfAbsent(row.getString("label"), l -> new TreeMap<>())
             .put(row.getOffsetDateTime("ts").toInstant(), value(row, agg));
       }
     }
     return byLabel.entrySet().stream()
-        .map(e -> new Series(e.getKey().orElse(null), e.getValue()))
+        .map(e -> new Series(e.getKey(), e.getValue()))
         .sorted(Comparator.comparing(Series::label, Comparator.nullsFirst(Comparator.naturalOrder())))
         .toList();
   }
@@ -119,7 +118,7 @@ public final class MetricQueries {
     p.put("from", OffsetDateTime.ofInstant(segment.from(), ZoneOffset.UTC));
     p.put("to", OffsetDateTime.ofInstant(segment.to(), ZoneOffset.UTC));
     p.put("step", (int) q.stepSeconds());
-    p.put("resolution", segment.source() == Source.HOUR ? "HOUR" : "MINUTE");
+    p.put("resolution", segment.source().name()); // read by the rollup statements only
     p.put("group_by", q.groupBy());
     p.put("tag_key", q.tagKey());
     p.put("queue", q.queue());
@@ -146,15 +145,14 @@ public final class MetricQueries {
     }
     JsonArray sources = new JsonArray();
     for (Segment segment : segments) {
-      sources.add(new JsonObject().put("resolution", segment.source().name().toLowerCase(java.util.Locale.ROOT))
+      sources.add(new JsonObject().put("resolution", segment.source().wireName())
           .put("from", Rows.iso(segment.from().atOffset(ZoneOffset.UTC)))
           .put("to", Rows.iso(segment.to().atOffset(ZoneOffset.UTC))));
     }
     return new JsonObject().put("name", q.name()).put("agg", q.agg().name().toLowerCase(java.util.Locale.ROOT))
         .put("stepSeconds", q.stepSeconds())
         .put("from", Rows.iso(q.from().atOffset(ZoneOffset.UTC))).put("to", Rows.iso(q.to().atOffset(ZoneOffset.UTC)))
-        .put("resolution", segments.isEmpty() ? null
-            : segments.get(0).source().name().toLowerCase(java.util.Locale.ROOT))
+        .put("resolution", segments.isEmpty() ? null : segments.get(0).source().wireName())
         .put("sources", sources).put("series", out);
   }
 }

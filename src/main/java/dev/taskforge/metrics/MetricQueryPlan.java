@@ -2,6 +2,8 @@ package dev.taskforge.metrics;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,11 @@ public final class MetricQueryPlan {
 
     Source(long seconds) {
       this.seconds = seconds;
+    }
+
+    /** How answers name it: raw, minute, hour. */
+    String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
@@ -92,8 +99,8 @@ public final class MetricQueryPlan {
 
   /** Horizons from the retention settings, as of now. */
   public static Horizons horizons(PartitionMaintenance.Retention retention, Instant now) {
-    Instant startOfToday = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-    return new Horizons(startOfToday.minus(Duration.ofDays(Math.max(1, retention.systemMetricsDays()) - 1L)),
-        now.minus(Duration.ofDays(retention.minuteRollupDays())), now.minus(Duration.ofDays(retention.hourRollupDays())));
+    Instant rawFrom = retention.keepsFrom("system_metrics", LocalDate.ofInstant(now, ZoneOffset.UTC))
+        .atStartOfDay(ZoneOffset.UTC).toInstant();
+    return new Horizons(rawFrom, now.minus(Duration.ofDays(retention.minuteRollupDays())), now.minus(Duration.ofDays(retention.hourRollupDays())));
   }
 }

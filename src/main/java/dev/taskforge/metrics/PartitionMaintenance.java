@@ -37,8 +37,10 @@ public final class PartitionMaintenance {
           r.getInteger("queueHealthDays", 30));
     }
 
-    int daysOf(String table) {
-      return "execution_logs".equals(table) ? executionLogsDays : systemMetricsDays;
+    /** The first day a partitioned table keeps, as of {@code today}. */
+    LocalDate keepsFrom(String table, LocalDate today) {
+      int days = "execution_logs".equals(table) ? executionLogsDays : systemMetricsDays;
+      return today.minusDays(Math.max(1, days) - 1L);
     }
   }
 
@@ -68,7 +70,7 @@ public final class PartitionMaintenance {
   public Future<Integer> dropExpired(LocalDate today, Retention retention) {
     Future<Integer> total = Future.succeededFuture(0);
     for (String table : PARTITIONED_TABLES) {
-      LocalDate keepFrom = today.minusDays(Math.max(1, retention.daysOf(table)) - 1L);
+      LocalDate keepFrom = retention.keepsFrom(table, today);
       total = total.compose(sum -> pool.preparedQuery(DROP_SQL).execute(Tuple.of(table, keepFrom))
           .map(rows -> sum + rows.iterator().next().getInteger(0)));
     }

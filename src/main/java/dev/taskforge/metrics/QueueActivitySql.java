@@ -17,20 +17,18 @@ final class QueueActivitySql {
        GROUP BY queue_name
       """;
 
-  static final String ENSURE_SAMPLER = """
-      INSERT INTO metric_samplers (name, covered_until) VALUES ('queues', now() - interval '1 minute')
-      ON CONFLICT (name) DO NOTHING
-      """;
-
   /**
-   * Takes this interval's turn, unless another instance took it less than min_gap seconds ago; the
-   * row stays locked until the turn's transaction ends. Events are read up to a couple of seconds
-   * ago, so that transactions still committing what they stamped are not passed over.
+   * Takes this interval's turn, unless another instance took it less than min_gap seconds ago (the
+   * very first turn makes the row, covering the last minute); the row stays locked until the turn's
+   * transaction ends. Events are read up to a couple of seconds ago, so that transactions still
+   * committing what they stamped are not passed over.
    */
   static final String TAKE_TURN = """
-      UPDATE metric_samplers SET sampled_at = now(), instance_id = #{instance}
-       WHERE name = 'queues' AND (sampled_at IS NULL OR sampled_at <= now() - make_interval(secs => #{min_gap}::float8))
-      RETURNING covered_until AS since, greatest(covered_until, now() - interval '2 seconds') AS upto
+      INSERT INTO metric_samplers AS m (name, sampled_at, covered_until, instance_id)
+      VALUES ('queues', now(), now() - interval '1 minute', #{instance})
+      ON CONFLICT (name) DO UPDATE SET sampled_at = now(), instance_id = #{instance}
+       WHERE m.sampled_at IS NULL OR m.sampled_at <= now() - make_interval(secs => #{min_gap}::float8)
+      RETURNING m.covered_until AS since, greatest(m.covered_until, now() - interval '2 seconds') AS upto
       """;
 
   static final String END_TURN = "UPDATE metric_samplers SET covered_until = #{upto} WHERE name = 'queues'";

@@ -74,8 +74,7 @@ public final class QueueSampler {
       // A queue that emptied reads zero rather than its last figure.
       latest.keySet().stream().map(k -> k.substring(0, k.indexOf('|'))).forEach(q -> depths.putIfAbsent(q, Depth.EMPTY));
       depths.forEach(this::setGauges);
-      return SqlTemplate.forUpdate(pool, QueueActivitySql.ENSURE_SAMPLER).execute(Map.of())
-          .compose(v -> pool.withTransaction(conn -> takeTurn(conn, depths)));
+      return pool.withTransaction(conn -> takeTurn(conn, depths));
     });
   }
 
