@@ -30,11 +30,14 @@ public final class DispatchVerticle extends VerticleBase {
   /** Answers whether the dispatcher runs, and how busy it is (the readiness check asks). */
   public static final String HEALTH = "taskforge.health.dispatcher";
   private static final Logger log = LoggerFactory.getLogger(DispatchVerticle.class);
+  /** Runs over whose outcomes are not written yet, past which no more jobs are claimed. */
+  private static final int MAX_UNRECORDED = 4 * Completer.MAX_BATCH;
 
   private Pool pool;
   private PgSubscriber subscriber;
   private Leases leases;
   private JobRunner runner;
+  private Completer completer;
   /**
    * Jobs run on threads of their own, never on Vert.x's shared worker pool: a job may wait hours
    * for its process, and the rest of the server (request validation, password hashing) must not
@@ -45,6 +48,8 @@ public final class DispatchVerticle extends VerticleBase {
   private List<String> queues;
   private int concurrency;
   private final Map<Long, ProcessRunner> running = new ConcurrentHashMap<>();
+  /** Jobs whose run is over and whose outcome is being written: their leases are kept until it is. */
+  private final java.util.Set<Long> recording = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   private boolean claiming;
   private boolean wakeAgain;
@@ -64,8 +69,9 @@ public final class DispatchVerticle extends VerticleBase {
     jobThreads = vertx.createSharedWorkerExecutor("taskforge-jobs-" + deploymentID(), concurrency, 7, TimeUnit.DAYS);
     leases = new Leases(pool, lease, QueueLimits.from(queue));
     Path workRoot = Path.of(config().getString("dataDir", "./data")).resolve("work");
-    runner = new JobRunner(vertx, pool, new ExecutorCatalog(config().getJsonObject("executors", new JsonObject())), workRoot,
-        worker, () -> stopping);
+    completer = new Completer(vertx, context, new Outcomes(pool), worker);
+    runner = new JobRunner(vertx, pool, completer, new ExecutorCatalog(config().getJsonObject("executors",
+        new JsonObject())), workRoot, worker, () -> stopping);
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
     subscriber.channel(Cancellation.CHANNEL).handler(this::cancelIfRunningHere);
@@ -110,7 +116,7 @@ public final class DispatchVerticle extends VerticleBase {
       return;
     }
     int free = concurrency - running.size();
-    if (free <= 0) {
+    if (free <= 0 || completer.backlog() >= MAX_UNRECORDED) {
       return;
     }
     claiming = true;
@@ -136,13 +142,24 @@ public final class DispatchVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Runs the job on a thread of its own. Its slot is free the moment the run is over; its lease is
+   * kept (heartbeated) until the completer has written the outcome.
+   */
   private void start(ClaimedJob job) {
     ProcessRunner process = new ProcessRunner();
     running.put(job.jobId(), process);
-    jobThreads.executeBlocking(() -> {
-      runner.run(job, process);
-      return null;
-    }, false).onComplete(ar -> {
+    jobThreads.executeBlocking(() -> runner.run(job, process), false).onComplete(ar -> {
+      if (ar.succeeded() && ar.result() != null) {
+        recording.add(job.jobId());
+        ar.result().onComplete(written -> {
+          recording.remove(job.jobId());
+          if (written.failed()) {
+            log.error("outcome not recorded job={} execution={}", job.jobId(), job.executionId(), written.cause());
+          }
+          wake();
+        });
+      }
       running.remove(job.jobId());
       if (ar.failed()) {
         log.error("job runner failed job={} execution={}", job.jobId(), job.executionId(), ar.cause());
@@ -164,15 +181,26 @@ public final class DispatchVerticle extends VerticleBase {
     }
   }
 
-  /** Keeps the leases of running jobs; a lease lost to the reaper cancels its process. */
+  /**
+   * Keeps the leases of running jobs and of those whose outcome is being written, in one
+   * statement. A lease lost by a job still running cancels its process; a job whose outcome was
+   * written meanwhile has released its lease itself, which is no alarm.
+   */
   private void heartbeat() {
-    running.forEach((jobId, process) -> leases.heartbeat(jobId, worker).onSuccess(held -> {
-      // A run that has finished is recording its outcome, which releases the lease itself.
-      if (!held && !process.finished()) {
-        log.warn("lease lost; cancelling job={} worker={}", jobId, worker);
-        process.cancel();
-      }
-    }));
+    java.util.Set<Long> held = new java.util.HashSet<>(running.keySet());
+    held.addAll(recording);
+    if (held.isEmpty()) {
+      return;
+    }
+    leases.heartbeatAll(held, worker).onSuccess(kept -> held.stream().filter(jobId -> !kept.contains(jobId))
+        .forEach(jobId -> {
+          ProcessRunner process = running.get(jobId);
+          if (process != null && !process.finished()) {
+            log.warn("lease lost; cancelling job={} worker={}", jobId, worker);
+            process.cancel();
+          }
+          // A job whose outcome is being written says itself whether it still held its lease.
+        }));
   }
 
   private void reap() {
@@ -191,7 +219,9 @@ public final class DispatchVerticle extends VerticleBase {
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(reapTimer);
     running.values().forEach(ProcessRunner::cancel);
-    return subscriber.close().eventually(() -> pool.close()).eventually(() -> jobThreads.close())
+    // Outcomes already handed over are written before the pool closes (a few seconds at most).
+    return completer.close(Duration.ofSeconds(5)).eventually(() -> subscriber.close())
+        .eventually(() -> pool.close()).eventually(() -> jobThreads.close())
         .onComplete(ar -> log.info("dispatcher stopped worker={} deployment={}", worker, deploymentID()));
   }
 }

@@ -35,6 +35,7 @@ final class JobRunner {
 
   private final io.vertx.core.Vertx vertx;
   private final Pool pool;
+  private final Completer outcomes;
   private final ExecutorCatalog executors;
   private final Path workRoot;
   private final String worker;
@@ -44,42 +45,44 @@ final class JobRunner {
    * @param stopping true once the server shuts down: a run killed by the shutdown records nothing,
    *     so the job stays leased and the next start of this instance requeues it (attempt LOST)
    */
-  JobRunner(io.vertx.core.Vertx vertx, Pool pool, ExecutorCatalog executors, Path workRoot, String worker,
-      java.util.function.BooleanSupplier stopping) {
+  JobRunner(io.vertx.core.Vertx vertx, Pool pool, Completer outcomes, ExecutorCatalog executors, Path workRoot,
+      String worker, java.util.function.BooleanSupplier stopping) {
     this.vertx = vertx;
     this.pool = pool;
+    this.outcomes = outcomes;
     this.executors = executors;
     this.workRoot = workRoot;
     this.worker = worker;
     this.stopping = stopping;
   }
 
-  /** Runs the job with {@code runner} (so a lost lease can cancel it) and records the outcome. */
-  void run(ClaimedJob job, ProcessRunner runner) {
+  /**
+   * Runs the job with {@code runner} (so a lost lease can cancel it) and hands its outcome to the
+   * completer. Answers once the run is over, with the outcome's write still going on: true once
+   * written, false when the lease was lost first; null when nothing is recorded (the server stops).
+   */
+  Future<Boolean> run(ClaimedJob job, ProcessRunner runner) {
     try {
-      runAndRecord(job, runner);
+      return runAndRecord(job, runner);
     } finally {
       runner.markFinished();
     }
   }
 
-  private void runAndRecord(ClaimedJob job, ProcessRunner runner) {
-    Outcomes outcomes = new Outcomes(pool);
+  private Future<Boolean> runAndRecord(ClaimedJob job, ProcessRunner runner) {
     String executorName = job.jobData() == null ? null : job.jobData().getString("executor");
     ExecutorCatalog.Resolution resolution = executors.resolve(executorName);
     if (resolution.executor().isEmpty()) {
       runner.markFinished();
       log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), resolution.problem());
-      await(outcomes.fail(job, worker, new Outcomes.Failure(resolution.problem(), "EXECUTOR_UNAVAILABLE", null, null,
-          false, false, false)));
-      return;
+      return outcomes.fail(job, new Outcomes.Failure(resolution.problem(), "EXECUTOR_UNAVAILABLE", null, null,
+          false, false, false));
     }
     ExecutorCatalog.Executor executor = resolution.executor().get();
     if (executor.format() == ExecutorCatalog.Format.NOOP) {
       runner.markFinished();
-      await(outcomes.complete(job, worker, new Outcomes.Success(null, null, "no-op executor " + executor.name()
-          + ": nothing run", null, null, null, null, null, null, null, null)));
-      return;
+      return outcomes.complete(job, new Outcomes.Success(null, null, "no-op executor " + executor.name()
+          + ": nothing run", null, null, null, null, null, null, null, null), List.of());
     }
     String prompt = await(pool.preparedQuery("SELECT prompt FROM tasks WHERE id = $1")
         .execute(io.vertx.sqlclient.Tuple.of(job.taskId()))).iterator().next().getString(0);
@@ -100,9 +103,8 @@ final class JobRunner {
       // The process is told where to leave its files; the directory is there when it starts.
       java.nio.file.Files.createDirectories(workDir.resolve("out"));
     } catch (IOException e) {
-      await(outcomes.fail(job, worker, new Outcomes.Failure("the output directory could not be made: " + e.getMessage(),
-          "WORKDIR_FAILED", null, null, true, false, false)));
-      return;
+      return outcomes.fail(job, new Outcomes.Failure("the output directory could not be made: " + e.getMessage(),
+          "WORKDIR_FAILED", null, null, true, false, false));
     }
     ProcessRunner.Outcome outcome;
     Thread sampler = new ResourceSampling(pool, job, worker, runner::handle).start();
@@ -130,33 +132,38 @@ final class JobRunner {
       sampler.interrupt();
       flusher.interrupt();
       logs.flush();
-      await(outcomes.fail(job, worker, new Outcomes.Failure("executor " + executor.name() + " could not start: "
-          + e.getMessage(), "EXECUTOR_START_FAILED", null, null, false, false, false)));
-      return;
+      return outcomes.fail(job, new Outcomes.Failure("executor " + executor.name() + " could not start: "
+          + e.getMessage(), "EXECUTOR_START_FAILED", null, null, false, false, false));
     } catch (InterruptedException e) {
       sampler.interrupt();
       flusher.interrupt();
       Thread.currentThread().interrupt();
-      return;
+      return null;
     }
     sampler.interrupt();
     flusher.interrupt();
     logs.flush();
     if (stopping.getAsBoolean()) {
       log.info("job left to the next start job={} execution={}", job.jobId(), job.executionId());
-      return;
+      return null;
     }
     runner.markFinished();
-    boolean recorded = await(record(outcomes, job, outcome, parser, stdoutTail));
-    log.info("job finished job={} execution={} exit={} timed_out={} recorded={}", job.jobId(), job.executionId(),
-        outcome.exitCode(), outcome.timedOut(), recorded);
+    return record(job, outcome, parser, stdoutTail).onSuccess(recorded -> {
+      if (recorded) {
+        log.info("job finished job={} execution={} exit={} timed_out={}", job.jobId(), job.executionId(),
+            outcome.exitCode(), outcome.timedOut());
+      } else {
+        log.warn("job finished but its lease was lost before its outcome was written; another attempt records it"
+            + " job={} execution={} exit={}", job.jobId(), job.executionId(), outcome.exitCode());
+      }
+    });
   }
 
-  private Future<Boolean> record(Outcomes outcomes, ClaimedJob job, ProcessRunner.Outcome outcome,
-      ClaudeStreamParser parser, List<String> stdoutTail) {
+  private Future<Boolean> record(ClaimedJob job, ProcessRunner.Outcome outcome, ClaudeStreamParser parser,
+      List<String> stdoutTail) {
     String pid = Long.toString(outcome.pid());
     if (outcome.timedOut() || outcome.cancelled()) {
-      return outcomes.fail(job, worker, new Outcomes.Failure(outcome.timedOut() ? "timed out" : "cancelled",
+      return outcomes.fail(job, new Outcomes.Failure(outcome.timedOut() ? "timed out" : "cancelled",
           outcome.timedOut() ? "TIMEOUT" : "CANCELLED", outcome.stderrTail(), outcome.exitCode(), outcome.timedOut(),
           outcome.timedOut(), outcome.cancelled()));
     }
@@ -164,13 +171,13 @@ final class JobRunner {
       var result = parser.result();
       if (outcome.exitCode() == 0 && result.isPresent() && !result.get().isError()) {
         var r = result.get();
-        return outcomes.complete(job, worker, new Outcomes.Success(0, pid, r.summary(), r.sessionId(), r.tokensUsed(),
+        return outcomes.complete(job, new Outcomes.Success(0, pid, r.summary(), r.sessionId(), r.tokensUsed(),
             r.inputTokens(), r.outputTokens(), r.cacheCreationTokens(), r.cacheReadTokens(), r.costUsd(),
             r.numTurns()), outputFiles(job));
       }
       String why = result.map(r -> "agent ended with " + r.subtype())
           .orElse("agent output ended without a result (exit code " + outcome.exitCode() + ")");
-      return outcomes.fail(job, worker, new Outcomes.Failure(why, "EXIT_" + outcome.exitCode(), outcome.stderrTail(),
+      return outcomes.fail(job, new Outcomes.Failure(why, "EXIT_" + outcome.exitCode(), outcome.stderrTail(),
           outcome.exitCode(), true, false, false));
     }
     if (outcome.exitCode() == 0) {
@@ -178,10 +185,10 @@ final class JobRunner {
       synchronized (stdoutTail) {
         summary = String.join("\n", stdoutTail);
       }
-      return outcomes.complete(job, worker, new Outcomes.Success(0, pid, summary, null, null, null, null, null, null,
+      return outcomes.complete(job, new Outcomes.Success(0, pid, summary, null, null, null, null, null, null,
           null, null), outputFiles(job));
     }
-    return outcomes.fail(job, worker, new Outcomes.Failure("exited with code " + outcome.exitCode()
+    return outcomes.fail(job, new Outcomes.Failure("exited with code " + outcome.exitCode()
         + (outcome.stderrTail().isEmpty() ? "" : ": " + lastLine(outcome.stderrTail())), "EXIT_" + outcome.exitCode(),
         outcome.stderrTail(), outcome.exitCode(), true, false, false));
   }

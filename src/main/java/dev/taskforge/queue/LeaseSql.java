@@ -83,6 +83,20 @@ final class LeaseSql {
       RETURNING e.id
       """;
 
+  /** Extends the leases {@code #{worker}} holds among the given jobs; answers those it still holds. */
+  static final String HEARTBEAT_MANY = """
+      WITH extended AS (
+        UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second'
+         WHERE id = ANY (#{job_ids}::bigint[]) AND status = 'RUNNING' AND lease_owner = #{worker}
+        RETURNING id
+      ), beating AS (
+        UPDATE task_executions e SET last_heartbeat = now()
+          FROM extended x
+         WHERE e.job_id = x.id AND e.completed_at IS NULL
+      )
+      SELECT id FROM extended
+      """;
+
   /**
    * Takes back running jobs whose lease expired (or, on restart, every job a given owner held):
    * the open attempt ends LOST, its execution too, and the job goes back to its old place in the

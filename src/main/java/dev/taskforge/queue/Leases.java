@@ -96,6 +96,18 @@ public final class Leases {
         .map(rows -> rows.size() > 0);
   }
 
+  /** Extends the leases {@code worker} holds among {@code jobIds}; answers the jobs it still holds. */
+  public Future<java.util.Set<Long>> heartbeatAll(java.util.Collection<Long> jobIds, String worker) {
+    return SqlTemplate.forQuery(pool, LeaseSql.HEARTBEAT_MANY)
+        .execute(Map.of("job_ids", jobIds.toArray(Long[]::new), "worker", worker,
+            "lease_seconds", lease.toMillis() / 1000.0))
+        .map(rows -> {
+          java.util.Set<Long> held = new java.util.HashSet<>();
+          rows.forEach(row -> held.add(row.getLong("id")));
+          return held;
+        });
+  }
+
   /** Takes back every job whose lease expired. */
   public Future<Reaped> reapExpired() {
     return reap(null, "lease expired: the worker stopped heartbeating");

@@ -8,42 +8,79 @@ final class OutcomeSql {
   private OutcomeSql() {
   }
 
-  static final String COMPLETE = """
-      WITH job AS (
-        UPDATE queue_jobs
+  /**
+   * Completes many attempts in one statement, each only while {@code #{worker}} still holds its
+   * job (a job reaped or completed meanwhile is left alone and is missing from the answer): the
+   * job, its attempt, its execution, its result and its task change together. A task with no
+   * parent and no subtask ends here, COMPLETED with its run time; any other keeps RUNNING and is
+   * settled by {@link Subtasks} in the same transaction (settled = false in the answer).
+   * The arrays are parallel: element i of each describes the i-th completion.
+   */
+  static final String COMPLETE_MANY = """
+      WITH done AS (
+        SELECT * FROM unnest(#{job_ids}::bigint[], #{execution_ids}::uuid[], #{exit_codes}::int[],
+                             #{process_ids}::text[], #{summaries}::text[], #{session_ids}::text[],
+                             #{tokens_used}::bigint[], #{input_tokens}::bigint[], #{output_tokens}::bigint[],
+                             #{cache_creation_tokens}::bigint[], #{cache_read_tokens}::bigint[], #{costs}::text[]::numeric[],
+                             #{num_turns}::int[])
+               AS d (job_id, execution_id, exit_code, process_id, summary, session_id, tokens_used, input_tokens,
+                     output_tokens, cache_creation_tokens, cache_read_tokens, cost, num_turns)
+      ), job AS (
+        UPDATE queue_jobs j
            SET status = 'COMPLETED', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
-         WHERE id = #{job_id} AND status = 'RUNNING' AND lease_owner = #{worker}
-        RETURNING id, task_id
+          FROM done d
+         WHERE j.id = d.job_id AND j.status = 'RUNNING' AND j.lease_owner = #{worker}
+        RETURNING j.id, j.task_id
       ), attempt AS (
-        UPDATE job_attempts SET finished_at = now(), outcome = 'COMPLETED'
-         WHERE job_id IN (SELECT id FROM job) AND finished_at IS NULL
+        UPDATE job_attempts a SET finished_at = now(), outcome = 'COMPLETED'
+          FROM job
+         WHERE a.job_id = job.id AND a.finished_at IS NULL
       ), execution AS (
         UPDATE task_executions e
-           SET status = 'COMPLETED', completed_at = now(), progress = 1, exit_code = #{exit_code},
-               session_id = #{session_id}, process_id = #{process_id}
-          FROM job
-         WHERE e.id = #{execution_id} AND e.job_id = job.id
-        RETURNING e.id, e.task_id, e.started_at
+           SET status = 'COMPLETED', completed_at = now(), progress = 1, exit_code = d.exit_code,
+               session_id = d.session_id, process_id = d.process_id
+          FROM job JOIN done d ON d.job_id = job.id
+         WHERE e.id = d.execution_id AND e.job_id = job.id
+        RETURNING e.id, e.task_id, e.job_id, e.started_at
       ), result AS (
         INSERT INTO task_results (task_id, execution_id, status, summary, execution_time_ms, tokens_used, input_tokens,
                                   output_tokens, cache_creation_tokens, cache_read_tokens, cost_estimate, session_id,
                                   num_turns)
-        SELECT x.task_id, x.id, 'SUCCESS', #{summary},
+        SELECT x.task_id, x.id, 'SUCCESS', d.summary,
                (extract(epoch FROM now() - coalesce(x.started_at, now())) * 1000)::bigint,
-               #{tokens_used}, #{input_tokens}, #{output_tokens}, #{cache_creation_tokens}, #{cache_read_tokens},
-               #{cost}, #{session_id}, #{num_turns}
-          FROM execution x
-        RETURNING id
+               d.tokens_used, d.input_tokens, d.output_tokens, d.cache_creation_tokens, d.cache_read_tokens, d.cost,
+               d.session_id, d.num_turns
+          FROM execution x JOIN done d ON d.execution_id = x.id
+        RETURNING id, execution_id
+      ), ending AS (
+        SELECT x.task_id, x.started_at,
+               t.status = 'RUNNING' AND t.parent_id IS NULL
+                 AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id) AS plain
+          FROM execution x JOIN tasks t ON t.id = x.task_id
       ), task AS (
-        -- The task itself ends in Subtasks.settle: at once, or when its last subtask does.
         UPDATE tasks t
-           SET actual_duration = extract(epoch FROM now() - coalesce(x.started_at, now()))::int
-          FROM execution x
-         WHERE t.id = x.task_id
+           SET actual_duration = extract(epoch FROM now() - coalesce(e.started_at, now()))::int,
+               status = CASE WHEN e.plain THEN 'COMPLETED'::task_status ELSE t.status END,
+               completed_at = CASE WHEN e.plain THEN now() ELSE t.completed_at END
+          FROM ending e
+         WHERE t.id = e.task_id
+        RETURNING t.id, e.plain
       )
-      SELECT job.id, (SELECT id FROM result) AS result_id,
-             (SELECT extract(epoch FROM now() - coalesce(started_at, now()))::float8 FROM execution) AS ran_seconds
-        FROM job
+      SELECT x.job_id, x.task_id, r.id AS result_id, t.plain AS settled,
+             extract(epoch FROM now() - coalesce(x.started_at, now()))::float8 AS ran_seconds
+        FROM execution x
+        JOIN result r ON r.execution_id = x.id
+        JOIN task t ON t.id = x.task_id
+      """;
+
+  /**
+   * Of the given tasks, which some task waits on (BLOCKS or REQUIRES). Run after the tasks were
+   * marked COMPLETED, in a statement of its own: a dependent created concurrently either committed
+   * before (and is seen here) or waited on the completed task's row and saw it COMPLETED.
+   */
+  static final String WITH_DEPENDENTS = """
+      SELECT DISTINCT depends_on_id AS task_id FROM task_dependencies
+       WHERE depends_on_id = ANY (#{task_ids}::uuid[]) AND type IN ('BLOCKS', 'REQUIRES')
       """;
 
   /**

@@ -1,11 +1,19 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.results.ResultRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /** Records how attempts end. Each returns false when the worker no longer held the job (lost lease). */
 public final class Outcomes {
@@ -27,45 +35,129 @@ public final class Outcomes {
   /** A file the run left in its output directory. */
   public record OutputFile(String path, String contentType, io.vertx.core.buffer.Buffer content) {}
 
+  /** One successful attempt to record: the job, what it produced, and the files it left. */
+  public record Completion(ClaimedJob job, Success success, List<OutputFile> files) {
+    public Completion(ClaimedJob job, Success success) {
+      this(job, success, List.of());
+    }
+  }
+
   public Future<Boolean> complete(ClaimedJob job, String worker, Success s) {
-    return complete(job, worker, s, java.util.List.of());
+    return complete(job, worker, s, List.of());
   }
 
   /** Records the success, its result and the files it produced, and releases its dependents, together. */
-  public Future<Boolean> complete(ClaimedJob job, String worker, Success s, java.util.List<OutputFile> files) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("job_id", job.jobId());
-    p.put("execution_id", job.executionId());
-    p.put("worker", worker);
-    p.put("exit_code", s.exitCode());
-    p.put("process_id", s.processId());
-    p.put("summary", s.summary());
-    p.put("session_id", s.sessionId());
-    p.put("tokens_used", s.tokensUsed());
-    p.put("input_tokens", s.inputTokens());
-    p.put("output_tokens", s.outputTokens());
-    p.put("cache_creation_tokens", s.cacheCreationTokens());
-    p.put("cache_read_tokens", s.cacheReadTokens());
-    p.put("cost", s.cost());
-    p.put("num_turns", s.numTurns());
-    // The outcome, the task's end (now, or when its subtasks end) and the release of the tasks
-    // waiting on it commit together.
-    return pool.withTransaction(conn -> Subtasks.lock(conn, job.taskId())
-        .compose(locked -> SqlTemplate.forQuery(conn, OutcomeSql.COMPLETE).execute(p))
+  public Future<Boolean> complete(ClaimedJob job, String worker, Success s, List<OutputFile> files) {
+    return completeAll(List.of(new Completion(job, s, files)), worker).map(held -> held.contains(job.jobId()));
+  }
+
+  /**
+   * Records many successes of {@code worker} in one transaction: one statement completes every job
+   * it still holds (with attempt, execution, result and, for a task with no parent and no
+   * subtask, the task itself); the few tasks with a family are settled by {@link Subtasks}, and
+   * the tasks waiting on those that ended are released, before the commit. Answers the ids of the
+   * jobs recorded; a job missing from it was no longer held (its lease was lost).
+   */
+  public Future<Set<Long>> completeAll(List<Completion> completions, String worker) {
+    if (completions.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    Map<String, Object> p = completeManyParameters(completions, worker);
+    Map<Long, Completion> byJob = new HashMap<>();
+    completions.forEach(c -> byJob.put(c.job().jobId(), c));
+    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.COMPLETE_MANY).execute(p)
         .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(false);
+          Set<Long> held = new HashSet<>();
+          List<UUID> ended = new ArrayList<>();
+          Future<?> chain = Future.succeededFuture();
+          for (Row row : rows) {
+            Completion done = byJob.get(row.getLong("job_id"));
+            held.add(done.job().jobId());
+            dev.taskforge.metrics.Telemetry.jobCompleted(done.job().queueName(), seconds(row.getDouble("ran_seconds")));
+            UUID resultId = row.getUUID("result_id");
+            ResultRepository results = new ResultRepository(conn);
+            for (OutputFile f : done.files()) {
+              chain = chain.compose(v -> results.addFile(resultId, f.path(), f.contentType(), f.content()));
+            }
+            UUID taskId = row.getUUID("task_id");
+            if (row.getBoolean("settled")) {
+              ended.add(taskId);
+            } else {
+              // A task with a parent or subtasks ends now or with its last subtask: its family decides.
+              chain = chain.compose(v -> Subtasks.lock(conn, taskId)).compose(v -> Subtasks.settle(conn, taskId));
+            }
           }
-          io.vertx.sqlclient.Row done = rows.iterator().next();
-          dev.taskforge.metrics.Telemetry.jobCompleted(job.queueName(), seconds(done.getDouble("ran_seconds")));
-          java.util.UUID resultId = done.getUUID("result_id");
-          dev.taskforge.results.ResultRepository results = new dev.taskforge.results.ResultRepository(conn);
-          Future<?> stored = Future.succeededFuture();
-          for (OutputFile f : files) {
-            stored = stored.compose(v -> results.addFile(resultId, f.path(), f.contentType(), f.content()));
-          }
-          return stored.compose(v -> Subtasks.settle(conn, job.taskId())).map(true);
+          return chain.compose(v -> releaseDependentsOf(conn, ended)).map(held);
         }));
+  }
+
+  /** Queues what waits on the given tasks, which have just COMPLETED, where nothing else holds it up. */
+  private static Future<Void> releaseDependentsOf(SqlConnection conn, List<UUID> completed) {
+    if (completed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return SqlTemplate.forQuery(conn, OutcomeSql.WITH_DEPENDENTS)
+        .execute(Map.of("task_ids", completed.toArray(UUID[]::new)))
+        .compose(rows -> {
+          Future<?> chain = Future.succeededFuture();
+          for (Row row : rows) {
+            UUID taskId = row.getUUID("task_id");
+            chain = chain.compose(v -> DependencyRelease.completed(conn, taskId));
+          }
+          return chain.mapEmpty();
+        });
+  }
+
+  /** The parallel arrays of {@link OutcomeSql#COMPLETE_MANY}, element i for completion i. */
+  private static Map<String, Object> completeManyParameters(List<Completion> completions, String worker) {
+    int n = completions.size();
+    Long[] jobIds = new Long[n];
+    UUID[] executionIds = new UUID[n];
+    Integer[] exitCodes = new Integer[n];
+    String[] processIds = new String[n];
+    String[] summaries = new String[n];
+    String[] sessionIds = new String[n];
+    Long[] tokensUsed = new Long[n];
+    Long[] inputTokens = new Long[n];
+    Long[] outputTokens = new Long[n];
+    Long[] cacheCreationTokens = new Long[n];
+    Long[] cacheReadTokens = new Long[n];
+    String[] costs = new String[n];
+    Integer[] numTurns = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      Completion c = completions.get(i);
+      Success s = c.success();
+      jobIds[i] = c.job().jobId();
+      executionIds[i] = c.job().executionId();
+      exitCodes[i] = s.exitCode();
+      processIds[i] = s.processId();
+      summaries[i] = s.summary();
+      sessionIds[i] = s.sessionId();
+      tokensUsed[i] = s.tokensUsed();
+      inputTokens[i] = s.inputTokens();
+      outputTokens[i] = s.outputTokens();
+      cacheCreationTokens[i] = s.cacheCreationTokens();
+      cacheReadTokens[i] = s.cacheReadTokens();
+      // As text, cast by the statement: the exact decimal reaches numeric(14,6) without a double.
+      costs[i] = s.cost() == null ? null : s.cost().toPlainString();
+      numTurns[i] = s.numTurns();
+    }
+    Map<String, Object> p = new HashMap<>();
+    p.put("worker", worker);
+    p.put("job_ids", jobIds);
+    p.put("execution_ids", executionIds);
+    p.put("exit_codes", exitCodes);
+    p.put("process_ids", processIds);
+    p.put("summaries", summaries);
+    p.put("session_ids", sessionIds);
+    p.put("tokens_used", tokensUsed);
+    p.put("input_tokens", inputTokens);
+    p.put("output_tokens", outputTokens);
+    p.put("cache_creation_tokens", cacheCreationTokens);
+    p.put("cache_read_tokens", cacheReadTokens);
+    p.put("costs", costs);
+    p.put("num_turns", numTurns);
+    return p;
   }
 
   private static java.time.Duration seconds(Double seconds) {

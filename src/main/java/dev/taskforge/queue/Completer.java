@@ -1,0 +1,191 @@
+package dev.taskforge.queue;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records how this instance's runs ended, many at a time. Successes waiting when a write starts
+ * go together in one transaction ({@link Outcomes#completeAll}); while up to two writes are in
+ * flight, what arrives meanwhile waits for the next one, so a busy queue writes big batches and
+ * an idle one writes each outcome at once. A write that fails is tried again, a batch split into
+ * its outcomes so that one bad outcome cannot hold back the others, with a growing pause, until
+ * the database answers: an agent that finished must not be run again because one write failed.
+ * The dispatcher keeps heartbeating a job until its outcome is written.
+ *
+ * <p>Everything but {@link #complete}, {@link #fail} and {@link #backlog} runs on the context
+ * the completer was made on.
+ */
+final class Completer {
+  private static final Logger log = LoggerFactory.getLogger(Completer.class);
+  static final int MAX_BATCH = 500;
+  private static final int MAX_WRITES_IN_FLIGHT = 2;
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
+  private static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
+
+  /** An outcome waiting to be written: a success, or a failure. */
+  private record Outcome(ClaimedJob job, Outcomes.Completion success, Outcomes.Failure failure, boolean alone,
+      int tries, Promise<Boolean> recorded) {
+    Outcome retried(boolean aloneNow) {
+      return new Outcome(job, success, failure, aloneNow, tries + 1, recorded);
+    }
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Outcomes outcomes;
+  private final String worker;
+  private final Deque<Outcome> waiting = new ArrayDeque<>();
+  private final AtomicInteger backlog = new AtomicInteger();
+  private int writesInFlight;
+  private boolean closed;
+
+  Completer(Vertx vertx, Context context, Outcomes outcomes, String worker) {
+    this.vertx = vertx;
+    this.context = context;
+    this.outcomes = outcomes;
+    this.worker = worker;
+  }
+
+  /** Records a success; true once written, false when the job was no longer this worker's. Any thread. */
+  Future<Boolean> complete(ClaimedJob job, Outcomes.Success success, List<Outcomes.OutputFile> files) {
+    return submit(job, new Outcomes.Completion(job, success, files), null);
+  }
+
+  /** Records a failure; true once written, false when the job was no longer this worker's. Any thread. */
+  Future<Boolean> fail(ClaimedJob job, Outcomes.Failure failure) {
+    return submit(job, null, failure);
+  }
+
+  /** Outcomes handed over and not yet written. Any thread. */
+  int backlog() {
+    return backlog.get();
+  }
+
+  private Future<Boolean> submit(ClaimedJob job, Outcomes.Completion success, Outcomes.Failure failure) {
+    Promise<Boolean> recorded = Promise.promise();
+    backlog.incrementAndGet();
+    context.runOnContext(v -> {
+      waiting.add(new Outcome(job, success, failure, false, 0, recorded));
+      write();
+    });
+    return recorded.future().onComplete(ar -> backlog.decrementAndGet());
+  }
+
+  /** Starts writes while fewer than two are in flight and outcomes wait. */
+  private void write() {
+    while (writesInFlight < MAX_WRITES_IN_FLIGHT && !waiting.isEmpty()) {
+      Outcome first = waiting.poll();
+      if (first.failure() != null) {
+        writing(outcomes.fail(first.job(), worker, first.failure()), List.of(first));
+        continue;
+      }
+      List<Outcome> batch = new ArrayList<>();
+      batch.add(first);
+      if (!first.alone()) {
+        // Successes that are waiting and have not failed before join this one.
+        for (var it = waiting.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
+          Outcome next = it.next();
+          if (next.success() != null && !next.alone()) {
+            batch.add(next);
+            it.remove();
+          }
+        }
+      }
+      List<Outcomes.Completion> completions = batch.stream().map(Outcome::success).toList();
+      writing(outcomes.completeAll(completions, worker).map(held -> {
+        batch.forEach(o -> o.recorded().complete(held.contains(o.job().jobId())));
+        return true;
+      }), batch);
+    }
+  }
+
+  private void writing(Future<Boolean> write, List<Outcome> batch) {
+    writesInFlight++;
+    write.onComplete(ar -> {
+      writesInFlight--;
+      if (ar.succeeded()) {
+        if (batch.size() == 1) {
+          batch.get(0).recorded().tryComplete(ar.result());
+        }
+      } else {
+        retry(batch, ar.cause());
+      }
+      write();
+    });
+  }
+
+  /**
+   * A batch that failed is split so that each outcome is tried on its own; an outcome that failed
+   * on its own is tried again after a pause, unless the database refused the outcome itself (bad
+   * data): no retry will change that, and the lease, left to expire, gives the job back.
+   */
+  private void retry(List<Outcome> batch, Throwable cause) {
+    if (batch.size() > 1) {
+      log.warn("recording {} outcomes together failed; recording each on its own worker={}: {}", batch.size(), worker,
+          cause.toString());
+      batch.forEach(o -> waiting.addFirst(o.retried(true)));
+      return;
+    }
+    Outcome outcome = batch.get(0);
+    if (refusedForGood(cause)) {
+      log.error("outcome refused by the database job={} execution={}", outcome.job().jobId(),
+          outcome.job().executionId(), cause);
+      outcome.recorded().tryFail(cause);
+      return;
+    }
+    if (closed) {
+      outcome.recorded().tryFail(cause);
+      return;
+    }
+    long pause = Math.min(LONGEST_PAUSE.toMillis(), FIRST_PAUSE.toMillis() << Math.min(outcome.tries(), 10));
+    log.warn("recording the outcome failed; trying again in {} ms job={} execution={} try={}: {}", pause,
+        outcome.job().jobId(), outcome.job().executionId(), outcome.tries() + 1, cause.toString());
+    vertx.setTimer(pause, id -> {
+      waiting.addFirst(outcome.retried(true));
+      write();
+    });
+  }
+
+  /** Data and integrity errors, and statements the server cannot run: the outcome itself is at fault. */
+  private static boolean refusedForGood(Throwable cause) {
+    if (!(cause instanceof PgException pg) || pg.getSqlState() == null) {
+      return false;
+    }
+    String sqlClass = pg.getSqlState().substring(0, 2);
+    return sqlClass.equals("22") || sqlClass.equals("23") || sqlClass.equals("42");
+  }
+
+  /** Stops retrying; answers once every outcome handed over is written, or after {@code patience}. */
+  Future<Void> close(Duration patience) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> {
+      closed = true;
+      long deadline = System.currentTimeMillis() + patience.toMillis();
+      awaitDrained(drained, deadline);
+    });
+    return drained.future();
+  }
+
+  private void awaitDrained(Promise<Void> drained, long deadline) {
+    if (backlog.get() == 0 || System.currentTimeMillis() >= deadline) {
+      if (backlog.get() > 0) {
+        log.warn("{} outcomes left unwritten at shutdown; their jobs return to the queue at the next start worker={}",
+            backlog.get(), worker);
+      }
+      drained.tryComplete();
+      return;
+    }
+    vertx.setTimer(20, id -> awaitDrained(drained, deadline));
+  }
+}
