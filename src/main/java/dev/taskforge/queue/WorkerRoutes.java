@@ -7,6 +7,7 @@ import dev.taskforge.http.Responses;
 import dev.taskforge.logs.LogLevel;
 import dev.taskforge.logs.LogIngest;
 import dev.taskforge.logs.LogSource;
+import dev.taskforge.logs.LogText;
 import dev.taskforge.logs.NewLogLine;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
@@ -169,11 +170,11 @@ public final class WorkerRoutes {
     List<NewLogLine> out = new ArrayList<>();
     for (Object o : lines) {
       JsonObject l = (JsonObject) o;
-      out.add(new NewLogLine(l.getString("timestamp") == null ? OffsetDateTime.now(ZoneOffset.UTC)
+      out.add(LogText.storable(new NewLogLine(l.getString("timestamp") == null ? OffsetDateTime.now(ZoneOffset.UTC)
               : OffsetDateTime.parse(l.getString("timestamp")),
           LogLevel.valueOf(l.getString("level", "INFO")), LogSource.valueOf(l.getString("source", "WORKER")),
           l.getString("message"), l.getJsonObject("details"), l.getString("component"), l.getString("operation"),
-          l.getString("correlationId")));
+          l.getString("correlationId"))));
     }
     return out;
   }
