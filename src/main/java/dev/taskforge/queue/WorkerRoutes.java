@@ -62,8 +62,7 @@ public final class WorkerRoutes {
         lease.toSeconds()))));
     builder.getRoute("workerLogs").addHandler(ctx -> held(ctx, job -> LogIngest
         .send(vertx, job.executionId(), lines(Requests.body(ctx).getJsonArray("lines")))
-        .recover(failure -> Future.failedFuture(LogIngest.isQueueFull(failure)
-            ? new dev.taskforge.http.ServiceBusy(failure.getMessage(), 1) : failure))
+        .recover(failure -> Future.failedFuture(logFailure(failure)))
         .map(last -> new JsonObject().put("lastSeq", last))));
     builder.getRoute("workerComplete").addHandler(ctx -> held(ctx, job -> complete(ctx, job)));
     builder.getRoute("workerFail").addHandler(ctx -> held(ctx, job -> fail(ctx, job)));
@@ -164,6 +163,15 @@ public final class WorkerRoutes {
             false))
         .compose(done -> done ? Future.succeededFuture(new JsonObject().put("status", "RECORDED"))
             : Future.failedFuture(ApiException.conflict("lease_lost", "the lease was lost before the failure", null)));
+  }
+
+  /** Full ingestion is worth a retry shortly; lines PostgreSQL refused are the request's fault. */
+  private static Throwable logFailure(Throwable failure) {
+    if (LogIngest.isQueueFull(failure)) {
+      return new dev.taskforge.http.ServiceBusy(failure.getMessage(), 1);
+    }
+    return LogIngest.isRefused(failure) ? ApiException.badRequest("lines", "the lines could not be stored: "
+        + failure.getMessage()) : failure;
   }
 
   private static List<NewLogLine> lines(JsonArray lines) {
