@@ -135,7 +135,7 @@ final class LogWriter {
       return message;
     }
     // Never between the two halves of a surrogate pair: half of one cannot be stored.
-    int end = Character.isHighSurrogate(message.charAt(MAX_MESSAGE_CHARS - 1)) ? MAX_MESSAGE_CHARS - 1 : MAX_MESSAGE_CHARS;
+    int end = MAX_MESSAGE_CHARS - (Character.isHighSurrogate(message.charAt(MAX_MESSAGE_CHARS - 1)) ? 1 : 0);
     return message.substring(0, end) + " [cut: line was " + message.length() + " characters]";
   }
 

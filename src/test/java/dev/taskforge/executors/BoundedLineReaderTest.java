@@ -76,7 +76,8 @@ class BoundedLineReaderTest {
     List<String> pieces = all(new BoundedLineReader(text(line + "\n")));
 
     assertThat(pieces).hasSizeGreaterThan(1);
-    assertThat(pieces.subList(0, pieces.size() - 1)).allSatisfy(p -> assertThat(p).endsWith(BoundedLineReader.CONTINUES));
+    assertThat(pieces.subList(0, pieces.size() - 1))
+        .allSatisfy(p -> assertThat(p).endsWith(BoundedLineReader.CONTINUES));
     assertThat(pieces).allSatisfy(p -> assertThat(p.getBytes(StandardCharsets.UTF_8).length)
         .isLessThanOrEqualTo(BoundedLineReader.MAX_LINE_BYTES));
     assertThat(String.join("", pieces).replace(BoundedLineReader.CONTINUES, "")).isEqualTo(line);
@@ -84,7 +85,8 @@ class BoundedLineReaderTest {
 
   @Test
   void linesEndAtNewlinesCarriageReturnsOrBothAndTheLastNeedsNone() throws IOException {
-    assertThat(all(new BoundedLineReader(text("a\nb\r\nc\rd\n\nlast")))).containsExactly("a", "b", "c", "d", "", "last");
+    assertThat(all(new BoundedLineReader(text("a\nb\r\nc\rd\n\nlast"))))
+        .containsExactly("a", "b", "c", "d", "", "last");
   }
 
   @Test

@@ -112,7 +112,7 @@ class ClaudeStreamParserTest {
   @Test
   void aNulOrLoneSurrogateInTheAgentsJsonBecomesAReplacementCharacterInMessagesAndDetails() {
     ClaudeStreamParser parser = new ClaudeStreamParser();
-    // JSON escapes, so the parsed strings hold a NUL and lone surrogates (in text, a tool's id, keys and nested values).
+    // JSON escapes: the parsed strings hold a NUL and lone surrogates (text, a tool's id, keys, nested values).
     String text = """
         {"type":"assistant","message":{"content":[{"type":"text","text":"half \\ud83d and nul \\u0000"}]}}""";
     String toolUse = """

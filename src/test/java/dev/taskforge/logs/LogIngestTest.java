@@ -31,7 +31,8 @@ class LogIngestTest {
     db = new RepositoryTestSupport(LogIngestTest.class);
     owner = db.newUser("ingest@example.com");
     JsonObject config = new JsonObject().put("database", Pools.toJson(db.url, 4))
-        .put("logs", new JsonObject().put("batchMaxLines", 300).put("batchMaxDelayMs", 5).put("maxQueuedBytes", 4 << 20));
+        .put("logs", new JsonObject().put("batchMaxLines", 300).put("batchMaxDelayMs", 5)
+            .put("maxQueuedBytes", 4 << 20));
     for (int i = 0; i < 2; i++) {
       Vertx vertx = Vertx.vertx();
       await(vertx.deployVerticle(new LogIngestVerticle(), new DeploymentOptions().setConfig(config)));
@@ -153,7 +154,8 @@ class LogIngestTest {
     // Sent together, so they share a flush; the NUL has not been cleaned by any edge, and PostgreSQL refuses it.
     Future<Long> first = LogIngest.send(instances.get(0), before, lines("before", 0, 3));
     Future<Long> bad = LogIngest.send(instances.get(0), poisoned, List.of(
-        NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "fine"), NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "a\u0000b")));
+        NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "fine"),
+        NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "a\u0000b")));
     Future<Long> last = LogIngest.send(instances.get(0), after, lines("after", 0, 2));
 
     assertThat(await(first)).isEqualTo(3);

@@ -130,13 +130,14 @@ class WorkerApiTest {
     CompletableFuture<Response> dirtyPost = CompletableFuture.supplyAsync(() -> api.send("POST",
         "/api/worker/executions/" + dirty + "/logs", workerToken, dirtyBody));
     CompletableFuture<Response> cleanPost = CompletableFuture.supplyAsync(() -> call(clean, "logs",
-        new JsonObject().put("workerId", "w5").put("lines", new JsonArray().add(new JsonObject().put("message", "clean 1"))
-            .add(new JsonObject().put("message", "clean 2")))));
+        new JsonObject().put("workerId", "w5").put("lines", new JsonArray()
+            .add(new JsonObject().put("message", "clean 1")).add(new JsonObject().put("message", "clean 2")))));
 
     assertThat(cleanPost.get().status()).as(cleanPost.get().text()).isEqualTo(200);
     assertThat(cleanPost.get().json().getLong("lastSeq")).isEqualTo(2);
     assertThat(dirtyPost.get().status()).as(dirtyPost.get().text()).isEqualTo(200);
-    assertThat(storedLines(clean)).extracting(line -> ((JsonObject) line).getString("message")).containsExactly("clean 1", "clean 2");
+    assertThat(storedLines(clean)).extracting(line -> ((JsonObject) line).getString("message"))
+        .containsExactly("clean 1", "clean 2");
     JsonObject stored = storedLines(dirty).getJsonObject(0);
     assertThat(stored.getString("message")).isEqualTo("a\uFFFDb");
     assertThat(stored.getString("correlationId")).isEqualTo("c\uFFFD");
