@@ -1,5 +1,6 @@
 package dev.taskforge.executors;
 
+import dev.taskforge.logs.LogText;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,13 +20,29 @@ public final class ClaudeStreamParser {
   static final int TOOL_INPUT_CHARS = 300;
   static final int TOOL_RESULT_CHARS = 2000;
 
-  /** A log line to store: level name, text, and for tool calls the tool and its call id. */
-  public record AgentLine(String level, String message, String operation, String correlationId, JsonObject details) {}
+  /**
+   * A log line to store: level name, text, and for tool calls the tool and its call id. Its text is
+   * made storable here, after any cut, since JSON escapes can spell a NUL or half a surrogate pair.
+   */
+  public record AgentLine(String level, String message, String operation, String correlationId, JsonObject details) {
+    public AgentLine {
+      message = LogText.storable(message);
+      operation = LogText.storable(operation);
+      correlationId = LogText.storable(correlationId);
+      details = LogText.storable(details);
+    }
+  }
 
   /** What the {@code result} event reports. */
   public record ClaudeResult(String subtype, boolean isError, long durationMs, int numTurns, String summary,
       String sessionId, BigDecimal costUsd, long inputTokens, long outputTokens, long cacheCreationTokens,
       long cacheReadTokens) {
+    public ClaudeResult {
+      subtype = LogText.storable(subtype);
+      summary = LogText.storable(summary);
+      sessionId = LogText.storable(sessionId);
+    }
+
     public long tokensUsed() {
       return inputTokens + outputTokens + cacheCreationTokens + cacheReadTokens;
     }

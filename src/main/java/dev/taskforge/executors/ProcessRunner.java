@@ -1,10 +1,7 @@
 package dev.taskforge.executors;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one executor process to its end, on the calling (worker) thread: never call it from an
- * event loop. Each stdout and stderr line goes to the {@link LineSink} as it arrives; a timeout or
+ * event loop. Each stdout and stderr line goes to the {@link LineSink} as it arrives (cut into
+ * pieces past {@value BoundedLineReader#MAX_LINE_BYTES} bytes, NULs replaced); a timeout or
  * a cancel kills the whole process tree (children first), so nothing the agent started lingers.
  */
 public final class ProcessRunner {
@@ -37,7 +37,7 @@ public final class ProcessRunner {
   }
 
   static final int STDERR_TAIL_LINES = 40;
-  static final int MAX_LINE_CHARS = 64 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(ProcessRunner.class);
 
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private volatile boolean finished;
@@ -105,30 +105,47 @@ public final class ProcessRunner {
     root.destroyForcibly();
   }
 
+  /**
+   * Reads one stream to its end, whatever happens to its lines: a line the sink fails on is
+   * counted and skipped, never the end of reading, because a reader that stopped would leave the
+   * process blocked on a full pipe until its timeout.
+   */
   private static Thread reader(InputStream in, Stream stream, LineSink sink, Deque<String> tail) {
     Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (line.length() > MAX_LINE_CHARS) {
-            line = line.substring(0, MAX_LINE_CHARS) + " [cut: line was " + line.length() + " characters]";
-          }
-          sink.line(stream, line);
-          if (tail != null) {
-            synchronized (tail) {
-              tail.addLast(line);
-              if (tail.size() > STDERR_TAIL_LINES) {
-                tail.removeFirst();
-              }
+      long failed = 0;
+      try (in) {
+        BoundedLineReader lines = new BoundedLineReader(in);
+        for (String line = lines.next(); line != null; line = lines.next()) {
+          keep(tail, line);
+          try {
+            sink.line(stream, line);
+          } catch (RuntimeException | LinkageError | AssertionError e) {
+            if (failed++ == 0) {
+              log.warn("output line not handed on stream={}; reading goes on", stream, e);
             }
           }
         }
       } catch (IOException e) {
         // the process was killed and its pipe closed: nothing more to read
       }
+      if (failed > 0) {
+        log.warn("output lines not handed on stream={} lines={}", stream, failed);
+      }
     }, "executor-" + stream.name().toLowerCase());
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  private static void keep(Deque<String> tail, String line) {
+    if (tail == null) {
+      return;
+    }
+    synchronized (tail) {
+      tail.addLast(line);
+      if (tail.size() > STDERR_TAIL_LINES) {
+        tail.removeFirst();
+      }
+    }
   }
 }

@@ -13,6 +13,15 @@ public record LogBatch(UUID executionId, List<NewLogLine> lines) {
     lines = List.copyOf(lines);
   }
 
+  /** Roughly the memory the batch holds, for ingestion's byte budget. */
+  long bytes() {
+    long bytes = 0;
+    for (NewLogLine line : lines) {
+      bytes += line.bytes();
+    }
+    return bytes;
+  }
+
   /** Lets the event bus carry batches without copying. */
   static void registerCodec(EventBus bus) {
     LocalCodec.register(bus, LogBatch.class, "taskforge-log-batch");

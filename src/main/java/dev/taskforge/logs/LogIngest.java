@@ -19,6 +19,11 @@ public final class LogIngest {
         .map(reply -> reply.body());
   }
 
+  /** Whether a failed send was refused because PostgreSQL found its lines themselves wrong (retrying will not help). */
+  public static boolean isRefused(Throwable failure) {
+    return failure instanceof ReplyException reply && reply.failureCode() == LogIngestVerticle.REFUSED;
+  }
+
   /** Whether a failed send was refused because ingestion is full (worth retrying shortly). */
   public static boolean isQueueFull(Throwable failure) {
     return failure instanceof ReplyException reply && reply.failureCode() == LogIngestVerticle.QUEUE_FULL;

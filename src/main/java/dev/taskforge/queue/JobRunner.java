@@ -287,7 +287,8 @@ final class JobRunner {
 
     /**
      * Stores what is pending. It waits for the answer even when interrupted: giving up on a batch
-     * still in flight and sending its lines again would store them twice.
+     * still in flight and sending its lines again would store them twice. It never throws, so
+     * neither the reader handing it lines nor the end of a run stops on a batch that failed.
      */
     synchronized void flush() {
       if (pending.isEmpty()) {
@@ -300,7 +301,9 @@ final class JobRunner {
           break;
         } catch (IllegalStateException e) {
           if (!dev.taskforge.logs.LogIngest.isQueueFull(e.getCause() == null ? null : e.getCause().getCause())) {
-            throw e;
+            // Refused, or its fate unknown: sent again it might be stored twice. The run goes on without it.
+            log.warn("log lines not stored execution={} lines={}", job.executionId(), batch.size(), e);
+            break;
           }
           java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }

@@ -7,6 +7,7 @@ import dev.taskforge.http.Responses;
 import dev.taskforge.logs.LogLevel;
 import dev.taskforge.logs.LogIngest;
 import dev.taskforge.logs.LogSource;
+import dev.taskforge.logs.LogText;
 import dev.taskforge.logs.NewLogLine;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
@@ -61,8 +62,7 @@ public final class WorkerRoutes {
         lease.toSeconds()))));
     builder.getRoute("workerLogs").addHandler(ctx -> held(ctx, job -> LogIngest
         .send(vertx, job.executionId(), lines(Requests.body(ctx).getJsonArray("lines")))
-        .recover(failure -> Future.failedFuture(LogIngest.isQueueFull(failure)
-            ? new dev.taskforge.http.ServiceBusy(failure.getMessage(), 1) : failure))
+        .recover(failure -> Future.failedFuture(logFailure(failure)))
         .map(last -> new JsonObject().put("lastSeq", last))));
     builder.getRoute("workerComplete").addHandler(ctx -> held(ctx, job -> complete(ctx, job)));
     builder.getRoute("workerFail").addHandler(ctx -> held(ctx, job -> fail(ctx, job)));
@@ -165,15 +165,24 @@ public final class WorkerRoutes {
             : Future.failedFuture(ApiException.conflict("lease_lost", "the lease was lost before the failure", null)));
   }
 
+  /** Full ingestion is worth a retry shortly; lines PostgreSQL refused are the request's fault. */
+  private static Throwable logFailure(Throwable failure) {
+    if (LogIngest.isQueueFull(failure)) {
+      return new dev.taskforge.http.ServiceBusy(failure.getMessage(), 1);
+    }
+    return LogIngest.isRefused(failure) ? ApiException.badRequest("lines", "the lines could not be stored: "
+        + failure.getMessage()) : failure;
+  }
+
   private static List<NewLogLine> lines(JsonArray lines) {
     List<NewLogLine> out = new ArrayList<>();
     for (Object o : lines) {
       JsonObject l = (JsonObject) o;
-      out.add(new NewLogLine(l.getString("timestamp") == null ? OffsetDateTime.now(ZoneOffset.UTC)
+      out.add(LogText.storable(new NewLogLine(l.getString("timestamp") == null ? OffsetDateTime.now(ZoneOffset.UTC)
               : OffsetDateTime.parse(l.getString("timestamp")),
           LogLevel.valueOf(l.getString("level", "INFO")), LogSource.valueOf(l.getString("source", "WORKER")),
           l.getString("message"), l.getJsonObject("details"), l.getString("component"), l.getString("operation"),
-          l.getString("correlationId")));
+          l.getString("correlationId"))));
     }
     return out;
   }

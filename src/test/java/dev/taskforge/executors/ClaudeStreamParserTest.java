@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.executors.ClaudeStreamParser.AgentLine;
 import dev.taskforge.executors.ClaudeStreamParser.ClaudeResult;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -105,5 +107,25 @@ class ClaudeStreamParserTest {
       assertThat(l.correlationId()).isEqualTo("toolu_9");
       assertThat(l.message()).hasSizeLessThan(2_100).endsWith("[48000 more characters]");
     });
+  }
+
+  @Test
+  void aNulOrLoneSurrogateInTheAgentsJsonBecomesAReplacementCharacterInMessagesAndDetails() {
+    ClaudeStreamParser parser = new ClaudeStreamParser();
+    // JSON escapes: the parsed strings hold a NUL and lone surrogates (text, a tool's id, keys, nested values).
+    String text = """
+        {"type":"assistant","message":{"content":[{"type":"text","text":"half \\ud83d and nul \\u0000"}]}}""";
+    String toolUse = """
+        {"type":"assistant","message":{"content":[{"type":"tool_use","id":"toolu\\u0000","name":"Edit",
+        "input":{"path\\udc00":"a\\u0000","nested":{"list":["\\ud800x",2]}}}]}}""".replace("\n", "");
+
+    List<AgentLine> lines = parseAll(parser, List.of(text, toolUse));
+
+    assertThat(lines.get(0).message()).isEqualTo("half \uFFFD and nul \uFFFD");
+    AgentLine call = lines.get(1);
+    assertThat(call.correlationId()).isEqualTo("toolu\uFFFD");
+    assertThat(call.message()).doesNotContain("\u0000").contains("\uFFFD");
+    assertThat(call.details().getJsonObject("input")).isEqualTo(new JsonObject().put("path\uFFFD", "a\uFFFD")
+        .put("nested", new JsonObject().put("list", new JsonArray().add("\uFFFDx").add(2))));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,13 +84,52 @@ class ProcessRunnerTest {
   }
 
   @Test
-  void aVeryLongLineIsCutWithAMarker() throws Exception {
-    sh("head -c 100000 /dev/zero | tr '\\0' x; echo", Duration.ofSeconds(30));
+  void aLineWithoutANewlineArrivesInPiecesOfAtMostTheCapWithNothingLost() throws Exception {
+    // 200 MB in one line: counted as it comes, never held.
+    AtomicLong xs = new AtomicLong();
+    AtomicInteger largest = new AtomicInteger();
+    List<String> ends = Collections.synchronizedList(new ArrayList<>());
+    ProcessRunner.LineSink counting = (stream, text) -> {
+      largest.accumulateAndGet(text.getBytes(StandardCharsets.UTF_8).length, Math::max);
+      boolean continues = text.endsWith(BoundedLineReader.CONTINUES);
+      ends.add(continues ? "continues" : text);
+      xs.addAndGet(text.chars().limit(text.length() - (continues ? BoundedLineReader.CONTINUES.length() : 0))
+          .filter(c -> c == 'x').count());
+    };
 
-    assertThat(lines).singleElement().satisfies(l -> {
-      assertThat(l).hasSizeLessThan(70_000);
-      assertThat(l).endsWith("[cut: line was 100000 characters]");
-    });
+    ProcessRunner.Outcome outcome = new ProcessRunner().run(List.of("sh", "-c",
+        "head -c 200000000 /dev/zero | tr '\\0' x; echo; echo after"), work, Map.of(), Duration.ofMinutes(5), counting);
+
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(xs.get()).isEqualTo(200_000_000L);
+    assertThat(largest.get()).isLessThanOrEqualTo(BoundedLineReader.MAX_LINE_BYTES);
+    assertThat(ends.get(ends.size() - 1)).isEqualTo("after");
+    assertThat(ends.subList(0, ends.size() - 2)).hasSizeGreaterThan(3000).containsOnly("continues");
+  }
+
+  @Test
+  void aNulInTheOutputArrivesAsAReplacementCharacterAndTheLinesAfterItToo() throws Exception {
+    sh("printf 'a\\000b\\n'; echo after", Duration.ofSeconds(30));
+
+    assertThat(lines).containsExactly("STDOUT a\uFFFDb", "STDOUT after");
+  }
+
+  @Test
+  void aSinkThatFailsOnALineDoesNotStopTheReaderSoTheProcessNeverBlocksOnAFullPipe() throws Exception {
+    ProcessRunner.LineSink failing = (stream, text) -> {
+      if (text.equals("boom")) {
+        throw new IllegalStateException("the line could not be stored");
+      }
+      sink.line(stream, text);
+    };
+
+    // Far more than a pipe holds comes after the failing line.
+    ProcessRunner.Outcome outcome = new ProcessRunner().run(List.of("sh", "-c", "echo boom; echo boom >&2; "
+        + "seq 1 200000; seq 1 200000 >&2; echo last"), work, Map.of(), Duration.ofSeconds(20), failing);
+
+    assertThat(outcome.timedOut()).isFalse();
+    assertThat(outcome.succeeded()).isTrue();
+    assertThat(lines).contains("STDOUT 200000", "STDERR 200000", "STDOUT last");
   }
 
   @Test

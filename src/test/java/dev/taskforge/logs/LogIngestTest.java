@@ -2,6 +2,7 @@ package dev.taskforge.logs;
 
 import static dev.taskforge.db.RepositoryTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.db.RepositoryTestSupport;
@@ -30,7 +31,8 @@ class LogIngestTest {
     db = new RepositoryTestSupport(LogIngestTest.class);
     owner = db.newUser("ingest@example.com");
     JsonObject config = new JsonObject().put("database", Pools.toJson(db.url, 4))
-        .put("logs", new JsonObject().put("batchMaxLines", 300).put("batchMaxDelayMs", 5).put("maxQueuedLines", 20_000));
+        .put("logs", new JsonObject().put("batchMaxLines", 300).put("batchMaxDelayMs", 5)
+            .put("maxQueuedBytes", 4 << 20));
     for (int i = 0; i < 2; i++) {
       Vertx vertx = Vertx.vertx();
       await(vertx.deployVerticle(new LogIngestVerticle(), new DeploymentOptions().setConfig(config)));
@@ -117,14 +119,58 @@ class LogIngestTest {
   }
 
   @Test
-  void aBatchBeyondTheQueueBoundIsRefusedAsFullNotDropped() {
+  void ingestionHoldingItsByteBudgetRefusesTheNextBatchAsFullHoweverFewItsLines() {
+    // An ingestion that waits a minute before writing, so what it was given is still held.
+    Vertx slow = Vertx.vertx();
+    JsonObject config = new JsonObject().put("database", Pools.toJson(db.url, 2)).put("logs", new JsonObject()
+        .put("batchMaxLines", 100_000).put("batchMaxDelayMs", 60_000).put("maxQueuedBytes", 1 << 20));
+    await(slow.deployVerticle(new LogIngestVerticle(), new DeploymentOptions().setConfig(config)));
     UUID execution = execution();
+    try {
+      // Three lines, but over a MiB of text: held alone, because nothing else was.
+      Future<Long> big = LogIngest.send(slow, execution, List.of(
+          NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "a".repeat(200_000)),
+          NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "b".repeat(200_000)),
+          NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "c".repeat(200_000))));
 
-    Future<Long> tooMuch = LogIngest.send(instances.get(0), execution, lines("flood", 0, 25_000));
+      Future<Long> one = LogIngest.send(slow, execution, lines("one more", 0, 1));
 
-    Throwable failure = RepositoryTestSupport.failureOf(tooMuch);
-    assertThat(LogIngest.isQueueFull(failure)).as(String.valueOf(failure)).isTrue();
-    assertThat(await(new LogRepository(db.pool).after(owner, execution, 0, 10))).isEmpty();
+      Throwable failure = RepositoryTestSupport.failureOf(one);
+      assertThat(LogIngest.isQueueFull(failure)).as(String.valueOf(failure)).isTrue();
+      assertThat(big.isComplete()).as("the first batch is held, not refused").isFalse();
+    } finally {
+      await(slow.close());
+    }
+    // A clean stop writes what was held; the refused batch is nowhere.
+    assertThat(await(new LogRepository(db.pool).after(owner, execution, 0, 10))).extracting(ExecutionLog::seq)
+        .containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aLineThatCannotBeStoredFailsOnlyItsOwnBatchWhileEveryOtherExecutionInTheFlushIsStoredOnce() {
+    UUID before = execution();
+    UUID poisoned = execution();
+    UUID after = execution();
+    // Sent together, so they share a flush; the NUL has not been cleaned by any edge, and PostgreSQL refuses it.
+    Future<Long> first = LogIngest.send(instances.get(0), before, lines("before", 0, 3));
+    Future<Long> bad = LogIngest.send(instances.get(0), poisoned, List.of(
+        NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "fine"),
+        NewLogLine.of(LogLevel.INFO, LogSource.STDOUT, "a\u0000b")));
+    Future<Long> last = LogIngest.send(instances.get(0), after, lines("after", 0, 2));
+
+    assertThat(await(first)).isEqualTo(3);
+    assertThat(await(last)).isEqualTo(2);
+    Throwable failure = RepositoryTestSupport.failureOf(bad);
+    assertThat(LogIngest.isRefused(failure)).as(String.valueOf(failure)).isTrue();
+    LogRepository repository = new LogRepository(db.pool);
+    assertThat(await(repository.after(owner, before, 0, 10))).extracting(ExecutionLog::message)
+        .containsExactly("before 0", "before 1", "before 2");
+    assertThat(await(repository.after(owner, after, 0, 10))).extracting(ExecutionLog::message)
+        .containsExactly("after 0", "after 1");
+    // Nothing of the refused batch was kept, and its execution's numbering goes on with no gap.
+    assertThat(await(LogIngest.send(instances.get(1), poisoned, lines("later", 0, 2)))).isEqualTo(2);
+    assertThat(await(repository.after(owner, poisoned, 0, 10))).extracting(ExecutionLog::seq, ExecutionLog::message)
+        .containsExactly(tuple(1L, "later 0"), tuple(2L, "later 1"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.taskforge.http.ApiTestServer;
 import dev.taskforge.http.ApiTestServer.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,9 @@ class WorkerApiTest {
 
   @BeforeAll
   static void start() {
-    api = new ApiTestServer(WorkerApiTest.class);
+    // Log lines gather for a while before they are written, so posts made together share a flush.
+    api = new ApiTestServer(WorkerApiTest.class,
+        new JsonObject().put("logs", new JsonObject().put("batchMaxDelayMs", 300)));
     session = api.newUserToken("owner@example.com");
     workerToken = api.post("/api/tokens", session, new JsonObject().put("name", "gpu-box")).json().getString("token");
   }
@@ -110,6 +113,42 @@ class WorkerApiTest {
     assertThat(call(second.getString("executionId"), "fail", new JsonObject().put("workerId", "w3")
         .put("errorMessage", "again")).status()).isEqualTo(200);
     assertThat(api.get("/api/tasks/" + id, session).json().getString("status")).isEqualTo("FAILED");
+  }
+
+  @Test
+  void aNulOrLoneSurrogateIsStoredAsAReplacementCharacterAndDoesNotCostAnotherExecutionItsLines() throws Exception {
+    task("mixed", 1);
+    task("mixed", 1);
+    JsonArray jobs = claim(workerToken, "mixed", "w5");
+    String dirty = jobs.getJsonObject(0).getString("executionId");
+    String clean = jobs.getJsonObject(1).getString("executionId");
+    // Written out by hand: the escapes reach the server as a NUL and lone surrogates, in a key and nested values.
+    String dirtyBody = """
+        {"workerId": "w5", "lines": [{"message": "a\\u0000b",
+          "details": {"k\\ud800": {"list": ["x\\udc00", 1], "nul": "\\u0000"}}, "correlationId": "c\\ud83d"}]}""";
+
+    CompletableFuture<Response> dirtyPost = CompletableFuture.supplyAsync(() -> api.send("POST",
+        "/api/worker/executions/" + dirty + "/logs", workerToken, dirtyBody));
+    CompletableFuture<Response> cleanPost = CompletableFuture.supplyAsync(() -> call(clean, "logs",
+        new JsonObject().put("workerId", "w5").put("lines", new JsonArray()
+            .add(new JsonObject().put("message", "clean 1")).add(new JsonObject().put("message", "clean 2")))));
+
+    assertThat(cleanPost.get().status()).as(cleanPost.get().text()).isEqualTo(200);
+    assertThat(cleanPost.get().json().getLong("lastSeq")).isEqualTo(2);
+    assertThat(dirtyPost.get().status()).as(dirtyPost.get().text()).isEqualTo(200);
+    assertThat(storedLines(clean)).extracting(line -> ((JsonObject) line).getString("message"))
+        .containsExactly("clean 1", "clean 2");
+    JsonObject stored = storedLines(dirty).getJsonObject(0);
+    assertThat(stored.getString("message")).isEqualTo("a\uFFFDb");
+    assertThat(stored.getString("correlationId")).isEqualTo("c\uFFFD");
+    assertThat(stored.getJsonObject("details")).isEqualTo(new JsonObject().put("k\uFFFD",
+        new JsonObject().put("list", new JsonArray().add("x\uFFFD").add(1)).put("nul", "\uFFFD")));
+  }
+
+  private static JsonArray storedLines(String execution) {
+    Response r = api.get("/api/executions/" + execution + "/logs", session);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return r.json().getJsonArray("items");
   }
 
   @Test
