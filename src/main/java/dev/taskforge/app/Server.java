@@ -2,6 +2,7 @@ package dev.taskforge.app;
 
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.EmbeddedDatabase;
+import dev.taskforge.db.EmbeddedServerLogin;
 import dev.taskforge.db.Migrations;
 import dev.taskforge.db.Pools;
 import dev.taskforge.http.ApiVerticle;
@@ -54,6 +55,10 @@ public final class Server {
     Vertx vertx = null;
     try {
       String schemaVersion = new Migrations(ownerUrl).migrate();
+      if (embedded != null) {
+        // Migrated as the superuser; served as the DML-only login.
+        url = EmbeddedServerLogin.ensure(ownerUrl, config.dataDir());
+      }
       vertx = dev.taskforge.metrics.Telemetry.vertxWithPrometheus();
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()

@@ -1,6 +1,8 @@
 package dev.taskforge.app;
 
 import dev.taskforge.db.DatabaseUrl;
+import dev.taskforge.executors.ExecutorCatalog;
+import dev.taskforge.executors.SandboxSettings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -77,6 +79,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
         intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535));
     // Checked here so a bad limit stops the start with its key named, not a verticle deployment.
     dev.taskforge.queue.QueueLimits.from(section(json, "queue"));
+    SandboxSettings.from(section(json, "executors"), dataDir);
+    new ExecutorCatalog(section(json, "executors"));
     return new TaskforgeConfig(httpConfig, dataDir, database, json);
   }
 
@@ -123,6 +127,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", Kind.TEXT),
     METRICS_SAMPLE_SECONDS("TASKFORGE_METRICS_SAMPLE_SECONDS", "metrics", "sampleIntervalSeconds", Kind.WHOLE_NUMBER),
     QUEUE_CONCURRENCY("TASKFORGE_QUEUE_CONCURRENCY", "queue", "concurrency", Kind.WHOLE_NUMBER),
+    WORK_DIR("TASKFORGE_WORK_DIR", "executors", "workDir", Kind.TEXT),
     SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", Kind.FLAG),
     NOOP_EXECUTOR("TASKFORGE_EXECUTOR_NOOP_ENABLED", "executors.noop", "enabled", Kind.FLAG);
 

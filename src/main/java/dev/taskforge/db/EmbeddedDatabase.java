@@ -103,7 +103,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     restrictToOwner(dataDir);
     Path cluster = dataDir.resolve(CLUSTER_DIR);
     stopOrphanedPostgres(cluster);
-    String password = passwordFor(dataDir);
+    String password = passwordFor(dataDir, PASSWORD_FILE);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(cluster)
         .setCleanDataDirectory(false)
@@ -186,15 +186,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
   }
 
-  private static String passwordFor(Path dataDir) throws IOException {
-    Path file = dataDir.resolve(PASSWORD_FILE);
+  /** The password kept in {@code dataDir/name}, made at first use; the file is readable by its owner alone. */
+  static String passwordFor(Path dataDir, String name) throws IOException {
+    Path file = dataDir.resolve(name);
     if (Files.exists(file)) {
-      return readPassword(dataDir);
+      // Files from older versions, or copied in by hand, are made private too.
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
     }
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    Path temp = Files.createTempFile(dataDir, PASSWORD_FILE, ".tmp",
+    Path temp = Files.createTempFile(dataDir, name, ".tmp",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     Files.writeString(temp, password + "\n");
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);

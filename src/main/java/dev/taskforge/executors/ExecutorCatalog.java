@@ -1,10 +1,13 @@
 package dev.taskforge.executors;
 
+import dev.taskforge.app.ConfigException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,8 +19,11 @@ import java.util.Optional;
  * Resolving a name says why it cannot run, if it cannot.
  */
 public final class ExecutorCatalog {
-  /** A runnable executor. */
-  public record Executor(String name, CommandTemplate command, Format format) {
+  /**
+   * A runnable executor; {@code passEnv} names the server's environment variables its processes
+   * are given (from its {@code env} list, e.g. an API key), since they inherit nothing else.
+   */
+  public record Executor(String name, CommandTemplate command, Format format, List<String> passEnv) {
     public boolean claudeStreamJson() {
       return format == Format.CLAUDE_STREAM_JSON;
     }
@@ -46,6 +52,7 @@ public final class ExecutorCatalog {
     this.defaultName = config.getString("default", "claude");
     config.forEach(e -> {
       if (e.getValue() instanceof JsonObject entry) {
+        passEnv(e.getKey(), entry);
         entries.put(e.getKey(), entry);
       }
     });
@@ -63,14 +70,28 @@ public final class ExecutorCatalog {
     }
     Format format = Format.of(entry.getString("format", "text"));
     if (format == Format.NOOP) {
-      return new Resolution(Optional.of(new Executor(wanted, null, format)), null);
+      return new Resolution(Optional.of(new Executor(wanted, null, format, List.of())), null);
     }
     CommandTemplate command = CommandTemplate.parse(entry.getString("command", ""));
     if (!installed(command.program())) {
       return new Resolution(Optional.empty(), "executor " + wanted + " needs the program " + command.program()
           + ", which is not installed (not found on PATH)");
     }
-    return new Resolution(Optional.of(new Executor(wanted, command, format)), null);
+    return new Resolution(Optional.of(new Executor(wanted, command, format, passEnv(wanted, entry))), null);
+  }
+
+  /** An executor's {@code env}: names of environment variables; anything else stops the start naming the key. */
+  private static List<String> passEnv(String name, JsonObject entry) {
+    Object value = entry.getValue("env");
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof JsonArray names && names.stream().allMatch(
+        n -> n instanceof String s && s.matches("[A-Za-z_][A-Za-z0-9_]*"))) {
+      return names.stream().map(String.class::cast).toList();
+    }
+    throw new ConfigException("executors." + name + ".env", "expected a list of environment variable names, got "
+        + value);
   }
 
   static boolean installed(String program) {

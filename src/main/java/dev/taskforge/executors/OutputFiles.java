@@ -2,6 +2,7 @@ package dev.taskforge.executors;
 
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,9 +44,22 @@ public final class OutputFiles {
       }
       total += size;
       String relative = dir.relativize(p).toString().replace('\\', '/');
-      files.add(new Collected(relative, contentType(p), Buffer.buffer(Files.readAllBytes(p))));
+      files.add(new Collected(relative, contentType(p), Buffer.buffer(readWithin(dir, p))));
     }
     return files;
+  }
+
+  /**
+   * The file's bytes, refusing a link put in its place (or in its directory's) since it was listed:
+   * the server may read as root what the run's own user may not, and the run may still be going.
+   */
+  private static byte[] readWithin(Path dir, Path file) throws IOException {
+    if (!file.getParent().toRealPath().startsWith(dir.toRealPath())) {
+      throw new IOException(file + " is no longer inside " + dir);
+    }
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      return in.readNBytes((int) MAX_FILE_BYTES);
+    }
   }
 
   static String contentType(Path p) throws IOException {

@@ -44,7 +44,8 @@ public final class ProcessRunner {
   private volatile Process process;
 
   /**
-   * Starts {@code argv} in {@code workDir} with {@code environment} added, and waits for it.
+   * Starts {@code argv} in {@code workDir} with {@code environment} as its whole environment (it
+   * inherits nothing of the server's, see {@link ProcessSandbox#environment}), and waits for it.
    *
    * @throws IOException when the program cannot be started (not installed, not executable)
    */
@@ -52,6 +53,7 @@ public final class ProcessRunner {
       LineSink sink) throws IOException, InterruptedException {
     Files.createDirectories(workDir);
     ProcessBuilder builder = new ProcessBuilder(argv).directory(workDir.toFile());
+    builder.environment().clear();
     builder.environment().putAll(environment);
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process started = builder.start();

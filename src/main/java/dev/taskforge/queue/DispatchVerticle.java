@@ -5,6 +5,8 @@ import dev.taskforge.db.Pools;
 import dev.taskforge.executors.ExecutorCatalog;
 import dev.taskforge.executors.OrphanProcesses;
 import dev.taskforge.executors.ProcessRunner;
+import dev.taskforge.executors.ProcessSandbox;
+import dev.taskforge.executors.SandboxSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -32,6 +34,8 @@ public final class DispatchVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DispatchVerticle.class);
   /** Runs over whose outcomes are not written yet, past which no more jobs are claimed. */
   private static final int MAX_UNRECORDED = 4 * Completer.MAX_BATCH;
+  /** How often failed runs' kept work directories are looked at, to remove those whose time is up. */
+  private static final long SWEEP_INTERVAL_MS = TimeUnit.MINUTES.toMillis(10);
 
   private Pool pool;
   private PgSubscriber subscriber;
@@ -56,6 +60,7 @@ public final class DispatchVerticle extends VerticleBase {
   private long pollTimer = -1;
   private long heartbeatTimer = -1;
   private long reapTimer = -1;
+  private long sweepTimer = -1;
 
   @Override
   public Future<?> start() {
@@ -68,10 +73,9 @@ public final class DispatchVerticle extends VerticleBase {
     Duration lease = Duration.ofSeconds(queue.getInteger("leaseSeconds", 30));
     jobThreads = vertx.createSharedWorkerExecutor("taskforge-jobs-" + deploymentID(), concurrency, 7, TimeUnit.DAYS);
     leases = new Leases(pool, lease, QueueLimits.from(queue));
-    Path workRoot = Path.of(config().getString("dataDir", "./data")).resolve("work");
     completer = new Completer(vertx, context, new Outcomes(pool), worker);
-    runner = new JobRunner(vertx, pool, completer, new ExecutorCatalog(config().getJsonObject("executors",
-        new JsonObject())), workRoot, worker, () -> stopping);
+    JsonObject executors = config().getJsonObject("executors", new JsonObject());
+    SandboxSettings sandboxSettings = SandboxSettings.from(executors, Path.of(config().getString("dataDir", "./data")));
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
     subscriber.channel(Cancellation.CHANNEL).handler(this::cancelIfRunningHere);
@@ -92,6 +96,17 @@ public final class DispatchVerticle extends VerticleBase {
             log.info("jobs of this instance's previous run released worker={} requeued={} failed={}", worker,
                 released.requeued(), released.failed());
           }
+        })
+        .compose(v -> vertx.executeBlocking(() -> ProcessSandbox.prepare(sandboxSettings), false))
+        .onSuccess(sandbox -> {
+          runner = new JobRunner(vertx, pool, completer, new ExecutorCatalog(executors), sandbox, worker,
+              () -> stopping);
+          sweepTimer = vertx.setPeriodic(1, SWEEP_INTERVAL_MS,
+              id -> vertx.executeBlocking(sandbox::sweep, false).onSuccess(removed -> {
+                if (removed > 0) {
+                  log.info("kept work directories removed count={}", removed);
+                }
+              }));
         })
         .compose(v -> subscriber.connect())
         .onSuccess(v -> {
@@ -218,6 +233,7 @@ public final class DispatchVerticle extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(heartbeatTimer);
     vertx.cancelTimer(reapTimer);
+    vertx.cancelTimer(sweepTimer);
     running.values().forEach(ProcessRunner::cancel);
     // Outcomes already handed over are written before the pool closes (a few seconds at most).
     return completer.close(Duration.ofSeconds(5)).eventually(() -> subscriber.close())

@@ -6,6 +6,7 @@ import dev.taskforge.executors.ClaudeStreamParser;
 import dev.taskforge.executors.ExecutorCatalog;
 import dev.taskforge.executors.OrphanProcesses;
 import dev.taskforge.executors.ProcessRunner;
+import dev.taskforge.executors.ProcessSandbox;
 import dev.taskforge.logs.LogLevel;
 import dev.taskforge.logs.LogSource;
 import dev.taskforge.logs.NewLogLine;
@@ -37,7 +38,7 @@ final class JobRunner {
   private final Pool pool;
   private final Completer outcomes;
   private final ExecutorCatalog executors;
-  private final Path workRoot;
+  private final ProcessSandbox sandbox;
   private final String worker;
   private final java.util.function.BooleanSupplier stopping;
 
@@ -45,13 +46,13 @@ final class JobRunner {
    * @param stopping true once the server shuts down: a run killed by the shutdown records nothing,
    *     so the job stays leased and the next start of this instance requeues it (attempt LOST)
    */
-  JobRunner(io.vertx.core.Vertx vertx, Pool pool, Completer outcomes, ExecutorCatalog executors, Path workRoot,
+  JobRunner(io.vertx.core.Vertx vertx, Pool pool, Completer outcomes, ExecutorCatalog executors, ProcessSandbox sandbox,
       String worker, java.util.function.BooleanSupplier stopping) {
     this.vertx = vertx;
     this.pool = pool;
     this.outcomes = outcomes;
     this.executors = executors;
-    this.workRoot = workRoot;
+    this.sandbox = sandbox;
     this.worker = worker;
     this.stopping = stopping;
   }
@@ -66,6 +67,7 @@ final class JobRunner {
       return runAndRecord(job, runner);
     } finally {
       runner.markFinished();
+      sandbox.release(job.executionId(), false); // a run that ended without a recorded success
     }
   }
 
@@ -91,17 +93,17 @@ final class JobRunner {
     Thread flusher = logs.startFlushing();
     ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
     List<String> stdoutTail = new ArrayList<>();
-    Path workDir = workRoot.resolve(job.executionId().toString());
-    Map<String, String> env = Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
+    Path workDir = sandbox.workDir(job.executionId());
+    Map<String, String> env = sandbox.environment(workDir, Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
         "TASKFORGE_EXECUTION_ID", job.executionId().toString(),
-        "TASKFORGE_OUTPUT_DIR", workDir.resolve("out").toString(),
-        OrphanProcesses.WORKER_VARIABLE, worker);
+        "TASKFORGE_OUTPUT_DIR", sandbox.outputDir(job.executionId()).toString(),
+        OrphanProcesses.WORKER_VARIABLE, worker), executor.passEnv());
     Duration timeout = job.timeoutSeconds() == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(job.timeoutSeconds());
     log.info("job started job={} execution={} attempt={} executor={}", job.jobId(), job.executionId(), job.attempt(),
         executor.name());
     try {
       // The process is told where to leave its files; the directory is there when it starts.
-      java.nio.file.Files.createDirectories(workDir.resolve("out"));
+      sandbox.open(job.executionId());
     } catch (IOException e) {
       return outcomes.fail(job, new Outcomes.Failure("the output directory could not be made: " + e.getMessage(),
           "WORKDIR_FAILED", null, null, true, false, false));
@@ -109,7 +111,7 @@ final class JobRunner {
     ProcessRunner.Outcome outcome;
     Thread sampler = new ResourceSampling(pool, job, worker, runner::handle).start();
     try {
-      outcome = runner.run(executor.command().render(Map.of("prompt", prompt)), workDir, env, timeout,
+      outcome = runner.run(sandbox.command(executor.command().render(Map.of("prompt", prompt))), workDir, env, timeout,
           (stream, text) -> {
             if (parser != null && stream == ProcessRunner.Stream.STDOUT) {
               parser.accept(text).forEach(l -> logs.add(new NewLogLine(now(), LogLevel.valueOf(l.level()),
@@ -148,8 +150,11 @@ final class JobRunner {
       return null;
     }
     runner.markFinished();
-    return record(job, outcome, parser, stdoutTail).onSuccess(recorded -> {
-      if (recorded) {
+    // The output files are read while the outcome is handed over; the directory is done with after that.
+    Future<Boolean> recorded = record(job, outcome, parser, stdoutTail);
+    sandbox.release(job.executionId(), outcome.succeeded());
+    return recorded.onSuccess(written -> {
+      if (written) {
         log.info("job finished job={} execution={} exit={} timed_out={}", job.jobId(), job.executionId(),
             outcome.exitCode(), outcome.timedOut());
       } else {
@@ -196,7 +201,7 @@ final class JobRunner {
   /** The files the run left in its output directory (read here, on the worker thread). */
   private List<Outcomes.OutputFile> outputFiles(ClaimedJob job) {
     try {
-      return dev.taskforge.executors.OutputFiles.collect(workRoot.resolve(job.executionId().toString()).resolve("out"))
+      return dev.taskforge.executors.OutputFiles.collect(sandbox.outputDir(job.executionId()))
           .stream().map(f -> new Outcomes.OutputFile(f.path(), f.contentType(), f.content())).toList();
     } catch (IOException e) {
       log.warn("output files unreadable execution={}", job.executionId(), e);

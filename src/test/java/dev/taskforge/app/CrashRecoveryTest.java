@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.TestDatabase;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import dev.taskforge.executors.OrphanProcesses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRecoveryTest {
   private static final int TASKS = 200;
   private static final int CONCURRENCY = 40;
-  private static final HttpClient http = HttpClient.newHttpClient();
 
   @TempDir
   Path dataDir;
@@ -52,14 +47,14 @@ class CrashRecoveryTest {
     Map<String, String> env = Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "true",
         "TASKFORGE_QUEUE_CONCURRENCY", Integer.toString(CONCURRENCY));
     server = ServerProcess.start(dataDir, env).awaitReady(Duration.ofSeconds(90));
-    String token = register(server.port);
+    String token = server.register("crash@example.com");
     // Half the tasks wait for a go-ahead file that only appears after the restart: they fill every
     // slot when the kill lands, and their processes outlive the server unless the restart kills them.
     Path go = dataDir.resolveSibling(dataDir.getFileName() + "-go");
     for (int i = 0; i < TASKS; i++) {
       String prompt = i % 2 == 0 ? "while [ ! -f " + go + " ]; do sleep 0.5; done; echo released " + i
           : "echo quick " + i;
-      post(server.port, token, "{\"title\":\"t" + i + "\",\"prompt\":\"" + prompt + "\","
+      server.post("/api/tasks", token, "{\"title\":\"t" + i + "\",\"prompt\":\"" + prompt + "\","
           + "\"config\":{\"executor\":\"shell\",\"maxAttempts\":3}}");
     }
     waitUntil(() -> count("SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING'") == CONCURRENCY,
@@ -128,29 +123,5 @@ class CrashRecoveryTest {
       }
       Thread.sleep(200);
     }
-  }
-
-  private static String register(int port) throws Exception {
-    String credentials = "{\"email\":\"crash@example.com\",\"password\":\"a long password\"}";
-    send(port, "/api/auth/register", null, credentials);
-    String body = send(port, "/api/auth/login", null, credentials);
-    return body.replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
-  }
-
-  private static void post(int port, String token, String body) throws Exception {
-    send(port, "/api/tasks", token, body);
-  }
-
-  private static String send(int port, String path, String token, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 300) {
-      throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return r.body();
   }
 }

@@ -74,6 +74,27 @@ final class ServerProcess {
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  /** POSTs JSON (as {@code token}'s holder, when given) and returns the body; a status from 300 on fails. */
+  String post(String path, String token, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  /** Registers {@code email} and logs in; returns the session token. */
+  String register(String email) throws IOException, InterruptedException {
+    String credentials = "{\"email\":\"" + email + "\",\"password\":\"a long password\"}";
+    post("/api/auth/register", null, credentials);
+    return post("/api/auth/login", null, credentials).replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+  }
+
   /** The ready check's status code, or -1 while nothing listens. */
   int readyStatus() {
     try {

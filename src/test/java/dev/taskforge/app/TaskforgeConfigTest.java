@@ -125,4 +125,36 @@ class TaskforgeConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("broken.json");
   }
+
+  @Test
+  void aWorkDirectoryInsideTheDataDirectoryIsRefusedNamingTheKey() {
+    Path data = dir.resolve("data");
+
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_DATA_DIR", data.toString(),
+        "TASKFORGE_WORK_DIR", data.resolve("work").toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_WORK_DIR (executors.workDir)")
+        .hasMessageContaining("outside the data directory");
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_DATA_DIR", data.toString(),
+        "TASKFORGE_WORK_DIR", data + "/../data/./runs")))
+        .as("another spelling of the same place").hasMessageContaining("executors.workDir");
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_DATA_DIR", data.toString(),
+        "TASKFORGE_WORK_DIR", dir.toString())))
+        .as("a work directory holding the data directory").hasMessageContaining("executors.workDir");
+    TaskforgeConfig outside = TaskforgeConfig.load(noFile, Map.of("TASKFORGE_DATA_DIR", data.toString(),
+        "TASKFORGE_WORK_DIR", dir.resolve("work").toString()));
+    assertThat(outside.section("executors").getString("workDir")).isEqualTo(dir.resolve("work").toString());
+  }
+
+  @Test
+  void badSandboxSettingsStopTheStartNamingTheirKey() {
+    Map<String, io.vertx.core.json.JsonObject> bad = Map.of(
+        "executors.runAs", new io.vertx.core.json.JsonObject().put("runAs", "root"),
+        "executors.keepFailedWorkDirHours", new io.vertx.core.json.JsonObject().put("keepFailedWorkDirHours", -1),
+        "executors.shell.env", new io.vertx.core.json.JsonObject().put("shell",
+            new io.vertx.core.json.JsonObject().put("env", new io.vertx.core.json.JsonArray().add("NOT A NAME"))));
+    bad.forEach((key, executors) -> assertThatThrownBy(() -> TaskforgeConfig.fromJson(
+        new io.vertx.core.json.JsonObject().put("executors", executors)))
+        .as(key).isInstanceOf(ConfigException.class).hasMessageStartingWith("configuration key " + key + ":"));
+  }
 }

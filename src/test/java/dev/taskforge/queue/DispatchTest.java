@@ -31,7 +31,9 @@ class DispatchTest {
     Path fixture = Path.of(DispatchTest.class.getResource("/claude-stream-json/success.jsonl").toURI());
     Path fakeClaude = dir.resolve("fake-claude");
     Files.writeString(fakeClaude, "#!/bin/sh\ncat '" + fixture + "'\n");
-    Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwx------"));
+    // Executors run as an unprivileged user when the tests run as root: it must reach the script.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
     JsonObject executors = new JsonObject()
         .put("default", "shell")
         .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true))
