@@ -22,10 +22,10 @@ bench_workdir() {
 
 # bench_start [VAR=value ...]: starts the jar on $work/data and $port (log in $work/server.log) with
 # those extra environment variables, stops it and removes $work at exit, and waits until it is ready;
-# sets $server to its pid.
+# sets $server to its pid. Registration is open: the benchmarks register their users over HTTP.
 bench_start() {
   env TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" TASKFORGE_HTTP_HOST=127.0.0.1 \
-    TASKFORGE_LOG_LEVEL=WARN "$@" java "${BENCH_SERVER_HEAP:--Xmx1g}" ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" \
+    TASKFORGE_LOG_LEVEL=WARN TASKFORGE_AUTH_REGISTRATION=open "$@" java "${BENCH_SERVER_HEAP:--Xmx1g}" ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" \
     > "$work/server.log" 2>&1 &
   server=$!
   trap bench_stop EXIT

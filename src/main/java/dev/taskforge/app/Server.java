@@ -102,8 +102,10 @@ public final class Server {
       }
       if ("http".equals(unit.section())) {
         verticleConfig.put("http", new JsonObject().put("host", config.http().host()).put("port", config.http().port()));
-        // External workers' leases and queue limits, and log streaming settings.
-        verticleConfig.put("queue", config.section("queue")).put("logs", config.section("logs"));
+        // External workers' leases and queue limits, log streaming, who may register and log in how
+        // often, and which roles may use each executor.
+        verticleConfig.put("queue", config.section("queue")).put("logs", config.section("logs"))
+            .put("auth", config.section("auth")).put("executors", config.section("executors"));
       }
       // The HTTP API runs one instance per core (they share the port); the others need one.
       int instances = "http".equals(unit.section()) ? config.http().instances() : 1;

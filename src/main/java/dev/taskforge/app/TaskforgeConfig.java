@@ -77,10 +77,12 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
         url(db, "migrationUrl", "database.migrationUrl"),
         intIn(db, "poolSize", "database.poolSize", 16, 1, 1000),
         intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535));
-    // Checked here so a bad limit stops the start with its key named, not a verticle deployment.
+    // Checked here so a bad value stops the start with its key named, not a verticle deployment.
     dev.taskforge.queue.QueueLimits.from(section(json, "queue"));
     SandboxSettings.from(section(json, "executors"), dataDir);
     new ExecutorCatalog(section(json, "executors"));
+    dev.taskforge.users.AuthSettings.from(section(json, "auth"));
+    dev.taskforge.executors.ExecutorCatalog.checkRoles(section(json, "executors"));
     return new TaskforgeConfig(httpConfig, dataDir, database, json);
   }
 
@@ -129,7 +131,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     QUEUE_CONCURRENCY("TASKFORGE_QUEUE_CONCURRENCY", "queue", "concurrency", Kind.WHOLE_NUMBER),
     WORK_DIR("TASKFORGE_WORK_DIR", "executors", "workDir", Kind.TEXT),
     SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", Kind.FLAG),
-    NOOP_EXECUTOR("TASKFORGE_EXECUTOR_NOOP_ENABLED", "executors.noop", "enabled", Kind.FLAG);
+    NOOP_EXECUTOR("TASKFORGE_EXECUTOR_NOOP_ENABLED", "executors.noop", "enabled", Kind.FLAG),
+    AUTH_REGISTRATION("TASKFORGE_AUTH_REGISTRATION", "auth", "registration", Kind.TEXT);
 
     final String variable;
     /** Dotted path of the object holding the key; null for the top level. */
@@ -210,7 +213,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     return s;
   }
 
-  private static int intIn(JsonObject json, String name, String key, int fallback, int min, int max) {
+  /** {@code json.name} as a whole number from min to max, or the fallback when absent; bad values name {@code key}. */
+  public static int intIn(JsonObject json, String name, String key, int fallback, int min, int max) {
     Object value = json.getValue(name);
     if (value == null) {
       return fallback;

@@ -7,16 +7,20 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The executors this server may run, by name, from the {@code executors} configuration: each a
  * command template, whether it is enabled, and how its output reads ({@code claude-stream-json}
  * or plain {@code text}). The {@code noop} format runs no process at all and completes at once: it
  * measures the queue itself (benchmarks, load tests) with the full history still recorded.
- * Resolving a name says why it cannot run, if it cannot.
+ * Resolving a name says why it cannot run, if it cannot. Each executor also names the roles whose
+ * tasks may use it ({@code roles}: {@code admin}, {@code user}); without that list {@code shell},
+ * which runs whatever the prompt says, is for admins only and every other executor for everyone.
  */
 public final class ExecutorCatalog {
   /**
@@ -56,6 +60,37 @@ public final class ExecutorCatalog {
         entries.put(e.getKey(), entry);
       }
     });
+  }
+
+  /** The executor a task naming none runs with. */
+  public String defaultName() {
+    return defaultName;
+  }
+
+  /** The roles ({@code admin}, {@code user}) whose tasks may name the executor; every role for one not configured. */
+  public Set<String> roles(String name) {
+    JsonObject entry = entries.get(name);
+    return entry == null ? Set.copyOf(ROLES) : roles(name, entry);
+  }
+
+  /** Checks every executor's {@code roles} at start-up, naming the key of a bad one. */
+  public static void checkRoles(JsonObject config) {
+    new ExecutorCatalog(config).entries.forEach(ExecutorCatalog::roles);
+  }
+
+  private static final List<String> ROLES = List.of("admin", "user");
+
+  private static Set<String> roles(String name, JsonObject entry) {
+    Object value = entry.getValue("roles");
+    if (value == null) {
+      return "shell".equals(name) ? Set.of("admin") : Set.copyOf(ROLES);
+    }
+    if (!(value instanceof JsonArray list) || !list.stream().allMatch(ROLES::contains)) {
+      throw new ConfigException("executors." + name + ".roles", "expected a list of " + ROLES + ", got " + value);
+    }
+    Set<String> roles = new LinkedHashSet<>();
+    list.forEach(role -> roles.add((String) role));
+    return roles;
   }
 
   /** Finds {@code name} (or the default when null): unknown, disabled and not installed are refused. */

@@ -1,6 +1,7 @@
 package dev.taskforge.http;
 
 import dev.taskforge.db.Pools;
+import dev.taskforge.executors.ExecutorAccess;
 import dev.taskforge.executions.ExecutionRoutes;
 import dev.taskforge.logs.LogStreamRoutes;
 import dev.taskforge.projects.ProjectRoutes;
@@ -8,11 +9,14 @@ import dev.taskforge.queue.WorkerRoutes;
 import dev.taskforge.tasks.TaskRoutes;
 import dev.taskforge.users.AccountRoutes;
 import dev.taskforge.users.AuthRoutes;
+import dev.taskforge.users.AuthSettings;
 import dev.taskforge.users.CredentialRepository;
+import dev.taskforge.users.InviteRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
@@ -74,10 +78,12 @@ public final class ApiVerticle extends VerticleBase {
     }
     new HealthRoutes(vertx, pool, config()).mount(builder);
     builder.getRoute("openApiContract").addHandler(ctx -> ctx.json(contract.getRawContract()));
-    new AuthRoutes(vertx, pool).mount(builder);
+    AuthSettings auth = AuthSettings.from(config().getJsonObject("auth"));
+    new AuthRoutes(vertx, pool, auth).mount(builder);
+    new InviteRoutes(pool).mount(builder);
     new AccountRoutes(pool).mount(builder);
     new ProjectRoutes(pool).mount(builder);
-    new TaskRoutes(pool).mount(builder);
+    new TaskRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors"))).mount(builder);
     new ExecutionRoutes(pool).mount(builder);
     new WorkerRoutes(vertx, pool, config().getJsonObject("queue")).mount(builder);
     new dev.taskforge.queue.QueueRoutes(pool, config().getJsonObject("queue")).mount(builder);
@@ -92,6 +98,9 @@ public final class ApiVerticle extends VerticleBase {
       }
     }
     Router router = builder.createRouter();
+    if (auth.trustForwardedFor()) {
+      router.allowForward(AllowForwardHeaders.X_FORWARD); // remote addresses come from the proxy's header
+    }
     logs.mount(router);
     // Prometheus' scrape, outside the contract (text exposition format), when this process keeps one.
     dev.taskforge.metrics.Telemetry.prometheus().ifPresent(registry ->

@@ -53,7 +53,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return api;
     }
     if (failure instanceof TooManyAttempts tooMany) {
-      return new ApiException(429, "too_many_attempts", tooMany.getMessage(), null);
+      return new ApiException(429, tooMany.code(), tooMany.getMessage(), null);
     }
     if (failure instanceof ServiceBusy busy) {
       return new ApiException(503, "busy", busy.getMessage(), null);

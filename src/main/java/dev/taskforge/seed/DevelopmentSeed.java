@@ -55,6 +55,7 @@ public final class DevelopmentSeed {
     }
     SeedContext ctx = new SeedContext(db);
     List<SeedAccounts.Account> accounts = SeedAccounts.insert(ctx, new PasswordHasher());
+    SeedAccess.insert(ctx, accounts);
     SeedTasks tasks = new SeedTasks(ctx);
     tasks.planFor(accounts);
     SeedWorkflows.insert(ctx, accounts, tasks); // before the tasks: workflow tasks point at their run

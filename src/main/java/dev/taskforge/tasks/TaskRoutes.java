@@ -1,5 +1,6 @@
 package dev.taskforge.tasks;
 
+import dev.taskforge.executors.ExecutorAccess;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
@@ -27,9 +28,11 @@ public final class TaskRoutes {
   private final TaskListing listing;
   private final TaskPatch patch;
   private final TaskHistory history;
+  private final ExecutorAccess executors;
 
-  public TaskRoutes(Pool pool) {
+  public TaskRoutes(Pool pool, ExecutorAccess executors) {
     this.pool = pool;
+    this.executors = executors;
     this.tasks = new TaskRepository(pool);
     this.listing = new TaskListing(pool);
     this.patch = new TaskPatch(pool);
@@ -62,6 +65,7 @@ public final class TaskRoutes {
   private void create(RoutingContext ctx) {
     UUID owner = Authentication.principal(ctx).userId();
     JsonObject body = Requests.body(ctx);
+    executors.check(Authentication.principal(ctx), body.getJsonObject("config"));
     NewTask draft = TaskRequests.newTask(owner, body);
     List<JsonObject> dependsOn = body.getJsonArray("dependsOn", new JsonArray()).stream()
         .map(JsonObject.class::cast).toList();
@@ -113,7 +117,11 @@ public final class TaskRoutes {
     UUID owner = Authentication.principal(ctx).userId();
     UUID id = Requests.uuidParam(ctx, "taskId");
     Integer expected = TaskRequests.expectedVersion(ctx.request().getHeader("If-Match"));
-    patch.apply(owner, id, expected, Requests.body(ctx))
+    JsonObject changes = Requests.body(ctx);
+    if (changes.containsKey("config")) {
+      executors.check(Authentication.principal(ctx), changes.getJsonObject("config"));
+    }
+    patch.apply(owner, id, expected, changes)
         .compose(updated -> updated.isPresent() ? Future.succeededFuture(updated.get())
             : tasks.findById(owner, id).compose(existing -> Future.failedFuture(existing.isPresent()
                 ? new ApiException(412, "version_mismatch", "the task changed since version " + expected

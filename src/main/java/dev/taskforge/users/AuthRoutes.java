@@ -4,7 +4,6 @@ import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
-import dev.taskforge.http.TooManyAttempts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
@@ -18,31 +17,40 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Register, log in and log out. Password hashing (Argon2id, deliberately slow) runs on worker
- * threads. A login for an unknown email still verifies a password against a stand-in hash, so
- * both failures take the same time; repeated failures lock the account for a growing while.
+ * Register, log in and log out. Before any password is hashed, the attempt is counted against its
+ * client address and (on login) its email ({@link LoginThrottle}); hashing (Argon2id, deliberately
+ * slow) then runs on a bounded pool of its own ({@link PasswordWork}). A login for an unknown email
+ * still verifies a password against a stand-in hash, so both failures take the same time; wrong
+ * password, unknown email and an account over its failure limit all get the same 401.
  */
 public final class AuthRoutes {
   static final int MIN_PASSWORD_LENGTH = 10;
   static final Duration SESSION_LIFETIME = Duration.ofHours(24);
+  private static final long PURGE_EVERY_MS = Duration.ofMinutes(10).toMillis();
+  private static final Logger log = LoggerFactory.getLogger(AuthRoutes.class);
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
 
-  private final Vertx vertx;
   private final UserRepository users;
   private final CredentialRepository credentials;
   private final LoginThrottle throttle;
+  private final Registration registration;
+  private final PasswordWork work;
   private final PasswordHasher hasher = new PasswordHasher();
-  /** Hashed once, on a worker thread: Argon2id must never run on an event loop. */
-  private final Future<String> standInHash;
+  private final String standInHash = hasher.standIn();
 
-  public AuthRoutes(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
+  public AuthRoutes(Vertx vertx, Pool pool, AuthSettings settings) {
     this.users = new UserRepository(pool);
     this.credentials = new CredentialRepository(pool);
-    this.throttle = new LoginThrottle(pool);
-    this.standInHash = vertx.executeBlocking(() -> hasher.hash("not-a-real-password".toCharArray()));
+    this.throttle = new LoginThrottle(pool, settings.throttle());
+    this.registration = new Registration(pool, settings.registration());
+    this.work = new PasswordWork(vertx, settings.hashing());
+    vertx.setPeriodic(PURGE_EVERY_MS, id -> throttle.purge()
+        .onSuccess(purged -> log.debug("login throttles purged rows={}", purged))
+        .onFailure(err -> log.warn("purging login throttles failed: {}", err.getMessage())));
   }
 
   public void mount(RouterBuilder builder) {
@@ -55,14 +63,17 @@ public final class AuthRoutes {
     JsonObject body = Requests.body(ctx);
     String email = body.getString("email").trim();
     String password = body.getString("password");
+    String inviteCode = body.getString("inviteCode");
     if (!EMAIL.matcher(email).matches()) {
       throw ApiException.badRequest("email", "email is not a valid address");
     }
     if (password.length() < MIN_PASSWORD_LENGTH) {
       throw ApiException.badRequest("password", "password must have at least " + MIN_PASSWORD_LENGTH + " characters");
     }
-    vertx.executeBlocking(() -> hasher.hash(password.toCharArray()))
-        .compose(hash -> users.create(email, hash, body.getString("displayName"), UserRole.USER))
+    throttle.count(clientAddress(ctx), null)
+        .compose(counted -> registration.precheck(inviteCode))
+        .compose(allowed -> work.run(() -> hasher.hash(password.toCharArray())))
+        .compose(hash -> registration.create(email, hash, body.getString("displayName"), inviteCode))
         .recover(err -> Future.failedFuture(isUniqueViolation(err)
             ? ApiException.conflict("email_taken", "an account with this email exists", "email") : err))
         .onSuccess(user -> Responses.created(ctx, user.toJson()))
@@ -73,13 +84,14 @@ public final class AuthRoutes {
     JsonObject body = Requests.body(ctx);
     String email = body.getString("email").trim();
     char[] password = body.getString("password").toCharArray();
-    users.findByEmail(email)
-        .compose(found -> checkPassword(found, password))
+    throttle.count(clientAddress(ctx), email)
+        .compose(accountOverLimit -> accountOverLimit ? Future.failedFuture(wrongCredentials())
+            : users.findByEmail(email).compose(found -> checkPassword(found, email, password)))
         .compose(user -> {
           String token = SecretTokens.newSessionToken();
           OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(SESSION_LIFETIME);
           return credentials.createSession(user.id(), SecretTokens.hash(token), expires,
-                  ctx.request().getHeader("User-Agent"), ctx.request().remoteAddress().hostAddress())
+                  ctx.request().getHeader("User-Agent"), clientAddress(ctx))
               .map(session -> {
                 ctx.response().addCookie(Cookie.cookie(Authentication.SESSION_COOKIE, token)
                     .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/")
@@ -92,24 +104,33 @@ public final class AuthRoutes {
         .onFailure(ctx::fail);
   }
 
-  /** The same Argon2id work whether or not the account exists; then the lock and the verdict. */
-  private Future<User> checkPassword(Optional<User> found, char[] password) {
-    Future<String> hash = found.isPresent() ? Future.succeededFuture(found.get().passwordHash()) : standInHash;
-    return hash.compose(h -> vertx.executeBlocking(() -> hasher.verify(password, h))).compose(matches -> {
+  /** The same Argon2id work whether or not the account exists; then the verdict. */
+  private Future<User> checkPassword(Optional<User> found, String email, char[] password) {
+    String hash = found.map(User::passwordHash).orElse(standInHash);
+    return work.run(() -> hasher.verify(password, hash)).compose(matches -> {
       if (found.isEmpty() || !found.get().isActive()) {
-        return Future.failedFuture(ApiException.unauthorized("wrong email or password"));
+        return Future.failedFuture(wrongCredentials());
       }
       User user = found.get();
-      Optional<Long> lockedFor = LoginThrottle.secondsLocked(user);
-      if (lockedFor.isPresent()) {
-        return Future.failedFuture(new TooManyAttempts(lockedFor.get()));
-      }
       if (!matches) {
-        return throttle.recordFailure(user.id())
-            .compose(v -> Future.failedFuture(ApiException.unauthorized("wrong email or password")));
+        return throttle.recordFailure(user.id()).compose(v -> Future.failedFuture(wrongCredentials()));
       }
-      return throttle.recordSuccess(user.id()).map(user);
+      return throttle.recordSuccess(user.id(), email).map(user);
     });
+  }
+
+  /** One answer for a wrong password, an unknown email, a disabled account and one over its failure limit. */
+  private static ApiException wrongCredentials() {
+    return ApiException.unauthorized("wrong email or password");
+  }
+
+  /**
+   * The socket's remote address; X-Forwarded-For counts only when {@code auth.trustForwardedFor}
+   * made the router read it (behind a proxy that sets it).
+   */
+  private static String clientAddress(RoutingContext ctx) {
+    var address = ctx.request().remoteAddress();
+    return address == null ? null : address.hostAddress();
   }
 
   private void logout(RoutingContext ctx) {

@@ -1,62 +1,73 @@
 package dev.taskforge.users;
 
+import dev.taskforge.http.TooManyAttempts;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Slows down password guessing on one account: after {@value #FREE_FAILURES} failures in a row
- * each further failure locks logins for twice as long as the one before (1 s, 2 s, 4 s...), up to
- * {@link #MAX_LOCK}. A successful login resets the count. The state lives in the users row, so
- * every server instance sees it.
+ * Slows down password guessing and flooding, before any password is hashed: at most
+ * {@code ipAttempts} attempts per client address per window (then 429 with Retry-After), and at
+ * most {@code accountFailures} attempts per email without a success (then every login for it fails
+ * like a wrong password, so a throttled account looks exactly like one that does not exist). The
+ * counts live in login_throttles, so every server instance sees them.
  */
 final class LoginThrottle {
-  static final int FREE_FAILURES = 5;
-  static final Duration MAX_LOCK = Duration.ofMinutes(15);
-
-  private static final String RECORD_FAILURE = """
-      UPDATE users
-         SET failed_login_count = failed_login_count + 1,
-             locked_until = CASE WHEN failed_login_count + 1 > #{free}
-                                 THEN now() + least(interval '1 second' * power(2, failed_login_count - #{free}),
-                                                    interval '1 second' * #{max_seconds})
-                                 ELSE locked_until END
-       WHERE id = #{id}
-      """;
-
-  private static final String RECORD_SUCCESS = """
-      UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = now() WHERE id = #{id}
-      """;
-
   private final SqlClient client;
+  private final AuthSettings.Throttle limits;
 
-  LoginThrottle(SqlClient client) {
+  LoginThrottle(SqlClient client, AuthSettings.Throttle limits) {
     this.client = client;
+    this.limits = limits;
+  }
+
+  /**
+   * Counts an attempt from {@code ip} (and for {@code email}, unless null): fails with 429 when the
+   * address is over its limit, otherwise tells whether the account is over its own.
+   */
+  Future<Boolean> count(String ip, String email) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("ip", ip);
+    params.put("email", email);
+    params.put("ip_window", limits.ipWindowSeconds());
+    params.put("ip_limit", limits.ipAttempts());
+    params.put("account_window", limits.accountWindowSeconds());
+    params.put("account_limit", limits.accountFailures());
+    return SqlTemplate.forQuery(client, UserSql.COUNT_ATTEMPT).execute(params).compose(rows -> {
+      long ipRetryAfter = 0;
+      boolean accountOver = false;
+      for (Row row : rows) {
+        boolean over = row.getBoolean("over_limit");
+        if (over && "IP".equals(row.getString("scope"))) {
+          ipRetryAfter = row.getInteger("retry_after");
+        } else if (over) {
+          accountOver = true;
+        }
+      }
+      return ipRetryAfter > 0
+          ? Future.failedFuture(new TooManyAttempts("too_many_attempts",
+              "too many attempts from this address; try again in " + ipRetryAfter + " s", ipRetryAfter))
+          : Future.succeededFuture(accountOver);
+    });
+  }
+
+  Future<Void> recordSuccess(UUID userId, String email) {
+    return SqlTemplate.forUpdate(client, UserSql.LOGIN_SUCCEEDED).execute(Map.of("id", userId, "email", email))
+        .mapEmpty();
   }
 
   Future<Void> recordFailure(UUID userId) {
-    return SqlTemplate.forUpdate(client, RECORD_FAILURE)
-        .execute(Map.of("id", userId, "free", FREE_FAILURES, "max_seconds", MAX_LOCK.toSeconds())).mapEmpty();
+    return SqlTemplate.forUpdate(client, UserSql.LOGIN_FAILED).execute(Map.of("id", userId)).mapEmpty();
   }
 
-  Future<Void> recordSuccess(UUID userId) {
-    return SqlTemplate.forUpdate(client, RECORD_SUCCESS).execute(Map.of("id", userId)).mapEmpty();
-  }
-
-  /** How long the account stays locked, if it is. */
-  static Optional<Long> secondsLocked(User user) {
-    OffsetDateTime until = user.lockedUntil();
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-    if (until == null || !until.isAfter(now)) {
-      return Optional.empty();
-    }
-    long millis = Duration.between(now, until).toMillis();
-    return Optional.of((millis + 999) / 1000);
+  /** Forgets windows that ended: an attacker's made-up emails do not pile up. */
+  Future<Integer> purge() {
+    int longest = Math.max(limits.ipWindowSeconds(), limits.accountWindowSeconds());
+    return SqlTemplate.forUpdate(client, UserSql.PURGE_THROTTLES).execute(Map.of("seconds", longest))
+        .map(result -> result.rowCount());
   }
 }

@@ -76,11 +76,27 @@ public final class PasswordHasher {
     RANDOM.nextBytes(salt);
     byte[] hash = argon2id(password, salt, cost, HASH_BYTES);
     try {
-      return "$argon2id$v=19$m=" + cost.memoryKib() + ",t=" + cost.iterations() + ",p=" + cost.parallelism()
-          + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+      return phc(salt, hash);
     } finally {
       Arrays.fill(hash, (byte) 0);
     }
+  }
+
+  /**
+   * A well-formed PHC string of no password at all, with this hasher's cost: verifying anything
+   * against it takes as long as against a real hash, and never matches (but by a 2^-256 chance).
+   */
+  public String standIn() {
+    byte[] salt = new byte[SALT_BYTES];
+    byte[] hash = new byte[HASH_BYTES];
+    RANDOM.nextBytes(salt);
+    RANDOM.nextBytes(hash);
+    return phc(salt, hash);
+  }
+
+  private String phc(byte[] salt, byte[] hash) {
+    return "$argon2id$v=19$m=" + cost.memoryKib() + ",t=" + cost.iterations() + ",p=" + cost.parallelism()
+        + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
   }
 
   /** Whether the password matches the stored PHC string; false for a malformed string. */

@@ -14,6 +14,7 @@ import java.util.Base64;
 public final class SecretTokens {
   public static final String SESSION_PREFIX = "tfs_";
   public static final String API_PREFIX = "tfa_";
+  public static final String INVITE_PREFIX = "tfi_";
   private static final SecureRandom random = new SecureRandom();
 
   private SecretTokens() {
@@ -25,6 +26,10 @@ public final class SecretTokens {
 
   public static String newApiToken() {
     return API_PREFIX + randomPart();
+  }
+
+  public static String newInviteCode() {
+    return INVITE_PREFIX + randomPart();
   }
 
   public static boolean isApiToken(String token) {

@@ -2,6 +2,7 @@ package dev.taskforge.users;
 
 import dev.taskforge.db.Rows;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
@@ -26,6 +27,26 @@ public final class UserRepository {
     params.put("role", role.name());
     return SqlTemplate.forQuery(client, UserSql.INSERT_USER).mapTo(User.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
+  }
+
+  /**
+   * Creates an account with a live invite, consuming it in the same statement; empty (and nothing
+   * changed) when the code is unknown, used, revoked or expired.
+   */
+  public Future<Optional<User>> createInvited(String email, String passwordHash, String displayName, Buffer codeHash) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", UUID.randomUUID());
+    params.put("email", email);
+    params.put("password_hash", passwordHash);
+    params.put("display_name", displayName);
+    params.put("code_hash", codeHash);
+    return SqlTemplate.forQuery(client, UserSql.INSERT_INVITED_USER).mapTo(User.MAPPER).execute(params)
+        .map(Rows::first);
+  }
+
+  /** Whether any account exists (registration decides the first one's role by it). */
+  public Future<Boolean> anyUser() {
+    return client.query(UserSql.ANY_USER).execute().map(rows -> rows.iterator().next().getBoolean("any_user"));
   }
 
   public Future<Optional<User>> findById(UUID id) {

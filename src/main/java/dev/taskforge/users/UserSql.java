@@ -1,6 +1,6 @@
 package dev.taskforge.users;
 
-/** The SQL of accounts, sessions and API tokens. */
+/** The SQL of accounts, sessions, API tokens, invites and login throttles. */
 final class UserSql {
   private UserSql() {
   }
@@ -98,5 +98,91 @@ final class UserSql {
   static final String REVOKE_TOKEN = """
       UPDATE api_tokens SET revoked_at = now()
        WHERE id = #{id} AND user_id = #{user_id} AND revoked_at IS NULL
+      """;
+
+  // Registration. Whoever registers while there is no account becomes the admin: registrations
+  // take this lock first, and only then (in a later statement, whose snapshot sees every commit
+  // made before the lock was granted) ask whether an account exists.
+  static final String REGISTRATION_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('taskforge.registration', 0))";
+
+  static final String ANY_USER = "SELECT EXISTS (SELECT 1 FROM users) AS any_user";
+
+  /** Before hashing: whether registering can succeed at all (re-checked when the account is made). */
+  static final String REGISTRATION_STATE = """
+      SELECT EXISTS (SELECT 1 FROM users) AS any_user,
+             EXISTS (SELECT 1 FROM invites
+                      WHERE code_hash = #{code_hash} AND used_at IS NULL AND revoked_at IS NULL
+                        AND expires_at > now()) AS invite_live
+      """;
+
+  /**
+   * Consumes a live invite and creates the account with it, or does neither: no row when the code
+   * is unknown, used, revoked or expired. A concurrent use of the same code waits for the row lock
+   * and then finds it used.
+   */
+  static final String INSERT_INVITED_USER = """
+      WITH invite AS (
+        UPDATE invites SET used_at = now(), used_by = #{id}
+         WHERE code_hash = #{code_hash} AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+        RETURNING id
+      )
+      INSERT INTO users (id, email, password_hash, display_name, role)
+      SELECT #{id}, #{email}, #{password_hash}, #{display_name}, 'USER' FROM invite
+      RETURNING *
+      """;
+
+  static final String INSERT_INVITE = """
+      INSERT INTO invites (code_hash, created_by, note, expires_at)
+      VALUES (#{code_hash}, #{created_by}, #{note}, now() + interval '1 hour' * #{hours})
+      RETURNING *
+      """;
+
+  /** Invites not revoked, newest first: for admins, who share them all. */
+  static final String LIVE_AND_USED_INVITES = """
+      SELECT * FROM invites WHERE revoked_at IS NULL ORDER BY created_at DESC, id LIMIT #{limit}
+      """;
+
+  static final String REVOKE_INVITE = """
+      UPDATE invites SET revoked_at = now() WHERE id = #{id} AND revoked_at IS NULL AND used_at IS NULL
+      """;
+
+  /**
+   * Counts one attempt from the address (and for the email, when given) and says whether the
+   * caller is over a limit: one statement, so concurrent attempts can neither pass the check
+   * together nor go uncounted. A window older than its length starts again at one attempt. Rows
+   * are inserted address first, so two attempts lock their rows in the same order.
+   */
+  static final String COUNT_ATTEMPT = """
+      INSERT INTO login_throttles AS t (scope, key)
+      SELECT v.scope, v.key
+        FROM (VALUES ('IP'::throttle_scope, #{ip}::text), ('ACCOUNT'::throttle_scope, lower(#{email}::text)))
+             AS v (scope, key)
+       WHERE v.key IS NOT NULL
+      ON CONFLICT (scope, key) DO UPDATE
+         SET attempts = CASE WHEN t.window_started_at > now() - interval '1 second'
+                                  * CASE t.scope WHEN 'IP' THEN #{ip_window}::int ELSE #{account_window}::int END
+                             THEN t.attempts + 1 ELSE 1 END,
+             window_started_at = CASE WHEN t.window_started_at > now() - interval '1 second'
+                                           * CASE t.scope WHEN 'IP' THEN #{ip_window}::int ELSE #{account_window}::int END
+                                      THEN t.window_started_at ELSE now() END
+      RETURNING scope,
+                attempts > CASE scope WHEN 'IP' THEN #{ip_limit}::int ELSE #{account_limit}::int END AS over_limit,
+                greatest(1, ceil(extract(epoch FROM window_started_at - now()
+                  + interval '1 second' * CASE scope WHEN 'IP' THEN #{ip_window}::int ELSE #{account_window}::int END)))::int
+                  AS retry_after
+      """;
+
+  /** A successful login forgets the account's attempts. */
+  static final String LOGIN_SUCCEEDED = """
+      WITH forgotten AS (
+        DELETE FROM login_throttles WHERE scope = 'ACCOUNT' AND key = lower(#{email})
+      )
+      UPDATE users SET failed_login_count = 0, last_login_at = now() WHERE id = #{id}
+      """;
+
+  static final String LOGIN_FAILED = "UPDATE users SET failed_login_count = failed_login_count + 1 WHERE id = #{id}";
+
+  static final String PURGE_THROTTLES = """
+      DELETE FROM login_throttles WHERE window_started_at < now() - interval '1 second' * #{seconds}
       """;
 }

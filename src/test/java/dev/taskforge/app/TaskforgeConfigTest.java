@@ -157,4 +157,49 @@ class TaskforgeConfigTest {
         new io.vertx.core.json.JsonObject().put("executors", executors)))
         .as(key).isInstanceOf(ConfigException.class).hasMessageStartingWith("configuration key " + key + ":"));
   }
+
+  @Test
+  void registrationIsByInviteUnlessTheEnvironmentSaysOtherwise() {
+    assertThat(TaskforgeConfig.load(noFile, Map.of()).section("auth").getString("registration")).isEqualTo("invite");
+    assertThat(TaskforgeConfig.load(noFile, Map.of("TASKFORGE_AUTH_REGISTRATION", "open")).section("auth")
+        .getString("registration")).isEqualTo("open");
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_AUTH_REGISTRATION", "anyone")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_AUTH_REGISTRATION (auth.registration)")
+        .hasMessageContaining("anyone");
+  }
+
+  @Test
+  void aBadThrottleOrHashingSettingNamesItsKey() {
+    io.vertx.core.json.JsonObject throttle = new io.vertx.core.json.JsonObject().put("auth",
+        new io.vertx.core.json.JsonObject().put("throttle", new io.vertx.core.json.JsonObject().put("ipAttempts", 0)));
+    io.vertx.core.json.JsonObject hashing = new io.vertx.core.json.JsonObject().put("auth",
+        new io.vertx.core.json.JsonObject().put("hashing", new io.vertx.core.json.JsonObject().put("threads", "two")));
+
+    assertThatThrownBy(() -> TaskforgeConfig.fromJson(throttle)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.throttle.ipAttempts");
+    assertThatThrownBy(() -> TaskforgeConfig.fromJson(hashing)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("auth.hashing.threads");
+  }
+
+  @Test
+  void theShellExecutorIsForAdminsAndTheOthersForEveryoneByDefault() {
+    io.vertx.core.json.JsonObject executors = TaskforgeConfig.load(noFile, Map.of()).section("executors");
+
+    assertThat(executors.getJsonObject("shell").getJsonArray("roles")).containsExactly("admin");
+    assertThat(executors.getJsonObject("claude").getJsonArray("roles")).containsExactly("admin", "user");
+    assertThat(executors.getJsonObject("noop").getJsonArray("roles")).containsExactly("admin", "user");
+  }
+
+  @Test
+  void anExecutorsRolesMustBeAdminOrUser() {
+    for (Object bad : new Object[] {"admin", new io.vertx.core.json.JsonArray().add("root"),
+        new io.vertx.core.json.JsonArray().add(1)}) {
+      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject().put("executors",
+          new io.vertx.core.json.JsonObject().put("shell", new io.vertx.core.json.JsonObject().put("roles", bad)));
+      assertThatThrownBy(() -> TaskforgeConfig.fromJson(json)).as(String.valueOf(bad))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("executors.shell.roles");
+    }
+  }
 }

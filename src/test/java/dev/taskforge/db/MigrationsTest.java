@@ -28,7 +28,7 @@ class MigrationsTest {
 
     List<String> reversed = migrations.downTo(0);
 
-    assertThat(reversed).hasSize(Integer.parseInt(latest)).first().isEqualTo(latest);
+    assertThat(reversed).hasSize(versions(migrations).size()).first().isEqualTo(latest);
     assertThat(userObjects(url)).isEmpty();
     assertThat(migrations.currentVersion()).isEmpty();
 
@@ -41,12 +41,15 @@ class MigrationsTest {
   void eachReverseScriptUndoesExactlyItsOwnMigration() throws Exception {
     DatabaseUrl url = TestDatabase.empty("stepwise");
     Migrations migrations = new Migrations(url);
-    int latest = Integer.parseInt(migrations.migrate());
+    migrations.migrate();
     List<String> fullSchema = userObjects(url);
 
-    for (int target = latest - 1; target >= 0; target--) {
-      assertThat(migrations.downTo(target)).containsExactly(Integer.toString(target + 1));
-      assertThat(migrations.currentVersion().orElse("0")).isEqualTo(Integer.toString(target));
+    // Versions need not be consecutive (branches merge their migrations in any order).
+    List<String> versions = versions(migrations);
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      String below = i == 0 ? "0" : versions.get(i - 1);
+      assertThat(migrations.downTo(Integer.parseInt(below))).containsExactly(versions.get(i));
+      assertThat(migrations.currentVersion().orElse("0")).isEqualTo(below);
     }
     assertThat(userObjects(url)).isEmpty();
     migrations.migrate();
@@ -77,6 +80,11 @@ class MigrationsTest {
     assertThat(migrations.downTo(Integer.parseInt(latest) + 5)).isEmpty();
     assertThat(migrations.currentVersion()).contains(latest);
     assertThatThrownBy(() -> migrations.downTo(-1)).hasMessageContaining("0 or more");
+  }
+
+  /** Every version this build knows, oldest first. */
+  private static List<String> versions(Migrations migrations) {
+    return migrations.status().stream().map(Migrations.Step::version).toList();
   }
 
   /** Tables, views, sequences, types and functions of schema public, the history table aside. */

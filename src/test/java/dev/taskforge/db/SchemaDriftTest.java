@@ -64,6 +64,8 @@ class SchemaDriftTest {
     RECORDS.put("users", User.class);
     RECORDS.put("user_sessions", UserSession.class);
     RECORDS.put("api_tokens", ApiToken.class);
+    RECORDS.put("invites", dev.taskforge.users.Invite.class);
+    RECORDS.put("login_throttles", dev.taskforge.users.ThrottleWindow.class);
     RECORDS.put("projects", Project.class);
     RECORDS.put("tasks", Task.class);
     RECORDS.put("task_dependencies", TaskDependency.class);

@@ -42,10 +42,22 @@ public final class ApiTestServer implements AutoCloseable {
     this(testClass, null);
   }
 
-  /** With a dispatcher too, configured by {@code dispatch} (queue, executors, dataDir, instanceId, logs). */
+  /**
+   * With more configuration merged (deeply) over the defaults: a dispatcher too when it names an
+   * {@code instanceId} (queue, executors, dataDir, logs), or other {@code auth} settings.
+   */
   public ApiTestServer(Class<?> testClass, JsonObject dispatch) {
     this(TestDatabase.forClass(testClass), dispatch);
   }
+
+  /**
+   * Anyone may register, and one address may try as often as it likes: most tests register and
+   * log in many users from 127.0.0.1 and are not about either. Tests of registration and login
+   * throttling override these.
+   */
+  static final JsonObject AUTH_FOR_TESTS = new JsonObject()
+      .put("registration", "open")
+      .put("throttle", new JsonObject().put("ipAttempts", 1_000_000));
 
   /** Another server instance on the same database as an existing one (its own Vert.x, port and LISTEN). */
   public static ApiTestServer anotherInstance(ApiTestServer first, JsonObject dispatch) {
@@ -57,10 +69,11 @@ public final class ApiTestServer implements AutoCloseable {
     port = freePort();
     JsonObject config = new JsonObject()
         .put("database", Pools.toJson(db, 4))
-        .put("schemaVersion", "7")
-        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port));
+        .put("schemaVersion", new dev.taskforge.db.Migrations(db).latestKnownVersion())
+        .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
+        .put("auth", AUTH_FOR_TESTS.copy());
     // Every verticle reads its own section of the whole (queue limits, external workers' lease, logs).
-    JsonObject full = dispatch == null ? config : config.copy().mergeIn(dispatch);
+    JsonObject full = dispatch == null ? config : config.copy().mergeIn(dispatch, true);
     await(vertx.deployVerticle(new dev.taskforge.logs.LogIngestVerticle(), new DeploymentOptions().setConfig(full)));
     await(vertx.deployVerticle(new dev.taskforge.logs.LogTailVerticle(), new DeploymentOptions().setConfig(full)));
     await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions().setConfig(full)));

@@ -51,7 +51,9 @@ class LogPageBrowserTest {
         .put("queue", new JsonObject().put("concurrency", 2).put("pollIntervalMs", 200).put("leaseSeconds", 30))
         .put("executors", new JsonObject()
             .put("default", "shell")
-            .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true))));
+            // The test's account is a plain user; shell is for admins unless its roles say otherwise.
+            .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
+                .put("roles", new io.vertx.core.json.JsonArray().add("admin").add("user")))));
     token = api.newUserToken(EMAIL);
     browser = WebDriverSession.start(CHROMEDRIVER, CHROMIUM);
   }

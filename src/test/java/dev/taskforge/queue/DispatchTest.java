@@ -36,7 +36,9 @@ class DispatchTest {
     Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
     JsonObject executors = new JsonObject()
         .put("default", "shell")
-        .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true))
+        // The runner is a plain user: shell is opened to users here (by default it is for admins).
+        .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
+            .put("roles", new io.vertx.core.json.JsonArray().add("admin").add("user")))
         .put("claude", new JsonObject().put("command", fakeClaude + " -p {prompt}").put("enabled", true)
             .put("format", "claude-stream-json"))
         .put("ghost", new JsonObject().put("command", "no-such-agent {prompt}").put("enabled", true))

@@ -30,6 +30,14 @@ final class BackupFixture {
              ('00000000-0000-4000-8000-000000000001', E'odd\\tname', sha256('token-2'), 'tf_def',
               ARRAY['tasks:read', 'a,b', E'with "quote" and \\\\', NULL, ''], now() + interval '30 days');
 
+      INSERT INTO invites (code_hash, created_by, note, expires_at, used_at, used_by, revoked_at)
+      VALUES (sha256('invite-1'), '00000000-0000-4000-8000-000000000001', 'for "Bob", O''Brien', now() + interval '1 day',
+              now(), '00000000-0000-4000-8000-000000000002', NULL),
+             (sha256('invite-2'), '00000000-0000-4000-8000-000000000001', NULL, now() + interval '3 days', NULL, NULL, now());
+
+      INSERT INTO login_throttles (scope, key, window_started_at, attempts)
+      VALUES ('IP', '2001:db8::1', now() - interval '10 seconds', 3), ('ACCOUNT', 'o''brien@example.com', now(), 1);
+
       INSERT INTO projects (id, owner_id, name, description)
       VALUES ('00000000-0000-4000-8000-000000000101', '00000000-0000-4000-8000-000000000001', 'Backups', E'multi\\nline\\r\\ndescription'),
              ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000002', 'Other', NULL);
