@@ -17,7 +17,17 @@ final class TaskRequests {
   private TaskRequests() {
   }
 
-  static NewTask newTask(UUID owner, JsonObject body) {
+  /** A create request's body: the task and its {@code dependsOn}. */
+  static TaskDraft draft(UUID owner, JsonObject body) {
+    List<TaskDraft.Dependency> dependsOn = body.getJsonArray("dependsOn", new JsonArray()).stream()
+        .map(JsonObject.class::cast)
+        .map(d -> new TaskDraft.Dependency(UUID.fromString(d.getString("taskId")),
+            DependencyType.valueOf(d.getString("type", "BLOCKS"))))
+        .toList();
+    return new TaskDraft(newTask(owner, body), dependsOn);
+  }
+
+  private static NewTask newTask(UUID owner, JsonObject body) {
     String title = body.getString("title").strip();
     if (title.isEmpty()) {
       throw ApiException.badRequest("title", "title must not be blank");

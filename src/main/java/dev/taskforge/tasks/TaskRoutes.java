@@ -5,10 +5,8 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.queue.Cancellation;
-import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -55,39 +53,11 @@ public final class TaskRoutes {
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
   }
 
-  /**
-   * The task, its dependencies and its job in one transaction: all of it is created, or none. The
-   * task starts QUEUED, or BLOCKED while a BLOCKS/REQUIRES dependency is unfinished.
-   */
+  /** The task, its dependencies and its job in one transaction (see {@link TaskCreation}). */
   private void create(RoutingContext ctx) {
-    UUID owner = Authentication.principal(ctx).userId();
-    JsonObject body = Requests.body(ctx);
-    NewTask draft = TaskRequests.newTask(owner, body);
-    List<JsonObject> dependsOn = body.getJsonArray("dependsOn", new JsonArray()).stream()
-        .map(JsonObject.class::cast).toList();
-    List<UUID> waitsFor = dependsOn.stream()
-        .filter(d -> !"SUGGESTS".equals(d.getString("type", "BLOCKS")))
-        .map(d -> UUID.fromString(d.getString("taskId"))).toList();
-    List<UUID> requires = dependsOn.stream()
-        .filter(d -> "REQUIRES".equals(d.getString("type")))
-        .map(d -> UUID.fromString(d.getString("taskId"))).toList();
-    pool.withTransaction(conn -> {
-      TaskRepository repo = new TaskRepository(conn);
-      return Enqueuer.initialState(conn, owner, waitsFor, requires)
-          .compose(state -> repo.create(draft.withStatus(state.status())).compose(created -> {
-            Future<?> chain = Future.succeededFuture();
-            for (JsonObject d : dependsOn) {
-              chain = chain.compose(v -> repo.addDependency(owner, created.id(), UUID.fromString(d.getString("taskId")),
-                  DependencyType.valueOf(d.getString("type", "BLOCKS"))));
-            }
-            return chain
-                .compose(v -> state.failedRequirement() != null
-                    ? Enqueuer.explainFailedStart(conn, created.id(), state.failedRequirement())
-                    : Enqueuer.enqueueIfQueued(conn, created))
-                .compose(v -> repo.findById(owner, created.id()))
-                .map(java.util.Optional::orElseThrow);
-          }));
-    }).onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
+    TaskDraft draft = TaskRequests.draft(Authentication.principal(ctx).userId(), Requests.body(ctx));
+    pool.withTransaction(conn -> TaskCreation.create(conn, draft))
+        .onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
