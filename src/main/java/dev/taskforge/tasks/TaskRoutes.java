@@ -7,6 +7,7 @@ import dev.taskforge.http.Responses;
 import dev.taskforge.queue.Cancellation;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -36,6 +37,7 @@ public final class TaskRoutes {
 
   public void mount(RouterBuilder builder) {
     builder.getRoute("createTask").addHandler(this::create);
+    builder.getRoute("createTasksBulk").addHandler(this::createBulk);
     // vertx-openapi 5.0 decodes array query values a second time, so a tag or search text holding
     // '%', '\\' or '"' would be refused; TaskRequests.filter checks every parameter the contract
     // states instead (same rules, same 400 answers).
@@ -58,6 +60,16 @@ public final class TaskRoutes {
     TaskDraft draft = TaskRequests.draft(Authentication.principal(ctx).userId(), Requests.body(ctx));
     pool.withTransaction(conn -> TaskCreation.create(conn, draft))
         .onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
+  }
+
+  /** Up to 1,000 tasks in one transaction, answered in the request's order (see {@link TaskBatch}). */
+  private void createBulk(RoutingContext ctx) {
+    UUID owner = Authentication.principal(ctx).userId();
+    List<TaskDraft> drafts = TaskRequests.drafts(owner, Requests.body(ctx));
+    pool.withTransaction(conn -> TaskBatch.create(conn, owner, drafts))
+        .onSuccess(created -> Responses.created(ctx,
+            new JsonObject().put("items", new JsonArray(created.stream().map(Task::toJson).toList()))))
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {
