@@ -32,6 +32,15 @@ public final class ApiException extends RuntimeException {
     return new ApiException(409, code, message, field);
   }
 
+  /**
+   * The same failure about one part of a larger request: its field named under {@code part} (e.g.
+   * {@code title} of {@code tasks[3]} as {@code tasks[3].title}), or the part itself when it names
+   * no field.
+   */
+  public ApiException within(String part) {
+    return new ApiException(status, code, part + ": " + getMessage(), field == null ? part : part + "." + field);
+  }
+
   public int status() {
     return status;
   }

@@ -24,6 +24,8 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
   public static final String CONTRACT = "openapi/taskforge.yaml";
   static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
+  static final String BODY_LIMIT_EXTENSION = "x-body-limit-bytes";
 
   private Pool pool;
   private HttpServer server;
@@ -59,6 +62,7 @@ public final class ApiVerticle extends VerticleBase {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     BodyHandler bodies = BodyHandler.create(false)
         .setBodyLimit(config().getJsonObject("http", new JsonObject()).getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT));
+    Map<String, BodyHandler> largerBodies = largerBodyLimits(builder);
     // A WebSocket upgrade has no body, and must stay unread (paused) through the asynchronous
     // authentication: the handshake needs the request as it came.
     builder.rootHandler(ctx -> {
@@ -66,7 +70,7 @@ public final class ApiVerticle extends VerticleBase {
         ctx.request().pause();
         ctx.next();
       } else {
-        bodies.handle(ctx);
+        largerBodies.getOrDefault(ctx.request().path(), bodies).handle(ctx);
       }
     });
     builder.rootHandler(new Authentication(new CredentialRepository(pool)));
@@ -110,6 +114,21 @@ public final class ApiVerticle extends VerticleBase {
     router.errorHandler(404, errors);
     router.errorHandler(405, errors);
     return router;
+  }
+
+  /**
+   * The body handlers of the operations whose contract states a larger limit than the server's
+   * ({@code x-body-limit-bytes}, e.g. a bulk create), by path. Body limits are applied before
+   * routing, so only paths without parameters can have one.
+   */
+  private static Map<String, BodyHandler> largerBodyLimits(RouterBuilder builder) {
+    Map<String, BodyHandler> handlers = new HashMap<>();
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (route.getOperation().getExtensions().get(BODY_LIMIT_EXTENSION) instanceof Number limit) {
+        handlers.put(route.getOperation().getAbsoluteOpenAPIPath(), BodyHandler.create(false).setBodyLimit(limit.longValue()));
+      }
+    }
+    return handlers;
   }
 
   @Override

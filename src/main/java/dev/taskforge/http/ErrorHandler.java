@@ -4,7 +4,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
@@ -80,7 +79,6 @@ public final class ErrorHandler implements Handler<RoutingContext> {
 
   private static final java.util.regex.Pattern PARAMETER =
       java.util.regex.Pattern.compile("(?:query|path|header|cookie) parameter (\\S+?)(?:[ .]|$)");
-  private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("\"([^\"]+)\"");
 
   /**
    * A contract violation, named as precisely as the validator allows: the parameter, or the JSON
@@ -96,26 +94,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
           ? new ApiException(400, "malformed_json", "the request body is not valid JSON", null)
           : ApiException.badRequest(null, e.getMessage());
     }
-    OutputUnit first = schema.getOutputUnit();
-    while (first.getErrors() != null && !first.getErrors().isEmpty()) {
-      first = first.getErrors().get(0);
-    }
-    String message = first.getError() != null ? first.getError() : e.getMessage();
-    String field = pointerToField(first.getInstanceLocation());
-    String keyword = first.getKeywordLocation() == null ? "" : first.getKeywordLocation();
-    java.util.regex.Matcher quoted = QUOTED.matcher(message);
-    if (keyword.endsWith("required") && quoted.find()) {
-      field = field == null ? quoted.group(1) : field + "." + quoted.group(1);
-    }
-    return ApiException.badRequest(field, message);
-  }
-
-  private static String pointerToField(String location) {
-    if (location == null) {
-      return null;
-    }
-    String field = location.replaceFirst("^#?/?", "").replace('/', '.');
-    return field.isEmpty() ? null : field;
+    return ContractViolation.of(schema);
   }
 
   private static ApiException fromDatabase(PgException pg) {

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,7 +18,39 @@ final class TaskRequests {
   private TaskRequests() {
   }
 
-  static NewTask newTask(UUID owner, JsonObject body) {
+  /**
+   * A bulk create's body: each task read like a single create's; a refusal names the task by its
+   * index, e.g. {@code tasks[17].title}.
+   */
+  static List<TaskDraft> drafts(UUID owner, JsonObject body) {
+    JsonArray tasks = body.getJsonArray("tasks");
+    List<TaskDraft> drafts = new ArrayList<>(tasks.size());
+    for (int i = 0; i < tasks.size(); i++) {
+      try {
+        drafts.add(draft(owner, tasks.getJsonObject(i)));
+      } catch (ApiException e) {
+        throw e.within(item(i));
+      }
+    }
+    return drafts;
+  }
+
+  /** How a bulk create's answers name its {@code index}-th task. */
+  static String item(int index) {
+    return "tasks[" + index + "]";
+  }
+
+  /** A create request's body: the task and its {@code dependsOn}. */
+  static TaskDraft draft(UUID owner, JsonObject body) {
+    List<TaskDraft.Dependency> dependsOn = body.getJsonArray("dependsOn", new JsonArray()).stream()
+        .map(JsonObject.class::cast)
+        .map(d -> new TaskDraft.Dependency(UUID.fromString(d.getString("taskId")),
+            DependencyType.valueOf(d.getString("type", "BLOCKS"))))
+        .toList();
+    return new TaskDraft(newTask(owner, body), dependsOn);
+  }
+
+  private static NewTask newTask(UUID owner, JsonObject body) {
     String title = body.getString("title").strip();
     if (title.isEmpty()) {
       throw ApiException.badRequest("title", "title must not be blank");

@@ -6,7 +6,6 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.queue.Cancellation;
-import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -41,6 +40,7 @@ public final class TaskRoutes {
 
   public void mount(RouterBuilder builder) {
     builder.getRoute("createTask").addHandler(this::create);
+    builder.getRoute("createTasksBulk").addHandler(this::createBulk);
     // vertx-openapi 5.0 decodes array query values a second time, so a tag or search text holding
     // '%', '\\' or '"' would be refused; TaskRequests.filter checks every parameter the contract
     // states instead (same rules, same 400 answers).
@@ -58,40 +58,29 @@ public final class TaskRoutes {
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
   }
 
-  /**
-   * The task, its dependencies and its job in one transaction: all of it is created, or none. The
-   * task starts QUEUED, or BLOCKED while a BLOCKS/REQUIRES dependency is unfinished.
-   */
+  /** The task, its dependencies and its job in one transaction (see {@link TaskCreation}). */
   private void create(RoutingContext ctx) {
+    executors.check(Authentication.principal(ctx), Requests.body(ctx).getJsonObject("config"));
+    TaskDraft draft = TaskRequests.draft(Authentication.principal(ctx).userId(), Requests.body(ctx));
+    pool.withTransaction(conn -> TaskCreation.create(conn, draft))
+        .onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
+  }
+
+  /** Up to 1,000 tasks in one transaction, answered in the request's order (see {@link TaskBatch}). */
+  private void createBulk(RoutingContext ctx) {
     UUID owner = Authentication.principal(ctx).userId();
-    JsonObject body = Requests.body(ctx);
-    executors.check(Authentication.principal(ctx), body.getJsonObject("config"));
-    NewTask draft = TaskRequests.newTask(owner, body);
-    List<JsonObject> dependsOn = body.getJsonArray("dependsOn", new JsonArray()).stream()
-        .map(JsonObject.class::cast).toList();
-    List<UUID> waitsFor = dependsOn.stream()
-        .filter(d -> !"SUGGESTS".equals(d.getString("type", "BLOCKS")))
-        .map(d -> UUID.fromString(d.getString("taskId"))).toList();
-    List<UUID> requires = dependsOn.stream()
-        .filter(d -> "REQUIRES".equals(d.getString("type")))
-        .map(d -> UUID.fromString(d.getString("taskId"))).toList();
-    pool.withTransaction(conn -> {
-      TaskRepository repo = new TaskRepository(conn);
-      return Enqueuer.initialState(conn, owner, waitsFor, requires)
-          .compose(state -> repo.create(draft.withStatus(state.status())).compose(created -> {
-            Future<?> chain = Future.succeededFuture();
-            for (JsonObject d : dependsOn) {
-              chain = chain.compose(v -> repo.addDependency(owner, created.id(), UUID.fromString(d.getString("taskId")),
-                  DependencyType.valueOf(d.getString("type", "BLOCKS"))));
-            }
-            return chain
-                .compose(v -> state.failedRequirement() != null
-                    ? Enqueuer.explainFailedStart(conn, created.id(), state.failedRequirement())
-                    : Enqueuer.enqueueIfQueued(conn, created))
-                .compose(v -> repo.findById(owner, created.id()))
-                .map(java.util.Optional::orElseThrow);
-          }));
-    }).onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
+    List<TaskDraft> drafts = TaskRequests.drafts(owner, Requests.body(ctx));
+    for (int i = 0; i < drafts.size(); i++) {
+      try {
+        executors.check(Authentication.principal(ctx), drafts.get(i).task().config());
+      } catch (ApiException refused) {
+        throw refused.within("tasks[" + i + "]");
+      }
+    }
+    pool.withTransaction(conn -> TaskBatch.create(conn, owner, drafts))
+        .onSuccess(created -> Responses.created(ctx,
+            new JsonObject().put("items", new JsonArray(created.stream().map(Task::toJson).toList()))))
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {

@@ -1,0 +1,34 @@
+package dev.taskforge.tasks;
+
+import dev.taskforge.queue.Enqueuer;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Optional;
+
+/**
+ * Writes one new task, its dependencies and its job inside the caller's transaction: all of it is
+ * created, or none. The task starts QUEUED, BLOCKED while a BLOCKS/REQUIRES dependency is
+ * unfinished, or FAILED when a task it REQUIRES has already failed or been cancelled.
+ */
+final class TaskCreation {
+  private TaskCreation() {
+  }
+
+  static Future<Task> create(SqlConnection conn, TaskDraft draft) {
+    NewTask task = draft.task();
+    TaskRepository repo = new TaskRepository(conn);
+    return Enqueuer.initialState(conn, task.ownerId(), draft.waitsFor(), draft.requires())
+        .compose(state -> repo.create(task.withStatus(state.status())).compose(created -> {
+          Future<?> chain = Future.succeededFuture();
+          for (TaskDraft.Dependency d : draft.dependsOn()) {
+            chain = chain.compose(v -> repo.addDependency(task.ownerId(), created.id(), d.taskId(), d.type()));
+          }
+          return chain
+              .compose(v -> state.failedRequirement() != null
+                  ? Enqueuer.explainFailedStart(conn, created.id(), state.failedRequirement())
+                  : Enqueuer.enqueueIfQueued(conn, created))
+              .compose(v -> repo.findById(task.ownerId(), created.id()))
+              .map(Optional::orElseThrow);
+        }));
+  }
+}
