@@ -147,7 +147,7 @@ public class QueueBench {
         + "W2 %,d jobs at %d/s; worker concurrency %d, warm-up %,d, poll interval %d ms%n", String.join(",", PHASES),
         W1, CLIENTS, DRAIN_TASKS, W2, W2_RATE, CONCURRENCY, WARMUP, POLL_INTERVAL_MS);
     // The server's statements are read now, so that a renamed one stops the bench before its long phases.
-    PhysicalLimit limit = runs("limit") ? new PhysicalLimit(new PerJobStatements()) : null;
+    PhysicalLimit limit = runs("limit") ? new PhysicalLimit(new BatchedStatements()) : null;
     try (Connection db = connect()) {
       section("Taskforge");
       if (WARMUP > 0) {
@@ -410,14 +410,13 @@ public class QueueBench {
   /**
    * Drives a queue's claim and complete statements straight over JDBC as a good dispatcher would,
    * with CONCURRENCY slots: one claimer connection claims as many jobs as there are free slots, in
-   * one claim call; each job "runs" (a no-op: nothing to do) and waits to be completed; CONCURRENCY
-   * completer connections each take up to {@link Statements#completeBatch()} waiting jobs and
-   * complete them in one complete call, which frees their slots.
+   * one claim call; each job "runs" (a no-op: nothing to do, so its slot is free again at once) and
+   * waits to be completed; {@link Statements#completers()} completer connections each take up to
+   * {@link Statements#completeBatch()} waiting jobs and complete them in one complete call.
    *
-   * <p>The statements are a pair behind {@link Statements}: {@link PerJobStatements} drives the
-   * server's statements of today. Batched statements (a claim of up to N jobs, a completion of many
-   * taking arrays) plug in as another implementation, passed in main where {@code PhysicalLimit} is
-   * made.
+   * <p>The statements are a pair behind {@link Statements}: {@link BatchedStatements} drives the
+   * server's statements of today; another pair plugs in as another implementation, passed in main
+   * where {@code PhysicalLimit} is made.
    */
   static final class PhysicalLimit {
     /** The worker (lease owner) the jobs are claimed for. */
@@ -438,6 +437,9 @@ public class QueueBench {
 
       /** The most jobs one complete call takes: 1 for a statement per job. */
       int completeBatch();
+
+      /** How many connections complete jobs at once. */
+      int completers();
     }
 
     /** A drain: seconds from the first claim to the last completion, calls made, and jobs no longer held. */
@@ -461,9 +463,9 @@ public class QueueBench {
       CountDownLatch done = new CountDownLatch(1);
       AtomicReference<Exception> failure = new AtomicReference<>();
       List<Connection> connections = new ArrayList<>();
-      ExecutorService threads = Executors.newFixedThreadPool(1 + CONCURRENCY);
+      ExecutorService threads = Executors.newFixedThreadPool(1 + statements.completers());
       try {
-        for (int i = 0; i <= CONCURRENCY; i++) {
+        for (int i = 0; i <= statements.completers(); i++) {
           connections.add(connect());
         }
         long startNanos = System.nanoTime();
@@ -476,7 +478,12 @@ public class QueueBench {
             int max = 1 + free.drainPermits();
             List<Claimed> got = statements.claim(claimer, queue, WORKER, max);
             claims.incrementAndGet();
-            free.release(max - got.size());
+            // A no-op job's run is over at once: its slot is free while its completion waits, as in
+            // the server, whose completer holds at most 2,000 runs' outcomes before it stops claiming.
+            while (ran.size() >= 2000) {
+              Thread.sleep(1);
+            }
+            free.release(max);
             ran.addAll(got);
             claimed += got.size();
             if (!got.isEmpty()) {
@@ -502,7 +509,6 @@ public class QueueBench {
               ran.drainTo(batch, statements.completeBatch() - 1);
               lost.addAndGet(batch.size() - statements.complete(completer, WORKER, batch));
               completes.incrementAndGet();
-              free.release(batch.size());
               if (completed.addAndGet(batch.size()) == n) {
                 endNanos.set(System.nanoTime());
                 done.countDown();
@@ -540,21 +546,22 @@ public class QueueBench {
 
     @Override
     public String toString() {
-      return statements + ", " + CONCURRENCY + " slots, 1 claimer and " + CONCURRENCY + " completer connections";
+      return statements + ", " + CONCURRENCY + " slots, 1 claimer and " + statements.completers()
+          + " completer connections";
     }
   }
 
   /**
-   * The server's claim and complete statements of today, read from its jar: LeaseSql.CLAIM (up to
-   * #{max} jobs in one statement) and OutcomeSql.COMPLETE (one job a statement, so completeBatch
-   * is 1), each alone in its transaction. The server's completion also takes the task's family
-   * lock and settles the task in the same transaction (Outcomes.complete); those statements are
-   * not here, so the tasks stay RUNNING while their jobs end COMPLETED. What the no-op executor
-   * leaves empty (exit code, summary, tokens, cost...) is NULL.
+   * The server's statements as its dispatcher uses them: LeaseSql.CLAIM (up to #{max} jobs in one
+   * statement), and a completion of every job that has run since the last one, as the completer
+   * writes it: one transaction of OutcomeSql.COMPLETE_MANY (many jobs, arrays) and
+   * OutcomeSql.WITH_DEPENDENTS, with at most two such writes in flight (two completer
+   * connections). The no-op jobs' tasks have no family, so the statement settles them itself.
    */
-  static final class PerJobStatements implements PhysicalLimit.Statements {
+  static final class BatchedStatements implements PhysicalLimit.Statements {
     final ServerSql claim = ServerSql.read("dev.taskforge.queue.LeaseSql", "CLAIM");
-    final ServerSql complete = ServerSql.read("dev.taskforge.queue.OutcomeSql", "COMPLETE");
+    final ServerSql complete = ServerSql.read("dev.taskforge.queue.OutcomeSql", "COMPLETE_MANY");
+    final ServerSql dependents = ServerSql.read("dev.taskforge.queue.OutcomeSql", "WITH_DEPENDENTS");
 
     @Override
     public List<PhysicalLimit.Claimed> claim(Connection c, String queue, String worker, int max) throws SQLException {
@@ -570,24 +577,50 @@ public class QueueBench {
 
     @Override
     public int complete(Connection c, String worker, List<PhysicalLimit.Claimed> jobs) throws SQLException {
-      int held = 0;
-      for (PhysicalLimit.Claimed job : jobs) {
-        try (PreparedStatement ps = complete.prepare(c, Map.of("job_id", job.jobId(), "execution_id",
-            job.executionId(), "worker", worker)); ResultSet rs = ps.executeQuery()) {
-          held += rs.next() ? 1 : 0;
+      c.setAutoCommit(false);
+      try {
+        List<UUID> settled = new ArrayList<>();
+        int held = 0;
+        try (PreparedStatement ps = complete.prepare(c, Map.of("worker", worker,
+            "job_ids", jobs.stream().map(PhysicalLimit.Claimed::jobId).toArray(Long[]::new),
+            "execution_ids", jobs.stream().map(PhysicalLimit.Claimed::executionId).toArray(UUID[]::new)));
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            held++;
+            if (rs.getBoolean("settled")) {
+              settled.add(rs.getObject("task_id", UUID.class));
+            }
+          }
         }
+        try (PreparedStatement ps = dependents.prepare(c, Map.of("task_ids", settled.toArray(UUID[]::new)));
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            throw new IllegalStateException("a no-op bench task has dependents: " + rs.getObject(1));
+          }
+        }
+        c.commit();
+        return held;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
-      return held;
     }
 
     @Override
     public int completeBatch() {
-      return 1;
+      return 500;
+    }
+
+    @Override
+    public int completers() {
+      return 2;
     }
 
     @Override
     public String toString() {
-      return claim + " and " + complete + " (one job each)";
+      return claim + " and " + complete + " + " + dependents + " (many jobs a transaction, two at once)";
     }
   }
 

@@ -32,7 +32,8 @@ class UnstorableOutputTest {
         .put("dataDir", dir.toString())
         .put("queue", new JsonObject().put("concurrency", 1).put("pollIntervalMs", 500).put("leaseSeconds", 30))
         .put("executors", new JsonObject().put("default", "shell")
-            .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true))));
+            .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
+                .put("roles", new io.vertx.core.json.JsonArray().add("admin").add("user")))));
     token = api.newUserToken("nul@example.com");
   }
 
