@@ -3,6 +3,12 @@ package dev.taskforge.queue;
 /**
  * The SQL of claiming, heartbeating and reaping jobs. Each is one statement, so every state change
  * of a job, its attempt, its execution and its task commits together or not at all.
+ *
+ * <p>"Held by a worker" is written {@code lease_owner = worker AND lease_expires_at IS NOT NULL},
+ * which queue_jobs' CHECK makes the same as RUNNING under that owner, and never with a condition
+ * on {@code status}: that would let the planner read the job through an index of every live job
+ * (queue_jobs_one_live_per_task), whose statistics see few running ones, and walk a whole backlog
+ * to find the few it holds — with a generic plan, on every call.
  */
 final class LeaseSql {
   private LeaseSql() {
@@ -66,7 +72,7 @@ final class LeaseSql {
              j.timeout_seconds, j.job_data, j.lease_expires_at
         FROM task_executions e
         JOIN queue_jobs j ON j.id = e.job_id
-       WHERE e.id = #{execution_id} AND j.status = 'RUNNING' AND j.lease_owner = #{worker}
+       WHERE e.id = #{execution_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
          AND e.completed_at IS NULL
       """;
 
@@ -74,7 +80,7 @@ final class LeaseSql {
   static final String HEARTBEAT = """
       WITH extended AS (
         UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second'
-         WHERE id = #{job_id} AND status = 'RUNNING' AND lease_owner = #{worker}
+         WHERE id = #{job_id} AND lease_owner = #{worker} AND lease_expires_at IS NOT NULL
         RETURNING id
       )
       UPDATE task_executions e SET last_heartbeat = now()
@@ -87,7 +93,7 @@ final class LeaseSql {
   static final String HEARTBEAT_MANY = """
       WITH extended AS (
         UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second'
-         WHERE id = ANY (#{job_ids}::bigint[]) AND status = 'RUNNING' AND lease_owner = #{worker}
+         WHERE id = ANY (#{job_ids}::bigint[]) AND lease_owner = #{worker} AND lease_expires_at IS NOT NULL
         RETURNING id
       ), beating AS (
         UPDATE task_executions e SET last_heartbeat = now()

@@ -29,7 +29,7 @@ final class OutcomeSql {
         UPDATE queue_jobs j
            SET status = 'COMPLETED', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
           FROM done d
-         WHERE j.id = d.job_id AND j.status = 'RUNNING' AND j.lease_owner = #{worker}
+         WHERE j.id = d.job_id AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id
       ), attempt AS (
         UPDATE job_attempts a SET finished_at = now(), outcome = 'COMPLETED'
@@ -52,7 +52,8 @@ final class OutcomeSql {
                d.session_id, d.num_turns
           FROM execution x JOIN done d ON d.execution_id = x.id
         RETURNING id, execution_id
-      ), ending AS (
+      ), ending AS MATERIALIZED (
+        -- Materialized: whether a task is plain is found once, not once per use below.
         SELECT x.task_id, x.started_at,
                t.status = 'RUNNING' AND t.parent_id IS NULL
                  AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id) AS plain
@@ -101,7 +102,7 @@ final class OutcomeSql {
                              ELSE j.run_at END,
                finished_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts THEN NULL ELSE now() END,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
-         WHERE j.id = #{job_id} AND j.status = 'RUNNING' AND j.lease_owner = #{worker}
+         WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id, j.status
       ), attempt AS (
         UPDATE job_attempts SET finished_at = now(), outcome = #{outcome}::attempt_outcome,
