@@ -22,6 +22,11 @@ public final class RepositoryTestSupport implements AutoCloseable {
     pool = Pools.create(vertx, url, 4, testClass.getSimpleName());
   }
 
+  /** The Vert.x instance the pool runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   /** The future's value; a failed future rethrows its cause. */
   public static <T> T await(Future<T> future) {
     try {
