@@ -555,8 +555,8 @@ public class QueueBench {
    * The server's statements as its dispatcher uses them: LeaseSql.CLAIM (up to #{max} jobs in one
    * statement), and a completion of every job that has run since the last one, as the completer
    * writes it: one transaction of OutcomeSql.COMPLETE_MANY (many jobs, arrays) and
-   * OutcomeSql.WITH_DEPENDENTS, with at most two such writes in flight (two completer
-   * connections). The no-op jobs' tasks have no family, so the statement settles them itself.
+   * OutcomeSql.WITH_DEPENDENTS, one such write in flight at a time (one completer
+   * connection). The no-op jobs' tasks have no family, so the statement settles them itself.
    */
   static final class BatchedStatements implements PhysicalLimit.Statements {
     final ServerSql claim = ServerSql.read("dev.taskforge.queue.LeaseSql", "CLAIM");
@@ -615,12 +615,12 @@ public class QueueBench {
 
     @Override
     public int completers() {
-      return 2;
+      return 1;
     }
 
     @Override
     public String toString() {
-      return claim + " and " + complete + " + " + dependents + " (many jobs a transaction, two at once)";
+      return claim + " and " + complete + " + " + dependents + " (many jobs a transaction, one at a time)";
     }
   }
 
