@@ -76,7 +76,7 @@ class TaskforgeConfigTest {
     assertThat(TaskforgeConfig.load(noFile, Map.of()).section("executors").getJsonObject("shell")
         .getBoolean("enabled")).isFalse();
     assertThat(on.section("executors").getJsonObject("shell").getBoolean("enabled")).isTrue();
-    assertThat(on.section("executors").getJsonObject("shell").getString("command")).isEqualTo("sh -c {prompt}");
+    assertThat(on.section("executors").getJsonObject("shell").getString("command")).isEqualTo("sh -c -- {prompt}");
     assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "yes")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TASKFORGE_EXECUTOR_SHELL_ENABLED")
