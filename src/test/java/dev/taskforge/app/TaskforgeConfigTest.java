@@ -84,6 +84,19 @@ class TaskforgeConfigTest {
   }
 
   @Test
+  void aShortMetricsTokenStopsStartUpNamingItsVariable() {
+    assertThat(TaskforgeConfig.load(noFile, Map.of("TASKFORGE_METRICS_TOKEN", "a-long-enough-secret"))
+        .section("metrics").getString("token")).isEqualTo("a-long-enough-secret");
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_METRICS_TOKEN", "short")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_METRICS_TOKEN")
+        .hasMessageContaining("at least 16 characters");
+    assertThatThrownBy(() -> TaskforgeConfig.fromJson(new io.vertx.core.json.JsonObject()
+        .put("metrics", new io.vertx.core.json.JsonObject().put("token", 42))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.token");
+  }
+
+  @Test
   void aQueueLimitMustBeAWholeNumberOfAtLeastOne() {
     for (Object bad : new Object[] {0, -2, 1.5, "three"}) {
       io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject()
