@@ -78,8 +78,8 @@ cat > "$work/taskforge.json" <<JSON
   "metrics": { "sampleIntervalSeconds": 10 },
   "executors": {
     "default": "noop",
-    "claude": { "command": "claude -p {prompt} --output-format stream-json --verbose", "enabled": false, "format": "claude-stream-json" },
-    "shell": { "command": "sh -c {prompt}", "enabled": false, "format": "text" },
+    "claude": { "command": "claude -p --output-format stream-json --verbose -- {prompt}", "enabled": false, "format": "claude-stream-json" },
+    "shell": { "command": "sh -c -- {prompt}", "enabled": false, "format": "text" },
     "noop": { "format": "noop", "enabled": true }
   }
 }

@@ -64,11 +64,15 @@ final class Commands {
     return 0;
   }
 
+  /** {@code seed [--force]}: development data; a database with accounts only with {@code --force}. */
   static int seed(TaskforgeConfig config, List<String> args) {
-    noArguments(args);
+    boolean force = args.equals(List.of("--force"));
+    if (!force) {
+      noArguments(args);
+    }
     try (CommandDatabase db = CommandDatabase.open(config)) {
       new Migrations(db.ownerUrl()).migrate();
-      System.out.println(DevelopmentSeed.run(db.url()));
+      System.out.println(force ? DevelopmentSeed.runForced(db.url()) : DevelopmentSeed.run(db.url()));
     }
     return 0;
   }

@@ -18,7 +18,8 @@ public final class Main {
         migrate                apply every pending schema migration
         migrate --down-to N    reverse applied migrations above version N, newest first (0 = all)
         db-status              list the schema migrations, applied and pending
-        seed                   fill the database with realistic development data (can run again)
+        seed                   fill an empty database with realistic development data
+        seed --force           the same on a database that already has accounts (can run again)
         backup FILE            write a consistent copy of every table to FILE
         restore FILE           load a backup into an empty database
         user promote EMAIL     make that account an admin

@@ -9,11 +9,15 @@ import dev.taskforge.http.ApiVerticle;
 import dev.taskforge.logs.LogIngestVerticle;
 import dev.taskforge.metrics.MetricsVerticle;
 import dev.taskforge.queue.DispatchVerticle;
+import dev.taskforge.queue.QueueLimits;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -59,7 +63,7 @@ public final class Server {
         // Migrated as the superuser; served as the DML-only login.
         url = EmbeddedServerLogin.ensure(ownerUrl, config.dataDir());
       }
-      vertx = dev.taskforge.metrics.Telemetry.vertxWithPrometheus();
+      vertx = dev.taskforge.metrics.Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url, config.database().poolSize()))
@@ -86,6 +90,13 @@ public final class Server {
     }
   }
 
+  /** The queues the configuration names: those this instance serves and those with a limit. */
+  private static Set<String> configuredQueues(JsonObject queue) {
+    Set<String> names = new TreeSet<>(QueueLimits.from(queue).names());
+    queue.getJsonArray("queues", new JsonArray().add("default")).forEach(name -> names.add((String) name));
+    return names;
+  }
+
   private static Future<?> deploy(Vertx vertx, TaskforgeConfig config, JsonObject common) {
     record Unit(Supplier<io.vertx.core.Deployable> verticle, String section) {}
     List<Unit> units = List.of(
@@ -105,6 +116,7 @@ public final class Server {
         // External workers' leases and queue limits, log streaming, who may register and log in how
         // often, and which roles may use each executor.
         verticleConfig.put("queue", config.section("queue")).put("logs", config.section("logs"))
+            .put("metrics", config.section("metrics"))
             .put("auth", config.section("auth")).put("executors", config.section("executors"));
       }
       // The HTTP API runs one instance per core (they share the port); the others need one.

@@ -3,6 +3,7 @@ package dev.taskforge.app;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.executors.ExecutorCatalog;
 import dev.taskforge.executors.SandboxSettings;
+import dev.taskforge.metrics.ScrapeAccess;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -83,6 +84,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     new ExecutorCatalog(section(json, "executors"));
     dev.taskforge.users.AuthSettings.from(section(json, "auth"));
     dev.taskforge.executors.ExecutorCatalog.checkRoles(section(json, "executors"));
+    ScrapeAccess.from(section(json, "metrics"));
     return new TaskforgeConfig(httpConfig, dataDir, database, json);
   }
 
@@ -128,6 +130,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", Kind.TEXT),
     INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", Kind.TEXT),
     METRICS_SAMPLE_SECONDS("TASKFORGE_METRICS_SAMPLE_SECONDS", "metrics", "sampleIntervalSeconds", Kind.WHOLE_NUMBER),
+    METRICS_TOKEN("TASKFORGE_METRICS_TOKEN", "metrics", "token", Kind.TEXT),
     QUEUE_CONCURRENCY("TASKFORGE_QUEUE_CONCURRENCY", "queue", "concurrency", Kind.WHOLE_NUMBER),
     WORK_DIR("TASKFORGE_WORK_DIR", "executors", "workDir", Kind.TEXT),
     SHELL_EXECUTOR("TASKFORGE_EXECUTOR_SHELL_ENABLED", "executors.shell", "enabled", Kind.FLAG),

@@ -57,6 +57,9 @@ public final class ExecutorCatalog {
     config.forEach(e -> {
       if (e.getValue() instanceof JsonObject entry) {
         passEnv(e.getKey(), entry);
+        if (entry.containsKey("command")) {
+          command(e.getKey(), entry);
+        }
         entries.put(e.getKey(), entry);
       }
     });
@@ -107,12 +110,24 @@ public final class ExecutorCatalog {
     if (format == Format.NOOP) {
       return new Resolution(Optional.of(new Executor(wanted, null, format, List.of())), null);
     }
-    CommandTemplate command = CommandTemplate.parse(entry.getString("command", ""));
+    CommandTemplate command = command(wanted, entry);
     if (!installed(command.program())) {
       return new Resolution(Optional.empty(), "executor " + wanted + " needs the program " + command.program()
           + ", which is not installed (not found on PATH)");
     }
     return new Resolution(Optional.of(new Executor(wanted, command, format, passEnv(wanted, entry))), null);
+  }
+
+  /** An executor's {@code command}, when it runs a process; a bad one stops the start naming the key. */
+  private static CommandTemplate command(String name, JsonObject entry) {
+    if (Format.of(entry.getString("format", "text")) == Format.NOOP) {
+      return null;
+    }
+    try {
+      return CommandTemplate.parse(entry.getString("command", ""));
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new ConfigException("executors." + name + ".command", e.getMessage());
+    }
   }
 
   /** An executor's {@code env}: names of environment variables; anything else stops the start naming the key. */

@@ -4,6 +4,8 @@ import dev.taskforge.db.Pools;
 import dev.taskforge.executors.ExecutorAccess;
 import dev.taskforge.executions.ExecutionRoutes;
 import dev.taskforge.logs.LogStreamRoutes;
+import dev.taskforge.metrics.ScrapeAccess;
+import dev.taskforge.metrics.Telemetry;
 import dev.taskforge.projects.ProjectRoutes;
 import dev.taskforge.queue.WorkerRoutes;
 import dev.taskforge.tasks.TaskRoutes;
@@ -22,6 +24,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
@@ -107,8 +110,9 @@ public final class ApiVerticle extends VerticleBase {
     }
     logs.mount(router);
     // Prometheus' scrape, outside the contract (text exposition format), when this process keeps one.
-    dev.taskforge.metrics.Telemetry.prometheus().ifPresent(registry ->
-        router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(registry)));
+    ScrapeAccess scrapers = ScrapeAccess.from(config().getJsonObject("metrics"));
+    Telemetry.prometheus().ifPresent(registry ->
+        router.get("/metrics").handler(scrapers).handler(PrometheusScrapingHandler.create(registry)));
     ErrorHandler errors = new ErrorHandler();
     router.route().failureHandler(errors);
     router.errorHandler(404, errors);

@@ -11,13 +11,16 @@ import java.util.Set;
  * Establishes who every request acts for, before anything else runs: from
  * {@code Authorization: Bearer <token>} or the session cookie, as a session or an API token. Only
  * the health checks, the contract, register, login and the log page's static files may be called
- * without; everything else answers 401 to no or bad credentials.
+ * without; everything else answers 401 to no or bad credentials. The readiness check is answered
+ * to anyone, and says more to an admin: there credentials are read when sent, and bad ones (or a
+ * database that cannot check them) leave the caller anonymous.
  */
 public final class Authentication implements Handler<RoutingContext> {
   public static final String SESSION_COOKIE = "tf_session";
   private static final String PRINCIPAL = "taskforge.principal";
   private static final String TOKEN = "taskforge.token";
-  private static final Set<String> PUBLIC_PATHS = Set.of("/health/live", "/health/ready", "/openapi.json",
+  private static final String READINESS = "/health/ready";
+  private static final Set<String> PUBLIC_PATHS = Set.of("/health/live", READINESS, "/openapi.json",
       "/api/auth/register", "/api/auth/login", "/metrics");
 
   private final CredentialRepository credentials;
@@ -28,6 +31,10 @@ public final class Authentication implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (READINESS.equals(ctx.normalizedPath())) {
+      identifyIfSent(ctx);
+      return;
+    }
     if (isPublic(ctx.normalizedPath())) {
       ctx.next();
       return;
@@ -50,6 +57,20 @@ public final class Authentication implements Handler<RoutingContext> {
         .onFailure(ctx::fail);
   }
 
+  private void identifyIfSent(RoutingContext ctx) {
+    String token = tokenOf(ctx);
+    if (token == null) {
+      ctx.next();
+      return;
+    }
+    credentials.authenticate(token).onComplete(found -> {
+      if (found.succeeded()) {
+        found.result().ifPresent(principal -> ctx.put(PRINCIPAL, principal));
+      }
+      ctx.next();
+    });
+  }
+
   /** The page of an execution and its files load without credentials; the page then asks for them. */
   static boolean isPublic(String path) {
     return PUBLIC_PATHS.contains(path) || path.startsWith("/ui/")
@@ -64,6 +85,12 @@ public final class Authentication implements Handler<RoutingContext> {
     }
     Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
     return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
+  }
+
+  /** Whether the request was sent by an admin (false for an anonymous one on a public route). */
+  public static boolean byAdmin(RoutingContext ctx) {
+    Principal principal = ctx.get(PRINCIPAL);
+    return principal != null && principal.isAdmin();
   }
 
   /** The principal of an authenticated request (every route but the public ones). */

@@ -10,7 +10,9 @@ import io.vertx.sqlclient.Row;
 /**
  * {@code /health/live} (the process answers) and {@code /health/ready}: the database answers and
  * holds the schema version this build expects, this instance's LISTEN connection for live logs is
- * up, and its dispatcher runs. Each check is named in the body; ready answers 503 when one is down.
+ * up, and its dispatcher runs; ready answers 503 when one is down. Anyone gets the bare status (a
+ * load balancer needs no more); an admin gets each check named, with the database's name and
+ * version and the errors, which are of use to an attacker too.
  */
 final class HealthRoutes {
   private static final String READY_SQL = """
@@ -71,7 +73,7 @@ final class HealthRoutes {
           .allMatch(name -> "UP".equals(body.getJsonObject(name).getString("status")));
       body.put("status", up ? "UP" : "DOWN");
       ctx.response().setStatusCode(up ? 200 : 503);
-      ctx.json(body);
+      ctx.json(Authentication.byAdmin(ctx) ? body : new JsonObject().put("status", body.getString("status")));
     });
   }
 

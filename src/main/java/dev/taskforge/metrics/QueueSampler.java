@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Reads where every queue stands — jobs waiting, scheduled for later, running, and how long the
  * oldest waiting one has waited — for this instance's Prometheus gauges
- * ({@code taskforge_queue_jobs{queue,state}}, {@code taskforge_queue_oldest_wait_seconds}); and,
+ * ({@code taskforge_queue_jobs{queue,state}}, {@code taskforge_queue_oldest_wait_seconds}, the
+ * queues the configuration does not name summed under {@code other}); and,
  * on the one instance whose turn it is this interval, stores it in the time series
  * ({@code queue.waiting}, {@code queue.scheduled}, {@code queue.running}, {@code queue.oldest_wait}),
  * with one point per attempt started ({@code queue.wait_time}) and finished ({@code queue.run_time}),
@@ -46,6 +47,12 @@ public final class QueueSampler {
 
   private record Depth(long waiting, long scheduled, long running, double oldestWait) {
     static final Depth EMPTY = new Depth(0, 0, 0, 0);
+
+    /** Two queues counted under one label: their jobs added, the longer wait kept. */
+    Depth plus(Depth other) {
+      return new Depth(waiting + other.waiting, scheduled + other.scheduled, running + other.running,
+          Math.max(oldestWait, other.oldestWait));
+    }
   }
 
   /** The latest figures per queue and measure, read by the gauges. */
@@ -71,9 +78,11 @@ public final class QueueSampler {
         depths.put(row.getString("queue_name"), new Depth(row.getLong("waiting"), row.getLong("scheduled"),
             row.getLong("running"), row.getDouble("oldest_wait")));
       }
+      Map<String, Depth> byLabel = new TreeMap<>();
+      depths.forEach((queue, depth) -> byLabel.merge(Telemetry.queueLabel(queue), depth, Depth::plus));
       // A queue that emptied reads zero rather than its last figure.
-      latest.keySet().stream().map(k -> k.substring(0, k.indexOf('|'))).forEach(q -> depths.putIfAbsent(q, Depth.EMPTY));
-      depths.forEach(this::setGauges);
+      latest.keySet().stream().map(k -> k.substring(0, k.indexOf('|'))).forEach(q -> byLabel.putIfAbsent(q, Depth.EMPTY));
+      byLabel.forEach(this::setGauges);
       return pool.withTransaction(conn -> takeTurn(conn, depths));
     });
   }

@@ -2,6 +2,7 @@ package dev.taskforge.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,8 +13,11 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's own measurements, exposed in Prometheus' text format at {@code /metrics} together
@@ -22,20 +26,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Meters are recorded on Micrometer's global registry, to which the server adds its Prometheus
  * registry at start; where none was added (unit tests, commands) recording costs next to nothing.
+ *
+ * <p>A queue's name is a label only when the configuration names the queue ({@code queue.queues},
+ * {@code queue.limits}); every other queue, which any user or worker may name, is counted under
+ * {@code other}, so the number of series stays bounded whatever names tasks bring. Every meter
+ * carries a description, Prometheus' HELP text.
  */
 public final class Telemetry {
   private static final AtomicInteger liveLogClients = new AtomicInteger();
-  private static final java.util.concurrent.atomic.AtomicLong logLines = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong logLines = new AtomicLong();
+  /** The label of every queue the configuration does not name. */
+  public static final String OTHER_QUEUE = "other";
+  private static volatile Set<String> labelledQueues = Set.of("default");
 
   static {
-    Metrics.globalRegistry.gauge("taskforge.log.followers", liveLogClients);
+    Gauge.builder("taskforge.log.followers", liveLogClients, AtomicInteger::get)
+        .description("Live log WebSocket and SSE clients of this instance").register(Metrics.globalRegistry);
   }
 
   private Telemetry() {
   }
 
-  /** A Vert.x whose metrics (and the JVM's) go to a new Prometheus registry, also made global. */
-  public static Vertx vertxWithPrometheus() {
+  /**
+   * A Vert.x whose metrics (and the JVM's) go to a new Prometheus registry, also made global;
+   * {@code configuredQueues} are the queues whose names become labels.
+   */
+  public static Vertx vertxWithPrometheus(Collection<String> configuredQueues) {
+    labelledQueues = Set.copyOf(configuredQueues);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Metrics.addRegistry(registry);
     MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
@@ -50,34 +67,39 @@ public final class Telemetry {
         .map(PrometheusMeterRegistry.class::cast).findFirst();
   }
 
+  /** The queue's own name when the configuration names it, {@code other} for any other queue. */
+  public static String queueLabel(String queue) {
+    return labelledQueues.contains(queue) ? queue : OTHER_QUEUE;
+  }
+
   private static MeterRegistry registry() {
     return Metrics.globalRegistry;
   }
 
   public static void jobClaimed(String queue, Duration waited) {
     Counter.builder("taskforge.jobs.claimed").description("Jobs claimed by a dispatcher or an external worker")
-        .tag("queue", queue).register(registry()).increment();
+        .tag("queue", queueLabel(queue)).register(registry()).increment();
     DistributionSummary.builder("taskforge.job.wait").baseUnit("seconds")
-        .description("Time a job waited from when it could run to its claim").tag("queue", queue)
+        .description("Time a job waited from when it could run to its claim").tag("queue", queueLabel(queue))
         .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(86_400.0)
         .register(registry()).record(waited.toNanos() / 1e9);
   }
 
   public static void jobCompleted(String queue, Duration ran) {
-    Counter.builder("taskforge.jobs.completed").description("Attempts that completed").tag("queue", queue)
+    Counter.builder("taskforge.jobs.completed").description("Attempts that completed").tag("queue", queueLabel(queue))
         .register(registry()).increment();
     recordRun(queue, ran, "completed");
   }
 
   public static void jobFailed(String queue, Duration ran, String outcome) {
     Counter.builder("taskforge.jobs.failed").description("Attempts that failed, timed out or were cancelled")
-        .tag("queue", queue).tag("outcome", outcome).register(registry()).increment();
+        .tag("queue", queueLabel(queue)).tag("outcome", outcome).register(registry()).increment();
     recordRun(queue, ran, outcome);
   }
 
   private static void recordRun(String queue, Duration ran, String outcome) {
     DistributionSummary.builder("taskforge.job.run").baseUnit("seconds").description("Time an attempt ran")
-        .tag("queue", queue).tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(0.001)
+        .tag("queue", queueLabel(queue)).tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(0.001)
         .maximumExpectedValue(86_400.0).register(registry()).record(ran.toNanos() / 1e9);
   }
 

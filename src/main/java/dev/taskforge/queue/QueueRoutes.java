@@ -1,5 +1,7 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.http.Authentication;
+import dev.taskforge.users.Principal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -10,8 +12,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code /api/queues}: every queue with its limit and latest health. Counts only — open to every
- * signed-in user, so that someone whose task waits can see why.
+ * {@code /api/queues}: for an admin every queue with its limit and latest health; for any other
+ * user the configured queues and those holding their own jobs, each with the counts of their own
+ * jobs ({@code jobs}) and the queue's latest health status without its counts, so that someone
+ * whose task waits can see why, and nothing of other users' work.
  */
 public final class QueueRoutes {
   /** Queues with work now; the others that ever had any come with their health snapshots. */
@@ -32,6 +36,11 @@ public final class QueueRoutes {
   }
 
   private void list(RoutingContext ctx) {
+    Principal principal = Authentication.principal(ctx);
+    if (!principal.isAdmin()) {
+      listOwn(ctx, principal);
+      return;
+    }
     Map<String, JsonObject> queues = new TreeMap<>();
     limits.names().forEach(name -> queues.put(name, entry(name)));
     SqlTemplate.forQuery(pool, QUEUE_NAMES).execute(Map.of())
@@ -41,6 +50,23 @@ public final class QueueRoutes {
             queues.computeIfAbsent(health.queueName(), this::entry).put("health", health.toJson())))
         .onSuccess(done -> ctx.json(new JsonObject().put("items", new JsonArray(queues.values().stream().toList()))))
         .onFailure(ctx::fail);
+  }
+
+  private void listOwn(RoutingContext ctx, Principal principal) {
+    Map<String, JsonObject> queues = new TreeMap<>();
+    limits.names().forEach(name -> queues.put(name, entry(name).put("jobs", jobs(0, 0, 0))));
+    SqlTemplate.forQuery(pool, QueueSql.OWN_JOBS).execute(Map.of("owner_id", principal.userId()))
+        .onSuccess(rows -> rows.forEach(row -> queues.computeIfAbsent(row.getString("queue_name"), this::entry)
+            .put("jobs", jobs(row.getLong("waiting"), row.getLong("scheduled"), row.getLong("running")))))
+        .compose(names -> new QueueRepository(pool).latestHealth())
+        .onSuccess(snapshots -> snapshots.stream().filter(health -> queues.containsKey(health.queueName()))
+            .forEach(health -> queues.get(health.queueName()).put("status", health.status().name())))
+        .onSuccess(done -> ctx.json(new JsonObject().put("items", new JsonArray(queues.values().stream().toList()))))
+        .onFailure(ctx::fail);
+  }
+
+  private static JsonObject jobs(long waiting, long scheduled, long running) {
+    return new JsonObject().put("waiting", waiting).put("scheduled", scheduled).put("running", running);
   }
 
   private JsonObject entry(String name) {

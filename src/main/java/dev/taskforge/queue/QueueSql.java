@@ -56,4 +56,20 @@ final class QueueSql {
                             ORDER BY h.recorded_at DESC, h.id DESC LIMIT 1) latest
        ORDER BY latest.queue_name
       """;
+
+  /**
+   * A user's own jobs that wait or run, per queue: the only queue figures a user who is not an
+   * admin sees (everyone's counts would tell them how busy other users are).
+   */
+  static final String OWN_JOBS = """
+      SELECT j.queue_name,
+             count(*) FILTER (WHERE j.status = 'AVAILABLE' AND j.run_at <= now()) AS waiting,
+             count(*) FILTER (WHERE j.status = 'AVAILABLE' AND j.run_at > now()) AS scheduled,
+             count(*) FILTER (WHERE j.status = 'RUNNING') AS running
+        FROM queue_jobs j
+        JOIN tasks t ON t.id = j.task_id
+       WHERE t.owner_id = #{owner_id}
+         AND j.status IN ('AVAILABLE', 'RUNNING')
+       GROUP BY j.queue_name
+      """;
 }

@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * <p>Everything is written in one transaction, so a failed seed leaves nothing behind. A database
  * that already holds the admin user is left alone: the queue tables have generated keys, so
  * "already seeded" is the one check that keeps a second run from duplicating rows.
+ *
+ * <p>The seed's accounts share a published password and one of them is an admin, so {@link #run}
+ * refuses a database that already has any account (a real installation pointed at by mistake);
+ * {@link #runForced} seeds it anyway, and changes nothing where the seed already ran.
  */
 public final class DevelopmentSeed {
   private static final Logger log = LoggerFactory.getLogger(DevelopmentSeed.class);
@@ -27,12 +31,21 @@ public final class DevelopmentSeed {
   private DevelopmentSeed() {
   }
 
-  /** Seeds the (migrated) database and returns a one-line summary of what it did. */
+  /** Seeds the (migrated) database, if it has no account yet, and returns a one-line summary of what it did. */
   public static String run(DatabaseUrl url) {
+    return run(url, false);
+  }
+
+  /** Seeds the (migrated) database even when it has accounts; a database already seeded is left as it is. */
+  public static String runForced(DatabaseUrl url) {
+    return run(url, true);
+  }
+
+  private static String run(DatabaseUrl url, boolean overExistingAccounts) {
     try (Connection db = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
       db.setAutoCommit(false);
       try {
-        String summary = seed(db);
+        String summary = seed(db, overExistingAccounts);
         db.commit();
         log.info("development seed: {}", summary);
         return summary;
@@ -45,20 +58,26 @@ public final class DevelopmentSeed {
     }
   }
 
-  private static String seed(Connection db) throws SQLException {
+  private static String seed(Connection db, boolean overExistingAccounts) throws SQLException {
     try (Statement s = db.createStatement()) {
       // Two seeds started at once: the second waits here, then finds the first one's admin.
       s.execute("SELECT pg_advisory_xact_lock(hashtextextended('taskforge.seed', 0))");
+    }
+    long accounts = accounts(db);
+    if (accounts > 0 && !overExistingAccounts) {
+      throw new IllegalStateException("the database already has " + accounts + " account(s); the seed would add"
+          + " accounts with the published password " + SeedAccounts.PASSWORD + ", one of them an admin: use"
+          + " seed --force to seed it anyway");
     }
     if (alreadySeeded(db)) {
       return "development data already present (" + SeedAccounts.ADMIN_EMAIL + " exists); nothing changed";
     }
     SeedContext ctx = new SeedContext(db);
-    List<SeedAccounts.Account> accounts = SeedAccounts.insert(ctx, new PasswordHasher());
-    SeedAccess.insert(ctx, accounts);
+    List<SeedAccounts.Account> seeded = SeedAccounts.insert(ctx, new PasswordHasher());
+    SeedAccess.insert(ctx, seeded);
     SeedTasks tasks = new SeedTasks(ctx);
-    tasks.planFor(accounts);
-    SeedWorkflows.insert(ctx, accounts, tasks); // before the tasks: workflow tasks point at their run
+    tasks.planFor(seeded);
+    SeedWorkflows.insert(ctx, seeded, tasks); // before the tasks: workflow tasks point at their run
     tasks.insert();
     SeedRuns runs = new SeedRuns(ctx);
     runs.insert(tasks.rows());
@@ -74,6 +93,13 @@ public final class DevelopmentSeed {
         rs.next();
         return rs.getBoolean(1);
       }
+    }
+  }
+
+  private static long accounts(Connection db) throws SQLException {
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM users")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

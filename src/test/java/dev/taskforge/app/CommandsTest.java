@@ -28,7 +28,8 @@ class CommandsTest {
 
     assertSucceeds(dataDir, Map.of(), "migrate").contains("schema is at version");
     assertSucceeds(dataDir, Map.of(), "seed");
-    assertSucceeds(dataDir, Map.of(), "seed");
+    assertFails(dataDir, 1, "seed").contains("already has 5 account(s)").contains("seed --force");
+    assertSucceeds(dataDir, Map.of(), "seed", "--force").contains("already present");
     assertSucceeds(dataDir, Map.of(), "db-status").contains("APPLIED").contains("0 pending");
     assertSucceeds(dataDir, Map.of(), "backup", backup.toString());
     assertThat(backup).isNotEmptyFile();
@@ -50,7 +51,7 @@ class CommandsTest {
     assertSucceeds(unusedDataDir, onSource, "seed");
     assertSucceeds(unusedDataDir, onSource, "migrate", "--down-to", "0");
     assertSucceeds(unusedDataDir, onSource, "migrate");
-    assertSucceeds(unusedDataDir, onSource, "seed");
+    assertSucceeds(unusedDataDir, onSource, "seed", "--force");
     assertSucceeds(unusedDataDir, onSource, "backup", backup.toString());
     assertSucceeds(unusedDataDir, Map.of("TASKFORGE_DATABASE_URL", target.toUrl()), "restore", backup.toString());
 
@@ -64,6 +65,7 @@ class CommandsTest {
     Files.writeString(dir.resolve("exists.backup"), "x");
 
     assertFails(dataDir, 2, "frobnicate").contains("unknown command: frobnicate");
+    assertFails(dataDir, 2, "seed", "--frobnicate").contains("takes no arguments");
     assertFails(dataDir, 2, "migrate", "--down-to", "two").contains("--down-to expects a version number");
     assertFails(dataDir, 2, "backup").contains("expected exactly one FILE");
     assertFails(dataDir, 2, "backup", dir.resolve("exists.backup").toString()).contains("already exists");

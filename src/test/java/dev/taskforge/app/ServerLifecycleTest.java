@@ -40,10 +40,19 @@ class ServerLifecycleTest {
   }
 
   @Test
-  void startsOnTheEmbeddedDatabaseAndReportsItsSchemaVersion() throws Exception {
+  void startsOnTheEmbeddedDatabaseAndReportsItsSchemaVersionToAnAdminOnly() throws Exception {
     server = startAndAwaitReady();
+    String admin = server.register("ops@example.com"); // the first account is the admin
+    String invite = new JsonObject(server.post("/api/invites", admin, "{}")).getString("code");
+    server.post("/api/auth/register", null, "{\"email\":\"dev@example.com\",\"password\":"
+        + "\"a long password\",\"inviteCode\":\"" + invite + "\"}");
+    String user = new JsonObject(server.post("/api/auth/login", null,
+        "{\"email\":\"dev@example.com\",\"password\":\"a long password\"}")).getString("token");
 
-    JsonObject ready = new JsonObject(server.get("/health/ready").body());
+    assertThat(new JsonObject(server.get("/health/ready").body())).isEqualTo(new JsonObject().put("status", "UP"));
+    assertThat(new JsonObject(server.get("/health/ready", user).body())).isEqualTo(new JsonObject().put("status", "UP"));
+    assertThat(server.get("/health/ready", "tfs_not-a-real-session").statusCode()).isEqualTo(200);
+    JsonObject ready = new JsonObject(server.get("/health/ready", admin).body());
     assertThat(ready.getString("status")).isEqualTo("UP");
     assertThat(ready.getJsonObject("database").getString("name")).isEqualTo("taskforge");
     assertThat(ready.getJsonObject("database").getBoolean("embedded")).isTrue();

@@ -69,9 +69,17 @@ final class ServerProcess {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).GET().build();
-    return http.send(request, HttpResponse.BodyHandlers.ofString());
+    return get(path, null);
+  }
+
+  /** GETs {@code path} as {@code token}'s holder, or anonymously when it is null. */
+  HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(5)).GET();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** POSTs JSON (as {@code token}'s holder, when given) and returns the body; a status from 300 on fails. */

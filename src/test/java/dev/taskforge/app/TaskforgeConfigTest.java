@@ -76,11 +76,24 @@ class TaskforgeConfigTest {
     assertThat(TaskforgeConfig.load(noFile, Map.of()).section("executors").getJsonObject("shell")
         .getBoolean("enabled")).isFalse();
     assertThat(on.section("executors").getJsonObject("shell").getBoolean("enabled")).isTrue();
-    assertThat(on.section("executors").getJsonObject("shell").getString("command")).isEqualTo("sh -c {prompt}");
+    assertThat(on.section("executors").getJsonObject("shell").getString("command")).isEqualTo("sh -c -- {prompt}");
     assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "yes")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TASKFORGE_EXECUTOR_SHELL_ENABLED")
         .hasMessageContaining("true or false");
+  }
+
+  @Test
+  void aShortMetricsTokenStopsStartUpNamingItsVariable() {
+    assertThat(TaskforgeConfig.load(noFile, Map.of("TASKFORGE_METRICS_TOKEN", "a-long-enough-secret"))
+        .section("metrics").getString("token")).isEqualTo("a-long-enough-secret");
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_METRICS_TOKEN", "short")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_METRICS_TOKEN")
+        .hasMessageContaining("at least 16 characters");
+    assertThatThrownBy(() -> TaskforgeConfig.fromJson(new io.vertx.core.json.JsonObject()
+        .put("metrics", new io.vertx.core.json.JsonObject().put("token", 42))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.token");
   }
 
   @Test

@@ -252,19 +252,32 @@ class MetricQueryApiTest {
   }
 
   @Test
-  void queuesAreListedWithTheirLatestHealth() {
+  void anAdminSeesEveryQueuesHealthAndAUserOnlyTheCountsOfTheirOwnJobs() {
     TestDatabase.execute(api.db, """
         INSERT INTO queue_health (queue_name, recorded_at, waiting, active, status)
         VALUES ('gpu', now() - interval '1 minute', 9, 1, 'STALLED'), ('gpu', now(), 2, 1, 'OK')
         """);
+    // Nobody serves gpu: the owner's job there waits.
+    assertThat(api.post("/api/tasks", owner, new JsonObject().put("title", "g").put("prompt", "p")
+        .put("config", new JsonObject().put("queue", "gpu"))).status()).isEqualTo(201);
 
-    Response r = api.get("/api/queues", stranger);
+    JsonObject adminsGpu = queue(admin, "gpu").orElseThrow();
+    JsonObject ownersGpu = queue(owner, "gpu").orElseThrow();
 
+    assertThat(adminsGpu.getJsonObject("health").getString("status")).isEqualTo("OK");
+    assertThat(adminsGpu.getJsonObject("health").getInteger("waiting")).isEqualTo(2);
+    assertThat(ownersGpu.getValue("health")).isNull();
+    assertThat(ownersGpu.getString("status")).isEqualTo("OK");
+    assertThat(ownersGpu.getJsonObject("jobs")).isEqualTo(new JsonObject().put("waiting", 1).put("scheduled", 0)
+        .put("running", 0));
+    assertThat(queue(stranger, "gpu")).as("a queue holding none of the stranger's jobs").isEmpty();
+  }
+
+  private static java.util.Optional<JsonObject> queue(String token, String name) {
+    Response r = api.get("/api/queues", token);
     assertThat(r.status()).as(r.text()).isEqualTo(200);
-    JsonObject gpu = r.json().getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(q -> q.getString("name").equals("gpu")).findFirst().orElseThrow();
-    assertThat(gpu.getJsonObject("health").getString("status")).isEqualTo("OK");
-    assertThat(gpu.getJsonObject("health").getInteger("waiting")).isEqualTo(2);
+    return r.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(q -> q.getString("name").equals(name)).findFirst();
   }
 
   // --- helpers

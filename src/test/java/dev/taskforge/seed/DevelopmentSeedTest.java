@@ -1,6 +1,7 @@
 package dev.taskforge.seed;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.TestDatabase;
@@ -29,7 +30,7 @@ class DevelopmentSeedTest {
 
     String first = DevelopmentSeed.run(url);
     Map<String, Long> afterFirst = rowCounts(url);
-    String second = DevelopmentSeed.run(url);
+    String second = DevelopmentSeed.runForced(url);
 
     assertThat(afterFirst.keySet()).containsAll(TABLES);
     assertThat(afterFirst).allSatisfy((table, rows) -> assertThat(rows).as(table).isPositive());
@@ -39,11 +40,25 @@ class DevelopmentSeedTest {
   }
 
   @Test
+  void aDatabaseWithAccountsIsRefusedUnlessForcedAndNothingIsWritten() throws Exception {
+    DatabaseUrl url = TestDatabase.forClass(getClass());
+    TestDatabase.execute(url, "INSERT INTO users (email, password_hash) VALUES ('real@example.com', 'x')");
+    Map<String, Long> before = rowCounts(url);
+
+    assertThatThrownBy(() -> DevelopmentSeed.run(url))
+        .hasMessageContaining("already has 1 account").hasMessageContaining("--force");
+    assertThat(rowCounts(url)).isEqualTo(before);
+
+    assertThat(DevelopmentSeed.runForced(url)).startsWith("seeded");
+    assertThat(longs(url, "SELECT count(*) FROM users")).containsExactly(6L);
+  }
+
+  @Test
   void twoSeedsStartedAtOnceSeedOnce() throws Exception {
     DatabaseUrl url = TestDatabase.forClass(getClass());
 
-    CompletableFuture<String> one = CompletableFuture.supplyAsync(() -> DevelopmentSeed.run(url));
-    CompletableFuture<String> two = CompletableFuture.supplyAsync(() -> DevelopmentSeed.run(url));
+    CompletableFuture<String> one = CompletableFuture.supplyAsync(() -> DevelopmentSeed.runForced(url));
+    CompletableFuture<String> two = CompletableFuture.supplyAsync(() -> DevelopmentSeed.runForced(url));
     List<String> summaries = List.of(one.get(2, TimeUnit.MINUTES), two.get(2, TimeUnit.MINUTES));
 
     assertThat(summaries).filteredOn(s -> s.startsWith("seeded")).hasSize(1);
