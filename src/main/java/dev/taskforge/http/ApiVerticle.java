@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API. Its routes come from the OpenAPI contract ({@code openapi/taskforge.yaml}), which
  * validates every request before a handler sees it; each feature mounts its handlers by
- * operationId. Root handlers run first: the body limit, then authentication.
+ * operationId. Root handlers run first: the body limit, then authentication. Each request schema
+ * of the contract is compiled into its validator once, at start ({@link PrecompiledContract}).
  */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
@@ -51,6 +52,7 @@ public final class ApiVerticle extends VerticleBase {
     JsonObject http = config().getJsonObject("http", new JsonObject());
     pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api");
     return OpenAPIContract.from(vertx, CONTRACT)
+        .map(PrecompiledContract::new)
         .map(this::router)
         .compose(router -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
             .requestHandler(router)
