@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API. Its routes come from the OpenAPI contract ({@code openapi/taskforge.yaml}), which
  * validates every request before a handler sees it; each feature mounts its handlers by
- * operationId. Root handlers run first: the body limit, then authentication. Each request schema
+ * operationId. Root handlers run first: the headers every answer carries, the body limit, then
+ * authentication. Each request schema
  * of the contract is compiled into its validator once, at start ({@link PrecompiledContract}).
  */
 public final class ApiVerticle extends VerticleBase {
@@ -68,6 +69,7 @@ public final class ApiVerticle extends VerticleBase {
     BodyHandler bodies = BodyHandler.create(false)
         .setBodyLimit(config().getJsonObject("http", new JsonObject()).getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT));
     Map<String, BodyHandler> largerBodies = largerBodyLimits(builder);
+    builder.rootHandler(SecurityHeaders::everyAnswer);
     // A WebSocket upgrade has no body, and must stay unread (paused) through the asynchronous
     // authentication: the handshake needs the request as it came.
     builder.rootHandler(ctx -> {

@@ -3,6 +3,7 @@ package dev.taskforge.logs;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
+import dev.taskforge.http.SecurityHeaders;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,7 +51,7 @@ public final class LogStreamRoutes {
   public void mount(Router router) {
     router.get("/ws/executions/:executionId/logs").handler(this::webSocket);
     router.get("/api/executions/:executionId/logs/stream").handler(this::serverSentEvents);
-    router.get("/executions/:executionId").handler(ctx -> ctx.response()
+    router.get("/executions/:executionId").handler(ctx -> SecurityHeaders.page(ctx.response())
         .putHeader("Content-Type", "text/html; charset=utf-8").sendFile("web/execution.html"));
     router.get("/ui/*").handler(StaticHandler.create("web").setCachingEnabled(true).setMaxAgeSeconds(300));
   }
