@@ -85,6 +85,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     dev.taskforge.users.AuthSettings.from(section(json, "auth"));
     dev.taskforge.executors.ExecutorCatalog.checkRoles(section(json, "executors"));
     ScrapeAccess.from(section(json, "metrics"));
+    dev.taskforge.http.PublicUrl.from(http);
     return new TaskforgeConfig(httpConfig, dataDir, database, json);
   }
 
@@ -127,6 +128,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     HTTP_HOST("TASKFORGE_HTTP_HOST", "http", "host", Kind.TEXT),
     HTTP_PORT("TASKFORGE_HTTP_PORT", "http", "port", Kind.WHOLE_NUMBER),
     HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", Kind.WHOLE_NUMBER),
+    PUBLIC_URL("TASKFORGE_PUBLIC_URL", "http", "publicUrl", Kind.TEXT),
     DATA_DIR("TASKFORGE_DATA_DIR", null, "dataDir", Kind.TEXT),
     INSTANCE_ID("TASKFORGE_INSTANCE_ID", null, "instanceId", Kind.TEXT),
     METRICS_SAMPLE_SECONDS("TASKFORGE_METRICS_SAMPLE_SECONDS", "metrics", "sampleIntervalSeconds", Kind.WHOLE_NUMBER),

@@ -29,6 +29,7 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,8 @@ public final class ApiVerticle extends VerticleBase {
         largerBodies.getOrDefault(ctx.request().path(), bodies).handle(ctx);
       }
     });
-    builder.rootHandler(new Authentication(new CredentialRepository(pool)));
+    Optional<PublicUrl> publicUrl = PublicUrl.from(config().getJsonObject("http"));
+    builder.rootHandler(new Authentication(new CredentialRepository(pool), publicUrl));
     for (OpenAPIRoute route : builder.getRoutes()) {
       // The contract documents the bearer and cookie schemes; Authentication (a root handler,
       // so it runs before validation) enforces them.
@@ -90,7 +92,7 @@ public final class ApiVerticle extends VerticleBase {
     new HealthRoutes(vertx, pool, config()).mount(builder);
     builder.getRoute("openApiContract").addHandler(ctx -> ctx.json(contract.getRawContract()));
     AuthSettings auth = AuthSettings.from(config().getJsonObject("auth"));
-    new AuthRoutes(vertx, pool, auth).mount(builder);
+    new AuthRoutes(vertx, pool, auth, publicUrl.map(PublicUrl::https).orElse(false)).mount(builder);
     new InviteRoutes(pool).mount(builder);
     new AccountRoutes(pool).mount(builder);
     new ProjectRoutes(pool).mount(builder);

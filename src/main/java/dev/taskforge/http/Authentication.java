@@ -5,6 +5,7 @@ import dev.taskforge.users.Principal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,7 +14,9 @@ import java.util.Set;
  * the health checks, the contract, register, login and the log page's static files may be called
  * without; everything else answers 401 to no or bad credentials. The readiness check is answered
  * to anyone, and says more to an admin: there credentials are read when sent, and bad ones (or a
- * database that cannot check them) leave the caller anonymous.
+ * database that cannot check them) leave the caller anonymous. A change or WebSocket upgrade
+ * authenticated by the cookie must come from the server's own origin ({@link Origins}); bearer
+ * tokens, which a browser never sends by itself, are not checked.
  */
 public final class Authentication implements Handler<RoutingContext> {
   public static final String SESSION_COOKIE = "tf_session";
@@ -24,9 +27,11 @@ public final class Authentication implements Handler<RoutingContext> {
       "/api/auth/register", "/api/auth/login", "/metrics");
 
   private final CredentialRepository credentials;
+  private final Origins origins;
 
-  public Authentication(CredentialRepository credentials) {
+  public Authentication(CredentialRepository credentials, Optional<PublicUrl> publicUrl) {
     this.credentials = credentials;
+    this.origins = new Origins(publicUrl);
   }
 
   @Override
@@ -43,6 +48,13 @@ public final class Authentication implements Handler<RoutingContext> {
     if (token == null) {
       ctx.fail(ApiException.unauthorized("authentication required: send Authorization: Bearer <token>"));
       return;
+    }
+    if (bearerOf(ctx) == null && Origins.needsCheck(ctx.request())) {
+      ApiException refused = origins.refusal(ctx.request());
+      if (refused != null) {
+        ctx.fail(refused);
+        return;
+      }
     }
     credentials.authenticate(token)
         .onSuccess(principal -> {
@@ -78,13 +90,21 @@ public final class Authentication implements Handler<RoutingContext> {
   }
 
   private static String tokenOf(RoutingContext ctx) {
+    String bearer = bearerOf(ctx);
+    if (bearer != null) {
+      return bearer;
+    }
+    Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
+    return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
+  }
+
+  private static String bearerOf(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String token = header.substring(7).trim();
       return token.isEmpty() ? null : token;
     }
-    Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
-    return cookie == null || cookie.getValue().isEmpty() ? null : cookie.getValue();
+    return null;
   }
 
   /** Whether the request was sent by an admin (false for an anonymous one on a public route). */

@@ -41,8 +41,11 @@ public final class AuthRoutes {
   private final PasswordWork work;
   private final PasswordHasher hasher = new PasswordHasher();
   private final String standInHash = hasher.standIn();
+  private final boolean secureCookies;
 
-  public AuthRoutes(Vertx vertx, Pool pool, AuthSettings settings) {
+  /** With {@code secureCookies} (an https {@code http.publicUrl}) the session cookie is sent over https only. */
+  public AuthRoutes(Vertx vertx, Pool pool, AuthSettings settings, boolean secureCookies) {
+    this.secureCookies = secureCookies;
     this.users = new UserRepository(pool);
     this.credentials = new CredentialRepository(pool);
     this.throttle = new LoginThrottle(pool, settings.throttle());
@@ -93,9 +96,7 @@ public final class AuthRoutes {
           return credentials.createSession(user.id(), SecretTokens.hash(token), expires,
                   ctx.request().getHeader("User-Agent"), clientAddress(ctx))
               .map(session -> {
-                ctx.response().addCookie(Cookie.cookie(Authentication.SESSION_COOKIE, token)
-                    .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setPath("/")
-                    .setMaxAge(SESSION_LIFETIME.toSeconds()));
+                ctx.response().addCookie(sessionCookie(token, SESSION_LIFETIME.toSeconds()));
                 return new JsonObject().put("token", token).put("expiresAt", dev.taskforge.db.Rows.iso(expires))
                     .put("user", user.toJson());
               });
@@ -140,11 +141,16 @@ public final class AuthRoutes {
     }
     credentials.revokeSession(principal.userId(), principal.sessionId())
         .onSuccess(revoked -> {
-          ctx.response().addCookie(Cookie.cookie(Authentication.SESSION_COOKIE, "").setPath("/").setMaxAge(0)
-              .setHttpOnly(true).setSameSite(CookieSameSite.STRICT));
+          ctx.response().addCookie(sessionCookie("", 0));
           ctx.response().setStatusCode(204).end();
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The session cookie: HttpOnly, SameSite=Strict, and Secure when browsers reach the server over https. */
+  private Cookie sessionCookie(String value, long maxAgeSeconds) {
+    return Cookie.cookie(Authentication.SESSION_COOKIE, value).setPath("/").setMaxAge(maxAgeSeconds)
+        .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(secureCookies);
   }
 
   static boolean isUniqueViolation(Throwable err) {

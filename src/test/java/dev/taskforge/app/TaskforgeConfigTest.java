@@ -84,6 +84,21 @@ class TaskforgeConfigTest {
   }
 
   @Test
+  void aPublicUrlMustBeAnHttpOrHttpsUrlAndABadOneIsNamed() {
+    assertThat(TaskforgeConfig.load(noFile, Map.of("TASKFORGE_PUBLIC_URL", "https://taskforge.example.com"))
+        .section("http").getString("publicUrl")).isEqualTo("https://taskforge.example.com");
+    assertThatThrownBy(() -> TaskforgeConfig.load(noFile, Map.of("TASKFORGE_PUBLIC_URL", "taskforge.example.com")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TASKFORGE_PUBLIC_URL")
+        .hasMessageContaining("http.publicUrl");
+    for (Object bad : new Object[] {"ftp://taskforge.example.com", "https://", "https://a.example/?x=1", 42}) {
+      assertThatThrownBy(() -> TaskforgeConfig.fromJson(new io.vertx.core.json.JsonObject()
+          .put("http", new io.vertx.core.json.JsonObject().put("publicUrl", bad))))
+          .as("%s", bad).isInstanceOf(ConfigException.class).hasMessageContaining("http.publicUrl");
+    }
+  }
+
+  @Test
   void aShortMetricsTokenStopsStartUpNamingItsVariable() {
     assertThat(TaskforgeConfig.load(noFile, Map.of("TASKFORGE_METRICS_TOKEN", "a-long-enough-secret"))
         .section("metrics").getString("token")).isEqualTo("a-long-enough-secret");
