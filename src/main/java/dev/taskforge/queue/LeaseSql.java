@@ -57,9 +57,12 @@ final class LeaseSql {
 
   /**
    * Serialises the claims of one limited queue across every instance, for the rest of the
-   * transaction: the count of running jobs read after it cannot be raced by another claimer.
+   * transaction: the count of running jobs read after it cannot be raced by another claimer. The
+   * lock is tried, never waited for ({@code locked} false when another claimer holds it), so
+   * claimers never queue up on it holding connections.
    */
-  static final String LOCK_QUEUE = "SELECT pg_advisory_xact_lock(hashtextextended('taskforge.queue:' || #{queue}, 0))";
+  static final String LOCK_QUEUE =
+      "SELECT pg_try_advisory_xact_lock(hashtextextended('taskforge.queue:' || #{queue}, 0)) AS locked";
 
   /** Jobs of a queue running now, on any instance or external worker. */
   static final String RUNNING_IN_QUEUE = """

@@ -40,7 +40,8 @@ public final class Leases {
   /**
    * As {@link #claim(String, String, int)}, but only jobs of tasks {@code ownerId} owns (null: any).
    * A queue with a concurrency limit is claimed under a lock of its own, so that all claimers
-   * together never run more of its jobs than the limit.
+   * together never run more of its jobs than the limit; while another claimer holds that lock,
+   * nothing is claimed now (the claimer that holds it takes what there is room for).
    */
   public Future<List<ClaimedJob>> claim(String queue, String worker, int max, java.util.UUID ownerId) {
     java.util.OptionalInt limit = limits.of(queue);
@@ -49,12 +50,12 @@ public final class Leases {
     }
     Map<String, Object> byQueue = Map.of("queue", queue);
     return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.LOCK_QUEUE).execute(byQueue)
-        .compose(locked -> SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(byQueue))
-        .compose(rows -> {
+        .compose(lock -> !lock.iterator().next().getBoolean("locked") ? Future.succeededFuture(List.<ClaimedJob>of())
+            : SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(byQueue).compose(rows -> {
           int room = limit.getAsInt() - rows.iterator().next().getInteger("running");
           return room <= 0 ? Future.succeededFuture(List.<ClaimedJob>of())
               : claim(conn, queue, worker, Math.min(max, room), ownerId);
-        }));
+            })));
   }
 
   private Future<List<ClaimedJob>> claim(io.vertx.sqlclient.SqlClient client, String queue, String worker, int max,

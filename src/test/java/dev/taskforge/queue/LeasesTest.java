@@ -100,6 +100,29 @@ class LeasesTest {
   }
 
   @Test
+  void aLimitedQueueWhoseLockIsHeldAnswersNothingAtOnceRatherThanWaitingForTheLock() {
+    long job = enqueue("busy-lock", 0);
+    Leases limited = new Leases(db.pool, Duration.ofSeconds(30), QueueLimits.of(java.util.Map.of("busy-lock", 2)));
+    io.vertx.sqlclient.SqlConnection holder = await(db.pool.getConnection());
+    try {
+      await(holder.query("BEGIN").execute());
+      await(holder.query("SELECT pg_advisory_xact_lock(hashtextextended('taskforge.queue:busy-lock', 0))").execute());
+
+      long start = System.nanoTime();
+      List<ClaimedJob> claimed = limited.claim("busy-lock", "worker-a", 1)
+          .toCompletionStage().toCompletableFuture().completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS)
+          .join();
+
+      assertThat(claimed).as("a claim behind a held queue lock must not wait for it").isNotNull().isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    } finally {
+      await(holder.query("ROLLBACK").execute());
+      holder.close();
+    }
+    assertThat(await(limited.claim("busy-lock", "worker-a", 1))).extracting(ClaimedJob::jobId).containsExactly(job);
+  }
+
+  @Test
   void concurrentClaimersNeverTakeTheSameJob() {
     Set<Long> enqueued = new HashSet<>();
     for (int i = 0; i < 200; i++) {
