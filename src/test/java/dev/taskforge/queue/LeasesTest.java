@@ -123,6 +123,27 @@ class LeasesTest {
   }
 
   @Test
+  void aJobClaimedForAWorkerThatWentAwayIsGivenBackWithoutCostingItsLastAttempt() {
+    UUID task = db.newTask(owner);
+    long job = await(new QueueRepository(db.pool).enqueue(new NewJob(task, "undelivered", 0, null, 1,
+        BackoffType.FIXED, 0, 0, null, new io.vertx.core.json.JsonObject().put("executor", "shell"), null))).id();
+    ClaimedJob claimed = await(leases.claim("undelivered", "worker:gone", 1)).get(0);
+
+    assertThat(await(leases.giveBack(List.of(job), "somebody-else"))).isZero();
+    assertThat(await(leases.giveBack(List.of(job), "worker:gone"))).isEqualTo(1);
+
+    Row attempt = single("SELECT a.outcome::text AS outcome, a.error_message, e.status::text AS status, "
+        + "t.status::text AS task_status FROM job_attempts a JOIN task_executions e ON e.id = a.execution_id "
+        + "JOIN tasks t ON t.id = e.task_id WHERE e.id = '" + claimed.executionId() + "'");
+    assertThat(attempt.getString("outcome")).isEqualTo("LOST");
+    assertThat(attempt.getString("error_message")).isEqualTo("the worker went away before receiving it");
+    assertThat(attempt.getString("status")).isEqualTo("LOST");
+    assertThat(attempt.getString("task_status")).isEqualTo("QUEUED");
+    assertThat(await(leases.claim("undelivered", "worker:present", 1))).extracting(ClaimedJob::jobId)
+        .containsExactly(job);
+  }
+
+  @Test
   void concurrentClaimersNeverTakeTheSameJob() {
     Set<Long> enqueued = new HashSet<>();
     for (int i = 0; i < 200; i++) {
