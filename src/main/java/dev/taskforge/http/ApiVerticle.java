@@ -51,7 +51,10 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject http = config().getJsonObject("http", new JsonObject());
-    pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api");
+    // Requests' statements are bounded (database.statementTimeoutMs); the dispatcher's and the
+    // migrations' connections are not, they may run long by design.
+    pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api",
+        Pools.statementTimeoutFrom(config()));
     wakeups = new dev.taskforge.queue.QueueWakeups(vertx, Pools.urlFrom(config()).connectOptions());
     return wakeups.connect()
         .compose(v -> OpenAPIContract.from(vertx, CONTRACT))
