@@ -66,7 +66,9 @@ public final class Server {
       vertx = dev.taskforge.metrics.Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()
-          .put("database", Pools.toJson(url, config.database().poolSize()))
+          .put("database", Pools.toJson(url,
+              dev.taskforge.db.ConnectionBudget.fit(config.database().poolSize(), url, config.http().instances()),
+              config.database().statementTimeoutMs()))
           .put("instanceId", InstanceId.of(config))
           .put("dataDir", config.dataDir().toString())
           .put("schemaVersion", schemaVersion)

@@ -38,8 +38,10 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
    * @param migrationUrl the owner's login for migrations when the server runs as a DML-only role
    * @param poolSize connections per verticle pool
    * @param embeddedPort the embedded server's port, 0 for any free port
+   * @param statementTimeoutMs how long one statement of the HTTP API may run (0: no limit)
    */
-  public record Database(Optional<DatabaseUrl> url, Optional<DatabaseUrl> migrationUrl, int poolSize, int embeddedPort) {}
+  public record Database(Optional<DatabaseUrl> url, Optional<DatabaseUrl> migrationUrl, int poolSize, int embeddedPort,
+      int statementTimeoutMs) {}
 
   static final String DEFAULTS_RESOURCE = "conf/taskforge.json";
 
@@ -77,7 +79,9 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
         url(db, "url", "database.url"),
         url(db, "migrationUrl", "database.migrationUrl"),
         intIn(db, "poolSize", "database.poolSize", 16, 1, 1000),
-        intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535));
+        intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535),
+        intIn(db, "statementTimeoutMs", "database.statementTimeoutMs",
+            (int) dev.taskforge.db.Pools.DEFAULT_STATEMENT_TIMEOUT_MS, 0, 86_400_000));
     // Checked here so a bad value stops the start with its key named, not a verticle deployment.
     dev.taskforge.queue.QueueLimits.from(section(json, "queue"));
     SandboxSettings.from(section(json, "executors"), dataDir);
@@ -125,6 +129,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     MIGRATION_DATABASE_URL("TASKFORGE_MIGRATION_DATABASE_URL", "database", "migrationUrl", Kind.TEXT),
     DB_POOL_SIZE("TASKFORGE_DB_POOL_SIZE", "database", "poolSize", Kind.WHOLE_NUMBER),
     EMBEDDED_DB_PORT("TASKFORGE_EMBEDDED_DB_PORT", "database", "embeddedPort", Kind.WHOLE_NUMBER),
+    DB_STATEMENT_TIMEOUT("TASKFORGE_DB_STATEMENT_TIMEOUT_MS", "database", "statementTimeoutMs", Kind.WHOLE_NUMBER),
     HTTP_HOST("TASKFORGE_HTTP_HOST", "http", "host", Kind.TEXT),
     HTTP_PORT("TASKFORGE_HTTP_PORT", "http", "port", Kind.WHOLE_NUMBER),
     HTTP_INSTANCES("TASKFORGE_HTTP_INSTANCES", "http", "instances", Kind.WHOLE_NUMBER),

@@ -3,15 +3,31 @@ package dev.taskforge.db;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
 /** Builds the reactive connection pools the verticles use, from a {@link DatabaseUrl}. */
 public final class Pools {
+  /** How long one statement of the HTTP API may run, unless {@code database.statementTimeoutMs} says otherwise. */
+  public static final long DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
   private Pools() {
   }
 
   public static Pool create(Vertx vertx, DatabaseUrl url, int size, String name) {
+    return create(vertx, url, size, name, 0);
+  }
+
+  /**
+   * A pool whose connections run every statement under PostgreSQL's {@code statement_timeout} of
+   * {@code statementTimeoutMs} (0: none): a statement that takes longer fails with SQLSTATE 57014.
+   */
+  public static Pool create(Vertx vertx, DatabaseUrl url, int size, String name, long statementTimeoutMs) {
+    PgConnectOptions connect = url.connectOptions();
+    if (statementTimeoutMs > 0) {
+      connect.addProperty("statement_timeout", Long.toString(statementTimeoutMs));
+    }
     PoolOptions options = new PoolOptions()
         .setMaxSize(size)
         .setName(name)
@@ -19,7 +35,7 @@ public final class Pools {
         .setMaxWaitQueueSize(10_000)
         .setConnectionTimeout(10)
         .setIdleTimeout(300);
-    return PgBuilder.pool().with(options).connectingTo(url.connectOptions()).using(vertx).build();
+    return PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
   }
 
   /** The database part of a verticle's deployment config, as {@link #toJson} wrote it. */
@@ -36,8 +52,19 @@ public final class Pools {
     return db == null ? 4 : db.getInteger("poolSize", 4);
   }
 
+  /** The statement timeout of API connections, in ms (0: none). */
+  public static long statementTimeoutFrom(JsonObject config) {
+    JsonObject db = config.getJsonObject("database");
+    return db == null ? DEFAULT_STATEMENT_TIMEOUT_MS : db.getLong("statementTimeoutMs", DEFAULT_STATEMENT_TIMEOUT_MS);
+  }
+
   /** The database part of a verticle's deployment config. */
   public static JsonObject toJson(DatabaseUrl url, int poolSize) {
-    return new JsonObject().put("url", url.toUrl()).put("poolSize", poolSize);
+    return toJson(url, poolSize, DEFAULT_STATEMENT_TIMEOUT_MS);
+  }
+
+  public static JsonObject toJson(DatabaseUrl url, int poolSize, long statementTimeoutMs) {
+    return new JsonObject().put("url", url.toUrl()).put("poolSize", poolSize)
+        .put("statementTimeoutMs", statementTimeoutMs);
   }
 }

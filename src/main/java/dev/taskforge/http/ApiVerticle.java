@@ -47,13 +47,19 @@ public final class ApiVerticle extends VerticleBase {
   static final String BODY_LIMIT_EXTENSION = "x-body-limit-bytes";
 
   private Pool pool;
+  private dev.taskforge.queue.QueueWakeups wakeups;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
     JsonObject http = config().getJsonObject("http", new JsonObject());
-    pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api");
-    return OpenAPIContract.from(vertx, CONTRACT)
+    // Requests' statements are bounded (database.statementTimeoutMs); the dispatcher's and the
+    // migrations' connections are not, they may run long by design.
+    pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api",
+        Pools.statementTimeoutFrom(config()));
+    wakeups = new dev.taskforge.queue.QueueWakeups(vertx, Pools.urlFrom(config()).connectOptions());
+    return wakeups.connect()
+        .compose(v -> OpenAPIContract.from(vertx, CONTRACT))
         .map(PrecompiledContract::new)
         .map(this::router)
         .compose(router -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
@@ -98,7 +104,7 @@ public final class ApiVerticle extends VerticleBase {
     new ProjectRoutes(pool).mount(builder);
     new TaskRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors"))).mount(builder);
     new ExecutionRoutes(pool).mount(builder);
-    new WorkerRoutes(vertx, pool, config().getJsonObject("queue")).mount(builder);
+    new WorkerRoutes(vertx, pool, config().getJsonObject("queue"), wakeups).mount(builder);
     new dev.taskforge.queue.QueueRoutes(pool, config().getJsonObject("queue")).mount(builder);
     new dev.taskforge.metrics.MetricRoutes(pool, config().getJsonObject("metrics")).mount(builder);
     LogStreamRoutes logs = new LogStreamRoutes(vertx, pool, config().getJsonObject("logs"));
@@ -144,7 +150,8 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
-    return closeServer.eventually(() -> pool.close())
+    return closeServer.eventually(() -> wakeups == null ? Future.succeededFuture() : wakeups.close())
+        .eventually(() -> pool.close())
         .onComplete(ar -> log.info("http api stopped deployment={}", deploymentID()));
   }
 }

@@ -106,6 +106,8 @@ public final class ErrorHandler implements Handler<RoutingContext> {
           ApiException.badRequest(columnOf(pg), "a value is not allowed: " + pg.getErrorMessage());
       case "TF001" -> ApiException.conflict("dependency_cycle", pg.getErrorMessage(), "dependsOn");
       case "TF002" -> ApiException.conflict("hierarchy_cycle", pg.getErrorMessage(), "parentId");
+      case "57014" -> new ApiException(503, "statement_timeout",
+          "the database took too long to answer (database.statementTimeoutMs); try again", null);
       default -> new ApiException(500, "internal_error", "internal error", null);
     };
   }

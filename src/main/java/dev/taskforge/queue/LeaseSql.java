@@ -57,9 +57,12 @@ final class LeaseSql {
 
   /**
    * Serialises the claims of one limited queue across every instance, for the rest of the
-   * transaction: the count of running jobs read after it cannot be raced by another claimer.
+   * transaction: the count of running jobs read after it cannot be raced by another claimer. The
+   * lock is tried, never waited for ({@code locked} false when another claimer holds it), so
+   * claimers never queue up on it holding connections.
    */
-  static final String LOCK_QUEUE = "SELECT pg_advisory_xact_lock(hashtextextended('taskforge.queue:' || #{queue}, 0))";
+  static final String LOCK_QUEUE =
+      "SELECT pg_try_advisory_xact_lock(hashtextextended('taskforge.queue:' || #{queue}, 0)) AS locked";
 
   /** Jobs of a queue running now, on any instance or external worker. */
   static final String RUNNING_IN_QUEUE = """
@@ -104,6 +107,51 @@ final class LeaseSql {
       """;
 
   /**
+   * The CTEs {@code lost_attempts} and {@code lost_executions}: the open attempt of each job in
+   * the CTE {@code jobs} (a column {@code id}) ends LOST with #{reason}, and its execution too.
+   */
+  private static String endLost(String jobs, String errorCode) {
+    return """
+        lost_attempts AS (
+          UPDATE job_attempts a
+             SET finished_at = now(), outcome = 'LOST', error_message = #{reason}, error_code = '%2$s'
+            FROM %1$s x
+           WHERE a.job_id = x.id AND a.finished_at IS NULL
+          RETURNING a.execution_id
+        ), lost_executions AS (
+          UPDATE task_executions e
+             SET status = 'LOST', completed_at = now(), error_message = #{reason}, error_code = '%2$s'
+            FROM lost_attempts l
+           WHERE e.id = l.execution_id
+        )""".formatted(jobs, errorCode);
+  }
+
+  /**
+   * Gives back jobs #{worker} just claimed but never received (it went away first): the attempt
+   * and its execution end LOST with #{reason}, the job goes back AVAILABLE to its old place, and
+   * the attempt does not count against its budget (max_attempts grows by one), so a job is never
+   * failed by a claim nobody received.
+   */
+  static final String GIVE_BACK = """
+      WITH undelivered AS (
+        SELECT id FROM queue_jobs
+         WHERE id = ANY (#{job_ids}::bigint[]) AND lease_owner = #{worker} AND lease_expires_at IS NOT NULL
+         FOR UPDATE
+      ), """ + endLost("undelivered", "NOT_DELIVERED") + """
+      , returned AS (
+        UPDATE queue_jobs j
+           SET status = 'AVAILABLE', max_attempts = j.max_attempts + 1,
+               lease_owner = NULL, lease_expires_at = NULL, last_error = #{reason}
+          FROM undelivered x
+         WHERE j.id = x.id
+        RETURNING j.id, j.task_id
+      ), tasks_after AS (
+        UPDATE tasks t SET status = 'QUEUED' FROM returned r WHERE t.id = r.task_id
+      )
+      SELECT id FROM returned
+      """;
+
+  /**
    * Takes back running jobs whose lease expired (or, on restart, every job a given owner held):
    * the open attempt ends LOST, its execution too, and the job goes back to its old place in the
    * queue (run_at and id unchanged) — or fails for good when its attempts are used up.
@@ -114,18 +162,8 @@ final class LeaseSql {
          WHERE status = 'RUNNING'
            AND (lease_expires_at < now() OR lease_owner = #{released_owner}::text)
          FOR UPDATE SKIP LOCKED
-      ), lost_attempts AS (
-        UPDATE job_attempts a
-           SET finished_at = now(), outcome = 'LOST', error_message = #{reason}, error_code = 'LEASE_EXPIRED'
-          FROM expired x
-         WHERE a.job_id = x.id AND a.finished_at IS NULL
-        RETURNING a.execution_id
-      ), lost_executions AS (
-        UPDATE task_executions e
-           SET status = 'LOST', completed_at = now(), error_message = #{reason}, error_code = 'LEASE_EXPIRED'
-          FROM lost_attempts l
-         WHERE e.id = l.execution_id
-      ), returned AS (
+      ), """ + endLost("expired", "LEASE_EXPIRED") + """
+      , returned AS (
         UPDATE queue_jobs j
            SET status = CASE WHEN j.attempt >= j.max_attempts THEN 'FAILED'::job_status ELSE 'AVAILABLE' END,
                finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() END,

@@ -18,6 +18,9 @@ public final class Leases {
   /** What reaping did: jobs back in the queue, and jobs failed for good. */
   public record Reaped(int requeued, int failed) {}
 
+  /** Claim statements run in this process, for tests of how often claimers ask the database. */
+  private static final java.util.concurrent.atomic.LongAdder CLAIM_STATEMENTS = new java.util.concurrent.atomic.LongAdder();
+
   private final Pool pool;
   private final Duration lease;
   private final QueueLimits limits;
@@ -40,7 +43,8 @@ public final class Leases {
   /**
    * As {@link #claim(String, String, int)}, but only jobs of tasks {@code ownerId} owns (null: any).
    * A queue with a concurrency limit is claimed under a lock of its own, so that all claimers
-   * together never run more of its jobs than the limit.
+   * together never run more of its jobs than the limit; while another claimer holds that lock,
+   * nothing is claimed now (the claimer that holds it takes what there is room for).
    */
   public Future<List<ClaimedJob>> claim(String queue, String worker, int max, java.util.UUID ownerId) {
     java.util.OptionalInt limit = limits.of(queue);
@@ -49,12 +53,12 @@ public final class Leases {
     }
     Map<String, Object> byQueue = Map.of("queue", queue);
     return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.LOCK_QUEUE).execute(byQueue)
-        .compose(locked -> SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(byQueue))
-        .compose(rows -> {
+        .compose(lock -> !lock.iterator().next().getBoolean("locked") ? Future.succeededFuture(List.<ClaimedJob>of())
+            : SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(byQueue).compose(rows -> {
           int room = limit.getAsInt() - rows.iterator().next().getInteger("running");
           return room <= 0 ? Future.succeededFuture(List.<ClaimedJob>of())
               : claim(conn, queue, worker, Math.min(max, room), ownerId);
-        }));
+            })));
   }
 
   private Future<List<ClaimedJob>> claim(io.vertx.sqlclient.SqlClient client, String queue, String worker, int max,
@@ -65,6 +69,7 @@ public final class Leases {
     params.put("max", max);
     params.put("lease_seconds", lease.toMillis() / 1000.0);
     params.put("owner_id", ownerId);
+    CLAIM_STATEMENTS.increment();
     return SqlTemplate.forQuery(client, LeaseSql.CLAIM).execute(params).map(rows -> {
       List<ClaimedJob> jobs = new java.util.ArrayList<>();
       for (Row row : rows) {
@@ -75,6 +80,10 @@ public final class Leases {
       }
       return jobs;
     });
+  }
+
+  static long claimStatements() {
+    return CLAIM_STATEMENTS.sum();
   }
 
   /** The job behind {@code executionId}, if {@code worker} holds it now. */
@@ -106,6 +115,17 @@ public final class Leases {
           rows.forEach(row -> held.add(row.getLong("id")));
           return held;
         });
+  }
+
+  /**
+   * Gives back jobs {@code worker} claimed but never received (its client went away before the
+   * answer): back in their place, the attempt ended LOST without counting against the job.
+   */
+  public Future<Integer> giveBack(java.util.Collection<Long> jobIds, String worker) {
+    return SqlTemplate.forQuery(pool, LeaseSql.GIVE_BACK)
+        .execute(Map.of("job_ids", jobIds.toArray(Long[]::new), "worker", worker,
+            "reason", "the worker went away before receiving it"))
+        .map(rows -> rows.size());
   }
 
   /** Takes back every job whose lease expired. */

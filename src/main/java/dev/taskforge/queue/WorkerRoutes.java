@@ -11,7 +11,6 @@ import dev.taskforge.logs.LogText;
 import dev.taskforge.logs.NewLogLine;
 import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,15 +34,23 @@ import java.util.function.Function;
  */
 public final class WorkerRoutes {
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+  /** How often a waiting claim asks again with no notification of a new job. */
+  static final long SAFETY_RETRY_MS = 5000;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerRoutes.class);
 
   private final Vertx vertx;
   private final Pool pool;
   private final Leases leases;
   private final Duration lease;
+  private final QueueWakeups wakeups;
 
-  /** {@code queue} is the server's queue configuration: limits, and {@code workerLeaseSeconds}. */
-  public WorkerRoutes(Vertx vertx, Pool pool, JsonObject queue) {
+  /**
+   * {@code queue} is the server's queue configuration: limits, and {@code workerLeaseSeconds};
+   * {@code wakeups} tells waiting claims of new jobs.
+   */
+  public WorkerRoutes(Vertx vertx, Pool pool, JsonObject queue, QueueWakeups wakeups) {
     this.vertx = vertx;
+    this.wakeups = wakeups;
     this.pool = pool;
     this.lease = leaseOf(queue);
     this.leases = new Leases(pool, lease, QueueLimits.from(queue));
@@ -80,40 +87,128 @@ public final class WorkerRoutes {
     return "worker:" + principal.userId() + ":" + Requests.body(ctx).getString("workerId");
   }
 
-  /** Long-polls: claims at once, else every quarter second until something comes or the wait ends. */
+  /** Claims at once; with {@code waitSeconds}, waits for a job of one of its queues ({@link LongPoll}). */
   private void claim(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
-    UUID owner = Authentication.principal(ctx).userId();
-    String worker = workerOf(ctx);
     List<String> queues = body.getJsonArray("queues").stream().map(String.class::cast).toList();
-    int max = body.getInteger("max", 1);
-    long deadline = System.currentTimeMillis() + body.getInteger("waitSeconds", 0) * 1000L;
-    Promise<List<ClaimedJob>> result = Promise.promise();
-    tryClaim(queues, worker, max, owner, deadline, result);
-    result.future()
-        .compose(this::withPrompts)
-        .map(items -> Responses.page(items, null))
-        .onSuccess(ctx::json)
-        .onFailure(ctx::fail);
+    new LongPoll(ctx, queues, workerOf(ctx), body.getInteger("max", 1), Authentication.principal(ctx).userId(),
+        body.getInteger("waitSeconds", 0) * 1000L).start();
   }
 
-  private void tryClaim(List<String> queues, String worker, int max, UUID owner, long deadline,
-      Promise<List<ClaimedJob>> result) {
-    Future<List<ClaimedJob>> all = Future.succeededFuture(new ArrayList<>());
-    for (String queue : queues) {
-      all = all.compose(list -> list.size() >= max ? Future.succeededFuture(list)
-          : leases.claim(queue, worker, max - list.size(), owner).map(more -> {
-            list.addAll(more);
-            return list;
-          }));
+  /**
+   * One waiting claim. It asks the database when it starts, then only when a job of one of its
+   * queues is announced (NOTIFY), every {@link #SAFETY_RETRY_MS} (a notification lost to a
+   * reconnect) and at its deadline: a waiting worker holds no connection and runs no query. When
+   * the client goes away it stops waiting; jobs claimed for a client that is gone by the time the
+   * answer is written are given back.
+   */
+  private final class LongPoll {
+    private final RoutingContext ctx;
+    private final List<String> queues;
+    private final String worker;
+    private final int max;
+    private final UUID owner;
+    private final long deadline;
+    private boolean claiming;
+    private boolean again;
+    private boolean finished;
+    private boolean gone;
+    private Runnable unlisten = () -> { };
+    private long safetyTimer = -1;
+    private long deadlineTimer = -1;
+
+    LongPoll(RoutingContext ctx, List<String> queues, String worker, int max, UUID owner, long waitMs) {
+      this.ctx = ctx;
+      this.queues = queues;
+      this.worker = worker;
+      this.max = max;
+      this.owner = owner;
+      this.deadline = System.currentTimeMillis() + waitMs;
     }
-    all.onFailure(result::fail).onSuccess(list -> {
-      if (!list.isEmpty() || System.currentTimeMillis() >= deadline) {
-        result.complete(list);
-      } else {
-        vertx.setTimer(250, id -> tryClaim(queues, worker, max, owner, deadline, result));
+
+    void start() {
+      ctx.response().closeHandler(v -> {
+        gone = true;
+        finish();
+      });
+      long waitMs = deadline - System.currentTimeMillis();
+      if (waitMs > 0) {
+        unlisten = wakeups.onNewJob(queues, this::attempt);
+        safetyTimer = vertx.setPeriodic(SAFETY_RETRY_MS, id -> attempt());
+        deadlineTimer = vertx.setTimer(waitMs, id -> attempt());
       }
-    });
+      attempt();
+    }
+
+    /** Claims now, or right after the claim under way when one is. */
+    private void attempt() {
+      if (finished) {
+        return;
+      }
+      if (claiming) {
+        again = true;
+        return;
+      }
+      claiming = true;
+      again = false;
+      claimAll().onComplete(ar -> {
+        claiming = false;
+        if (ar.failed()) {
+          if (!finished) {
+            finish();
+            ctx.fail(ar.cause());
+          }
+        } else if (finished) {
+          giveBack(ar.result()); // the client left while the claim ran
+        } else if (!ar.result().isEmpty() || System.currentTimeMillis() >= deadline) {
+          finish();
+          deliver(ar.result());
+        } else if (again) {
+          attempt();
+        }
+      });
+    }
+
+    private Future<List<ClaimedJob>> claimAll() {
+      Future<List<ClaimedJob>> all = Future.succeededFuture(new ArrayList<>());
+      for (String queue : queues) {
+        all = all.compose(list -> list.size() >= max ? Future.succeededFuture(list)
+            : leases.claim(queue, worker, max - list.size(), owner).map(more -> {
+              list.addAll(more);
+              return list;
+            }));
+      }
+      return all;
+    }
+
+    private void finish() {
+      finished = true;
+      unlisten.run();
+      vertx.cancelTimer(safetyTimer);
+      vertx.cancelTimer(deadlineTimer);
+    }
+
+    private void deliver(List<ClaimedJob> jobs) {
+      withPrompts(jobs).onComplete(ar -> {
+        if (ar.failed()) {
+          giveBack(jobs);
+          ctx.fail(ar.cause());
+        } else if (gone || ctx.response().closed()) {
+          giveBack(jobs);
+        } else {
+          ctx.json(Responses.page(ar.result(), null)).onFailure(e -> giveBack(jobs));
+        }
+      });
+    }
+
+    private void giveBack(List<ClaimedJob> jobs) {
+      if (jobs.isEmpty()) {
+        return;
+      }
+      leases.giveBack(jobs.stream().map(ClaimedJob::jobId).toList(), worker)
+          .onSuccess(n -> log.info("claimed jobs given back, the worker went away worker={} jobs={}", worker, n))
+          .onFailure(e -> log.warn("claimed jobs not given back, their lease will expire worker={}", worker, e));
+    }
   }
 
   private Future<List<JsonObject>> withPrompts(List<ClaimedJob> jobs) {

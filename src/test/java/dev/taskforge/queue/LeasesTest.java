@@ -100,6 +100,50 @@ class LeasesTest {
   }
 
   @Test
+  void aLimitedQueueWhoseLockIsHeldAnswersNothingAtOnceRatherThanWaitingForTheLock() {
+    long job = enqueue("busy-lock", 0);
+    Leases limited = new Leases(db.pool, Duration.ofSeconds(30), QueueLimits.of(java.util.Map.of("busy-lock", 2)));
+    io.vertx.sqlclient.SqlConnection holder = await(db.pool.getConnection());
+    try {
+      await(holder.query("BEGIN").execute());
+      await(holder.query("SELECT pg_advisory_xact_lock(hashtextextended('taskforge.queue:busy-lock', 0))").execute());
+
+      long start = System.nanoTime();
+      List<ClaimedJob> claimed = limited.claim("busy-lock", "worker-a", 1)
+          .toCompletionStage().toCompletableFuture().completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS)
+          .join();
+
+      assertThat(claimed).as("a claim behind a held queue lock must not wait for it").isNotNull().isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    } finally {
+      await(holder.query("ROLLBACK").execute());
+      holder.close();
+    }
+    assertThat(await(limited.claim("busy-lock", "worker-a", 1))).extracting(ClaimedJob::jobId).containsExactly(job);
+  }
+
+  @Test
+  void aJobClaimedForAWorkerThatWentAwayIsGivenBackWithoutCostingItsLastAttempt() {
+    UUID task = db.newTask(owner);
+    long job = await(new QueueRepository(db.pool).enqueue(new NewJob(task, "undelivered", 0, null, 1,
+        BackoffType.FIXED, 0, 0, null, new io.vertx.core.json.JsonObject().put("executor", "shell"), null))).id();
+    ClaimedJob claimed = await(leases.claim("undelivered", "worker:gone", 1)).get(0);
+
+    assertThat(await(leases.giveBack(List.of(job), "somebody-else"))).isZero();
+    assertThat(await(leases.giveBack(List.of(job), "worker:gone"))).isEqualTo(1);
+
+    Row attempt = single("SELECT a.outcome::text AS outcome, a.error_message, e.status::text AS status, "
+        + "t.status::text AS task_status FROM job_attempts a JOIN task_executions e ON e.id = a.execution_id "
+        + "JOIN tasks t ON t.id = e.task_id WHERE e.id = '" + claimed.executionId() + "'");
+    assertThat(attempt.getString("outcome")).isEqualTo("LOST");
+    assertThat(attempt.getString("error_message")).isEqualTo("the worker went away before receiving it");
+    assertThat(attempt.getString("status")).isEqualTo("LOST");
+    assertThat(attempt.getString("task_status")).isEqualTo("QUEUED");
+    assertThat(await(leases.claim("undelivered", "worker:present", 1))).extracting(ClaimedJob::jobId)
+        .containsExactly(job);
+  }
+
+  @Test
   void concurrentClaimersNeverTakeTheSameJob() {
     Set<Long> enqueued = new HashSet<>();
     for (int i = 0; i < 200; i++) {

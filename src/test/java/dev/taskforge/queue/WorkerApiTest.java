@@ -49,6 +49,51 @@ class WorkerApiTest {
   }
 
   @Test
+  void aWaitingClaimAsksTheDatabaseNothingUntilAJobComesAndThenAnswersAtOnce() throws Exception {
+    CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() -> api.post("/api/worker/claim",
+        workerToken, new JsonObject().put("queues", new JsonArray().add("long-poll")).put("max", 1)
+            .put("waitSeconds", 20).put("workerId", "patient")));
+    Thread.sleep(500); // the claim arrived and found nothing
+    long before = Leases.claimStatements();
+    Thread.sleep(2000);
+    assertThat(Leases.claimStatements() - before).as("claim statements run while the worker waited").isZero();
+    assertThat(waiting).isNotDone();
+
+    String id = task("long-poll", 3);
+    long created = System.nanoTime();
+    Response answer = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    long latencyMs = (System.nanoTime() - created) / 1_000_000;
+
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(answer.json().getJsonArray("items").getJsonObject(0).getString("taskId")).isEqualTo(id);
+    assertThat(latencyMs).as("ms from the task's creation to the waiting worker's answer").isLessThan(200);
+  }
+
+  @Test
+  void aWorkerThatLeavesWhileWaitingIsGivenNoJobAndTheJobStaysForOthers() throws Exception {
+    String body = new JsonObject().put("queues", new JsonArray().add("left")).put("max", 1).put("waitSeconds", 20)
+        .put("workerId", "leaver").encode();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port)) {
+      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      socket.getOutputStream().write(("POST /api/worker/claim HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + workerToken + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
+      Thread.sleep(500); // the claim is waiting
+    }
+    Thread.sleep(300); // the server saw the connection close
+
+    String id = task("left", 1);
+    Thread.sleep(1000); // a claim still waiting for the departed worker would have taken it by now
+
+    JsonArray jobs = claim(workerToken, "left", "stayer");
+    assertThat(jobs).as("the job is claimable by another worker").hasSize(1);
+    assertThat(jobs.getJsonObject(0).getString("taskId")).isEqualTo(id);
+    assertThat(jobs.getJsonObject(0).getInteger("attempt")).isEqualTo(1);
+  }
+
+  @Test
   void aWorkerClaimsLogsAndCompletesItsOwnersTask() {
     String id = task("external", 3);
 

@@ -1,0 +1,57 @@
+package dev.taskforge.queue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * LISTENs on {@link Enqueuer#CHANNEL} (whose payload is the queue of a new job) and wakes whoever
+ * waits for jobs of that queue: a long-polling worker's claim asks the database again only then.
+ * One per API verticle instance, used on its event loop only.
+ */
+public final class QueueWakeups {
+  private final PgSubscriber subscriber;
+  private final Map<String, Set<Runnable>> waiting = new HashMap<>();
+
+  public QueueWakeups(Vertx vertx, PgConnectOptions options) {
+    subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempts -> 1000L);
+    subscriber.channel(Enqueuer.CHANNEL).handler(this::wake);
+  }
+
+  public Future<Void> connect() {
+    return subscriber.connect();
+  }
+
+  public Future<Void> close() {
+    return subscriber.close();
+  }
+
+  /** Calls {@code wake} on each new job of one of {@code queues} until the returned action is run. */
+  public Runnable onNewJob(Collection<String> queues, Runnable wake) {
+    for (String queue : queues) {
+      waiting.computeIfAbsent(queue, q -> new LinkedHashSet<>()).add(wake);
+    }
+    return () -> queues.forEach(queue -> {
+      Set<Runnable> set = waiting.get(queue);
+      if (set != null && set.remove(wake) && set.isEmpty()) {
+        waiting.remove(queue);
+      }
+    });
+  }
+
+  private void wake(String queue) {
+    Set<Runnable> set = waiting.get(queue);
+    if (set != null) {
+      List<Runnable> toWake = new ArrayList<>(set);
+      toWake.forEach(Runnable::run);
+    }
+  }
+}
