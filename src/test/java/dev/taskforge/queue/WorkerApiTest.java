@@ -66,7 +66,9 @@ class WorkerApiTest {
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(200);
     assertThat(answer.json().getJsonArray("items").getJsonObject(0).getString("taskId")).isEqualTo(id);
-    assertThat(latencyMs).as("ms from the task's creation to the waiting worker's answer").isLessThan(200);
+    // The safety retry comes 5 s after the claim began, about 2.5 s after the task was created: an
+    // answer well inside that came from the notification, however busy the machine is.
+    assertThat(latencyMs).as("ms from the task's creation to the waiting worker's answer").isLessThan(1500);
   }
 
   @Test
