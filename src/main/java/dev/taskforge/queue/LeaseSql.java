@@ -79,19 +79,6 @@ final class LeaseSql {
          AND e.completed_at IS NULL
       """;
 
-  /** Extends a lease; no row when the worker no longer holds the job. */
-  static final String HEARTBEAT = """
-      WITH extended AS (
-        UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second'
-         WHERE id = #{job_id} AND lease_owner = #{worker} AND lease_expires_at IS NOT NULL
-        RETURNING id
-      )
-      UPDATE task_executions e SET last_heartbeat = now()
-        FROM extended x
-       WHERE e.job_id = x.id AND e.completed_at IS NULL
-      RETURNING e.id
-      """;
-
   /** Extends the leases {@code #{worker}} holds among the given jobs; answers those it still holds. */
   static final String HEARTBEAT_MANY = """
       WITH extended AS (

@@ -100,9 +100,7 @@ public final class Leases {
 
   /** Extends the lease; false when {@code worker} no longer holds the job (it was reaped). */
   public Future<Boolean> heartbeat(long jobId, String worker) {
-    return SqlTemplate.forQuery(pool, LeaseSql.HEARTBEAT)
-        .execute(Map.of("job_id", jobId, "worker", worker, "lease_seconds", lease.toMillis() / 1000.0))
-        .map(rows -> rows.size() > 0);
+    return heartbeatAll(List.of(jobId), worker).map(held -> held.contains(jobId));
   }
 
   /** Extends the leases {@code worker} holds among {@code jobIds}; answers the jobs it still holds. */
