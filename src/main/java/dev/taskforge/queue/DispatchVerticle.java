@@ -36,6 +36,13 @@ public final class DispatchVerticle extends VerticleBase {
   private static final int MAX_UNRECORDED = 4 * Completer.MAX_BATCH;
   /** How often failed runs' kept work directories are looked at, to remove those whose time is up. */
   private static final long SWEEP_INTERVAL_MS = TimeUnit.MINUTES.toMillis(10);
+  /**
+   * Claims asked of the database at once. A claim is a round trip and a commit: with one at a
+   * time, slots freed while it is under way wait for it, and short jobs are bound by the commit's
+   * latency rather than by the database's work. A few in flight overlap those waits (PostgreSQL
+   * flushes their commits together); SKIP LOCKED keeps them from ever taking the same job.
+   */
+  private static final int MAX_CLAIMS_IN_FLIGHT = 3;
 
   private Pool pool;
   private PgSubscriber subscriber;
@@ -55,7 +62,9 @@ public final class DispatchVerticle extends VerticleBase {
   /** Jobs whose run is over and whose outcome is being written: their leases are kept until it is. */
   private final java.util.Set<Long> recording = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
-  private boolean claiming;
+  /** Claims under way, and the slots they asked jobs for (not yet in {@code running}). */
+  private int claimsInFlight;
+  private int slotsAsked;
   private boolean wakeAgain;
   private boolean wakeScheduled;
   private long pollTimer = -1;
@@ -67,7 +76,7 @@ public final class DispatchVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject queue = config().getJsonObject("queue", new JsonObject());
     DatabaseUrl url = Pools.urlFrom(config());
-    pool = Pools.create(vertx, url, Pools.sizeFrom(config()), "dispatch");
+    pool = Pools.createForFixedStatements(vertx, url, Pools.sizeFrom(config()), "dispatch");
     worker = config().getString("instanceId", "taskforge");
     queues = queue.getJsonArray("queues", new JsonArray().add("default")).stream().map(String.class::cast).toList();
     concurrency = queue.getInteger("concurrency", 4);
@@ -122,25 +131,29 @@ public final class DispatchVerticle extends VerticleBase {
         });
   }
 
-  /** Claims while there are free slots; a wake-up during a claim triggers another round after it. */
+  /**
+   * Claims for the free slots no claim under way has asked for; when every claim that may be in
+   * flight is, a wake-up triggers another round as soon as one of them is answered.
+   */
   private void wake() {
     if (stopping) {
       return;
     }
-    if (claiming) {
-      wakeAgain = true;
+    int free = concurrency - running.size() - slotsAsked;
+    if (claimsInFlight >= MAX_CLAIMS_IN_FLIGHT) {
+      wakeAgain = wakeAgain || free > 0;
       return;
     }
-    int free = concurrency - running.size();
     if (free <= 0 || completer.backlog() >= MAX_UNRECORDED) {
       return;
     }
-    claiming = true;
+    claimsInFlight++;
+    slotsAsked += free;
     wakeAgain = false;
     Future<Integer> claimedCount = Future.succeededFuture(0);
     for (String queue : queues) {
       claimedCount = claimedCount.compose(sum -> {
-        int left = concurrency - running.size();
+        int left = free - sum;
         return left <= 0 ? Future.succeededFuture(sum)
             : leases.claim(queue, worker, left).map(jobs -> {
               jobs.forEach(this::start);
@@ -149,7 +162,8 @@ public final class DispatchVerticle extends VerticleBase {
       });
     }
     claimedCount.onComplete(ar -> {
-      claiming = false;
+      claimsInFlight--;
+      slotsAsked -= free;
       if (ar.failed()) {
         log.warn("claim failed worker={}", worker, ar.cause());
       } else if (wakeAgain || ar.result() > 0) {

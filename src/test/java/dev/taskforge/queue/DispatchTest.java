@@ -120,6 +120,32 @@ class DispatchTest {
   }
 
   @Test
+  void neverMoreJobsRunAtOnceThanTheConcurrencyYetAllOfItIsUsed() throws Exception {
+    Path dir = Files.createTempDirectory("taskforge-overlap");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path marks = dir.resolve("marks");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      ids.add(create(new JsonObject(), "echo \"$(date +%s%N) 1\" >> " + marks + "; sleep 0.3; echo \"$(date +%s%N) -1\" >> " + marks));
+    }
+
+    ids.forEach(id -> assertThat(awaitFinal(id).getString("status")).isEqualTo("COMPLETED"));
+
+    // Starts (+1) and ends (-1) in time order: the running count at each moment.
+    List<long[]> events = Files.readAllLines(marks).stream()
+        .map(line -> line.split(" ")).map(f -> new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])})
+        .sorted((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1])).toList();
+    int runningNow = 0;
+    int mostAtOnce = 0;
+    for (long[] event : events) {
+      runningNow += (int) event[1];
+      mostAtOnce = Math.max(mostAtOnce, runningNow);
+    }
+    assertThat(events).hasSize(32);
+    assertThat(mostAtOnce).isEqualTo(4);
+  }
+
+  @Test
   void theCpuAndMemoryOfTheProcessTreeAreKeptOnTheExecutionAndAsMetrics() throws Exception {
     // A busy shell loop in a child of the command's own shell: the tree, not just its root, is read.
     String id = create(new JsonObject().put("executor", "shell"),
