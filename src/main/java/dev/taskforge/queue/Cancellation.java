@@ -11,8 +11,10 @@ import java.util.UUID;
 
 /**
  * Cancelling and retrying a task. A task that is not running is cancelled in one transaction
- * (its waiting job too); a running one is announced on {@value #CHANNEL}, and the dispatcher that
- * holds it, on whichever instance, kills its process tree and records the attempt CANCELLED.
+ * (its waiting job too). For a running one the request is recorded on its job and announced on
+ * {@value #CHANNEL}: the dispatcher that holds it, on whichever instance, kills its process tree
+ * and records the attempt CANCELLED — at once on the announcement, or at its next heartbeat if the
+ * announcement was missed. An external worker learns it from its heartbeat's answer.
  */
 public final class Cancellation {
   public static final String CHANNEL = "taskforge_cancel";
@@ -36,7 +38,15 @@ public final class Cancellation {
       UPDATE tasks SET status = 'CANCELLED', completed_at = now() WHERE id = #{id}
       """;
 
-  private static final String ANNOUNCE = "SELECT pg_notify('" + CHANNEL + "', #{job_id}::text)";
+  /** Records the cancel request on the running job, and announces it to whoever holds the job. */
+  private static final String REQUEST_CANCEL = """
+      WITH requested AS (
+        UPDATE queue_jobs SET cancel_requested_at = coalesce(cancel_requested_at, now())
+         WHERE id = #{job_id} AND status = 'RUNNING'
+        RETURNING id
+      )
+      SELECT pg_notify(#{channel}, id::text) FROM requested
+      """;
 
   private static final String REQUEUE = """
       UPDATE tasks SET status = 'QUEUED', completed_at = NULL WHERE id = #{id} RETURNING *
@@ -59,7 +69,7 @@ public final class Cancellation {
           Row row = rows.iterator().next();
           TaskStatus before = TaskStatus.valueOf(row.getString("status"));
           if ("RUNNING".equals(row.getString("job_status"))) {
-            return SqlTemplate.forQuery(conn, ANNOUNCE).execute(Map.of("job_id", row.getLong("job_id").toString()))
+            return SqlTemplate.forQuery(conn, REQUEST_CANCEL).execute(Map.of("job_id", row.getLong("job_id"), "channel", CHANNEL))
                 .map(v -> Optional.of(new Result(before, true)));
           }
           if (before == TaskStatus.COMPLETED || before == TaskStatus.FAILED || before == TaskStatus.CANCELLED) {

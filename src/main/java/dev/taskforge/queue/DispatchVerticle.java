@@ -236,8 +236,10 @@ public final class DispatchVerticle extends VerticleBase {
 
   /**
    * Keeps the leases of running jobs and of those whose outcome is being written, in one
-   * statement. A lease lost by a job still running cancels its process; a job whose outcome was
-   * written meanwhile has released its lease itself, which is no alarm.
+   * statement. A lease lost by a job still running cancels its process, and so does a cancel
+   * requested in the database (the NOTIFY that announced it may have been missed, e.g. during a
+   * reconnect); a job whose outcome was written meanwhile has released its lease itself, which is
+   * no alarm.
    */
   private void heartbeat() {
     java.util.Set<Long> held = new java.util.HashSet<>(running.keySet());
@@ -245,15 +247,19 @@ public final class DispatchVerticle extends VerticleBase {
     if (held.isEmpty()) {
       return;
     }
-    leases.heartbeatAll(held, worker).onSuccess(kept -> held.stream().filter(jobId -> !kept.contains(jobId))
-        .forEach(jobId -> {
-          ProcessRunner process = running.get(jobId);
-          if (process != null && !process.finished()) {
-            log.warn("lease lost; cancelling job={} worker={}", jobId, worker);
-            process.cancel();
-          }
-          // A job whose outcome is being written says itself whether it still held its lease.
-        }));
+    leases.heartbeatAll(held, worker).onSuccess(beat -> held.forEach(jobId -> {
+      ProcessRunner process = running.get(jobId);
+      if (process == null || process.finished()) {
+        return; // its outcome is being written, and says itself whether it still held its lease
+      }
+      if (!beat.held().contains(jobId)) {
+        log.warn("lease lost; cancelling job={} worker={}", jobId, worker);
+        process.cancel();
+      } else if (beat.cancelRequested().contains(jobId)) {
+        log.info("cancel requested; stopping job={} worker={}", jobId, worker);
+        process.cancel();
+      }
+    }));
   }
 
   private void reap() {

@@ -79,18 +79,21 @@ final class LeaseSql {
          AND e.completed_at IS NULL
       """;
 
-  /** Extends the leases {@code #{worker}} holds among the given jobs; answers those it still holds. */
+  /**
+   * Extends the leases {@code #{worker}} holds among the given jobs; answers those it still holds,
+   * each with whether a cancel was requested (the holder is to stop it).
+   */
   static final String HEARTBEAT_MANY = """
       WITH extended AS (
         UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second'
          WHERE id = ANY (#{job_ids}::bigint[]) AND lease_owner = #{worker} AND lease_expires_at IS NOT NULL
-        RETURNING id
+        RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested
       ), beating AS (
         UPDATE task_executions e SET last_heartbeat = now()
           FROM extended x
          WHERE e.job_id = x.id AND e.completed_at IS NULL
       )
-      SELECT id FROM extended
+      SELECT id, cancel_requested FROM extended
       """;
 
   /**
@@ -141,7 +144,8 @@ final class LeaseSql {
   /**
    * Takes back running jobs whose lease expired (or, on restart, every job a given owner held):
    * the open attempt ends LOST, its execution too, and the job goes back to its old place in the
-   * queue (run_at and id unchanged) — or fails for good when its attempts are used up.
+   * queue (run_at and id unchanged) — or fails for good when its attempts are used up, or ends
+   * CANCELLED when a cancel was requested while it ran.
    */
   static final String REAP = """
       WITH expired AS (
@@ -152,16 +156,18 @@ final class LeaseSql {
       ), """ + endLost("expired", "LEASE_EXPIRED") + """
       , returned AS (
         UPDATE queue_jobs j
-           SET status = CASE WHEN j.attempt >= j.max_attempts THEN 'FAILED'::job_status ELSE 'AVAILABLE' END,
-               finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() END,
+           SET status = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'CANCELLED'::job_status
+                             WHEN j.attempt >= j.max_attempts THEN 'FAILED' ELSE 'AVAILABLE' END,
+               finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR j.attempt >= j.max_attempts THEN now() END,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{reason}
           FROM expired x
          WHERE j.id = x.id
         RETURNING j.id, j.task_id, j.status
       ), tasks_after AS (
         UPDATE tasks t
-           SET status = CASE WHEN r.status = 'FAILED' THEN 'FAILED'::task_status ELSE 'QUEUED' END,
-               completed_at = CASE WHEN r.status = 'FAILED' THEN now() END
+           SET status = CASE r.status WHEN 'FAILED' THEN 'FAILED'::task_status
+                                      WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'QUEUED' END,
+               completed_at = CASE WHEN r.status IN ('FAILED', 'CANCELLED') THEN now() END
           FROM returned r
          WHERE t.id = r.task_id
       )

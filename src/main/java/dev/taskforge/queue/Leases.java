@@ -15,8 +15,11 @@ import java.util.Map;
  * back from workers (or instances) that stopped heartbeating.
  */
 public final class Leases {
-  /** What reaping did: jobs back in the queue, and jobs failed for good. */
+  /** What reaping did: jobs back in the queue, and jobs ended for good (failed, or cancelled as requested). */
   public record Reaped(int requeued, int failed) {}
+
+  /** What a heartbeat found: the jobs still held, and among them those whose cancel was requested. */
+  public record Beat(java.util.Set<Long> held, java.util.Set<Long> cancelRequested) {}
 
   /** Claim statements run in this process, for tests of how often claimers ask the database. */
   private static final java.util.concurrent.atomic.LongAdder CLAIM_STATEMENTS = new java.util.concurrent.atomic.LongAdder();
@@ -98,20 +101,26 @@ public final class Leases {
         row.getInteger("timeout_seconds"), Rows.object(row, "job_data"), row.getOffsetDateTime("lease_expires_at"));
   }
 
-  /** Extends the lease; false when {@code worker} no longer holds the job (it was reaped). */
-  public Future<Boolean> heartbeat(long jobId, String worker) {
-    return heartbeatAll(List.of(jobId), worker).map(held -> held.contains(jobId));
+  /** Extends the lease; what it answers says whether {@code worker} still holds the job and should go on. */
+  public Future<Beat> heartbeat(long jobId, String worker) {
+    return heartbeatAll(List.of(jobId), worker);
   }
 
-  /** Extends the leases {@code worker} holds among {@code jobIds}; answers the jobs it still holds. */
-  public Future<java.util.Set<Long>> heartbeatAll(java.util.Collection<Long> jobIds, String worker) {
+  /** Extends the leases {@code worker} holds among {@code jobIds}. */
+  public Future<Beat> heartbeatAll(java.util.Collection<Long> jobIds, String worker) {
     return SqlTemplate.forQuery(pool, LeaseSql.HEARTBEAT_MANY)
         .execute(Map.of("job_ids", jobIds.toArray(Long[]::new), "worker", worker,
             "lease_seconds", lease.toMillis() / 1000.0))
         .map(rows -> {
           java.util.Set<Long> held = new java.util.HashSet<>();
-          rows.forEach(row -> held.add(row.getLong("id")));
-          return held;
+          java.util.Set<Long> cancelRequested = new java.util.HashSet<>();
+          rows.forEach(row -> {
+            held.add(row.getLong("id"));
+            if (row.getBoolean("cancel_requested")) {
+              cancelRequested.add(row.getLong("id"));
+            }
+          });
+          return new Beat(held, cancelRequested);
         });
   }
 
@@ -143,20 +152,21 @@ public final class Leases {
     params.put("reason", reason);
     return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.REAP).execute(params).compose(rows -> {
       int requeued = 0;
-      List<java.util.UUID> failed = new java.util.ArrayList<>();
+      List<Row> ended = new java.util.ArrayList<>();
       for (Row row : rows) {
-        if ("FAILED".equals(row.getString("status"))) {
-          failed.add(row.getUUID("task_id"));
-        } else {
+        if ("AVAILABLE".equals(row.getString("status"))) {
           requeued++;
+        } else {
+          ended.add(row);
         }
       }
       Future<Integer> released = Future.succeededFuture(0);
-      for (java.util.UUID task : failed) {
-        released = released.compose(n -> DependencyRelease.ended(conn, task, "failed"));
+      for (Row row : ended) {
+        String how = "CANCELLED".equals(row.getString("status")) ? "was cancelled" : "failed";
+        released = released.compose(n -> DependencyRelease.ended(conn, row.getUUID("task_id"), how));
       }
       int back = requeued;
-      return released.map(n -> new Reaped(back, failed.size()));
+      return released.map(n -> new Reaped(back, ended.size()));
     }));
   }
 }

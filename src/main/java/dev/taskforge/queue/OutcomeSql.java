@@ -86,31 +86,37 @@ final class OutcomeSql {
 
   /**
    * A failed attempt. A retryable failure with attempts left puts the job back after its backoff
-   * (FIXED, or EXPONENTIAL with jitter, capped); otherwise the job and the task fail for good.
+   * (FIXED, or EXPONENTIAL with jitter, capped); otherwise the job and the task fail for good. An
+   * attempt of a job whose cancel was requested ends CANCELLED, whatever its holder reports.
    */
   static final String FAIL = """
       WITH job AS (
         UPDATE queue_jobs j
-           SET status = CASE WHEN #{cancelled} THEN 'CANCELLED'::job_status
+           SET status = CASE WHEN #{cancelled} OR j.cancel_requested_at IS NOT NULL THEN 'CANCELLED'::job_status
                              WHEN #{retryable} AND j.attempt < j.max_attempts THEN 'AVAILABLE'
                              ELSE 'FAILED' END,
-               run_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts
+               run_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts AND j.cancel_requested_at IS NULL
                              THEN now() + interval '1 millisecond' * CASE j.backoff_type
                                     WHEN 'FIXED' THEN j.backoff_delay_ms
                                     ELSE least(j.backoff_max_ms, j.backoff_delay_ms * power(2, j.attempt - 1))
                                          * (0.75 + random() * 0.5) END
                              ELSE j.run_at END,
-               finished_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts THEN NULL ELSE now() END,
+               finished_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts AND j.cancel_requested_at IS NULL
+                                  THEN NULL ELSE now() END,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
          WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id, j.status
       ), attempt AS (
-        UPDATE job_attempts SET finished_at = now(), outcome = #{outcome}::attempt_outcome,
-                                error_message = #{error_message}, error_code = #{error_code}
-         WHERE job_id IN (SELECT id FROM job) AND finished_at IS NULL
+        UPDATE job_attempts a
+           SET finished_at = now(),
+               outcome = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE #{outcome}::attempt_outcome END,
+               error_message = #{error_message}, error_code = #{error_code}
+          FROM job
+         WHERE a.job_id = job.id AND a.finished_at IS NULL
       ), execution AS (
         UPDATE task_executions e
-           SET status = #{execution_status}::execution_status, completed_at = now(), exit_code = #{exit_code},
+           SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE #{execution_status}::execution_status END,
+               completed_at = now(), exit_code = #{exit_code},
                error_message = #{error_message}, error_code = #{error_code}, stack_trace = #{stack_trace}
           FROM job
          WHERE e.id = #{execution_id} AND e.job_id = job.id

@@ -31,6 +31,7 @@ import java.util.UUID;
  * @param updatedAt When the row last changed (maintained by trigger).
  * @param processedAt When the job was first claimed.
  * @param finishedAt When the job reached COMPLETED, FAILED or CANCELLED.
+ * @param cancelRequestedAt When a cancel of the running job was requested; its holder stops at its next heartbeat.
  */
 public record QueueJob(
     Long id,
@@ -54,7 +55,8 @@ public record QueueJob(
     OffsetDateTime createdAt,
     OffsetDateTime updatedAt,
     OffsetDateTime processedAt,
-    OffsetDateTime finishedAt) {
+    OffsetDateTime finishedAt,
+    OffsetDateTime cancelRequestedAt) {
 
   /** Reads a row selected with every column of queue_jobs (by name). */
   public static final RowMapper<QueueJob> MAPPER = row -> new QueueJob(
@@ -79,7 +81,8 @@ public record QueueJob(
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
       row.getOffsetDateTime("processed_at"),
-      row.getOffsetDateTime("finished_at"));
+      row.getOffsetDateTime("finished_at"),
+      row.getOffsetDateTime("cancel_requested_at"));
 
   /** The wire form: camelCase keys, ids as strings, ISO-8601 UTC timestamps. */
   public JsonObject toJson() {
@@ -105,6 +108,7 @@ public record QueueJob(
         .put("createdAt", Rows.iso(createdAt))
         .put("updatedAt", Rows.iso(updatedAt))
         .put("processedAt", Rows.iso(processedAt))
-        .put("finishedAt", Rows.iso(finishedAt));
+        .put("finishedAt", Rows.iso(finishedAt))
+        .put("cancelRequestedAt", Rows.iso(cancelRequestedAt));
   }
 }

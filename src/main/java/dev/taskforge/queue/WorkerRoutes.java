@@ -65,8 +65,9 @@ public final class WorkerRoutes {
   public void mount(RouterBuilder builder) {
     builder.getRoute("workerClaim").addHandler(this::claim);
     builder.getRoute("workerHeartbeat").addHandler(ctx -> held(ctx, job -> leases.heartbeat(job.jobId(),
-        workerOf(ctx)).compose(held -> progress(ctx, job)).map(v -> new JsonObject().put("leaseSeconds",
-        lease.toSeconds()))));
+        workerOf(ctx)).compose(beat -> progress(ctx, job).map(v -> new JsonObject()
+            .put("leaseSeconds", lease.toSeconds())
+            .put("cancel", beat.cancelRequested().contains(job.jobId()))))));
     builder.getRoute("workerLogs").addHandler(ctx -> held(ctx, job -> LogIngest
         .send(vertx, job.executionId(), lines(Requests.body(ctx).getJsonArray("lines")))
         .recover(failure -> Future.failedFuture(logFailure(failure)))

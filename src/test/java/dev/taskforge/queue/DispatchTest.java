@@ -421,6 +421,21 @@ class DispatchTest {
   }
 
   @Test
+  void aCancelWhoseAnnouncementWasMissedStopsTheRunAtTheDispatchersNextHeartbeat() throws Exception {
+    String id = create(new JsonObject().put("executor", "shell"), "echo started; sleep 60");
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        api.get("/api/tasks/" + id, token).json().getString("status").equals("RUNNING") && !logs(id).isEmpty());
+
+    // Recorded as a cancel is, but with no NOTIFY: as if the dispatcher's listener was reconnecting.
+    TestDatabase.execute(api.db, "UPDATE queue_jobs SET cancel_requested_at = now() WHERE task_id = '" + id
+        + "' AND status = 'RUNNING'");
+
+    // Heartbeats run every leaseSeconds / 3 = 10 s here.
+    assertThat(awaitFinal(id).getString("status")).isEqualTo("CANCELLED");
+    assertThat(history(id)).contains("JOB_CANCELLED");
+  }
+
+  @Test
   void onlyFailedOrCancelledTasksCanBeRetried() {
     String id = create(new JsonObject().put("executor", "shell"), "echo fine");
     assertThat(awaitFinal(id).getString("status")).isEqualTo("COMPLETED");

@@ -191,7 +191,9 @@ class LeasesTest {
     assertThat(failed.getString("job_status")).isEqualTo("FAILED");
     assertThat(failed.getString("task_status")).isEqualTo("FAILED");
     assertThat(single("SELECT count(*) AS n FROM job_attempts WHERE job_id = " + job).getLong("n")).isEqualTo(2);
-    assertThat(later).isNotEqualTo(job);
+    Row waiting = single("SELECT status::text AS status, attempt FROM queue_jobs WHERE id = " + later);
+    assertThat(waiting.getString("status")).as("the later job waited behind the reaped one").isEqualTo("AVAILABLE");
+    assertThat(waiting.getInteger("attempt")).isZero();
   }
 
   @Test
@@ -199,8 +201,58 @@ class LeasesTest {
     enqueue("beat", 1);
     ClaimedJob held = await(leases.claim("beat", "holder", 1)).get(0);
 
-    assertThat(await(leases.heartbeat(held.jobId(), "holder"))).isTrue();
-    assertThat(await(leases.heartbeat(held.jobId(), "impostor"))).isFalse();
+    assertThat(await(leases.heartbeat(held.jobId(), "holder")).held()).containsExactly(held.jobId());
+    assertThat(await(leases.heartbeat(held.jobId(), "impostor")).held()).isEmpty();
+  }
+
+  @Test
+  void aCancelRequestedWhileAJobRunsIsToldToItsHolderAtEveryHeartbeat() {
+    enqueue("cancel-beat", 1);
+    enqueue("cancel-beat", 1);
+    List<ClaimedJob> held = await(leases.claim("cancel-beat", "holder", 2));
+    ClaimedJob cancelled = held.get(0);
+
+    await(new Cancellation(db.pool).cancel(owner, cancelled.taskId()));
+
+    Leases.Beat beat = await(leases.heartbeatAll(held.stream().map(ClaimedJob::jobId).toList(), "holder"));
+    assertThat(beat.held()).containsExactlyInAnyOrder(cancelled.jobId(), held.get(1).jobId());
+    assertThat(beat.cancelRequested()).containsExactly(cancelled.jobId());
+    assertThat(await(leases.heartbeat(cancelled.jobId(), "holder")).cancelRequested()).containsExactly(cancelled.jobId());
+  }
+
+  @Test
+  void aJobWhoseHolderDiedAfterACancelRequestEndsCancelledInsteadOfRunningAgain() {
+    enqueue("cancel-reap", 1);
+    ClaimedJob job = await(leases.claim("cancel-reap", "dying-worker", 1)).get(0);
+    await(new Cancellation(db.pool).cancel(owner, job.taskId()));
+    expireLeases();
+
+    Leases.Reaped reaped = await(leases.reapExpired());
+
+    assertThat(reaped.failed()).isGreaterThanOrEqualTo(1);
+    Row row = single("SELECT j.status::text AS job_status, t.status::text AS task_status, a.outcome::text AS outcome "
+        + "FROM queue_jobs j JOIN tasks t ON t.id = j.task_id JOIN job_attempts a ON a.job_id = j.id WHERE j.id = " + job.jobId());
+    assertThat(row.getString("job_status")).isEqualTo("CANCELLED");
+    assertThat(row.getString("task_status")).isEqualTo("CANCELLED");
+    assertThat(row.getString("outcome")).isEqualTo("LOST");
+    assertThat(await(leases.claim("cancel-reap", "next-worker", 1))).isEmpty();
+  }
+
+  @Test
+  void anAttemptEndingInARetryableFailureAfterACancelRequestEndsCancelled() {
+    enqueue("cancel-fail", 1);
+    ClaimedJob job = await(leases.claim("cancel-fail", "stubborn-worker", 1)).get(0);
+    await(new Cancellation(db.pool).cancel(owner, job.taskId()));
+
+    boolean held = await(new Outcomes(db.pool).fail(job, "stubborn-worker",
+        new Outcomes.Failure("exit code 1", "EXIT_CODE", null, 1, true, false, false)));
+
+    assertThat(held).isTrue();
+    Row row = single("SELECT j.status::text AS job_status, t.status::text AS task_status, e.status::text AS execution_status "
+        + "FROM queue_jobs j JOIN tasks t ON t.id = j.task_id JOIN task_executions e ON e.job_id = j.id WHERE j.id = " + job.jobId());
+    assertThat(row.getString("job_status")).isEqualTo("CANCELLED");
+    assertThat(row.getString("task_status")).isEqualTo("CANCELLED");
+    assertThat(row.getString("execution_status")).isEqualTo("CANCELLED");
   }
 
   @Test
@@ -213,7 +265,7 @@ class LeasesTest {
 
     assertThat(released.requeued()).isEqualTo(held.size());
     assertThat(await(leases.claim("restart", "instance-7", 5))).hasSameSizeAs(held);
-    assertThat(await(leases.heartbeat(held.get(0).jobId(), "instance-7"))).isTrue();
+    assertThat(await(leases.heartbeat(held.get(0).jobId(), "instance-7")).held()).containsExactly(held.get(0).jobId());
   }
 
   @Test

@@ -125,6 +125,23 @@ class WorkerApiTest {
   }
 
   @Test
+  void aWorkerLearnsFromItsHeartbeatThatItsTaskWasCancelledAndItsFailureReportEndsItCancelled() {
+    String id = task("cancelled-remotely", 3);
+    String execution = claim(workerToken, "cancelled-remotely", "w5").getJsonObject(0).getString("executionId");
+    JsonObject beat = new JsonObject().put("workerId", "w5");
+    assertThat(call(execution, "heartbeat", beat).json().getBoolean("cancel")).isFalse();
+
+    assertThat(api.post("/api/tasks/" + id + "/cancel", session, new JsonObject()).status()).isLessThan(300);
+
+    Response told = call(execution, "heartbeat", beat);
+    assertThat(told.status()).isEqualTo(200);
+    assertThat(told.json().getBoolean("cancel")).isTrue();
+    assertThat(call(execution, "fail", new JsonObject().put("workerId", "w5").put("errorMessage", "stopped")
+        .put("retryable", true)).status()).isEqualTo(200);
+    assertThat(api.get("/api/tasks/" + id, session).json().getString("status")).isEqualTo("CANCELLED");
+  }
+
+  @Test
   void aWorkerOnlyTouchesWhatItHoldsAndNeverAnotherUsersJobs() {
     task("private-queue", 3);
     String strangerSession = api.newUserToken("stranger@example.com");
