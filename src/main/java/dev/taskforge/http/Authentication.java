@@ -60,6 +60,9 @@ public final class Authentication implements Handler<RoutingContext> {
         .onSuccess(principal -> {
           if (principal.isEmpty()) {
             ctx.fail(ApiException.unauthorized("the token is unknown, expired or revoked"));
+          } else if (!principal.get().mayUse(ctx.normalizedPath())) {
+            ctx.fail(new ApiException(403, "insufficient_scope", "this token's scopes " + principal.get().scopes()
+                + " allow only " + dev.taskforge.users.Principal.WORKER_PATHS + "*", null));
           } else {
             ctx.put(PRINCIPAL, principal.get());
             ctx.put(TOKEN, token);

@@ -84,9 +84,12 @@ public final class AccountRoutes {
 
   private void createToken(RoutingContext ctx) {
     String name = Requests.body(ctx).getString("name");
+    // The contract allows only known scopes, each once.
+    List<String> scopes = Requests.body(ctx).getJsonArray("scopes", new io.vertx.core.json.JsonArray()).stream()
+        .map(String.class::cast).toList();
     String token = SecretTokens.newApiToken();
     credentials.createToken(Authentication.principal(ctx).userId(), name, SecretTokens.hash(token),
-            token.substring(0, 10), List.of(), null)
+            token.substring(0, 10), scopes, null)
         .onSuccess(created -> Responses.created(ctx, created.toJson().put("token", token)))
         .onFailure(err -> ctx.fail(AuthRoutes.isUniqueViolation(err)
             ? ApiException.conflict("token_name_taken", "you already have a token named " + name, "name") : err));

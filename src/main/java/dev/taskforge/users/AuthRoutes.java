@@ -60,6 +60,8 @@ public final class AuthRoutes {
     builder.getRoute("register").addHandler(this::register);
     builder.getRoute("login").addHandler(this::login);
     builder.getRoute("logout").addHandler(this::logout);
+    builder.getRoute("changePassword").addHandler(this::changePassword);
+    builder.getRoute("revokeSessions").addHandler(this::revokeSessions);
   }
 
   private void register(RoutingContext ctx) {
@@ -132,6 +134,40 @@ public final class AuthRoutes {
   private static String clientAddress(RoutingContext ctx) {
     var address = ctx.request().remoteAddress();
     return address == null ? null : address.hostAddress();
+  }
+
+  /**
+   * A new password, given the current one. The attempt is throttled like a login (a stolen session
+   * cannot guess at the password faster than a stranger could), and every other session ends.
+   */
+  private void changePassword(RoutingContext ctx) {
+    JsonObject body = Requests.body(ctx);
+    String newPassword = body.getString("newPassword");
+    if (newPassword.length() < MIN_PASSWORD_LENGTH) {
+      throw ApiException.badRequest("newPassword", "newPassword must have at least " + MIN_PASSWORD_LENGTH + " characters");
+    }
+    Principal principal = Authentication.principal(ctx);
+    users.findById(principal.userId())
+        .compose(found -> found.isEmpty() ? Future.failedFuture(wrongCredentials()) : throttle
+            .count(clientAddress(ctx), found.get().email())
+            .compose(overLimit -> work.run(() -> !overLimit
+                && hasher.verify(body.getString("currentPassword").toCharArray(), found.get().passwordHash())))
+            .compose(matches -> matches ? work.run(() -> hasher.hash(newPassword.toCharArray()))
+                : throttle.recordFailure(principal.userId()).compose(v -> Future.failedFuture(
+                    new ApiException(403, "wrong_password", "the current password is wrong", "currentPassword")))))
+        .compose(hash -> credentials.changePassword(principal.userId(), hash, principal.sessionId()))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** Ends every session of the caller, this one included (e.g. after a device was lost). */
+  private void revokeSessions(RoutingContext ctx) {
+    credentials.revokeAllSessions(Authentication.principal(ctx).userId())
+        .onSuccess(revoked -> {
+          ctx.response().addCookie(sessionCookie("", 0));
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(ctx::fail);
   }
 
   private void logout(RoutingContext ctx) {

@@ -46,8 +46,26 @@ public final class CredentialRepository {
     String sql = SecretTokens.isApiToken(token) ? UserSql.PRINCIPAL_OF_TOKEN : UserSql.PRINCIPAL_OF_SESSION;
     return SqlTemplate.forQuery(client, sql)
         .mapTo(row -> new Principal(row.getUUID("user_id"), Rows.enumValue(row, "role", UserRole.class),
-            row.getUUID("session_id")))
+            row.getUUID("session_id"), Rows.strings(row, "scopes")))
         .execute(Map.of("token_hash", SecretTokens.hash(token))).map(Rows::first);
+  }
+
+  /** Revokes every live session of the user; answers how many. */
+  public Future<Integer> revokeAllSessions(UUID userId) {
+    return SqlTemplate.forUpdate(client, UserSql.REVOKE_ALL_SESSIONS).execute(Map.of("user_id", userId))
+        .map(result -> result.rowCount());
+  }
+
+  /**
+   * Sets the user's password hash and revokes their other sessions (all of them when
+   * {@code keptSessionId} is null), in one statement.
+   */
+  public Future<Void> changePassword(UUID userId, String passwordHash, UUID keptSessionId) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("user_id", userId);
+    params.put("password_hash", passwordHash);
+    params.put("kept_session_id", keptSessionId);
+    return SqlTemplate.forUpdate(client, UserSql.CHANGE_PASSWORD).execute(params).mapEmpty();
   }
 
   public Future<Boolean> revokeSession(UUID userId, UUID sessionId) {

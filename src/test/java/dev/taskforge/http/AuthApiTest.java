@@ -97,6 +97,75 @@ class AuthApiTest {
   }
 
   @Test
+  void changingThePasswordNeedsTheCurrentOneAndEndsEveryOtherSession() {
+    String here = api.newUserToken("rotate@example.com");
+    String elsewhere = login("rotate@example.com", "correct horse battery");
+
+    Response wrong = api.post("/api/auth/password", here, new JsonObject()
+        .put("currentPassword", "not my password").put("newPassword", "a brand new secret"));
+    Response weak = api.post("/api/auth/password", here, new JsonObject()
+        .put("currentPassword", "correct horse battery").put("newPassword", "short"));
+    assertThat(wrong.status()).isEqualTo(403);
+    assertThat(wrong.json().getJsonObject("error").getString("field")).isEqualTo("currentPassword");
+    assertThat(weak.status()).isEqualTo(400);
+    assertThat(weak.json().getJsonObject("error").getString("field")).isEqualTo("newPassword");
+    assertThat(api.get("/api/users/me", elsewhere).status()).as("nothing changed yet").isEqualTo(200);
+
+    assertThat(api.post("/api/auth/password", here, new JsonObject()
+        .put("currentPassword", "correct horse battery").put("newPassword", "a brand new secret")).status())
+        .isEqualTo(204);
+
+    assertThat(api.get("/api/users/me", here).status()).as("the session that changed it").isEqualTo(200);
+    assertThat(api.get("/api/users/me", elsewhere).status()).as("every other session").isEqualTo(401);
+    assertThat(api.post("/api/auth/login", null, credentials("rotate@example.com", "correct horse battery")).status())
+        .isEqualTo(401);
+    assertThat(login("rotate@example.com", "a brand new secret")).isNotBlank();
+  }
+
+  @Test
+  void revokingEverySessionSignsTheUserOutEverywhere() {
+    String first = api.newUserToken("lost-laptop@example.com");
+    String second = login("lost-laptop@example.com", "correct horse battery");
+    String stranger = api.newUserToken("bystander@example.com");
+
+    assertThat(api.delete("/api/auth/sessions", second).status()).isEqualTo(204);
+
+    assertThat(api.get("/api/users/me", first).status()).isEqualTo(401);
+    assertThat(api.get("/api/users/me", second).status()).isEqualTo(401);
+    assertThat(api.get("/api/users/me", stranger).status()).as("another user's session").isEqualTo(200);
+  }
+
+  @Test
+  void aWorkerScopedTokenReachesTheWorkerApiAndNothingElse() {
+    String session = api.newUserToken("scoped@example.com");
+    Response created = api.post("/api/tokens", session,
+        new JsonObject().put("name", "ci runner").put("scopes", new io.vertx.core.json.JsonArray().add("worker")));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.json().getJsonArray("scopes")).containsExactly("worker");
+    String worker = created.json().getString("token");
+    String full = api.post("/api/tokens", session, new JsonObject().put("name", "script")).json().getString("token");
+
+    Response claim = api.post("/api/worker/claim", worker, new JsonObject().put("workerId", "w1")
+        .put("queues", new io.vertx.core.json.JsonArray().add("nothing-here")));
+    Response tasks = api.get("/api/tasks", worker);
+    Response newToken = api.post("/api/tokens", worker, new JsonObject().put("name", "escalate"));
+
+    assertThat(claim.status()).isEqualTo(200);
+    assertThat(tasks.status()).isEqualTo(403);
+    assertThat(tasks.json().getJsonObject("error").getString("code")).isEqualTo("insufficient_scope");
+    assertThat(newToken.status()).isEqualTo(403);
+    assertThat(api.get("/api/tasks", full).status()).isEqualTo(200);
+    assertThat(api.post("/api/tokens", session, new JsonObject().put("name", "odd")
+        .put("scopes", new io.vertx.core.json.JsonArray().add("root"))).status()).isEqualTo(400);
+  }
+
+  private static String login(String email, String password) {
+    Response r = api.post("/api/auth/login", null, credentials(email, password));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return r.json().getString("token");
+  }
+
+  @Test
   void anExpiredSessionIs401() {
     String token = api.newUserToken("expiring@example.com");
     dev.taskforge.db.TestDatabase.execute(api.db, "UPDATE user_sessions SET created_at = now() - interval '2 days', "
