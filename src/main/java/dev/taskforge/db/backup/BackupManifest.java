@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The {@code manifest.json} entry of a backup file: the schema version the rows belong to, the
@@ -14,10 +15,10 @@ import java.util.Map;
  */
 record BackupManifest(int formatVersion, String createdAt, String schemaVersion, String serverVersion,
     List<TableEntry> tables, List<SequenceValue> sequences) {
-
   static final String FORMAT = "taskforge-backup";
   static final int FORMAT_VERSION = 1;
   static final String ENTRY_NAME = "manifest.json";
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   /** One table's data entry: its rows in COPY text format, columns in the listed order. */
   record TableEntry(String name, List<String> columns, long rows, String sha256, Map<String, String> partitions) {
@@ -74,17 +75,25 @@ record BackupManifest(int formatVersion, String createdAt, String schemaVersion,
       List<TableEntry> tables = new ArrayList<>();
       for (Object o : required(json.getJsonArray("tables"), "tables")) {
         JsonObject t = (JsonObject) o;
+        String name = identifier(required(t.getString("name"), "table name"), "table");
         Map<String, String> partitions = new LinkedHashMap<>();
-        t.getJsonObject("partitions", new JsonObject()).forEach(e -> partitions.put(e.getKey(), (String) e.getValue()));
+        t.getJsonObject("partitions", new JsonObject()).forEach(e -> {
+          String partition = identifier(e.getKey(), "partition");
+          if (!partition.startsWith(name + "_")) {
+            throw new IllegalArgumentException("its manifest names partition " + partition + " of table " + name
+                + ", whose partitions are all named " + name + "_...");
+          }
+          partitions.put(partition, PartitionBound.parse(partition, (String) e.getValue()).sql());
+        });
         List<String> columns = new ArrayList<>();
-        required(t.getJsonArray("columns"), "columns").forEach(c -> columns.add((String) c));
-        tables.add(new TableEntry(required(t.getString("name"), "table name"), columns,
+        required(t.getJsonArray("columns"), "columns").forEach(c -> columns.add(identifier((String) c, "column")));
+        tables.add(new TableEntry(name, columns,
             required(t.getLong("rows"), "rows"), required(t.getString("sha256"), "sha256"), partitions));
       }
       List<SequenceValue> sequences = new ArrayList<>();
       for (Object o : required(json.getJsonArray("sequences"), "sequences")) {
         JsonObject s = (JsonObject) o;
-        sequences.add(new SequenceValue(required(s.getString("name"), "sequence name"),
+        sequences.add(new SequenceValue(identifier(required(s.getString("name"), "sequence name"), "sequence"),
             required(s.getLong("lastValue"), "lastValue"), required(s.getBoolean("isCalled"), "isCalled")));
       }
       return new BackupManifest(FORMAT_VERSION, json.getString("createdAt"),
@@ -92,6 +101,18 @@ record BackupManifest(int formatVersion, String createdAt, String schemaVersion,
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("its manifest holds a value of the wrong type: " + e.getMessage());
     }
+  }
+
+  /**
+   * A name of the schema as PostgreSQL writes an unquoted one (Taskforge's are all such): anything
+   * else in a manifest is refused before the database is touched, whatever quoting would make of it.
+   */
+  private static String identifier(String name, String what) {
+    if (name == null || !IDENTIFIER.matcher(name).matches()) {
+      throw new IllegalArgumentException("its manifest has a " + what + " name that is no plain identifier: "
+          + (name == null ? "null" : name.length() > 80 ? name.substring(0, 80) + "..." : name));
+    }
+    return name;
   }
 
   private static <T> T required(T value, String what) {

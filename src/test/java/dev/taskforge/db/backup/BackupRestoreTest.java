@@ -180,6 +180,36 @@ class BackupRestoreTest {
   }
 
   @Test
+  void namesAndBoundsInTheManifestNeverBecomeSqlTheyAreRefusedBeforeTheDatabaseIsTouched() throws Exception {
+    Path evilBound = TamperedBackup.of(backup).editManifest(m -> partitioned(m).getJsonObject("partitions")
+            .put("system_metrics_p20990101", "DEFAULT; DROP TABLE users; --"))
+        .writeTo(dir.resolve("evil-bound.tfbak"));
+    Path evilColumn = TamperedBackup.of(backup).editManifest(m -> partitioned(m).getJsonArray("columns")
+            .set(0, "id\" FROM STDIN; DROP TABLE users; --"))
+        .writeTo(dir.resolve("evil-column.tfbak"));
+    Path foreignPartition = TamperedBackup.of(backup).editManifest(m -> partitioned(m).getJsonObject("partitions")
+            .put("users_shadow", "DEFAULT"))
+        .writeTo(dir.resolve("foreign-partition.tfbak"));
+    Path evilSequence = TamperedBackup.of(backup).editManifest(m -> m.getJsonArray("sequences").getJsonObject(0)
+            .put("name", "x'); DROP TABLE users; --"))
+        .writeTo(dir.resolve("evil-sequence.tfbak"));
+    DatabaseUrl target = TestDatabase.empty("restore_no_sql_from_file");
+
+    assertThatThrownBy(() -> Restore.read(target, evilBound))
+        .hasMessageContaining("partition system_metrics_p20990101").hasMessageContaining("nothing was loaded");
+    assertThatThrownBy(() -> Restore.read(target, evilColumn)).hasMessageContaining("column name");
+    assertThatThrownBy(() -> Restore.read(target, foreignPartition)).hasMessageContaining("partition users_shadow");
+    assertThatThrownBy(() -> Restore.read(target, evilSequence)).hasMessageContaining("sequence name");
+    assertHasNoSchema(target);
+  }
+
+  /** The manifest's entry of the partitioned table of metric points. */
+  private static io.vertx.core.json.JsonObject partitioned(io.vertx.core.json.JsonObject manifest) {
+    return manifest.getJsonArray("tables").stream().map(io.vertx.core.json.JsonObject.class::cast)
+        .filter(t -> t.getString("name").equals("system_metrics")).findFirst().orElseThrow();
+  }
+
+  @Test
   void aLoadThatFailsHalfwayLeavesTheDatabaseWithoutSchemaAsItWas() throws Exception {
     TamperedBackup tampered = TamperedBackup.of(backup);
     String users = tampered.text("tables/users.copy");
