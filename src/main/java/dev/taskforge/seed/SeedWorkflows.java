@@ -107,7 +107,28 @@ final class SeedWorkflows {
       VALUES (?, ?, ?, ?::workflow_execution_status, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
+  /**
+   * Each seeded run's steps, from the tasks planned for it and the steps of its workflow. None is
+   * held: the seeded runs are history, their tasks written as they ended or stand.
+   */
+  private static final String INSERT_RUN_STEPS = """
+      INSERT INTO workflow_run_steps (run_id, owner_id, step_key, position, task_id, depends_on, prompt_template,
+                                      condition, on_error)
+      SELECT t.workflow_execution_id, t.owner_id, t.workflow_step_key, s.position, t.id, s.depends_on,
+             s.task_template->>'prompt', s.condition, s.on_error
+        FROM tasks t
+        JOIN workflow_executions r ON r.id = t.workflow_execution_id
+        JOIN workflow_steps s ON s.workflow_id = r.workflow_id AND s.step_key = t.workflow_step_key
+      """;
+
   private SeedWorkflows() {
+  }
+
+  /** Writes the steps of the seeded runs; call once their tasks are written. */
+  static void insertRunSteps(SeedContext ctx) throws SQLException {
+    try (PreparedStatement runSteps = ctx.prepare(INSERT_RUN_STEPS)) {
+      runSteps.executeUpdate();
+    }
   }
 
   private static Step step(String key, String name, TaskSpec template, List<String> dependsOn, String onError) {
