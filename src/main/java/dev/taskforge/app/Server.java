@@ -106,6 +106,7 @@ public final class Server {
         new Unit(dev.taskforge.logs.LogTailVerticle::new, "logs"),
         new Unit(DispatchVerticle::new, "queue"),
         new Unit(MetricsVerticle::new, "metrics"),
+        new Unit(dev.taskforge.workflows.WorkflowVerticle::new, "workflows"),
         new Unit(ApiVerticle::new, "http"));
     Future<?> chain = Future.succeededFuture();
     for (Unit unit : units) {
