@@ -45,6 +45,13 @@ final class RunPlan {
       tasks.add(new StepTask(step, ids.get(step.key()), status,
           StepTemplate.fillContext(step.task().getString("title"), context),
           StepTemplate.fillContext(step.prompt(), context), config(workflow, step)));
+    }
+    // The edges of later steps first: the cycle check of task_dependencies walks down from each new
+    // edge's target, and a target whose own edges are not written yet ends that walk at once, so a
+    // chain of a thousand steps costs a thousand short checks instead of half a million probes.
+    List<StepDefinition> dependentsFirst = new ArrayList<>(StepGraph.ordered(steps));
+    java.util.Collections.reverse(dependentsFirst);
+    for (StepDefinition step : dependentsFirst) {
       for (String dep : step.dependsOn()) {
         boolean decides = step.condition() != null && dep.equals(step.condition().step());
         edges.add(new Edge(ids.get(step.key()), ids.get(dep), decides ? DependencyType.BLOCKS : DependencyType.REQUIRES));
