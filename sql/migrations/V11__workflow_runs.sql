@@ -37,3 +37,49 @@ COMMENT ON COLUMN workflow_run_steps.on_error IS 'FAIL, CONTINUE or RETRY when t
 COMMENT ON COLUMN workflow_run_steps.held IS 'The task waits in PENDING for the workflow engine (it reads other steps'' results or has a condition), not for the queue.';
 COMMENT ON COLUMN workflow_run_steps.skipped IS 'Its condition did not hold: the task was closed without running.';
 COMMENT ON COLUMN workflow_run_steps.released_at IS 'When the engine filled in a held step''s prompt and queued it, or skipped it.';
+
+-- Triggers: a cron schedule or a signed webhook starts runs; a run started by one carries its key.
+CREATE TABLE workflow_triggers (
+  id            uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+  workflow_id   uuid        NOT NULL,
+  owner_id      uuid        NOT NULL,
+  type          text        NOT NULL CHECK (type IN ('cron', 'webhook')),
+  schedule      text        CHECK (length(schedule) <= 200),
+  timezone      text        NOT NULL DEFAULT 'UTC',
+  context       jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(context) = 'object'),
+  secret        text,
+  enabled       boolean     NOT NULL DEFAULT true,
+  next_run_at   timestamptz,
+  last_fired_at timestamptz,
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (id, owner_id),
+  FOREIGN KEY (workflow_id, owner_id) REFERENCES workflows (id, owner_id) ON DELETE CASCADE,
+  CHECK ((type = 'cron') = (schedule IS NOT NULL)),
+  CHECK ((type = 'webhook') = (secret IS NOT NULL))
+);
+CREATE INDEX workflow_triggers_workflow_idx ON workflow_triggers (workflow_id, created_at);
+-- The scheduler's scan: enabled schedules by when they are next due.
+CREATE INDEX workflow_triggers_due_idx ON workflow_triggers (next_run_at) WHERE type = 'cron' AND enabled;
+CREATE TRIGGER workflow_triggers_set_updated_at BEFORE UPDATE ON workflow_triggers FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+COMMENT ON TABLE workflow_triggers IS 'What starts runs of a workflow besides a manual start: a cron schedule or a signed webhook.';
+COMMENT ON COLUMN workflow_triggers.id IS 'Opaque identifier; a webhook''s URL is /api/hooks/{id}.';
+COMMENT ON COLUMN workflow_triggers.workflow_id IS 'The workflow it starts.';
+COMMENT ON COLUMN workflow_triggers.owner_id IS 'Owner of the workflow (enforced by the composite key); runs start as them.';
+COMMENT ON COLUMN workflow_triggers.type IS 'cron or webhook.';
+COMMENT ON COLUMN workflow_triggers.schedule IS 'A cron''s five-field schedule or @hourly/@daily/@weekly/@monthly.';
+COMMENT ON COLUMN workflow_triggers.timezone IS 'Time zone the schedule is read in.';
+COMMENT ON COLUMN workflow_triggers.context IS 'Context of the runs a cron starts (a webhook''s runs get the request body).';
+COMMENT ON COLUMN workflow_triggers.secret IS 'A webhook''s HMAC-SHA256 key, shown once when it is created.';
+COMMENT ON COLUMN workflow_triggers.enabled IS 'Whether it starts runs.';
+COMMENT ON COLUMN workflow_triggers.next_run_at IS 'A cron''s next due time.';
+COMMENT ON COLUMN workflow_triggers.last_fired_at IS 'When it last started a run.';
+COMMENT ON COLUMN workflow_triggers.created_at IS 'When the trigger was created.';
+COMMENT ON COLUMN workflow_triggers.updated_at IS 'When the row last changed (maintained by trigger).';
+
+ALTER TABLE workflow_executions
+  ADD COLUMN trigger_id uuid REFERENCES workflow_triggers (id) ON DELETE SET NULL,
+  ADD COLUMN trigger_key text,
+  ADD CONSTRAINT workflow_executions_trigger_key UNIQUE (trigger_id, trigger_key);
+COMMENT ON COLUMN workflow_executions.trigger_id IS 'The trigger that started the run, if any.';
+COMMENT ON COLUMN workflow_executions.trigger_key IS 'What the trigger started it for (a cron''s due time, a webhook''s signature): unique per trigger, so each due time or delivery starts one run across all instances.';

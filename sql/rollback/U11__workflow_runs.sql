@@ -1,4 +1,9 @@
 -- Reverses V11__workflow_runs.sql.
+ALTER TABLE workflow_executions
+  DROP CONSTRAINT workflow_executions_trigger_key,
+  DROP COLUMN trigger_key,
+  DROP COLUMN trigger_id;
+DROP TABLE workflow_triggers;
 DROP TABLE workflow_run_steps;
 DROP INDEX workflow_executions_live_idx;
 ALTER TABLE workflow_executions DROP COLUMN workflow_version;

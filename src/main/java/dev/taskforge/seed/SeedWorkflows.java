@@ -121,13 +121,26 @@ final class SeedWorkflows {
         JOIN workflow_steps s ON s.workflow_id = r.workflow_id AND s.step_key = t.workflow_step_key
       """;
 
+  /**
+   * A cron trigger for each scheduled workflow, from its configuration. Disabled: a development
+   * database shows its schedules without starting agents at night.
+   */
+  private static final String INSERT_TRIGGERS = """
+      INSERT INTO workflow_triggers (workflow_id, owner_id, type, schedule, timezone, enabled, created_at)
+      SELECT id, owner_id, 'cron', configuration->>'cron', coalesce(configuration->>'timezone', 'UTC'), false, created_at
+        FROM workflows
+       WHERE trigger_type = 'schedule' AND configuration->>'cron' IS NOT NULL
+      """;
+
   private SeedWorkflows() {
   }
 
-  /** Writes the steps of the seeded runs; call once their tasks are written. */
-  static void insertRunSteps(SeedContext ctx) throws SQLException {
-    try (PreparedStatement runSteps = ctx.prepare(INSERT_RUN_STEPS)) {
+  /** Writes the steps of the seeded runs and the workflows' triggers; call once the runs' tasks are written. */
+  static void insertRunStepsAndTriggers(SeedContext ctx) throws SQLException {
+    try (PreparedStatement runSteps = ctx.prepare(INSERT_RUN_STEPS);
+         PreparedStatement triggers = ctx.prepare(INSERT_TRIGGERS)) {
       runSteps.executeUpdate();
+      triggers.executeUpdate();
     }
   }
 

@@ -25,12 +25,14 @@ public final class WorkflowRoutes {
   private final ExecutorAccess executors;
   private final WorkflowDefinitions definitions;
   private final WorkflowRuns runs;
+  private final WorkflowTriggers triggers;
 
   public WorkflowRoutes(Pool pool, ExecutorAccess executors) {
     this.pool = pool;
     this.executors = executors;
     this.definitions = new WorkflowDefinitions(pool);
     this.runs = new WorkflowRuns(pool);
+    this.triggers = new WorkflowTriggers(pool);
   }
 
   public void mount(RouterBuilder builder) {
@@ -45,6 +47,10 @@ public final class WorkflowRoutes {
     builder.getRoute("getWorkflowRun").addHandler(this::getRun);
     builder.getRoute("cancelWorkflowRun").addHandler(this::cancelRun);
     builder.getRoute("retryWorkflowRun").addHandler(this::retryRun);
+    builder.getRoute("createWorkflowTrigger").addHandler(this::createTrigger);
+    builder.getRoute("listWorkflowTriggers").addHandler(this::listTriggers);
+    builder.getRoute("deleteWorkflowTrigger").addHandler(this::deleteTrigger);
+    builder.getRoute("deliverWebhook").addHandler(this::deliver);
   }
 
   private void create(RoutingContext ctx) {
@@ -106,8 +112,8 @@ public final class WorkflowRoutes {
   private void startRun(RoutingContext ctx) {
     Principal principal = Authentication.principal(ctx);
     JsonObject context = Requests.body(ctx).getJsonObject("context", new JsonObject());
-    runs.start(principal.userId(), Requests.uuidParam(ctx, "workflowId"), context, "manual",
-            principal.userId().toString())
+    runs.start(principal.userId(), Requests.uuidParam(ctx, "workflowId"), context,
+            WorkflowRuns.Origin.manual(principal.userId()))
         .onSuccess(run -> {
           ctx.vertx().eventBus().send(WorkflowVerticle.WAKE, run.run().id().toString());
           Responses.created(ctx, run.toJson());
@@ -141,6 +147,40 @@ public final class WorkflowRoutes {
         .onSuccess(run -> {
           ctx.vertx().eventBus().send(WorkflowVerticle.WAKE, run.run().id().toString());
           ctx.json(run.toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void createTrigger(RoutingContext ctx) {
+    triggers.create(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "workflowId"), Requests.body(ctx))
+        .onSuccess(created -> Responses.created(ctx, created.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void listTriggers(RoutingContext ctx) {
+    triggers.of(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "workflowId"))
+        .onSuccess(found -> ctx.json(Responses.page(found.stream().map(WorkflowTrigger::toJson).toList(), null)))
+        .onFailure(ctx::fail);
+  }
+
+  private void deleteTrigger(RoutingContext ctx) {
+    triggers.delete(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "triggerId"))
+        .onSuccess(Responses.deletedOrNotFound(ctx, "trigger"))
+        .onFailure(ctx::fail);
+  }
+
+  /** Unauthenticated: the signature is checked before anything is written (see {@link WorkflowTriggers}). */
+  private void deliver(RoutingContext ctx) {
+    triggers.deliver(Requests.uuidParam(ctx, "triggerId"), ctx.request().getHeader("X-Taskforge-Timestamp"),
+            ctx.request().getHeader("X-Taskforge-Signature"), ctx.body().buffer() == null
+                ? io.vertx.core.buffer.Buffer.buffer() : ctx.body().buffer(), java.time.Instant.now())
+        .onSuccess(delivery -> {
+          if (delivery.started()) {
+            ctx.vertx().eventBus().send(WorkflowVerticle.WAKE, delivery.run().run().id().toString());
+            Responses.created(ctx, delivery.run().toJson());
+          } else {
+            ctx.json(delivery.run().toJson());
+          }
         })
         .onFailure(ctx::fail);
   }

@@ -21,9 +21,9 @@ final class WorkflowRunSql {
 
   static final String INSERT_RUN = """
       INSERT INTO workflow_executions (workflow_id, owner_id, status, trigger_type, triggered_by, context, total_tasks,
-                                       started_at, workflow_version)
+                                       started_at, workflow_version, trigger_id, trigger_key)
       VALUES (#{workflow_id}, #{owner_id}, 'RUNNING', #{trigger_type}, #{triggered_by}, #{context}, #{total_tasks},
-              now(), #{workflow_version})
+              now(), #{workflow_version}, #{trigger_id}, #{trigger_key})
       RETURNING *
       """;
 

@@ -58,9 +58,25 @@ final class WorkflowRuns {
     this.pool = pool;
   }
 
+  /** What started a run: manual (by a user), or a trigger with the key of what it started it for. */
+  record Origin(String triggerType, String triggeredBy, UUID triggerId, String triggerKey) {
+    static Origin manual(UUID user) {
+      return new Origin("manual", user.toString(), null, null);
+    }
+  }
+
   /** Starts a run of the owner's workflow; 404 when it is not theirs, 409 when it cannot run. */
-  Future<RunView> start(UUID owner, UUID workflowId, JsonObject context, String triggerType, String triggeredBy) {
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, WorkflowRunSql.COUNT_RUN).mapTo(Workflow.MAPPER)
+  Future<RunView> start(UUID owner, UUID workflowId, JsonObject context, Origin origin) {
+    return pool.withTransaction(conn -> startIn(conn, owner, workflowId, context, origin)
+        .compose(runId -> view(conn, owner, runId)).map(Optional::orElseThrow));
+  }
+
+  /**
+   * Starts a run inside the caller's transaction and answers its id. A refusal (404, 409) is an
+   * {@link ApiException}: the caller's transaction must then roll back, since the run was counted.
+   */
+  static Future<UUID> startIn(SqlConnection conn, UUID owner, UUID workflowId, JsonObject context, Origin origin) {
+    return SqlTemplate.forQuery(conn, WorkflowRunSql.COUNT_RUN).mapTo(Workflow.MAPPER)
         .execute(Map.of("workflow_id", workflowId, "owner_id", owner)).map(Rows::first)
         .compose(found -> {
           Workflow workflow = found.orElseThrow(() -> ApiException.notFound("workflow"));
@@ -72,21 +88,21 @@ final class WorkflowRuns {
             if (steps.isEmpty()) {
               throw ApiException.conflict("workflow_without_steps", "the workflow has no steps to run", "steps");
             }
-            return insertRun(conn, workflow, steps.stream().map(StepDefinition::of).toList(), context, triggerType,
-                triggeredBy);
+            return insertRun(conn, workflow, steps.stream().map(StepDefinition::of).toList(), context, origin);
           });
-        })
-        .compose(runId -> view(conn, owner, runId)).map(Optional::orElseThrow));
+        });
   }
 
-  private Future<UUID> insertRun(SqlConnection conn, Workflow workflow, List<StepDefinition> steps, JsonObject context,
-      String triggerType, String triggeredBy) {
+  private static Future<UUID> insertRun(SqlConnection conn, Workflow workflow, List<StepDefinition> steps,
+      JsonObject context, Origin origin) {
     UUID owner = workflow.ownerId();
     Map<String, Object> run = new HashMap<>();
     run.put("workflow_id", workflow.id());
     run.put("owner_id", owner);
-    run.put("trigger_type", triggerType);
-    run.put("triggered_by", triggeredBy);
+    run.put("trigger_type", origin.triggerType());
+    run.put("triggered_by", origin.triggeredBy());
+    run.put("trigger_id", origin.triggerId());
+    run.put("trigger_key", origin.triggerKey());
     run.put("context", context);
     run.put("total_tasks", steps.size());
     run.put("workflow_version", workflow.version());

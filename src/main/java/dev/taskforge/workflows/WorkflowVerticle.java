@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the {@link WorkflowEngine} every {@code workflows.pollIntervalMs} (default 1000), and at
- * once when this instance starts or retries a run ({@link #WAKE} on the event bus). Several
- * instances may run it: each run is moved by one at a time (its row is locked, others skip it).
+ * Every {@code workflows.pollIntervalMs} (default 1000), and at once when this instance starts or
+ * retries a run ({@link #WAKE} on the event bus): starts the runs of due cron triggers
+ * ({@link TriggerScheduler}), then moves runs on ({@link WorkflowEngine}). Several instances may
+ * run it: each due time and each run is handled by one at a time (its row is locked, others skip it).
  */
 public final class WorkflowVerticle extends VerticleBase {
   /** Event-bus address: a run of this instance may have something to do now. */
@@ -21,6 +22,7 @@ public final class WorkflowVerticle extends VerticleBase {
 
   private Pool pool;
   private WorkflowEngine engine;
+  private TriggerScheduler scheduler;
   private long timer;
   private boolean passing;
   private boolean again;
@@ -35,6 +37,7 @@ public final class WorkflowVerticle extends VerticleBase {
     }
     pool = Pools.create(vertx, Pools.urlFrom(config()), 2, "workflows");
     engine = new WorkflowEngine(pool);
+    scheduler = new TriggerScheduler(pool);
     timer = vertx.setPeriodic(interval, id -> pass());
     wakeups = vertx.eventBus().localConsumer(WAKE, message -> pass());
     log.info("workflow engine started poll_interval_ms={}", interval);
@@ -49,7 +52,9 @@ public final class WorkflowVerticle extends VerticleBase {
     }
     passing = true;
     again = false;
-    engine.pass()
+    scheduler.fire(java.time.Instant.now())
+        .onFailure(e -> log.warn("workflow schedules not fired: {}", e.getMessage()))
+        .transform(ignored -> engine.pass())
         .onFailure(e -> log.warn("workflow engine pass failed: {}", e.getMessage()))
         .onComplete(ar -> {
           passing = false;
