@@ -43,9 +43,13 @@ CREATE TABLE workflow_triggers (
   id            uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
   workflow_id   uuid        NOT NULL,
   owner_id      uuid        NOT NULL,
-  type          text        NOT NULL CHECK (type IN ('cron', 'webhook')),
+  type          text        NOT NULL CHECK (type IN ('cron', 'webhook', 'on-complete')),
   schedule      text        CHECK (length(schedule) <= 200),
   timezone      text        NOT NULL DEFAULT 'UTC',
+  missed        text        NOT NULL DEFAULT 'latest' CHECK (missed IN ('latest', 'skip')),
+  source_workflow_id uuid,
+  source_task_id uuid,
+  on_status     text        CHECK (on_status IN ('COMPLETED', 'FAILED', 'CANCELLED')),
   context       jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(context) = 'object'),
   secret        text,
   enabled       boolean     NOT NULL DEFAULT true,
@@ -55,21 +59,33 @@ CREATE TABLE workflow_triggers (
   updated_at    timestamptz NOT NULL DEFAULT now(),
   UNIQUE (id, owner_id),
   FOREIGN KEY (workflow_id, owner_id) REFERENCES workflows (id, owner_id) ON DELETE CASCADE,
+  -- What an on-complete trigger watches is the owner's too, or it cannot be named at all.
+  FOREIGN KEY (source_workflow_id, owner_id) REFERENCES workflows (id, owner_id) ON DELETE CASCADE,
+  FOREIGN KEY (source_task_id, owner_id) REFERENCES tasks (id, owner_id) ON DELETE CASCADE,
   CHECK ((type = 'cron') = (schedule IS NOT NULL)),
-  CHECK ((type = 'webhook') = (secret IS NOT NULL))
+  CHECK ((type = 'webhook') = (secret IS NOT NULL)),
+  CHECK ((type = 'on-complete') = (num_nonnulls(source_workflow_id, source_task_id) = 1)),
+  CHECK (type = 'on-complete' OR (source_workflow_id IS NULL AND source_task_id IS NULL AND on_status IS NULL))
 );
 CREATE INDEX workflow_triggers_workflow_idx ON workflow_triggers (workflow_id, created_at);
 -- The scheduler's scan: enabled schedules by when they are next due.
 CREATE INDEX workflow_triggers_due_idx ON workflow_triggers (next_run_at) WHERE type = 'cron' AND enabled;
+CREATE INDEX workflow_triggers_on_complete_idx ON workflow_triggers (created_at) WHERE type = 'on-complete' AND enabled;
+CREATE INDEX workflow_triggers_source_workflow_idx ON workflow_triggers (source_workflow_id) WHERE source_workflow_id IS NOT NULL;
+CREATE INDEX workflow_triggers_source_task_idx ON workflow_triggers (source_task_id) WHERE source_task_id IS NOT NULL;
 CREATE TRIGGER workflow_triggers_set_updated_at BEFORE UPDATE ON workflow_triggers FOR EACH ROW EXECUTE FUNCTION set_updated_at();
-COMMENT ON TABLE workflow_triggers IS 'What starts runs of a workflow besides a manual start: a cron schedule or a signed webhook.';
+COMMENT ON TABLE workflow_triggers IS 'What starts runs of a workflow besides a manual start: a cron schedule, a signed webhook, or the end of another run or task.';
 COMMENT ON COLUMN workflow_triggers.id IS 'Opaque identifier; a webhook''s URL is /api/hooks/{id}.';
 COMMENT ON COLUMN workflow_triggers.workflow_id IS 'The workflow it starts.';
 COMMENT ON COLUMN workflow_triggers.owner_id IS 'Owner of the workflow (enforced by the composite key); runs start as them.';
-COMMENT ON COLUMN workflow_triggers.type IS 'cron or webhook.';
+COMMENT ON COLUMN workflow_triggers.type IS 'cron, webhook or on-complete.';
 COMMENT ON COLUMN workflow_triggers.schedule IS 'A cron''s five-field schedule or @hourly/@daily/@weekly/@monthly.';
 COMMENT ON COLUMN workflow_triggers.timezone IS 'Time zone the schedule is read in.';
-COMMENT ON COLUMN workflow_triggers.context IS 'Context of the runs a cron starts (a webhook''s runs get the request body).';
+COMMENT ON COLUMN workflow_triggers.missed IS 'A cron''s due times missed while no server ran: latest starts a run for the latest of them, skip starts none.';
+COMMENT ON COLUMN workflow_triggers.source_workflow_id IS 'An on-complete trigger''s workflow: each end of one of its runs starts a run.';
+COMMENT ON COLUMN workflow_triggers.source_task_id IS 'An on-complete trigger''s task: each end of it starts a run.';
+COMMENT ON COLUMN workflow_triggers.on_status IS 'Only ends with this status (COMPLETED, FAILED, CANCELLED) start a run; absent: any end.';
+COMMENT ON COLUMN workflow_triggers.context IS 'Context of the runs it starts (a webhook''s runs get the request body; an on-complete''s also get what ended).';
 COMMENT ON COLUMN workflow_triggers.secret IS 'A webhook''s HMAC-SHA256 key, shown once when it is created.';
 COMMENT ON COLUMN workflow_triggers.enabled IS 'Whether it starts runs.';
 COMMENT ON COLUMN workflow_triggers.next_run_at IS 'A cron''s next due time.';
@@ -82,4 +98,4 @@ ALTER TABLE workflow_executions
   ADD COLUMN trigger_key text,
   ADD CONSTRAINT workflow_executions_trigger_key UNIQUE (trigger_id, trigger_key);
 COMMENT ON COLUMN workflow_executions.trigger_id IS 'The trigger that started the run, if any.';
-COMMENT ON COLUMN workflow_executions.trigger_key IS 'What the trigger started it for (a cron''s due time, a webhook''s signature): unique per trigger, so each due time or delivery starts one run across all instances.';
+COMMENT ON COLUMN workflow_executions.trigger_key IS 'What the trigger started it for (a cron''s due time, a webhook''s signature, the end of a run or task): unique per trigger, so each starts one run across all instances.';

@@ -7,8 +7,10 @@ final class TriggerSql {
 
   /** A trigger of one of the owner's workflows; none of theirs, no row. */
   static final String INSERT = """
-      INSERT INTO workflow_triggers (workflow_id, owner_id, type, schedule, timezone, context, secret, next_run_at)
-      SELECT w.id, w.owner_id, #{type}, #{schedule}, #{timezone}, #{context}, #{secret}, #{next_run_at}
+      INSERT INTO workflow_triggers (workflow_id, owner_id, type, schedule, timezone, missed, source_workflow_id,
+                                     source_task_id, on_status, context, secret, next_run_at)
+      SELECT w.id, w.owner_id, #{type}, #{schedule}, #{timezone}, #{missed}, #{source_workflow_id}, #{source_task_id},
+             #{on_status}, #{context}, #{secret}, #{next_run_at}
         FROM workflows w
        WHERE w.id = #{workflow_id} AND w.owner_id = #{owner_id}
       RETURNING *
@@ -33,6 +35,34 @@ final class TriggerSql {
        WHERE t.type = 'cron' AND t.enabled AND t.next_run_at <= #{now}
          AND w.status IN ('DRAFT', 'ACTIVE')
        ORDER BY t.next_run_at
+       LIMIT 1
+         FOR UPDATE OF t SKIP LOCKED
+      """;
+
+  /**
+   * One end an enabled on-complete trigger of a runnable workflow has not started a run for yet —
+   * a run of its source workflow, or its source task, that ended (with its status, if it names
+   * one) since the trigger was made — with the trigger locked for this instance (others skip it).
+   * The key names the run or task and when it ended, so a retried one that ends again counts again.
+   */
+  static final String LOCK_ENDED_SOURCE = """
+      SELECT t.*, s.kind AS source_kind, s.id AS source_id, s.status AS source_status, s.key AS source_key
+        FROM workflow_triggers t
+        JOIN workflows w ON w.id = t.workflow_id AND w.owner_id = t.owner_id AND w.status IN ('DRAFT', 'ACTIVE')
+        CROSS JOIN LATERAL (
+          SELECT 'run' AS kind, e.id, e.status::text AS status, 'run:' || e.id || '@' || coalesce(e.completed_at, e.updated_at) AS key
+            FROM workflow_executions e
+           WHERE e.workflow_id = t.source_workflow_id AND e.owner_id = t.owner_id
+             AND e.status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND coalesce(e.completed_at, e.updated_at) >= t.created_at
+          UNION ALL
+          SELECT 'task', x.id, x.status::text, 'task:' || x.id || '@' || coalesce(x.completed_at, x.updated_at)
+            FROM tasks x
+           WHERE x.id = t.source_task_id AND x.owner_id = t.owner_id
+             AND x.status IN ('COMPLETED', 'FAILED', 'CANCELLED') AND coalesce(x.completed_at, x.updated_at) >= t.created_at
+        ) s
+       WHERE t.type = 'on-complete' AND t.enabled
+         AND (t.on_status IS NULL OR t.on_status = s.status)
+         AND NOT EXISTS (SELECT 1 FROM workflow_executions r WHERE r.trigger_id = t.id AND r.trigger_key = s.key)
        LIMIT 1
          FOR UPDATE OF t SKIP LOCKED
       """;

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * A row of workflow_triggers. What starts runs of a workflow besides a manual start: a cron
- * schedule or a signed webhook.
+ * schedule, a signed webhook, or the end of another run or task.
  *
  * @param id Opaque identifier; a webhook's URL is /api/hooks/{id}.
  * @param workflowId The workflow it starts.
@@ -16,6 +16,10 @@ import java.util.UUID;
  * @param type cron or webhook.
  * @param schedule A cron's five-field schedule or @hourly/@daily/@weekly/@monthly.
  * @param timezone Time zone the schedule is read in.
+ * @param missed A cron's due times missed while no server ran: latest starts a run for the latest, skip none.
+ * @param sourceWorkflowId An on-complete trigger's workflow: each end of one of its runs starts a run.
+ * @param sourceTaskId An on-complete trigger's task: each end of it starts a run.
+ * @param onStatus Only ends with this status start a run; absent: any end.
  * @param context Context of the runs a cron starts (a webhook's runs get the request body).
  * @param secret A webhook's HMAC-SHA256 key, shown once when it is created.
  * @param enabled Whether it starts runs.
@@ -31,6 +35,10 @@ public record WorkflowTrigger(
     String type,
     String schedule,
     String timezone,
+    String missed,
+    UUID sourceWorkflowId,
+    UUID sourceTaskId,
+    String onStatus,
     JsonObject context,
     String secret,
     Boolean enabled,
@@ -47,6 +55,10 @@ public record WorkflowTrigger(
       row.getString("type"),
       row.getString("schedule"),
       row.getString("timezone"),
+      row.getString("missed"),
+      row.getUUID("source_workflow_id"),
+      row.getUUID("source_task_id"),
+      row.getString("on_status"),
       Rows.object(row, "context"),
       row.getString("secret"),
       row.getBoolean("enabled"),
@@ -66,10 +78,18 @@ public record WorkflowTrigger(
         .put("lastFiredAt", Rows.iso(lastFiredAt))
         .put("createdAt", Rows.iso(createdAt))
         .put("updatedAt", Rows.iso(updatedAt));
-    if ("cron".equals(type)) {
-      json.put("schedule", schedule).put("timezone", timezone).put("nextRunAt", Rows.iso(nextRunAt));
-    } else {
-      json.put("url", "/api/hooks/" + id);
+    switch (type) {
+      case "cron" -> json.put("schedule", schedule).put("timezone", timezone).put("missed", missed)
+          .put("nextRunAt", Rows.iso(nextRunAt));
+      case "webhook" -> json.put("url", "/api/hooks/" + id);
+      default -> {
+        if (sourceWorkflowId != null) {
+          json.put("sourceWorkflowId", Rows.id(sourceWorkflowId));
+        } else {
+          json.put("sourceTaskId", Rows.id(sourceTaskId));
+        }
+        json.put("status", onStatus);
+      }
     }
     return json;
   }

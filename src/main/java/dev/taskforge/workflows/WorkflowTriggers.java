@@ -2,6 +2,7 @@ package dev.taskforge.workflows;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.http.ApiException;
+import dev.taskforge.http.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Triggers of the owner's workflows (cron schedules and webhooks), and a webhook's delivery: a POST
+ * Triggers of the owner's workflows (cron schedules, webhooks, and on-complete triggers that start
+ * a run when a run of another workflow or a task ends), and a webhook's delivery: a POST
  * signed with {@code X-Taskforge-Signature: sha256=HEX(HMAC-SHA256(secret, timestamp + "." + body))}
  * and {@code X-Taskforge-Timestamp} (Unix seconds, within {@value #TOLERANCE_SECONDS} s of now)
  * starts a run with the JSON body as its context. The signature is the delivery's key: the same
@@ -60,6 +62,19 @@ final class WorkflowTriggers {
     params.put("schedule", null);
     params.put("secret", null);
     params.put("next_run_at", null);
+    params.put("missed", body.getString("missed", "latest"));
+    params.put("source_workflow_id", null);
+    params.put("source_task_id", null);
+    params.put("on_status", null);
+    if (!type.equals("cron") && (body.containsKey("schedule") || body.containsKey("timezone") || body.containsKey("missed"))) {
+      throw ApiException.badRequest(body.containsKey("schedule") ? "schedule" : body.containsKey("timezone")
+          ? "timezone" : "missed", "only a cron trigger has a schedule, a timezone and a missed policy");
+    }
+    if (!type.equals("on-complete") && (body.containsKey("workflowId") || body.containsKey("taskId")
+        || body.containsKey("status"))) {
+      throw ApiException.badRequest(body.containsKey("workflowId") ? "workflowId" : body.containsKey("taskId")
+          ? "taskId" : "status", "only an on-complete trigger watches a workflow or a task");
+    }
     if (type.equals("cron")) {
       String schedule = body.getString("schedule");
       if (schedule == null) {
@@ -77,10 +92,16 @@ final class WorkflowTriggers {
       }
       params.put("schedule", schedule.strip());
       params.put("next_run_at", next.atOffset(java.time.ZoneOffset.UTC));
-    } else {
-      if (body.containsKey("schedule")) {
-        throw ApiException.badRequest("schedule", "a webhook has no schedule");
+    } else if (type.equals("on-complete")) {
+      UUID sourceWorkflow = Requests.uuid(body.getString("workflowId"), "workflowId");
+      UUID sourceTask = Requests.uuid(body.getString("taskId"), "taskId");
+      if ((sourceWorkflow == null) == (sourceTask == null)) {
+        throw ApiException.badRequest("workflowId", "an on-complete trigger watches either a workflowId or a taskId");
       }
+      params.put("source_workflow_id", sourceWorkflow);
+      params.put("source_task_id", sourceTask);
+      params.put("on_status", body.getString("status"));
+    } else {
       byte[] secret = new byte[32];
       RANDOM.nextBytes(secret);
       params.put("secret", "tfw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));

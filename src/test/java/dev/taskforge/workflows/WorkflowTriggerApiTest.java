@@ -191,6 +191,62 @@ class WorkflowTriggerApiTest {
   }
 
   @Test
+  void aScheduleThatSkipsMissedTimesStartsNothingForThem() throws Exception {
+    String id = workflow("Skip missed");
+    JsonObject cron = trigger(id, new JsonObject().put("type", "cron").put("schedule", "@hourly").put("missed", "skip"));
+    assertThat(cron.getString("missed")).isEqualTo("skip");
+    Instant lastHour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+    execute("UPDATE workflow_triggers SET next_run_at = '" + lastHour.minus(5, ChronoUnit.HOURS) + "' WHERE id = '"
+        + cron.getString("id") + "'");
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> Instant.parse(api.get("/api/workflows/" + id + "/triggers", alice)
+        .json().getJsonArray("items").getJsonObject(0).getString("nextRunAt")).isAfter(Instant.now()));
+
+    // unless the hour began within the last minute, the latest due time was missed too
+    if (Instant.now().isAfter(lastHour.plusSeconds(TriggerScheduler.SKIP_AFTER_SECONDS + 5))) {
+      assertThat(count("SELECT count(*) FROM workflow_executions WHERE workflow_id = '" + id + "'")).isZero();
+    }
+  }
+
+  @Test
+  void anOnCompleteTriggerStartsOneRunForEachEndOfItsSourceWithTheStatusItWatches() throws Exception {
+    String source = workflow("Upstream");
+    String follower = workflow("Downstream");
+    JsonObject onSuccess = trigger(follower, new JsonObject().put("type", "on-complete").put("workflowId", source)
+        .put("status", "COMPLETED").put("context", new JsonObject().put("who", "upstream")));
+    assertThat(onSuccess.getString("sourceWorkflowId")).isEqualTo(source);
+    Response task = api.post("/api/tasks", alice, new JsonObject().put("title", "watched").put("prompt", "x")
+        .put("config", new JsonObject().put("queue", "nobody-serves-this")));
+    String taskId = task.json().getString("id");
+    trigger(follower, new JsonObject().put("type", "on-complete").put("taskId", taskId));
+
+    String completed = api.post("/api/workflows/" + source + "/runs", alice, new JsonObject()).json().getString("id");
+    String failed = api.post("/api/workflows/" + source + "/runs", alice, new JsonObject()).json().getString("id");
+    // the runs' ends as the engine writes them; what ended them is not what is under test here
+    execute("UPDATE workflow_executions SET status = 'COMPLETED', completed_at = now() WHERE id = '" + completed + "'");
+    execute("UPDATE workflow_executions SET status = 'FAILED', completed_at = now() WHERE id = '" + failed + "'");
+    execute("UPDATE tasks SET status = 'FAILED', completed_at = now() WHERE id = '" + taskId + "'");
+
+    String started = "SELECT count(*) FROM workflow_executions WHERE workflow_id = '" + follower + "'";
+    await().atMost(Duration.ofSeconds(20)).until(() -> count(started) == 2);
+    Thread.sleep(500); // a few more passes: the same ends start nothing more
+    assertThat(count(started)).isEqualTo(2);
+    assertThat(count(started + " AND trigger_type = 'on-complete' AND context->'source'->>'id' = '" + completed
+        + "' AND context->>'who' = 'upstream'")).isEqualTo(1);
+    assertThat(count(started + " AND context->'source'->>'id' = '" + taskId + "' AND context->'source'->>'status' = 'FAILED'"))
+        .isEqualTo(1);
+
+    String bobsTask = api.post("/api/tasks", bob, new JsonObject().put("title", "bob's").put("prompt", "x")
+        .put("config", new JsonObject().put("queue", "nobody-serves-this"))).json().getString("id");
+    Response foreign = api.post("/api/workflows/" + follower + "/triggers", alice,
+        new JsonObject().put("type", "on-complete").put("taskId", bobsTask));
+    assertThat(foreign.status()).as(foreign.text()).isEqualTo(404);
+    Response both = api.post("/api/workflows/" + follower + "/triggers", alice,
+        new JsonObject().put("type", "on-complete").put("taskId", taskId).put("workflowId", source));
+    assertThat(both.status()).isEqualTo(400);
+  }
+
+  @Test
   void badTriggersAreRefusedAndAnotherUsersAreNotFound() {
     String id = workflow("Refusals");
     Response badCron = api.post("/api/workflows/" + id + "/triggers", alice,
