@@ -92,13 +92,24 @@ final class CronSchedule {
     return null;
   }
 
-  /** The latest due time at or before {@code at} that is not before {@code from}, or null. */
+  /**
+   * The latest due time at or before {@code at} that is not before {@code from}, or null. Looked
+   * for in growing windows ending at {@code at} (a day, a month, a year, all of it), so a long
+   * outage of an every-minute schedule walks a day of due times, not a year of them.
+   */
   Instant latest(Instant from, Instant at) {
-    Instant due = null;
-    for (Instant t = next(from.minusSeconds(60)); t != null && !t.isAfter(at); t = next(t)) {
-      due = t;
+    for (long days : new long[] {1, 32, 367, Long.MAX_VALUE}) {
+      Instant start = days == Long.MAX_VALUE || at.minus(days, ChronoUnit.DAYS).isBefore(from) ? from
+          : at.minus(days, ChronoUnit.DAYS);
+      Instant due = null;
+      for (Instant t = next(start.minusSeconds(60)); t != null && !t.isAfter(at); t = next(t)) {
+        due = t;
+      }
+      if (due != null || start.equals(from)) {
+        return due;
+      }
     }
-    return due;
+    return null;
   }
 
   private boolean dayMatches(ZonedDateTime t) {

@@ -75,6 +75,32 @@ final class WorkflowDefinitions {
         }));
   }
 
+  /**
+   * Deletes the owner's workflow, its steps, runs and triggers; the runs' tasks stay, but what of
+   * a live run has not finished is cancelled first, so no step is left waiting for an engine that
+   * no longer knows its run.
+   */
+  Future<Boolean> delete(UUID owner, UUID id) {
+    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, WorkflowSql.LIVE_RUNS)
+        .execute(Map.of("workflow_id", id, "owner_id", owner))
+        .compose(live -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (io.vertx.sqlclient.Row run : live) {
+            chain = chain.compose(v -> WorkflowRuns.stop(conn, owner, run.getUUID("id")));
+          }
+          return chain;
+        })
+        .compose(v -> SqlTemplate.forUpdate(conn, WorkflowSql.DELETE).execute(Map.of("id", id, "owner_id", owner)))
+        .map(result -> result.rowCount() == 1));
+  }
+
+  /** How the owner's workflow's runs went over the last {@code days}; empty when it is not theirs. */
+  Future<Optional<JsonObject>> stats(UUID owner, UUID id, int days) {
+    return SqlTemplate.forQuery(pool, WorkflowSql.STATS).execute(Map.of("id", id, "owner_id", owner, "days", days))
+        .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
+            : Optional.of(WorkflowStats.from(rows.iterator().next(), days)));
+  }
+
   Future<Optional<Definition>> get(UUID owner, UUID id) {
     return pool.withConnection(conn -> read(conn, owner, id));
   }

@@ -11,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -89,22 +88,15 @@ public final class WorkflowRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    new WorkflowRepository(pool).delete(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "workflowId"))
+    definitions.delete(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "workflowId"))
         .onSuccess(Responses.deletedOrNotFound(ctx, "workflow"))
         .onFailure(ctx::fail);
   }
 
   private void stats(RoutingContext ctx) {
-    int days = Requests.queryInt(ctx, "days", 30);
-    io.vertx.sqlclient.templates.SqlTemplate.forQuery(pool, WorkflowSql.STATS)
-        .execute(Map.of("id", Requests.uuidParam(ctx, "workflowId"), "owner_id",
-            Authentication.principal(ctx).userId(), "days", days))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("workflow");
-          }
-          return WorkflowStats.from(rows.iterator().next(), days);
-        })
+    definitions.stats(Authentication.principal(ctx).userId(), Requests.uuidParam(ctx, "workflowId"),
+            Requests.queryInt(ctx, "days", 30))
+        .map(found -> found.orElseThrow(() -> ApiException.notFound("workflow")))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }

@@ -84,6 +84,13 @@ final class WorkflowSql {
        WHERE s.workflow_id = w.id AND w.id = #{workflow_id} AND w.owner_id = #{owner_id}
       """;
 
+  /** The owner's workflow's runs that are not over, locked: deleting the workflow stops them first. */
+  static final String LIVE_RUNS = """
+      SELECT id FROM workflow_executions
+       WHERE workflow_id = #{workflow_id} AND owner_id = #{owner_id} AND status IN ('PENDING', 'RUNNING')
+         FOR UPDATE
+      """;
+
   /** Newest first, keyset-paged on (created_at, id) after the previous page's last row, if any. */
   static final String PAGE = """
       SELECT * FROM workflows

@@ -47,6 +47,10 @@ class CronScheduleTest {
     CronSchedule everyMinute = CronSchedule.parse("* * * * *", "UTC");
     assertThat(everyMinute.latest(at("2026-12-01T10:00:00Z"), at("2026-12-01T10:42:30Z"))).isEqualTo(at("2026-12-01T10:42:00Z"));
     assertThat(everyMinute.latest(at("2026-12-01T10:00:00Z"), at("2026-12-01T10:00:00Z"))).isEqualTo(at("2026-12-01T10:00:00Z"));
+    assertThat(everyMinute.latest(at("2024-12-01T10:00:00Z"), at("2026-12-01T10:42:30Z"))).isEqualTo(at("2026-12-01T10:42:00Z"));
+    CronSchedule yearly = CronSchedule.parse("0 0 1 3 *", "UTC");
+    assertThat(yearly.latest(at("2023-01-01T00:00:00Z"), at("2026-12-01T10:42:30Z"))).isEqualTo(at("2026-03-01T00:00:00Z"));
+    assertThat(yearly.latest(at("2026-04-01T00:00:00Z"), at("2026-12-01T10:42:30Z"))).isNull();
   }
 
   @Test

@@ -415,6 +415,22 @@ class WorkflowApiTest {
   }
 
   @Test
+  void deletingAWorkflowCancelsWhatItsLiveRunsHaveNotFinishedAndKeepsTheirTasks() throws Exception {
+    String id = create(alice, workflow("Deleted", step("long", "sleep 30"),
+        step("next", "echo {{steps.long.result.summary}}", "long")));
+    JsonObject started = run(alice, id, null);
+
+    assertThat(api.delete("/api/workflows/" + id, alice).status()).isEqualTo(204);
+
+    assertThat(api.get("/api/workflow-runs/" + started.getString("id"), alice).status()).isEqualTo(404);
+    JsonObject next = api.get("/api/tasks/" + taskOf(started, "next"), alice).json();
+    assertThat(next.getString("status")).isEqualTo("CANCELLED");
+    assertThat(next.getString("workflowExecutionId")).isNull();
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        api.get("/api/tasks/" + taskOf(started, "long"), alice).json().getString("status").equals("CANCELLED"));
+  }
+
+  @Test
   void aPausedWorkflowDoesNotRun() {
     String id = create(alice, workflow("Paused", step("a", "echo a")).put("status", "PAUSED"));
     Response refused = api.post("/api/workflows/" + id + "/runs", alice, new JsonObject());
