@@ -3,8 +3,10 @@
 ALTER TABLE workflow_executions
   ADD COLUMN workflow_version integer NOT NULL DEFAULT 1 CHECK (workflow_version >= 1);
 COMMENT ON COLUMN workflow_executions.workflow_version IS 'The version of the workflow the run started with; later edits do not change it.';
--- The workflow engine's scan: runs that are not over yet, oldest change first.
+-- The workflow engine's scan: runs that are not over yet, oldest change first, and of each, its
+-- tasks of a given status (unfinished, waiting for the engine, failed) without reading the others.
 CREATE INDEX workflow_executions_live_idx ON workflow_executions (updated_at) WHERE status IN ('PENDING', 'RUNNING');
+CREATE INDEX tasks_workflow_run_status_idx ON tasks (workflow_execution_id, status) WHERE workflow_execution_id IS NOT NULL;
 
 CREATE TABLE workflow_run_steps (
   run_id          uuid              NOT NULL,

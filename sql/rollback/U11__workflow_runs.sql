@@ -5,5 +5,6 @@ ALTER TABLE workflow_executions
   DROP COLUMN trigger_id;
 DROP TABLE workflow_triggers;
 DROP TABLE workflow_run_steps;
+DROP INDEX tasks_workflow_run_status_idx;
 DROP INDEX workflow_executions_live_idx;
 ALTER TABLE workflow_executions DROP COLUMN workflow_version;

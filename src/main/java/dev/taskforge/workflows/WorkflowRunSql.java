@@ -94,20 +94,23 @@ final class WorkflowRunSql {
   /**
    * Runs that have something for the engine to do, oldest change first: every step's task has
    * ended, a held step has nothing left to wait for, or a step whose failure ends the run has
-   * failed. Read without locks; the engine then takes each with {@link #LOCK_LIVE_RUN}.
+   * failed. Each test reads a run's tasks of the statuses it asks about only (tasks_workflow_run_status_idx),
+   * so a live run costs a few index probes, not a walk over its steps. Read without locks; the
+   * engine then takes each with {@link #LOCK_LIVE_RUN}.
    */
   static final String ACTIONABLE_RUNS = """
       SELECT r.id, r.owner_id FROM workflow_executions r
        WHERE r.status IN ('PENDING', 'RUNNING')
          AND (NOT EXISTS (SELECT 1 FROM tasks t
-                           WHERE t.workflow_execution_id = r.id AND t.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED'))
-              OR EXISTS (SELECT 1 FROM workflow_run_steps s JOIN tasks t ON t.id = s.task_id
-                          WHERE s.run_id = r.id AND s.held AND t.status = 'PENDING'
+                           WHERE t.workflow_execution_id = r.id AND t.status IN ('PENDING', 'BLOCKED', 'QUEUED', 'RUNNING'))
+              OR EXISTS (SELECT 1 FROM tasks t JOIN workflow_run_steps s ON s.task_id = t.id
+                          WHERE t.workflow_execution_id = r.id AND t.status = 'PENDING' AND s.held
                             AND NOT EXISTS (SELECT 1 FROM workflow_run_steps d JOIN tasks u ON u.id = d.task_id
                                              WHERE d.run_id = r.id AND d.step_key = ANY (s.depends_on)
                                                AND u.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')))
-              OR EXISTS (SELECT 1 FROM workflow_run_steps s JOIN tasks t ON t.id = s.task_id
-                          WHERE s.run_id = r.id AND s.on_error <> 'CONTINUE' AND t.status IN ('FAILED', 'CANCELLED')
+              OR EXISTS (SELECT 1 FROM tasks t JOIN workflow_run_steps s ON s.task_id = t.id
+                          WHERE t.workflow_execution_id = r.id AND t.status IN ('FAILED', 'CANCELLED')
+                            AND s.on_error <> 'CONTINUE'
                             AND EXISTS (SELECT 1 FROM queue_jobs j
                                          WHERE j.task_id = t.id AND j.status IN ('FAILED', 'CANCELLED'))))
        ORDER BY r.updated_at
