@@ -431,6 +431,20 @@ class WorkflowApiTest {
   }
 
   @Test
+  void aRunWhoseFilledInPromptTheDatabaseRefusesEndsFailedSayingWhy() {
+    // twenty lines of 60,000 characters: a summary of 1.2 MB, past a prompt's 1,000,000
+    String id = create(alice, workflow("Too much",
+        step("loud", "for i in $(seq 20); do head -c 60000 /dev/zero | tr '\\0' x; echo; done"),
+        step("reader", "{{steps.loud.result.summary}}", "loud")));
+
+    JsonObject done = awaitRun(run(alice, id, null).getString("id"), "FAILED", "COMPLETED");
+
+    assertThat(done.getString("status")).isEqualTo("FAILED");
+    assertThat(done.getString("errorMessage")).startsWith("the run could not go on");
+    assertThat(stepStatuses(done)).containsEntry("loud", "COMPLETED").containsEntry("reader", "CANCELLED");
+  }
+
+  @Test
   void aPausedWorkflowDoesNotRun() {
     String id = create(alice, workflow("Paused", step("a", "echo a")).put("status", "PAUSED"));
     Response refused = api.post("/api/workflows/" + id + "/runs", alice, new JsonObject());
