@@ -21,6 +21,12 @@ CREATE TABLE workflow_run_steps (
   held            boolean           NOT NULL DEFAULT false,
   skipped         boolean           NOT NULL DEFAULT false,
   released_at     timestamptz,
+  wait_for        jsonb             CHECK (wait_for IS NULL OR jsonb_typeof(wait_for) = 'object'),
+  wait_state      text              CHECK (wait_state IN ('WAITING', 'MET', 'TIMED_OUT')),
+  wait_since      timestamptz,
+  wait_checked_at timestamptz,
+  wait_checks     integer           NOT NULL DEFAULT 0 CHECK (wait_checks >= 0),
+  wait_result     text,
   PRIMARY KEY (run_id, step_key),
   UNIQUE (task_id),
   FOREIGN KEY (run_id, owner_id) REFERENCES workflow_executions (id, owner_id) ON DELETE CASCADE,
@@ -39,6 +45,17 @@ COMMENT ON COLUMN workflow_run_steps.on_error IS 'FAIL, CONTINUE or RETRY when t
 COMMENT ON COLUMN workflow_run_steps.held IS 'The task waits in PENDING for the workflow engine (it reads other steps'' results or has a condition), not for the queue.';
 COMMENT ON COLUMN workflow_run_steps.skipped IS 'Its condition did not hold: the task was closed without running.';
 COMMENT ON COLUMN workflow_run_steps.released_at IS 'When the engine filled in a held step''s prompt and queued it, or skipped it.';
+COMMENT ON COLUMN workflow_run_steps.wait_for IS 'An external dependency checked before the step is queued: url, expectStatus, intervalSeconds, timeoutSeconds.';
+COMMENT ON COLUMN workflow_run_steps.wait_state IS 'WAITING (being checked), MET (the url answered as expected) or TIMED_OUT; NULL before the wait began.';
+COMMENT ON COLUMN workflow_run_steps.wait_since IS 'When the wait began.';
+COMMENT ON COLUMN workflow_run_steps.wait_checked_at IS 'When the url was last asked (or is being asked).';
+COMMENT ON COLUMN workflow_run_steps.wait_checks IS 'How many times the url was asked.';
+COMMENT ON COLUMN workflow_run_steps.wait_result IS 'What the last check found: the status answered, or why there was none.';
+CREATE INDEX workflow_run_steps_waiting_idx ON workflow_run_steps (wait_checked_at) WHERE wait_state = 'WAITING';
+
+ALTER TABLE workflow_steps
+  ADD COLUMN wait_for jsonb CHECK (wait_for IS NULL OR jsonb_typeof(wait_for) = 'object');
+COMMENT ON COLUMN workflow_steps.wait_for IS 'An external dependency to check before the step''s task is queued: url, expectStatus, intervalSeconds, timeoutSeconds.';
 
 -- Triggers: a cron schedule or a signed webhook starts runs; a run started by one carries its key.
 CREATE TABLE workflow_triggers (

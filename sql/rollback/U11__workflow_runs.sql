@@ -4,6 +4,7 @@ ALTER TABLE workflow_executions
   DROP COLUMN trigger_key,
   DROP COLUMN trigger_id;
 DROP TABLE workflow_triggers;
+ALTER TABLE workflow_steps DROP COLUMN wait_for;
 DROP TABLE workflow_run_steps;
 DROP INDEX tasks_workflow_run_status_idx;
 DROP INDEX workflow_executions_live_idx;

@@ -120,7 +120,8 @@ public final class Server {
         // often, and which roles may use each executor.
         verticleConfig.put("queue", config.section("queue")).put("logs", config.section("logs"))
             .put("metrics", config.section("metrics"))
-            .put("auth", config.section("auth")).put("executors", config.section("executors"));
+            .put("auth", config.section("auth")).put("executors", config.section("executors"))
+            .put("workflows", config.section("workflows"));
       }
       // The HTTP API runs one instance per core (they share the port); the others need one.
       int instances = "http".equals(unit.section()) ? config.http().instances() : 1;

@@ -105,7 +105,8 @@ public final class ApiVerticle extends VerticleBase {
     new ProjectRoutes(pool).mount(builder);
     new TaskRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors"))).mount(builder);
     new ExecutionRoutes(pool).mount(builder);
-    new WorkflowRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors"))).mount(builder);
+    new WorkflowRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors")), config().getJsonObject("workflows"))
+        .mount(builder);
     new WorkerRoutes(vertx, pool, config().getJsonObject("queue"), wakeups).mount(builder);
     new dev.taskforge.queue.QueueRoutes(pool, config().getJsonObject("queue")).mount(builder);
     new dev.taskforge.metrics.MetricRoutes(pool, config().getJsonObject("metrics")).mount(builder);

@@ -117,6 +117,7 @@ final class RunPlan {
         t -> t.step().condition() == null ? null : t.step().condition().toJson()));
     params.put("on_errors", ColumnArrays.of(tasks, String[]::new, t -> t.step().onError().name()));
     params.put("held", ColumnArrays.of(tasks, Boolean[]::new, t -> t.step().held()));
+    params.put("wait_fors", ColumnArrays.of(tasks, JsonObject[]::new, t -> t.step().waitFor()));
     return params;
   }
 }

@@ -30,9 +30,9 @@ record RunStepState(WorkflowRunStep step, String taskStatus, boolean running, bo
     return ENDED.contains(taskStatus);
   }
 
-  /** Waiting in PENDING for the engine. */
+  /** Waiting in PENDING for the engine (and not for its url: {@link ExternalWaits} has that). */
   boolean waitingForEngine() {
-    return step.held() && "PENDING".equals(taskStatus);
+    return step.held() && "PENDING".equals(taskStatus) && !"WAITING".equals(step.waitState());
   }
 
   /**
@@ -52,14 +52,22 @@ record RunStepState(WorkflowRunStep step, String taskStatus, boolean running, bo
     return "QUEUED".equals(taskStatus) ? "QUEUED" : "PENDING";
   }
 
-  /** Whether this failure ends the run: it ran and failed (or was cancelled), and its policy is not CONTINUE. */
+  /**
+   * Whether this failure ends the run: it ran and failed (or was cancelled), or its wait for a url
+   * ran out, and its policy is not CONTINUE.
+   */
   boolean failsRun() {
-    return ranAndFailed && List.of("FAILED", "CANCELLED").contains(taskStatus)
+    return (ranAndFailed || "TIMED_OUT".equals(step.waitState())) && List.of("FAILED", "CANCELLED").contains(taskStatus)
         && step.onError() != StepErrorPolicy.CONTINUE;
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("key", key()).put("taskId", Rows.id(taskId())).put("status", status())
+    JsonObject json = new JsonObject().put("key", key()).put("taskId", Rows.id(taskId())).put("status", status())
         .put("onError", Rows.name(step.onError()));
+    if (step.waitFor() != null) {
+      json.put("wait", new JsonObject().put("url", step.waitFor().getString("url")).put("state", step.waitState())
+          .put("since", Rows.iso(step.waitSince())).put("checks", step.waitChecks()).put("lastResult", step.waitResult()));
+    }
+    return json;
   }
 }

@@ -9,20 +9,20 @@ import java.util.List;
  * its failure does to the run.
  */
 public record StepDefinition(String key, String name, JsonObject task, List<String> dependsOn,
-    StepCondition condition, StepErrorPolicy onError, Integer timeoutSeconds) {
+    StepCondition condition, StepErrorPolicy onError, Integer timeoutSeconds, JsonObject waitFor) {
 
   /** The wire form, the same shape a request gives. */
   JsonObject toJson() {
     return new JsonObject().put("key", key).put("name", name).put("task", task)
         .put("dependsOn", new io.vertx.core.json.JsonArray(dependsOn))
         .put("condition", condition == null ? null : condition.toJson())
-        .put("onError", onError.name()).put("timeoutSeconds", timeoutSeconds);
+        .put("onError", onError.name()).put("timeoutSeconds", timeoutSeconds).put("waitFor", waitFor);
   }
 
   /** Read back from a stored step. */
   static StepDefinition of(WorkflowStep step) {
     return new StepDefinition(step.stepKey(), step.name(), step.taskTemplate(), step.dependsOn(),
-        StepCondition.of(step.condition()), step.onError(), step.timeoutSeconds());
+        StepCondition.of(step.condition()), step.onError(), step.timeoutSeconds(), step.waitFor());
   }
 
   String prompt() {
@@ -31,9 +31,9 @@ public record StepDefinition(String key, String name, JsonObject task, List<Stri
 
   /**
    * Whether the step's task must wait for the workflow engine rather than the queue: its prompt
-   * reads other steps' results, or a condition decides whether it runs at all.
+   * reads other steps' results, a condition decides whether it runs at all, or it waits for a url.
    */
   boolean held() {
-    return condition != null || StepTemplate.readsSteps(prompt());
+    return condition != null || waitFor != null || StepTemplate.readsSteps(prompt());
   }
 }

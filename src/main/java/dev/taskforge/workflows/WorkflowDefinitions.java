@@ -132,6 +132,7 @@ final class WorkflowDefinitions {
     params.put("conditions", ColumnArrays.of(steps, JsonObject[]::new, s -> s.condition() == null ? null : s.condition().toJson()));
     params.put("on_errors", ColumnArrays.of(steps, String[]::new, s -> s.onError().name()));
     params.put("timeouts", ColumnArrays.of(steps, Integer[]::new, StepDefinition::timeoutSeconds));
+    params.put("wait_fors", ColumnArrays.of(steps, JsonObject[]::new, StepDefinition::waitFor));
     return SqlTemplate.forUpdate(conn, WorkflowSql.INSERT_STEPS).execute(params).mapEmpty();
   }
 
@@ -139,7 +140,8 @@ final class WorkflowDefinitions {
   static JsonObject stepJson(WorkflowStep step) {
     return new JsonObject().put("key", step.stepKey()).put("name", step.name()).put("task", step.taskTemplate())
         .put("dependsOn", Rows.json(step.dependsOn())).put("condition", step.condition())
-        .put("onError", Rows.name(step.onError())).put("timeoutSeconds", step.timeoutSeconds());
+        .put("onError", Rows.name(step.onError())).put("timeoutSeconds", step.timeoutSeconds())
+        .put("waitFor", step.waitFor());
   }
 
   /** The opaque cursors of workflow and run listings: where the previous page ended. */

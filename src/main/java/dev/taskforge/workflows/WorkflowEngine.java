@@ -145,11 +145,23 @@ final class WorkflowEngine {
     Future<Void> chain = Future.succeededFuture();
     for (RunStepState step : ready) {
       StepCondition condition = StepCondition.of(step.step().condition());
+      String wait = step.step().waitFor() == null ? "MET" : step.step().waitState() == null ? "NOT_BEGUN"
+          : step.step().waitState();
       if (condition != null && !condition.holds(endedAs, view.run().context())) {
         log.info("workflow step skipped run={} step={} condition={}", runId, step.key(), condition);
         chain = chain.compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.SKIP)
             .execute(Map.of("run_id", runId, "task_id", step.taskId()))
             .compose(x -> DependencyRelease.completed(conn, step.taskId())).mapEmpty());
+      } else if (wait.equals("NOT_BEGUN")) {
+        log.info("workflow step waits for its url run={} step={}", runId, step.key());
+        chain = chain.compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.START_WAIT)
+            .execute(Map.of("run_id", runId, "task_id", step.taskId())).mapEmpty());
+      } else if (wait.equals("TIMED_OUT")) {
+        String summary = "waitFor " + step.step().waitFor().getString("url") + " " + step.step().waitResult();
+        log.info("workflow step failed waiting run={} step={}", runId, step.key());
+        chain = chain.compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.FAIL_WAIT)
+            .execute(Map.of("task_id", step.taskId(), "summary", summary))
+            .compose(x -> DependencyRelease.ended(conn, step.taskId(), "failed")).mapEmpty());
       } else {
         String prompt = StepTemplate.fill(step.step().promptTemplate(), view.run().context(), results);
         chain = chain.compose(v -> SqlTemplate.forQuery(conn, WorkflowRunSql.RELEASE).mapTo(Task.MAPPER)

@@ -17,12 +17,12 @@ final class WorkflowRequests {
   record WorkflowDraft(String name, String description, boolean hasDescription, UUID projectId,
       WorkflowStatus status, JsonObject configuration, List<StepDefinition> steps) {}
 
-  static WorkflowDraft draft(JsonObject body) {
+  static WorkflowDraft draft(JsonObject body, ExternalWaits waits) {
     String name = body.getString("name");
     if (name != null && name.isBlank()) {
       throw ApiException.badRequest("name", "name must not be blank");
     }
-    List<StepDefinition> steps = body.containsKey("steps") ? steps(body.getJsonArray("steps")) : null;
+    List<StepDefinition> steps = body.containsKey("steps") ? steps(body.getJsonArray("steps"), waits) : null;
     if (steps != null) {
       StepGraph.check(steps);
     }
@@ -32,7 +32,7 @@ final class WorkflowRequests {
         status == null ? null : WorkflowStatus.valueOf(status), body.getJsonObject("configuration"), steps);
   }
 
-  private static List<StepDefinition> steps(JsonArray array) {
+  private static List<StepDefinition> steps(JsonArray array, ExternalWaits waits) {
     List<StepDefinition> steps = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       JsonObject step = array.getJsonObject(i);
@@ -45,9 +45,13 @@ final class WorkflowRequests {
       }
       String key = step.getString("key");
       List<String> dependsOn = step.getJsonArray("dependsOn", new JsonArray()).stream().map(String::valueOf).toList();
+      JsonObject waitFor = step.getJsonObject("waitFor");
+      if (waitFor != null) {
+        waits.check(waitFor, "steps[" + i + "].waitFor");
+      }
       steps.add(new StepDefinition(key, step.getString("name", key), task, dependsOn,
           StepCondition.of(step.getJsonObject("condition")),
-          StepErrorPolicy.valueOf(step.getString("onError", "FAIL")), step.getInteger("timeoutSeconds")));
+          StepErrorPolicy.valueOf(step.getString("onError", "FAIL")), step.getInteger("timeoutSeconds"), waitFor));
     }
     return steps;
   }

@@ -25,13 +25,16 @@ public final class WorkflowRoutes {
   private final WorkflowDefinitions definitions;
   private final WorkflowRuns runs;
   private final WorkflowTriggers triggers;
+  private final ExternalWaits waits;
 
-  public WorkflowRoutes(Pool pool, ExecutorAccess executors) {
+  /** {@code workflows} is the configuration's section of that name (which urls steps may wait for). */
+  public WorkflowRoutes(Pool pool, ExecutorAccess executors, JsonObject workflows) {
     this.pool = pool;
     this.executors = executors;
     this.definitions = new WorkflowDefinitions(pool);
     this.runs = new WorkflowRuns(pool);
     this.triggers = new WorkflowTriggers(pool);
+    this.waits = new ExternalWaits(workflows);
   }
 
   public void mount(RouterBuilder builder) {
@@ -54,7 +57,7 @@ public final class WorkflowRoutes {
 
   private void create(RoutingContext ctx) {
     Principal principal = Authentication.principal(ctx);
-    WorkflowRequests.WorkflowDraft draft = WorkflowRequests.draft(Requests.body(ctx));
+    WorkflowRequests.WorkflowDraft draft = WorkflowRequests.draft(Requests.body(ctx), waits);
     checkExecutors(principal, draft);
     definitions.create(principal.userId(), draft)
         .onSuccess(created -> Responses.created(ctx, created.toJson()))
@@ -79,7 +82,7 @@ public final class WorkflowRoutes {
   /** Bumps the version; steps, when given, replace the workflow's steps whole. Runs keep theirs. */
   private void update(RoutingContext ctx) {
     Principal principal = Authentication.principal(ctx);
-    WorkflowRequests.WorkflowDraft changes = WorkflowRequests.draft(Requests.body(ctx));
+    WorkflowRequests.WorkflowDraft changes = WorkflowRequests.draft(Requests.body(ctx), waits);
     checkExecutors(principal, changes);
     definitions.update(principal.userId(), Requests.uuidParam(ctx, "workflowId"), changes)
         .map(found -> found.orElseThrow(() -> ApiException.notFound("workflow")))

@@ -47,12 +47,14 @@ final class WorkflowRunSql {
 
   static final String INSERT_STEPS = """
       INSERT INTO workflow_run_steps (run_id, owner_id, step_key, position, task_id, depends_on, prompt_template,
-                                      condition, on_error, held)
+                                      condition, on_error, held, wait_for)
       SELECT #{run_id}, #{owner_id}, s.step_key, s.ord - 1, s.task_id, ARRAY(SELECT jsonb_array_elements_text(s.depends_on)),
-             s.prompt_template, nullif(s.condition, 'null'::jsonb), s.on_error::step_error_policy, s.held
+             s.prompt_template, nullif(s.condition, 'null'::jsonb), s.on_error::step_error_policy, s.held,
+             nullif(s.wait_for, 'null'::jsonb)
         FROM unnest(#{step_keys}::text[], #{task_ids}::uuid[], #{depends_on}::jsonb[], #{prompt_templates}::text[],
-                    #{conditions}::jsonb[], #{on_errors}::text[], #{held}::boolean[])
-               WITH ORDINALITY AS s (step_key, task_id, depends_on, prompt_template, condition, on_error, held, ord)
+                    #{conditions}::jsonb[], #{on_errors}::text[], #{held}::boolean[], #{wait_fors}::jsonb[])
+               WITH ORDINALITY AS s (step_key, task_id, depends_on, prompt_template, condition, on_error, held, wait_for,
+                                     ord)
       """;
 
   static final String RUN = "SELECT * FROM workflow_executions WHERE id = #{id} AND owner_id = #{owner_id}";
@@ -105,6 +107,7 @@ final class WorkflowRunSql {
                            WHERE t.workflow_execution_id = r.id AND t.status IN ('PENDING', 'BLOCKED', 'QUEUED', 'RUNNING'))
               OR EXISTS (SELECT 1 FROM tasks t JOIN workflow_run_steps s ON s.task_id = t.id
                           WHERE t.workflow_execution_id = r.id AND t.status = 'PENDING' AND s.held
+                            AND s.wait_state IS DISTINCT FROM 'WAITING'
                             AND NOT EXISTS (SELECT 1 FROM workflow_run_steps d JOIN tasks u ON u.id = d.task_id
                                              WHERE d.run_id = r.id AND d.step_key = ANY (s.depends_on)
                                                AND u.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')))
@@ -143,6 +146,46 @@ final class WorkflowRunSql {
       )
       UPDATE tasks SET status = 'COMPLETED', completed_at = now()
        WHERE id = #{task_id} AND status = 'PENDING'
+      """;
+
+  /** A held step whose dependencies have ended and whose condition holds starts waiting for its url. */
+  static final String START_WAIT = """
+      UPDATE workflow_run_steps SET wait_state = 'WAITING', wait_since = now()
+       WHERE run_id = #{run_id} AND task_id = #{task_id} AND wait_state IS NULL
+      """;
+
+  /** A wait that ran out fails its step's task, with a result saying so (the caller fails its dependents). */
+  static final String FAIL_WAIT = """
+      WITH failed AS (
+        UPDATE tasks SET status = 'FAILED', completed_at = now()
+         WHERE id = #{task_id} AND status = 'PENDING'
+        RETURNING id
+      )
+      INSERT INTO task_results (task_id, status, summary)
+      SELECT id, 'FAILURE', #{summary} FROM failed
+      """;
+
+  /**
+   * Waits of live runs due a check, claimed by writing the check's time (the caller commits before
+   * asking), so another instance does not ask the same url meanwhile.
+   */
+  static final String CLAIM_WAIT_CHECKS = """
+      UPDATE workflow_run_steps s SET wait_checked_at = now(), wait_checks = s.wait_checks + 1
+       WHERE (s.run_id, s.step_key) IN (
+               SELECT w.run_id, w.step_key FROM workflow_run_steps w
+                 JOIN workflow_executions r ON r.id = w.run_id AND r.status = 'RUNNING'
+                WHERE w.wait_state = 'WAITING'
+                  AND (w.wait_checked_at IS NULL OR w.wait_checked_at
+                       <= now() - make_interval(secs => coalesce((w.wait_for->>'intervalSeconds')::int, 30)))
+                ORDER BY w.wait_checked_at NULLS FIRST
+                LIMIT #{limit}
+                  FOR UPDATE OF w SKIP LOCKED)
+      RETURNING s.run_id, s.step_key, s.wait_for, s.wait_since
+      """;
+
+  static final String RECORD_WAIT_CHECK = """
+      UPDATE workflow_run_steps SET wait_state = #{state}, wait_result = #{result}
+       WHERE run_id = #{run_id} AND step_key = #{step_key} AND wait_state = 'WAITING'
       """;
 
   static final String MARK_RELEASED = """
@@ -200,7 +243,7 @@ final class WorkflowRunSql {
    */
   static final String RESET_FAILED = """
       WITH reset AS (
-        UPDATE workflow_run_steps s SET released_at = NULL
+        UPDATE workflow_run_steps s SET released_at = NULL, wait_state = NULL, wait_since = NULL
           FROM tasks t
          WHERE t.id = s.task_id AND s.run_id = #{run_id} AND s.owner_id = #{owner_id}
            AND t.status IN ('FAILED', 'CANCELLED')

@@ -23,6 +23,12 @@ import java.util.UUID;
  * @param held The task waits in PENDING for the workflow engine, not for the queue.
  * @param skipped Its condition did not hold: the task was closed without running.
  * @param releasedAt When the engine filled in a held step's prompt and queued it, or skipped it.
+ * @param waitFor An external dependency checked before the step is queued.
+ * @param waitState WAITING, MET or TIMED_OUT; null before the wait began.
+ * @param waitSince When the wait began.
+ * @param waitCheckedAt When the url was last asked.
+ * @param waitChecks How many times the url was asked.
+ * @param waitResult What the last check found.
  */
 public record WorkflowRunStep(
     UUID runId,
@@ -36,7 +42,13 @@ public record WorkflowRunStep(
     StepErrorPolicy onError,
     Boolean held,
     Boolean skipped,
-    OffsetDateTime releasedAt) {
+    OffsetDateTime releasedAt,
+    JsonObject waitFor,
+    String waitState,
+    OffsetDateTime waitSince,
+    OffsetDateTime waitCheckedAt,
+    Integer waitChecks,
+    String waitResult) {
 
   /** Reads a row selected with every column of workflow_run_steps (by name). */
   public static final RowMapper<WorkflowRunStep> MAPPER = row -> new WorkflowRunStep(
@@ -51,7 +63,13 @@ public record WorkflowRunStep(
       Rows.enumValue(row, "on_error", StepErrorPolicy.class),
       row.getBoolean("held"),
       row.getBoolean("skipped"),
-      row.getOffsetDateTime("released_at"));
+      row.getOffsetDateTime("released_at"),
+      Rows.object(row, "wait_for"),
+      row.getString("wait_state"),
+      row.getOffsetDateTime("wait_since"),
+      row.getOffsetDateTime("wait_checked_at"),
+      row.getInteger("wait_checks"),
+      row.getString("wait_result"));
 
   /** The wire form: camelCase keys, ids as strings, ISO-8601 UTC timestamps. */
   public JsonObject toJson() {
@@ -67,6 +85,12 @@ public record WorkflowRunStep(
         .put("onError", Rows.name(onError))
         .put("held", held)
         .put("skipped", skipped)
-        .put("releasedAt", Rows.iso(releasedAt));
+        .put("releasedAt", Rows.iso(releasedAt))
+        .put("waitFor", waitFor)
+        .put("waitState", waitState)
+        .put("waitSince", Rows.iso(waitSince))
+        .put("waitCheckedAt", Rows.iso(waitCheckedAt))
+        .put("waitChecks", waitChecks)
+        .put("waitResult", waitResult);
   }
 }

@@ -69,13 +69,15 @@ final class WorkflowSql {
    */
   static final String INSERT_STEPS = """
       INSERT INTO workflow_steps (workflow_id, step_key, position, name, task_template, depends_on, condition, on_error,
-                                  timeout_seconds)
+                                  timeout_seconds, wait_for)
       SELECT w.id, s.step_key, s.ord - 1, s.name, s.task_template, ARRAY(SELECT jsonb_array_elements_text(s.depends_on)),
-             nullif(s.condition, 'null'::jsonb), s.on_error::step_error_policy, s.timeout_seconds
+             nullif(s.condition, 'null'::jsonb), s.on_error::step_error_policy, s.timeout_seconds,
+             nullif(s.wait_for, 'null'::jsonb)
         FROM workflows w,
              unnest(#{keys}::text[], #{names}::text[], #{templates}::jsonb[], #{depends_on}::jsonb[],
-                    #{conditions}::jsonb[], #{on_errors}::text[], #{timeouts}::int[])
-               WITH ORDINALITY AS s (step_key, name, task_template, depends_on, condition, on_error, timeout_seconds, ord)
+                    #{conditions}::jsonb[], #{on_errors}::text[], #{timeouts}::int[], #{wait_fors}::jsonb[])
+               WITH ORDINALITY AS s (step_key, name, task_template, depends_on, condition, on_error, timeout_seconds,
+                                     wait_for, ord)
        WHERE w.id = #{workflow_id} AND w.owner_id = #{owner_id}
       """;
 

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code workflows.pollIntervalMs} (default 1000), and at once when this instance starts or
- * retries a run ({@link #WAKE} on the event bus): starts the runs of due cron triggers
- * ({@link TriggerScheduler}), then moves runs on ({@link WorkflowEngine}). Several instances may
+ * retries a run ({@link #WAKE} on the event bus): starts the runs of due triggers
+ * ({@link TriggerScheduler}), asks the urls steps wait for ({@link ExternalWaits}), then moves runs
+ * on ({@link WorkflowEngine}). Several instances may
  * run it: each due time and each run is handled by one at a time (its row is locked, others skip it).
  */
 public final class WorkflowVerticle extends VerticleBase {
@@ -23,6 +24,7 @@ public final class WorkflowVerticle extends VerticleBase {
   private Pool pool;
   private WorkflowEngine engine;
   private TriggerScheduler scheduler;
+  private ExternalWaits waits;
   private long timer;
   private boolean passing;
   private boolean again;
@@ -38,6 +40,7 @@ public final class WorkflowVerticle extends VerticleBase {
     pool = Pools.create(vertx, Pools.urlFrom(config()), 2, "workflows");
     engine = new WorkflowEngine(pool);
     scheduler = new TriggerScheduler(pool);
+    waits = new ExternalWaits(settings, vertx, pool);
     timer = vertx.setPeriodic(interval, id -> pass());
     wakeups = vertx.eventBus().localConsumer(WAKE, message -> pass());
     log.info("workflow engine started poll_interval_ms={}", interval);
@@ -54,7 +57,14 @@ public final class WorkflowVerticle extends VerticleBase {
     again = false;
     scheduler.fire(java.time.Instant.now())
         .onFailure(e -> log.warn("workflow schedules not fired: {}", e.getMessage()))
-        .transform(ignored -> engine.pass())
+        .transform(ignored -> waits.checkDue())
+        .onFailure(e -> log.warn("workflow waits not checked: {}", e.getMessage()))
+        .transform(ended -> {
+          if (ended.succeeded() && ended.result() > 0) {
+            again = true; // a wait ended: its step can go now, not a poll interval later
+          }
+          return engine.pass();
+        })
         .onFailure(e -> log.warn("workflow engine pass failed: {}", e.getMessage()))
         .onComplete(ar -> {
           passing = false;
@@ -67,6 +77,6 @@ public final class WorkflowVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return wakeups.unregister().eventually(() -> pool.close());
+    return wakeups.unregister().eventually(() -> waits.close()).eventually(() -> pool.close());
   }
 }

@@ -34,6 +34,10 @@ class WorkflowApiTest {
   private static Path markers;
   private static String alice;
   private static String bob;
+  /** An outside service steps wait for: /flaky answers 503 twice then 200, /never always 503. */
+  private static io.vertx.core.Vertx outside;
+  private static int outsidePort;
+  private static final java.util.concurrent.atomic.AtomicInteger flakyAsked = new java.util.concurrent.atomic.AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
@@ -44,12 +48,22 @@ class WorkflowApiTest {
         .put("default", "shell")
         .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
             .put("roles", new JsonArray().add("admin").add("user")));
+    outside = io.vertx.core.Vertx.vertx();
+    outsidePort = outside.createHttpServer().requestHandler(request -> {
+      int status = switch (request.path()) {
+        case "/flaky" -> flakyAsked.incrementAndGet() <= 2 ? 503 : 200;
+        default -> 503;
+      };
+      request.response().setStatusCode(status).end("status " + status);
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)
+        .actualPort();
     api = new ApiTestServer(WorkflowApiTest.class, new JsonObject()
         .put("instanceId", "workflow-test")
         .put("dataDir", dir.toString())
         .put("queue", new JsonObject().put("concurrency", 4).put("pollIntervalMs", 200).put("leaseSeconds", 30))
         .put("executors", executors)
-        .put("workflows", new JsonObject().put("pollIntervalMs", 100)));
+        .put("workflows", new JsonObject().put("pollIntervalMs", 100).put("waitFor", new JsonObject()
+            .put("allowedUrlPrefixes", new JsonArray().add("http://127.0.0.1:" + outsidePort + "/")))));
     alice = api.newUserToken("alice@example.com");
     bob = api.newUserToken("bob@example.com");
   }
@@ -57,6 +71,7 @@ class WorkflowApiTest {
   @AfterAll
   static void stop() {
     api.close();
+    outside.close();
   }
 
   // ---- helpers ----
@@ -442,6 +457,58 @@ class WorkflowApiTest {
     assertThat(done.getString("status")).isEqualTo("FAILED");
     assertThat(done.getString("errorMessage")).startsWith("the run could not go on");
     assertThat(stepStatuses(done)).containsEntry("loud", "COMPLETED").containsEntry("reader", "CANCELLED");
+  }
+
+  private static JsonObject waitFor(String path, int timeoutSeconds) {
+    return new JsonObject().put("url", "http://127.0.0.1:" + outsidePort + path).put("intervalSeconds", 1)
+        .put("timeoutSeconds", timeoutSeconds);
+  }
+
+  private static JsonObject waitOf(JsonObject run, String key) {
+    return run.getJsonArray("steps").stream().map(JsonObject.class::cast)
+        .filter(s -> s.getString("key").equals(key)).findFirst().orElseThrow().getJsonObject("wait");
+  }
+
+  @Test
+  void aStepThatWaitsForAUrlIsQueuedOnlyOnceTheUrlAnswersAsExpected() throws Exception {
+    String id = create(alice, workflow("Gate",
+        step("build", "echo built"),
+        step("deploy", "echo deploying", "build").put("waitFor", waitFor("/flaky", 60)),
+        step("smoke", "echo smoke", "deploy")));
+
+    JsonObject done = awaitRun(run(alice, id, null).getString("id"), "COMPLETED", "FAILED");
+
+    assertThat(done.getString("status")).as(done.encodePrettily()).isEqualTo("COMPLETED");
+    JsonObject wait = waitOf(done, "deploy");
+    assertThat(wait.getString("state")).isEqualTo("MET");
+    assertThat(wait.getInteger("checks")).isEqualTo(3);
+    assertThat(wait.getString("lastResult")).isEqualTo("HTTP 200");
+    assertThat(flakyAsked.get()).isEqualTo(3);
+    // the third answer came at least two check intervals after the wait began, and the step after it
+    assertThat(attemptTime(taskOf(done, "deploy"), "start"))
+        .isAfterOrEqualTo(OffsetDateTime.parse(wait.getString("since")).plusSeconds(2));
+  }
+
+  @Test
+  void aWaitThatRunsOutFailsItsStepAndTheRun() throws Exception {
+    String id = create(alice, workflow("Never ready",
+        step("deploy", "echo never", new String[0]).put("waitFor", waitFor("/never", 2)),
+        step("smoke", "echo smoke", "deploy")));
+
+    JsonObject done = awaitRun(run(alice, id, null).getString("id"), "FAILED");
+
+    assertThat(stepStatuses(done)).containsEntry("deploy", "FAILED").containsEntry("smoke", "FAILED");
+    assertThat(waitOf(done, "deploy").getString("state")).isEqualTo("TIMED_OUT");
+    assertThat(waitOf(done, "deploy").getString("lastResult")).startsWith("timed out after 2 s; last check: HTTP 503");
+    assertThat(done.getString("errorMessage")).contains("step deploy failed").contains("timed out");
+    assertThat(attempts(taskOf(done, "deploy"))).isZero();
+  }
+
+  @Test
+  void aStepMayWaitOnlyForUrlsTheServerAllows() {
+    assertRefused(api.post("/api/workflows", alice, workflow("Internal",
+            step("peek", "echo x").put("waitFor", new JsonObject().put("url", "http://169.254.169.254/latest/meta-data")))),
+        400, "steps[0].waitFor.url", "not under any of workflows.waitFor.allowedUrlPrefixes");
   }
 
   @Test
