@@ -219,7 +219,7 @@ final class WorkflowRunSql {
        WHERE t.workflow_execution_id = #{run_id} AND t.owner_id = #{owner_id} AND j.status = 'RUNNING'
       """;
 
-  /** A run reaches its end, with its counts as its steps' tasks stand. */
+  /** A live run reaches its end, with its counts as its steps' tasks stand; an ended one is left as it is. */
   static final String FINISH = """
       UPDATE workflow_executions r
          SET status = #{status}::workflow_execution_status, error_message = #{error_message},
@@ -228,7 +228,7 @@ final class WorkflowRunSql {
                                  WHERE s.run_id = r.id AND t.status = 'COMPLETED' AND NOT s.skipped),
              failed_tasks = (SELECT count(*) FROM workflow_run_steps s JOIN tasks t ON t.id = s.task_id
                               WHERE s.run_id = r.id AND t.status = 'FAILED')
-       WHERE r.id = #{run_id} AND r.owner_id = #{owner_id}
+       WHERE r.id = #{run_id} AND r.owner_id = #{owner_id} AND r.status IN ('PENDING', 'RUNNING')
       RETURNING *
       """;
 

@@ -195,7 +195,7 @@ final class WorkflowRuns {
         .mapEmpty();
   }
 
-  /** Writes a run's end and, for a success, counts it on its workflow. */
+  /** Writes a live run's end and, for a success, counts it on its workflow (once, however often asked). */
   static Future<Void> finish(SqlConnection conn, WorkflowExecution run, WorkflowExecutionStatus status, String error) {
     Map<String, Object> params = new HashMap<>();
     params.put("run_id", run.id());
@@ -203,7 +203,7 @@ final class WorkflowRuns {
     params.put("status", status.name());
     params.put("error_message", error);
     return SqlTemplate.forUpdate(conn, WorkflowRunSql.FINISH).execute(params)
-        .compose(v -> status != WorkflowExecutionStatus.COMPLETED ? Future.succeededFuture()
+        .compose(ended -> ended.rowCount() == 0 || status != WorkflowExecutionStatus.COMPLETED ? Future.succeededFuture()
             : SqlTemplate.forUpdate(conn, WorkflowRunSql.COUNT_SUCCESS)
                 .execute(Map.of("workflow_id", run.workflowId(), "owner_id", run.ownerId())))
         .mapEmpty();

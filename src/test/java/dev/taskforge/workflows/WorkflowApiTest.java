@@ -512,6 +512,39 @@ class WorkflowApiTest {
   }
 
   @Test
+  void twoInstancesMovingTheSameRunsReleaseEachStepOnce() throws Exception {
+    // a second server on the same database: its own API, and a workflow engine polling as eagerly
+    try (ApiTestServer second = ApiTestServer.anotherInstance(api,
+        new JsonObject().put("workflows", new JsonObject().put("pollIntervalMs", 20)))) {
+      JsonObject[] steps = new JsonObject[12];
+      steps[0] = step("root", "echo root");
+      for (int i = 1; i < 11; i++) {
+        steps[i] = step("leaf" + i, "echo leaf" + i + " after {{steps.root.result.summary}}", "root");
+      }
+      steps[11] = step("join", "echo {{steps.leaf1.result.summary}}", "leaf1", "leaf2", "leaf3", "leaf4", "leaf5",
+          "leaf6", "leaf7", "leaf8", "leaf9", "leaf10");
+      String id = create(alice, workflow("Two engines", steps));
+      List<String> runIds = new java.util.ArrayList<>();
+      for (int r = 0; r < 3; r++) {
+        runIds.add(run(alice, id, null).getString("id"));
+      }
+
+      for (String runId : runIds) {
+        JsonObject done = awaitRun(runId, "COMPLETED", "FAILED");
+        assertThat(done.getString("status")).as(done.encodePrettily()).isEqualTo("COMPLETED");
+        for (Object step : done.getJsonArray("steps")) {
+          assertThat(attempts(((JsonObject) step).getString("taskId"))).as(((JsonObject) step).getString("key")).isEqualTo(1);
+        }
+        assertThat(api.get("/api/tasks/" + taskOf(done, "join"), alice).json().getString("prompt"))
+            .isEqualTo("echo leaf1 after root");
+      }
+      assertThat(query("SELECT count(*) FROM queue_jobs j JOIN tasks t ON t.id = j.task_id WHERE t.workflow_execution_id IN ('"
+          + String.join("', '", runIds) + "')")).isEqualTo("36");
+      assertThat(api.get("/api/workflows/" + id, alice).json().getInteger("successCount")).isEqualTo(3);
+    }
+  }
+
+  @Test
   void aPausedWorkflowDoesNotRun() {
     String id = create(alice, workflow("Paused", step("a", "echo a")).put("status", "PAUSED"));
     Response refused = api.post("/api/workflows/" + id + "/runs", alice, new JsonObject());
