@@ -5,6 +5,7 @@ import dev.taskforge.tasks.DependencyType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ final class RunPlan {
     // edge's target, and a target whose own edges are not written yet ends that walk at once, so a
     // chain of a thousand steps costs a thousand short checks instead of half a million probes.
     List<StepDefinition> dependentsFirst = new ArrayList<>(StepGraph.ordered(steps));
-    java.util.Collections.reverse(dependentsFirst);
+    Collections.reverse(dependentsFirst);
     for (StepDefinition step : dependentsFirst) {
       for (String dep : step.dependsOn()) {
         boolean decides = step.condition() != null && dep.equals(step.condition().step());

@@ -1,5 +1,6 @@
 package dev.taskforge.workflows;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -14,7 +15,7 @@ public record StepDefinition(String key, String name, JsonObject task, List<Stri
   /** The wire form, the same shape a request gives. */
   JsonObject toJson() {
     return new JsonObject().put("key", key).put("name", name).put("task", task)
-        .put("dependsOn", new io.vertx.core.json.JsonArray(dependsOn))
+        .put("dependsOn", new JsonArray(dependsOn))
         .put("condition", condition == null ? null : condition.toJson())
         .put("onError", onError.name()).put("timeoutSeconds", timeoutSeconds).put("waitFor", waitFor);
   }

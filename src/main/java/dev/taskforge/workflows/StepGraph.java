@@ -3,9 +3,11 @@ package dev.taskforge.workflows;
 import dev.taskforge.http.ApiException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +108,7 @@ final class StepGraph {
         continue;
       }
       Deque<String> path = new ArrayDeque<>();
-      Deque<java.util.Iterator<String>> next = new ArrayDeque<>();
+      Deque<Iterator<String>> next = new ArrayDeque<>();
       path.push(start.key());
       next.push(edges.get(start.key()).iterator());
       colour.put(start.key(), 1);
@@ -120,7 +122,7 @@ final class StepGraph {
             next.push(edges.get(dep).iterator());
           } else if (c == 1) {
             List<String> onPath = new ArrayList<>(path);
-            java.util.Collections.reverse(onPath);
+            Collections.reverse(onPath);
             List<String> found = new ArrayList<>(onPath.subList(onPath.indexOf(dep), onPath.size()));
             found.add(dep);
             return found;

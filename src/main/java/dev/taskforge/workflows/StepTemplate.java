@@ -3,6 +3,7 @@ package dev.taskforge.workflows;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -137,7 +138,7 @@ final class StepTemplate {
 
   /** The step keys a set of placeholders reads, for checks. */
   static Set<String> stepsRead(String prompt) {
-    Set<String> keys = new java.util.LinkedHashSet<>();
+    Set<String> keys = new LinkedHashSet<>();
     eachStepReference(prompt, (key, ref) -> keys.add(key));
     return keys;
   }

@@ -7,14 +7,18 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Workflows as the API edits them: a workflow and its steps written in one transaction, replaced
@@ -85,7 +89,7 @@ final class WorkflowDefinitions {
         .execute(Map.of("workflow_id", id, "owner_id", owner))
         .compose(live -> {
           Future<Void> chain = Future.succeededFuture();
-          for (io.vertx.sqlclient.Row run : live) {
+          for (Row run : live) {
             chain = chain.compose(v -> WorkflowRuns.stop(conn, owner, run.getUUID("id")));
           }
           return chain;
@@ -151,8 +155,8 @@ final class WorkflowDefinitions {
 
     static String encode(String createdAt, String id) {
       String json = new JsonArray().add(createdAt).add(id).encode();
-      return java.util.Base64.getUrlEncoder().withoutPadding()
-          .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The keyset parameters of a page query: after the cursor's row (none: from the start), one row more than a page. */
@@ -170,8 +174,8 @@ final class WorkflowDefinitions {
     }
 
     /** A page of what a keyset query found (one row more than a page means there is another). */
-    static <T> Page<T> page(List<T> found, int limit, java.util.function.Function<T, OffsetDateTime> createdAt,
-        java.util.function.Function<T, UUID> id) {
+    static <T> Page<T> page(List<T> found, int limit, Function<T, OffsetDateTime> createdAt,
+        Function<T, UUID> id) {
       if (found.size() <= limit) {
         return new Page<>(found, null);
       }
@@ -181,8 +185,8 @@ final class WorkflowDefinitions {
 
     static String[] decode(String cursor) {
       try {
-        JsonArray at = new JsonArray(new String(java.util.Base64.getUrlDecoder().decode(cursor),
-            java.nio.charset.StandardCharsets.UTF_8));
+        JsonArray at = new JsonArray(new String(Base64.getUrlDecoder().decode(cursor),
+            StandardCharsets.UTF_8));
         OffsetDateTime.parse(at.getString(0));
         UUID.fromString(at.getString(1));
         return new String[] {at.getString(0), at.getString(1)};

@@ -6,12 +6,13 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.users.Principal;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * {@code /api/workflows} and {@code /api/workflow-runs}: the caller's workflow templates, their
@@ -168,7 +169,7 @@ public final class WorkflowRoutes {
   private void deliver(RoutingContext ctx) {
     triggers.deliver(Requests.uuidParam(ctx, "triggerId"), ctx.request().getHeader("X-Taskforge-Timestamp"),
             ctx.request().getHeader("X-Taskforge-Signature"), ctx.body().buffer() == null
-                ? io.vertx.core.buffer.Buffer.buffer() : ctx.body().buffer(), java.time.Instant.now())
+                ? Buffer.buffer() : ctx.body().buffer(), Instant.now())
         .onSuccess(delivery -> {
           if (delivery.started()) {
             ctx.vertx().eventBus().send(WorkflowVerticle.WAKE, delivery.run().run().id().toString());

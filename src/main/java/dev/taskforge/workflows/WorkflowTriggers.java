@@ -13,6 +13,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -91,7 +92,7 @@ final class WorkflowTriggers {
         throw ApiException.badRequest("schedule", "the schedule " + schedule + " is never due");
       }
       params.put("schedule", schedule.strip());
-      params.put("next_run_at", next.atOffset(java.time.ZoneOffset.UTC));
+      params.put("next_run_at", next.atOffset(ZoneOffset.UTC));
     } else if (type.equals("on-complete")) {
       UUID sourceWorkflow = Requests.uuid(body.getString("workflowId"), "workflowId");
       UUID sourceTask = Requests.uuid(body.getString("taskId"), "taskId");

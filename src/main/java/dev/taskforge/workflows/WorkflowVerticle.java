@@ -6,6 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class WorkflowVerticle extends VerticleBase {
     }
     passing = true;
     again = false;
-    scheduler.fire(java.time.Instant.now())
+    scheduler.fire(Instant.now())
         .onFailure(e -> log.warn("workflow schedules not fired: {}", e.getMessage()))
         .transform(ignored -> waits.checkDue())
         .onFailure(e -> log.warn("workflow waits not checked: {}", e.getMessage()))
