@@ -61,6 +61,18 @@ record RunStepState(WorkflowRunStep step, String taskStatus, boolean running, bo
         && step.onError() != StepErrorPolicy.CONTINUE;
   }
 
+  /**
+   * Whether the step's end leaves its run able to complete: it completed, was skipped, or failed
+   * (or was cancelled) by itself with onError CONTINUE — its author allowed for that. A step failed
+   * because a step it requires did is not: what it was for did not happen.
+   */
+  boolean endedAcceptably() {
+    String status = status();
+    return status.equals("COMPLETED") || status.equals("SKIPPED")
+        || (step.onError() == StepErrorPolicy.CONTINUE && List.of("FAILED", "CANCELLED").contains(status)
+            && (ranAndFailed || "TIMED_OUT".equals(step.waitState())));
+  }
+
   JsonObject toJson() {
     JsonObject json = new JsonObject().put("key", key()).put("taskId", Rows.id(taskId())).put("status", status())
         .put("onError", Rows.name(step.onError()));

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a held step whose dependencies have all ended is released: its condition is evaluated
  *       (SKIPPED, its task closed COMPLETED without running, when it does not hold) and its prompt
  *       filled in from the context and the results of the steps before it, then it is queued;</li>
- *   <li>a run whose steps have all ended is written COMPLETED, or FAILED naming the failed steps.</li>
+ *   <li>a run whose steps have all ended is written COMPLETED, or FAILED naming the steps that did
+ *       not end acceptably ({@link RunStepState#endedAcceptably}).</li>
  * </ul>
  */
 final class WorkflowEngine {
@@ -105,7 +106,7 @@ final class WorkflowEngine {
       }
       if (view.steps().stream().allMatch(RunStepState::ended)) {
         List<String> failed = view.steps().stream()
-            .filter(s -> !s.status().equals("COMPLETED") && !s.status().equals("SKIPPED"))
+            .filter(s -> !s.endedAcceptably())
             .map(s -> s.key() + " " + s.status().toLowerCase()).toList();
         log.info("workflow run ended run={} failed_steps={}", runId, failed.size());
         return WorkflowRuns.finish(conn, view.run(),

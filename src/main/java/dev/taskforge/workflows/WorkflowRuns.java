@@ -45,8 +45,7 @@ final class WorkflowRuns {
         return run.status().name();
       }
       if (!steps.isEmpty() && steps.stream().allMatch(RunStepState::ended)) {
-        return steps.stream().anyMatch(s -> !s.status().equals("COMPLETED") && !s.status().equals("SKIPPED"))
-            ? "FAILED" : "COMPLETED";
+        return steps.stream().allMatch(RunStepState::endedAcceptably) ? "COMPLETED" : "FAILED";
       }
       return steps.stream().anyMatch(RunStepState::failsRun) ? "FAILED" : run.status().name();
     }

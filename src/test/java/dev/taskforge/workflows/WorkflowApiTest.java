@@ -346,8 +346,26 @@ class WorkflowApiTest {
         Map.entry("after", "FAILED"));
     assertThat(done.getInteger("completedTasks")).isEqualTo(1);
     assertThat(done.getInteger("failedTasks")).isEqualTo(2);
-    assertThat(done.getString("errorMessage")).contains("broken failed").contains("after failed");
+    // broken's failure was allowed for; after, which needed it, is what fails the run
+    assertThat(done.getString("errorMessage")).contains("after failed").doesNotContain("broken");
     assertThat(attempts(taskOf(done, "after"))).isZero();
+  }
+
+  @Test
+  void aFailureAllowedForWithContinueAndHandledByAConditionalStepLetsTheRunComplete() {
+    String id = create(alice, workflow("Handled",
+        step("tests", "echo 2 tests failed; exit 1").put("onError", "CONTINUE"),
+        step("fix", "echo fixing: {{steps.tests.result.summary}}", "tests")
+            .put("condition", new JsonObject().put("step", "tests").put("status", "FAILED")),
+        step("ship", "echo shipping", "fix")));
+
+    JsonObject done = awaitRun(run(alice, id, null).getString("id"), "COMPLETED", "FAILED");
+
+    assertThat(done.getString("status")).as(done.encodePrettily()).isEqualTo("COMPLETED");
+    assertThat(stepStatuses(done)).containsOnly(Map.entry("tests", "FAILED"), Map.entry("fix", "COMPLETED"),
+        Map.entry("ship", "COMPLETED"));
+    assertThat(done.getInteger("failedTasks")).isEqualTo(1);
+    assertThat(api.get("/api/tasks/" + taskOf(done, "fix"), alice).json().getString("prompt")).startsWith("echo fixing: ");
   }
 
   @Test
