@@ -106,6 +106,7 @@ public final class Server {
         new Unit(dev.taskforge.logs.LogTailVerticle::new, "logs"),
         new Unit(DispatchVerticle::new, "queue"),
         new Unit(MetricsVerticle::new, "metrics"),
+        new Unit(dev.taskforge.workflows.WorkflowVerticle::new, "workflows"),
         new Unit(ApiVerticle::new, "http"));
     Future<?> chain = Future.succeededFuture();
     for (Unit unit : units) {
@@ -119,7 +120,8 @@ public final class Server {
         // often, and which roles may use each executor.
         verticleConfig.put("queue", config.section("queue")).put("logs", config.section("logs"))
             .put("metrics", config.section("metrics"))
-            .put("auth", config.section("auth")).put("executors", config.section("executors"));
+            .put("auth", config.section("auth")).put("executors", config.section("executors"))
+            .put("workflows", config.section("workflows"));
       }
       // The HTTP API runs one instance per core (they share the port); the others need one.
       int instances = "http".equals(unit.section()) ? config.http().instances() : 1;

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the server's connections within what the database allows: the pools sized by
  * {@code database.poolSize} (the API's, one per instance, the dispatcher's, log ingestion's and
- * the log tail's) and the fixed ones (the metrics pool's two, and one LISTEN each for the
+ * the log tail's) and the fixed ones (the metrics and workflow engine pools' two each, and one LISTEN each for the
  * dispatcher, the log tail and every API instance) must fit in {@code max_connections} less the
  * connections PostgreSQL reserves. Other servers on the same database are not counted.
  */
@@ -31,7 +31,7 @@ public final class ConnectionBudget {
 
   /** Connections opened whatever the pool size. */
   static int fixedConnections(int apiInstances) {
-    return 2 + 2 + apiInstances;
+    return 2 + 2 + 2 + apiInstances;
   }
 
   /** The configured pool size, or the largest that fits in {@code available} connections (at least 1). */

@@ -14,6 +14,7 @@ import dev.taskforge.users.AuthRoutes;
 import dev.taskforge.users.AuthSettings;
 import dev.taskforge.users.CredentialRepository;
 import dev.taskforge.users.InviteRoutes;
+import dev.taskforge.workflows.WorkflowRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -113,6 +114,8 @@ public final class ApiVerticle extends VerticleBase {
     new ProjectRoutes(pool).mount(builder);
     new TaskRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors"))).mount(builder);
     new ExecutionRoutes(pool).mount(builder);
+    new WorkflowRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors")), config().getJsonObject("workflows"))
+        .mount(builder);
     new WorkerRoutes(vertx, pool, config().getJsonObject("queue"), wakeups).mount(builder);
     new dev.taskforge.queue.QueueRoutes(pool, config().getJsonObject("queue")).mount(builder);
     new dev.taskforge.metrics.MetricRoutes(pool, config().getJsonObject("metrics")).mount(builder);

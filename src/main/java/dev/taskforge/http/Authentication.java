@@ -86,10 +86,14 @@ public final class Authentication implements Handler<RoutingContext> {
     });
   }
 
-  /** The page of an execution and its files load without credentials; the page then asks for them. */
+  /**
+   * The page of an execution and its files load without credentials; the page then asks for them.
+   * A workflow's webhook carries its own credential, an HMAC signature its handler checks.
+   */
   static boolean isPublic(String path) {
     return PUBLIC_PATHS.contains(path) || path.startsWith("/ui/")
-        || (path.startsWith("/executions/") && path.indexOf('/', "/executions/".length()) < 0);
+        || (path.startsWith("/executions/") && path.indexOf('/', "/executions/".length()) < 0)
+        || (path.startsWith("/api/hooks/") && path.indexOf('/', "/api/hooks/".length()) < 0);
   }
 
   private static String tokenOf(RoutingContext ctx) {

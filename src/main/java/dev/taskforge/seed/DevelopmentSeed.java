@@ -79,6 +79,7 @@ public final class DevelopmentSeed {
     tasks.planFor(seeded);
     SeedWorkflows.insert(ctx, seeded, tasks); // before the tasks: workflow tasks point at their run
     tasks.insert();
+    SeedWorkflows.insertRunStepsAndTriggers(ctx); // after the tasks the runs' steps name
     SeedRuns runs = new SeedRuns(ctx);
     runs.insert(tasks.rows());
     SeedResults.insert(ctx, runs.executions());

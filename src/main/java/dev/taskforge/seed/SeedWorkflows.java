@@ -107,7 +107,41 @@ final class SeedWorkflows {
       VALUES (?, ?, ?, ?::workflow_execution_status, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
+  /**
+   * Each seeded run's steps, from the tasks planned for it and the steps of its workflow. None is
+   * held: the seeded runs are history, their tasks written as they ended or stand.
+   */
+  private static final String INSERT_RUN_STEPS = """
+      INSERT INTO workflow_run_steps (run_id, owner_id, step_key, position, task_id, depends_on, prompt_template,
+                                      condition, on_error)
+      SELECT t.workflow_execution_id, t.owner_id, t.workflow_step_key, s.position, t.id, s.depends_on,
+             s.task_template->>'prompt', s.condition, s.on_error
+        FROM tasks t
+        JOIN workflow_executions r ON r.id = t.workflow_execution_id
+        JOIN workflow_steps s ON s.workflow_id = r.workflow_id AND s.step_key = t.workflow_step_key
+      """;
+
+  /**
+   * A cron trigger for each scheduled workflow, from its configuration. Disabled: a development
+   * database shows its schedules without starting agents at night.
+   */
+  private static final String INSERT_TRIGGERS = """
+      INSERT INTO workflow_triggers (workflow_id, owner_id, type, schedule, timezone, enabled, created_at)
+      SELECT id, owner_id, 'cron', configuration->>'cron', coalesce(configuration->>'timezone', 'UTC'), false, created_at
+        FROM workflows
+       WHERE trigger_type = 'schedule' AND configuration->>'cron' IS NOT NULL
+      """;
+
   private SeedWorkflows() {
+  }
+
+  /** Writes the steps of the seeded runs and the workflows' triggers; call once the runs' tasks are written. */
+  static void insertRunStepsAndTriggers(SeedContext ctx) throws SQLException {
+    try (PreparedStatement runSteps = ctx.prepare(INSERT_RUN_STEPS);
+         PreparedStatement triggers = ctx.prepare(INSERT_TRIGGERS)) {
+      runSteps.executeUpdate();
+      triggers.executeUpdate();
+    }
   }
 
   private static Step step(String key, String name, TaskSpec template, List<String> dependsOn, String onError) {

@@ -24,6 +24,9 @@ import java.util.UUID;
  * @param updatedAt When the row last changed (maintained by trigger).
  * @param startedAt When its first task started.
  * @param completedAt When it reached a final state.
+ * @param workflowVersion The version of the workflow the run started with; later edits do not change it.
+ * @param triggerId The trigger that started the run, if any.
+ * @param triggerKey What the trigger started it for (a cron's due time, a webhook's signature).
  */
 public record WorkflowExecution(
     UUID id,
@@ -40,7 +43,10 @@ public record WorkflowExecution(
     OffsetDateTime createdAt,
     OffsetDateTime updatedAt,
     OffsetDateTime startedAt,
-    OffsetDateTime completedAt) {
+    OffsetDateTime completedAt,
+    Integer workflowVersion,
+    UUID triggerId,
+    String triggerKey) {
 
   /** Reads a row selected with every column of workflow_executions (by name). */
   public static final RowMapper<WorkflowExecution> MAPPER = row -> new WorkflowExecution(
@@ -58,7 +64,10 @@ public record WorkflowExecution(
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
       row.getOffsetDateTime("started_at"),
-      row.getOffsetDateTime("completed_at"));
+      row.getOffsetDateTime("completed_at"),
+      row.getInteger("workflow_version"),
+      row.getUUID("trigger_id"),
+      row.getString("trigger_key"));
 
   /** The wire form: camelCase keys, ids as strings, ISO-8601 UTC timestamps. */
   public JsonObject toJson() {
@@ -77,6 +86,9 @@ public record WorkflowExecution(
         .put("createdAt", Rows.iso(createdAt))
         .put("updatedAt", Rows.iso(updatedAt))
         .put("startedAt", Rows.iso(startedAt))
-        .put("completedAt", Rows.iso(completedAt));
+        .put("completedAt", Rows.iso(completedAt))
+        .put("workflowVersion", workflowVersion)
+        .put("triggerId", Rows.id(triggerId))
+        .put("triggerKey", triggerKey);
   }
 }

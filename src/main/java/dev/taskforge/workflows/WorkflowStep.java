@@ -22,6 +22,7 @@ import java.util.UUID;
  * @param timeoutSeconds Time limit of the step's task.
  * @param createdAt When the step was created.
  * @param updatedAt When the row last changed (maintained by trigger).
+ * @param waitFor An external dependency to check before the step's task is queued.
  */
 public record WorkflowStep(
     UUID id,
@@ -35,7 +36,8 @@ public record WorkflowStep(
     StepErrorPolicy onError,
     Integer timeoutSeconds,
     OffsetDateTime createdAt,
-    OffsetDateTime updatedAt) {
+    OffsetDateTime updatedAt,
+    JsonObject waitFor) {
 
   /** Reads a row selected with every column of workflow_steps (by name). */
   public static final RowMapper<WorkflowStep> MAPPER = row -> new WorkflowStep(
@@ -50,7 +52,8 @@ public record WorkflowStep(
       Rows.enumValue(row, "on_error", StepErrorPolicy.class),
       row.getInteger("timeout_seconds"),
       row.getOffsetDateTime("created_at"),
-      row.getOffsetDateTime("updated_at"));
+      row.getOffsetDateTime("updated_at"),
+      Rows.object(row, "wait_for"));
 
   /** The wire form: camelCase keys, ids as strings, ISO-8601 UTC timestamps. */
   public JsonObject toJson() {
@@ -66,6 +69,7 @@ public record WorkflowStep(
         .put("onError", Rows.name(onError))
         .put("timeoutSeconds", timeoutSeconds)
         .put("createdAt", Rows.iso(createdAt))
-        .put("updatedAt", Rows.iso(updatedAt));
+        .put("updatedAt", Rows.iso(updatedAt))
+        .put("waitFor", waitFor);
   }
 }

@@ -83,6 +83,8 @@ class SchemaDriftTest {
     RECORDS.put("workflows", Workflow.class);
     RECORDS.put("workflow_steps", WorkflowStep.class);
     RECORDS.put("workflow_executions", WorkflowExecution.class);
+    RECORDS.put("workflow_run_steps", dev.taskforge.workflows.WorkflowRunStep.class);
+    RECORDS.put("workflow_triggers", dev.taskforge.workflows.WorkflowTrigger.class);
   }
 
   /** Columns deliberately not in their record, each with its reason. */

@@ -44,7 +44,8 @@ public final class ApiTestServer implements AutoCloseable {
 
   /**
    * With more configuration merged (deeply) over the defaults: a dispatcher too when it names an
-   * {@code instanceId} (queue, executors, dataDir, logs), or other {@code auth} settings.
+   * {@code instanceId} (queue, executors, dataDir, logs), the workflow engine when it has a
+   * {@code workflows} section, or other {@code auth} settings.
    */
   public ApiTestServer(Class<?> testClass, JsonObject dispatch) {
     this(TestDatabase.forClass(testClass), dispatch);
@@ -79,6 +80,9 @@ public final class ApiTestServer implements AutoCloseable {
     await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions().setConfig(full)));
     if (dispatch != null && dispatch.containsKey("instanceId")) {
       await(vertx.deployVerticle(new dev.taskforge.queue.DispatchVerticle(), new DeploymentOptions().setConfig(full)));
+    }
+    if (dispatch != null && dispatch.containsKey("workflows")) {
+      await(vertx.deployVerticle(new dev.taskforge.workflows.WorkflowVerticle(), new DeploymentOptions().setConfig(full)));
     }
     contract = await(OpenAPIContract.from(vertx, ApiVerticle.CONTRACT));
     validator = ResponseValidator.create(vertx, contract);
