@@ -112,9 +112,12 @@ COMMENT ON COLUMN workflow_triggers.last_fired_at IS 'When it last started a run
 COMMENT ON COLUMN workflow_triggers.created_at IS 'When the trigger was created.';
 COMMENT ON COLUMN workflow_triggers.updated_at IS 'When the row last changed (maintained by trigger).';
 
+-- trigger_id is no foreign key: tasks -> workflow_executions -> workflow_triggers -> tasks (an
+-- on-complete trigger's source task) would close a cycle, and a cycle of foreign keys has no load
+-- order, so a backup could not be restored. A deleted trigger leaves its runs naming it.
 ALTER TABLE workflow_executions
-  ADD COLUMN trigger_id uuid REFERENCES workflow_triggers (id) ON DELETE SET NULL,
+  ADD COLUMN trigger_id uuid,
   ADD COLUMN trigger_key text,
   ADD CONSTRAINT workflow_executions_trigger_key UNIQUE (trigger_id, trigger_key);
-COMMENT ON COLUMN workflow_executions.trigger_id IS 'The trigger that started the run, if any.';
+COMMENT ON COLUMN workflow_executions.trigger_id IS 'The trigger that started the run, if any (kept when the trigger is deleted).';
 COMMENT ON COLUMN workflow_executions.trigger_key IS 'What the trigger started it for (a cron''s due time, a webhook''s signature, the end of a run or task): unique per trigger, so each starts one run across all instances.';

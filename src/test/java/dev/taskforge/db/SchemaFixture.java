@@ -163,6 +163,10 @@ final class SchemaFixture implements AutoCloseable {
     UUID run = workflowRun(workflow, owner);
     UUID created = task(owner, project, null);
     update("UPDATE tasks SET workflow_execution_id = ?, workflow_step_key = 'build' WHERE id = ?", run, created);
+    update("INSERT INTO workflow_run_steps (run_id, owner_id, step_key, position, task_id, prompt_template) "
+        + "VALUES (?, ?, 'build', 0, ?, 'build it')", run, owner, created);
+    update("INSERT INTO workflow_triggers (workflow_id, owner_id, type, schedule) VALUES (?, ?, 'cron', '@daily')",
+        workflow, owner);
   }
 
   int update(String sql, Object... params) throws SQLException {

@@ -36,7 +36,8 @@ import org.postgresql.util.PSQLException;
 class SchemaIntegrityTest {
   static final Set<String> TABLES = Set.of("users", "user_sessions", "api_tokens", "projects", "tasks",
       "task_dependencies", "queue_jobs", "job_attempts", "queue_health", "task_executions", "execution_logs",
-      "task_results", "result_files", "system_metrics", "workflows", "workflow_steps", "workflow_executions");
+      "task_results", "result_files", "system_metrics", "workflows", "workflow_steps", "workflow_executions",
+      "workflow_run_steps", "workflow_triggers");
 
   /** Every relationship, as "table(columns) -> referenced table". */
   private static final Set<String> FOREIGN_KEYS = Set.of(
@@ -62,7 +63,12 @@ class SchemaIntegrityTest {
       "workflows(owner_id) -> users",
       "workflows(project_id,owner_id) -> projects",
       "workflow_steps(workflow_id) -> workflows",
-      "workflow_executions(workflow_id,owner_id) -> workflows");
+      "workflow_executions(workflow_id,owner_id) -> workflows",
+      "workflow_run_steps(task_id) -> tasks",
+      "workflow_run_steps(run_id,owner_id) -> workflow_executions",
+      "workflow_triggers(workflow_id,owner_id) -> workflows",
+      "workflow_triggers(source_workflow_id,owner_id) -> workflows",
+      "workflow_triggers(source_task_id,owner_id) -> tasks");
 
   private static SchemaFixture fx;
   private static Map<String, String> ids;
@@ -302,7 +308,7 @@ class SchemaIntegrityTest {
            WHERE c.table_schema = 'public' AND c.column_name = 'updated_at'""");
 
       assertThat(tables).contains("users", "projects", "tasks", "queue_jobs", "task_executions", "workflows",
-          "workflow_steps", "workflow_executions");
+          "workflow_steps", "workflow_executions", "workflow_triggers");
       for (String table : tables) {
         assertThat(f.update("UPDATE " + table + " SET updated_at = '2000-01-01'")).as(table).isPositive();
         assertThat(f.number("SELECT count(*) FROM " + table + " WHERE updated_at < now() - interval '1 minute'"))

@@ -72,6 +72,17 @@ final class BackupFixture {
               NULL, 0, 'Bob''s task', NULL, 'prompt', '{}', 'COMPLETED', 'MEDIUM', '{}', '{}', NULL, NULL, NULL, NULL);
       UPDATE tasks SET status = 'RUNNING', started_at = now() WHERE id = '00000000-0000-4000-8000-000000000401';
 
+      INSERT INTO workflow_run_steps (run_id, owner_id, step_key, position, task_id, prompt_template, depends_on, held)
+      VALUES ('00000000-0000-4000-8000-000000000301', '00000000-0000-4000-8000-000000000001', 'build', 0,
+              '00000000-0000-4000-8000-000000000401', E'make {{context.run}}', '{}', false);
+
+      -- An on-complete trigger watching a task: tasks -> runs, triggers -> tasks, and no cycle.
+      INSERT INTO workflow_triggers (id, workflow_id, owner_id, type, source_task_id, on_status, context)
+      VALUES ('00000000-0000-4000-8000-000000000501', '00000000-0000-4000-8000-000000000201',
+              '00000000-0000-4000-8000-000000000001', 'on-complete', '00000000-0000-4000-8000-000000000401', 'COMPLETED', '{}');
+      UPDATE workflow_executions SET trigger_id = '00000000-0000-4000-8000-000000000501', trigger_key = 'task-401'
+       WHERE id = '00000000-0000-4000-8000-000000000301';
+
       INSERT INTO task_dependencies (task_id, depends_on_id, owner_id, type)
       VALUES ('00000000-0000-4000-8000-000000000402', '00000000-0000-4000-8000-000000000403', '00000000-0000-4000-8000-000000000001', 'BLOCKS'),
              ('00000000-0000-4000-8000-000000000401', '00000000-0000-4000-8000-000000000402', '00000000-0000-4000-8000-000000000001', 'REQUIRES'),
