@@ -68,7 +68,19 @@ public final class MetricsVerticle extends VerticleBase {
             log.info("rollups and queue health past retention deleted rows={}", deleted);
           }
         })
+        .onSuccess(deleted -> indexClosedLogDays(today))
         .onFailure(err -> log.error("partition maintenance failed", err));
+  }
+
+  /** Not waited for: a day's search index may take a while, and start-up need not wait for it. */
+  private void indexClosedLogDays(java.time.LocalDate today) {
+    partitions.indexClosedLogDays(today)
+        .onSuccess(built -> {
+          if (built > 0) {
+            log.info("log search indexes built for closed days count={}", built);
+          }
+        })
+        .onFailure(err -> log.error("building log search indexes failed", err));
   }
 
   @Override

@@ -16,6 +16,7 @@ public final class PartitionMaintenance {
   static final String[] PARTITIONED_TABLES = {"execution_logs", "system_metrics"};
   private static final String ENSURE_SQL = "SELECT ensure_daily_partitions($1::regclass, $2, $3)";
   private static final String DROP_SQL = "SELECT drop_daily_partitions_before($1::regclass, $2)";
+  private static final String INDEX_CLOSED_LOG_DAYS_SQL = "SELECT index_closed_log_days($1)";
   private static final String DELETE_EXPIRED_SQL = """
       WITH minutes AS (DELETE FROM metric_rollups WHERE resolution = 'MINUTE' AND bucket_start < $1 RETURNING 1),
            hours AS (DELETE FROM metric_rollups WHERE resolution = 'HOUR' AND bucket_start < $2 RETURNING 1),
@@ -86,6 +87,16 @@ public final class PartitionMaintenance {
     return pool.preparedQuery(DELETE_EXPIRED_SQL)
         .execute(Tuple.of(at.minusDays(retention.minuteRollupDays()), at.minusDays(retention.hourRollupDays()),
             at.minusDays(retention.queueHealthDays())))
+        .map(rows -> rows.iterator().next().getInteger(0));
+  }
+
+  /**
+   * Gives every log partition of a day before {@code today} its full-text search index, once: the
+   * day's lines are all written, and their search no longer reads them one by one. Returns how many
+   * it built (a day's index takes a while to build: its own statement, after the rest).
+   */
+  public Future<Integer> indexClosedLogDays(LocalDate today) {
+    return pool.preparedQuery(INDEX_CLOSED_LOG_DAYS_SQL).execute(Tuple.of(today))
         .map(rows -> rows.iterator().next().getInteger(0));
   }
 

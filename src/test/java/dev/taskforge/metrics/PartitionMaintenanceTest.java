@@ -72,6 +72,25 @@ class PartitionMaintenanceTest {
   }
 
   @Test
+  void eachClosedDaysLogsGetTheirSearchIndexOnceAndTodaysNone() {
+    PartitionMaintenance maintenance = new PartitionMaintenance(db.pool, 1);
+    await(db.pool.preparedQuery("SELECT ensure_daily_partitions('execution_logs'::regclass, $1, $2)")
+        .execute(io.vertx.sqlclient.Tuple.of(TODAY.minusDays(3), TODAY.plusDays(1))));
+
+    int built = await(maintenance.indexClosedLogDays(TODAY));
+
+    List<String> indexed = await(db.pool.query("""
+        SELECT ic.relname FROM pg_index x JOIN pg_class ic ON ic.oid = x.indexrelid
+         WHERE ic.relname LIKE 'execution_logs_p%_search' ORDER BY 1
+        """).execute()).stream().map(r -> r.getString(0)).toList();
+    assertThat(indexed).contains(name("execution_logs", TODAY.minusDays(3)) + "_search",
+            name("execution_logs", TODAY.minusDays(1)) + "_search")
+        .doesNotContain(name("execution_logs", TODAY) + "_search", name("execution_logs", TODAY.plusDays(1)) + "_search");
+    assertThat(built).isPositive();
+    assertThat(await(maintenance.indexClosedLogDays(TODAY))).as("built once").isZero();
+  }
+
+  @Test
   void rollupsAndQueueHealthOlderThanTheirRetentionAreDeletedAndNewerKept() {
     java.time.Instant now = java.time.Instant.parse("2026-06-15T12:00:00Z");
     // Points 10, 100 and 1,000 days back from that now: their rollups, and a health snapshot for each.
