@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * execution's lines gaplessly, stores all of them with one statement and NOTIFYs at commit. Each
  * sender is answered with its batch's last seq once it is stored.
  *
- * <p>One flush runs at a time, so lines keep the order they were sent in; what arrives during a
- * flush makes the next, larger batch. When PostgreSQL refuses a flush (a line no edge made
+ * <p>Executions are spread over {@code logs.flushLanes} lanes (by id), each with one flush at a
+ * time: an execution's lines always take the same lane, so they keep the order they were sent in,
+ * while the lanes' flushes overlap (one is built while another is written, and PostgreSQL works on
+ * several at once). What arrives during a lane's flush makes its next, larger batch. When PostgreSQL refuses a flush (a line no edge made
  * {@linkplain LogText storable}, say), nothing of it was stored, so it is written again execution by
  * execution: only the executions whose own lines are refused fail, with {@value #REFUSED} when
  * their input is at fault. Once {@code logs.maxQueuedBytes} are held (waiting or being written), a
@@ -43,20 +45,78 @@ public final class LogIngestVerticle extends VerticleBase {
   public static final int QUEUE_FULL = 503;
   public static final int REFUSED = 400;
   static final long DEFAULT_MAX_QUEUED_BYTES = 64L << 20;
+  static final int DEFAULT_FLUSH_LANES = 4;
   private static final Logger log = LoggerFactory.getLogger(LogIngestVerticle.class);
 
   private record Pending(LogBatch batch, long bytes, Promise<Long> stored) {}
 
   private Pool pool;
   private MessageConsumer<LogBatch> consumer;
-  private final Deque<Pending> queue = new ArrayDeque<>();
-  private int queuedLines;
+  private Lane[] lanes;
   private long heldBytes;
   private int batchMaxLines;
   private long batchMaxDelayMs;
   private long maxQueuedBytes;
-  private long timer = -1;
-  private boolean flushing;
+
+  /** The batches of the executions that hash to one lane, flushed one flush at a time. */
+  private final class Lane {
+    private final Deque<Pending> queue = new ArrayDeque<>();
+    private int queuedLines;
+    private long timer = -1;
+    private boolean flushing;
+
+    void add(Pending pending) {
+      queue.add(pending);
+      queuedLines += pending.batch().lines().size();
+      if (queuedLines >= batchMaxLines) {
+        flush();
+      } else if (timer < 0 && !flushing) {
+        timer = vertx.setTimer(Math.max(1, batchMaxDelayMs), id -> {
+          timer = -1;
+          flush();
+        });
+      }
+    }
+
+    boolean idle() {
+      return queue.isEmpty() && !flushing;
+    }
+
+    void flush() {
+      if (flushing || queue.isEmpty()) {
+        return;
+      }
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+      flushing = true;
+      List<Pending> taken = new ArrayList<>();
+      int lines = 0;
+      long bytes = 0;
+      // One flush takes a bounded number of lines (at least one batch), so a statement stays sane.
+      while (!queue.isEmpty() && (taken.isEmpty() || lines + queue.peek().batch().lines().size() <= 10 * batchMaxLines)) {
+        Pending p = queue.poll();
+        taken.add(p);
+        lines += p.batch().lines().size();
+        bytes += p.bytes();
+      }
+      queuedLines -= lines;
+      long written = bytes;
+      write(taken).onComplete(ar -> {
+        heldBytes -= written;
+        flushing = false;
+        if (queuedLines >= batchMaxLines) {
+          flush();
+        } else if (!queue.isEmpty()) {
+          timer = vertx.setTimer(Math.max(1, batchMaxDelayMs), id -> {
+            timer = -1;
+            flush();
+          });
+        }
+      });
+    }
+  }
 
   @Override
   public Future<?> start() {
@@ -69,6 +129,15 @@ public final class LogIngestVerticle extends VerticleBase {
           + "bytes, was " + budget));
     }
     maxQueuedBytes = bytes.longValue();
+    Object laneCount = logs.getValue("flushLanes", DEFAULT_FLUSH_LANES);
+    if (!(laneCount instanceof Integer n) || n < 1 || n > 64) {
+      return Future.failedFuture(new IllegalArgumentException("logs.flushLanes must be a whole number from 1 to 64, was "
+          + laneCount));
+    }
+    lanes = new Lane[(Integer) laneCount];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane();
+    }
     if (logs.containsKey("maxQueuedLines")) {
       log.warn("logs.maxQueuedLines is no longer read: ingestion is bounded by logs.maxQueuedBytes={}", maxQueuedBytes);
     }
@@ -77,7 +146,7 @@ public final class LogIngestVerticle extends VerticleBase {
     consumer = vertx.eventBus().<LogBatch>localConsumer(ADDRESS, this::accept);
     return consumer.completion()
         .onSuccess(v -> log.info("log ingestion started batchMaxLines={} batchMaxDelayMs={} maxQueuedBytes={} "
-            + "deployment={}", batchMaxLines, batchMaxDelayMs, maxQueuedBytes, deploymentID()));
+            + "flushLanes={} deployment={}", batchMaxLines, batchMaxDelayMs, maxQueuedBytes, lanes.length, deploymentID()));
   }
 
   private void accept(Message<LogBatch> message) {
@@ -100,57 +169,13 @@ public final class LogIngestVerticle extends VerticleBase {
             ar.cause().getMessage());
       }
     });
-    queue.add(new Pending(batch, bytes, stored));
-    queuedLines += batch.lines().size();
     heldBytes += bytes;
-    if (queuedLines >= batchMaxLines) {
-      flush();
-    } else if (timer < 0 && !flushing) {
-      timer = vertx.setTimer(Math.max(1, batchMaxDelayMs), id -> {
-        timer = -1;
-        flush();
-      });
-    }
+    lanes[Math.floorMod(batch.executionId().hashCode(), lanes.length)].add(new Pending(batch, bytes, stored));
   }
 
   /** PostgreSQL found the data itself wrong (SQLSTATE class 22): the sender's fault, not the server's. */
   private static boolean refusedInput(Throwable failure) {
     return failure instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
-  }
-
-  private void flush() {
-    if (flushing || queue.isEmpty()) {
-      return;
-    }
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-      timer = -1;
-    }
-    flushing = true;
-    List<Pending> taken = new ArrayList<>();
-    int lines = 0;
-    long bytes = 0;
-    // One flush takes a bounded number of lines (at least one batch), so a statement stays sane.
-    while (!queue.isEmpty() && (taken.isEmpty() || lines + queue.peek().batch().lines().size() <= 10 * batchMaxLines)) {
-      Pending p = queue.poll();
-      taken.add(p);
-      lines += p.batch().lines().size();
-      bytes += p.bytes();
-    }
-    queuedLines -= lines;
-    long written = bytes;
-    write(taken).onComplete(ar -> {
-      heldBytes -= written;
-      flushing = false;
-      if (queuedLines >= batchMaxLines) {
-        flush();
-      } else if (!queue.isEmpty()) {
-        timer = vertx.setTimer(Math.max(1, batchMaxDelayMs), id -> {
-          timer = -1;
-          flush();
-        });
-      }
-    });
   }
 
   /**
@@ -212,11 +237,13 @@ public final class LogIngestVerticle extends VerticleBase {
   }
 
   private void drainThen(Promise<Void> drained) {
-    if (queue.isEmpty() && !flushing) {
+    if (java.util.Arrays.stream(lanes).allMatch(Lane::idle)) {
       drained.complete();
       return;
     }
-    flush();
+    for (Lane lane : lanes) {
+      lane.flush();
+    }
     vertx.setTimer(10, id -> drainThen(drained));
   }
 }

@@ -85,6 +85,21 @@ class LogIngestTest {
   }
 
   @Test
+  void aFlushLaneCountOutsideOneToSixtyFourStopsStartUpNamingTheSetting() {
+    Vertx vertx = Vertx.vertx();
+    try {
+      for (Object lanes : List.of(0, 65, "four")) {
+        JsonObject config = new JsonObject().put("database", Pools.toJson(db.url, 1))
+            .put("logs", new JsonObject().put("flushLanes", lanes));
+        Future<String> deployed = vertx.deployVerticle(new LogIngestVerticle(), new DeploymentOptions().setConfig(config));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(deployed)).hasMessageContaining("logs.flushLanes");
+      }
+    } finally {
+      await(vertx.close());
+    }
+  }
+
+  @Test
   void eachStoredBatchIsAnnouncedWithItsExecutionAndLastSeqNeverItsText() {
     Vertx listener = instances.get(0);
     PgSubscriber subscriber = PgSubscriber.subscriber(listener, db.url.connectOptions());
