@@ -77,6 +77,11 @@ public class QueueBench {
   static final int POLL_INTERVAL_MS = env("BENCH_POLL_INTERVAL_MS", 1000);
   static final int WARMUP = env("BENCH_WARMUP", 1_000);
   static final boolean GRAPHILE = !"0".equals(System.getenv().getOrDefault("BENCH_GRAPHILE", "1"));
+  /**
+   * Each job's prompt: "nothing" by default, or BENCH_PROMPT_CHARS characters of English-like words
+   * (an agent's prompt is a few kilobytes of prose); graphile-worker's jobs carry the same text.
+   */
+  static final String PROMPT = prompt(env("BENCH_PROMPT_CHARS", 0));
   /** The phases to run, in this order: BENCH_PHASES, comma-separated; BENCH_DRAIN=0 drops drain. */
   static final List<String> PHASES = phases();
   static final String PASSWORD = "bench-password-1234";
@@ -251,7 +256,7 @@ public class QueueBench {
    * default one); returns the failures counted by kind.
    */
   static Map<String, Integer> createTasks(String token, int n, String queue) throws Exception {
-    String body = "{\"title\":\"queue bench\",\"prompt\":\"nothing\",\"config\":{\"executor\":\"noop\""
+    String body = "{\"title\":\"queue bench\",\"prompt\":\"" + PROMPT + "\",\"config\":{\"executor\":\"noop\""
         + (queue != null ? ",\"queue\":\"" + queue + "\"" : "") + "}}";
     AtomicInteger next = new AtomicInteger();
     Map<String, Integer> errors = new ConcurrentHashMap<>();
@@ -305,7 +310,7 @@ public class QueueBench {
    */
   static Latency taskforgeLatency(Connection db, String token) throws Exception {
     checkpoint(db);
-    String body = "{\"title\":\"queue bench latency\",\"prompt\":\"nothing\",\"config\":{\"executor\":\"noop\"}}";
+    String body = "{\"title\":\"queue bench latency\",\"prompt\":\"" + PROMPT + "\",\"config\":{\"executor\":\"noop\"}}";
     Map<String, Long> sent = new HashMap<>();
     long period = TimeUnit.SECONDS.toNanos(1) / W2_RATE;
     Cpu cpu = Cpu.start();
@@ -1053,7 +1058,23 @@ public class QueueBench {
   // graphile-worker
 
   static final String ADD_JOB = "SELECT id, (extract(epoch FROM created_at) * 1000000)::bigint "
-      + "FROM graphile_worker.add_job('noop')";
+      + "FROM graphile_worker.add_job('noop', '{\"prompt\": \"" + PROMPT + "\"}'::json)";
+
+  /** {@code chars} characters of words, the same every run (or "nothing" for 0). */
+  static String prompt(int chars) {
+    if (chars <= 0) {
+      return "nothing";
+    }
+    String[] words = ("refactor the payment module so every retry is idempotent and add tests for network failures "
+        + "timeouts partial writes and deadlocks then review the worker logging and update the migration notes")
+        .split(" ");
+    StringBuilder text = new StringBuilder();
+    java.util.Random random = new java.util.Random(42);
+    while (text.length() < chars) {
+      text.append(words[random.nextInt(words.length)]).append(' ');
+    }
+    return text.substring(0, chars).strip();
+  }
 
   /**
    * W1 through graphile-worker: CLIENTS concurrent connections call graphile_worker.add_job for

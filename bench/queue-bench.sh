@@ -24,6 +24,8 @@
 # Quick smoke run:
 #   BENCH_W1_TASKS=2000 BENCH_DRAIN_TASKS=2000 BENCH_W2_TASKS=200 BENCH_WARMUP=200 bash bench/queue-bench.sh
 # The drain alone, Taskforge against its physical limit: BENCH_PHASES=drain,limit BENCH_GRAPHILE=0 ...
+# BENCH_PROMPT_CHARS=2000 gives every job a prompt of that many characters of prose (both systems;
+# default: the word "nothing"), as an agent's task has;
 # BENCH_GRAPHILE=0 measures Taskforge alone; BENCH_JAR=dir/taskforge.jar uses (or builds, with
 # -Dtf.build.dir=dir) the jar there;
 # BENCH_KEEP=1 keeps the temporary directory (server log, database) for a look afterwards.
@@ -35,11 +37,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BENCH_W1_TASKS:=20000}" "${BENCH_DRAIN_TASKS:=20000}" "${BENCH_W2_TASKS:=2000}" "${BENCH_W2_RATE:=100}"
-: "${BENCH_CLIENTS:=16}" "${BENCH_CONCURRENCY:=8}" "${BENCH_POLL_INTERVAL_MS:=1000}" "${BENCH_WARMUP:=1000}"
+: "${BENCH_PROMPT_CHARS:=0}" "${BENCH_CLIENTS:=16}" "${BENCH_CONCURRENCY:=8}" "${BENCH_POLL_INTERVAL_MS:=1000}" "${BENCH_WARMUP:=1000}"
 : "${BENCH_GRAPHILE:=1}" "${BENCH_DRAIN:=1}" "${BENCH_PHASES:=w1,drain,limit,w2}" "${BENCH_KEEP:=0}"
 : "${BENCH_WATCH:=1}" "${BENCH_WATCH_SECONDS:=5}" "${BENCH_METRICS_SAMPLE_SECONDS:=5}"
 export BENCH_W1_TASKS BENCH_DRAIN_TASKS BENCH_W2_TASKS BENCH_W2_RATE BENCH_CLIENTS BENCH_CONCURRENCY \
-  BENCH_POLL_INTERVAL_MS BENCH_WARMUP BENCH_GRAPHILE BENCH_DRAIN BENCH_PHASES BENCH_WATCH BENCH_WATCH_SECONDS \
+  BENCH_POLL_INTERVAL_MS BENCH_WARMUP BENCH_PROMPT_CHARS BENCH_GRAPHILE BENCH_DRAIN BENCH_PHASES BENCH_WATCH BENCH_WATCH_SECONDS \
   BENCH_METRICS_SAMPLE_SECONDS
 . bench/server.sh
 bench_jar
