@@ -1,5 +1,6 @@
 package dev.taskforge.http;
 
+import dev.taskforge.console.TaskFeed;
 import dev.taskforge.db.Pools;
 import dev.taskforge.executors.ExecutorAccess;
 import dev.taskforge.executions.ExecutionRoutes;
@@ -49,6 +50,7 @@ public final class ApiVerticle extends VerticleBase {
   private Pool pool;
   private dev.taskforge.queue.QueueWakeups wakeups;
   private HttpServer server;
+  private TaskFeed taskFeed;
 
   @Override
   public Future<?> start() {
@@ -58,6 +60,7 @@ public final class ApiVerticle extends VerticleBase {
     pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api",
         Pools.statementTimeoutFrom(config()));
     wakeups = new dev.taskforge.queue.QueueWakeups(vertx, Pools.urlFrom(config()).connectOptions());
+    taskFeed = new TaskFeed(vertx, pool, wakeups);
     return wakeups.connect()
         .compose(v -> OpenAPIContract.from(vertx, CONTRACT))
         .map(PrecompiledContract::new)
@@ -121,6 +124,8 @@ public final class ApiVerticle extends VerticleBase {
       router.allowForward(AllowForwardHeaders.X_FORWARD); // remote addresses come from the proxy's header
     }
     logs.mount(router);
+    taskFeed.mount(router);
+    ConsolePages.mount(router);
     // Prometheus' scrape, outside the contract (text exposition format), when this process keeps one.
     ScrapeAccess scrapers = ScrapeAccess.from(config().getJsonObject("metrics"));
     Telemetry.prometheus().ifPresent(registry ->
@@ -149,6 +154,9 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (taskFeed != null) {
+      taskFeed.close();
+    }
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer.eventually(() -> wakeups == null ? Future.succeededFuture() : wakeups.close())
         .eventually(() -> pool.close())

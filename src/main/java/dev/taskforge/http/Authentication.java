@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Establishes who every request acts for, before anything else runs: from
  * {@code Authorization: Bearer <token>} or the session cookie, as a session or an API token. Only
- * the health checks, the contract, register, login and the log page's static files may be called
+ * the health checks, the contract, register, login and the pages' static files may be called
  * without; everything else answers 401 to no or bad credentials. The readiness check is answered
  * to anyone, and says more to an admin: there credentials are read when sent, and bad ones (or a
  * database that cannot check them) leave the caller anonymous. A change or WebSocket upgrade
@@ -83,9 +83,9 @@ public final class Authentication implements Handler<RoutingContext> {
     });
   }
 
-  /** The page of an execution and its files load without credentials; the page then asks for them. */
+  /** The console's pages, an execution's page and their files load without credentials; the page then asks for them. */
   static boolean isPublic(String path) {
-    return PUBLIC_PATHS.contains(path) || path.startsWith("/ui/")
+    return PUBLIC_PATHS.contains(path) || path.startsWith("/ui/") || ConsolePages.isPage(path)
         || (path.startsWith("/executions/") && path.indexOf('/', "/executions/".length()) < 0);
   }
 

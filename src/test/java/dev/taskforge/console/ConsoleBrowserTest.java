@@ -1,0 +1,367 @@
+package dev.taskforge.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.ApiTestServer;
+import dev.taskforge.logs.WebDriverSession;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The web console in a real headless Chromium, on a server with a dispatcher and registration by
+ * invite: signing up (the first account is the admin) and in, the dashboard's charts, the task
+ * list's filters and search, a task created through the API whose status changes live, cancelling
+ * a running task from its page, an admin promoting a user, and the log page folding an agent's
+ * tool call. The dashboard and a task page are photographed into docs/images for the README.
+ * Skipped when Chromium or chromedriver is not installed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+  private static final Path IMAGES = Path.of("docs/images");
+  private static final String EMAIL = "first@example.com";
+  private static final String PASSWORD = "a long enough password";
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static ApiTestServer api;
+  private static WebDriverSession browser;
+  private static String token; // the admin's, for arranging through the API
+  private static String liveTaskId;
+
+  @BeforeAll
+  static void start() throws Exception {
+    if (!WebDriverSession.browserInstalled()) {
+      return; // each test reports itself skipped, with the reason
+    }
+    Path dir = Files.createTempDirectory("taskforge-console-test");
+    Path fixture = Path.of(ConsoleBrowserTest.class.getResource("/claude-stream-json/success.jsonl").toURI());
+    Path fakeClaude = dir.resolve("fake-claude");
+    Files.writeString(fakeClaude, "#!/bin/sh\ncat '" + fixture + "'\n");
+    // Executors run as an unprivileged user when the tests run as root: it must reach the script.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
+    JsonArray everyone = new JsonArray().add("admin").add("user");
+    api = new ApiTestServer(ConsoleBrowserTest.class, new JsonObject()
+        .put("instanceId", "console-test")
+        .put("dataDir", dir.toString())
+        .put("auth", new JsonObject().put("registration", "invite"))
+        .put("queue", new JsonObject().put("concurrency", 2).put("pollIntervalMs", 200).put("leaseSeconds", 30))
+        .put("executors", new JsonObject()
+            .put("default", "shell")
+            .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true).put("roles", everyone))
+            .put("claude", new JsonObject().put("command", fakeClaude + " -p {prompt}").put("enabled", true)
+                .put("format", "claude-stream-json").put("roles", everyone))));
+    browser = WebDriverSession.start();
+  }
+
+  @BeforeEach
+  void needsABrowser() {
+    WebDriverSession.assumeBrowserInstalled();
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      if (api != null) {
+        api.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theFirstAccountSignsUpAsAdminThenSignsOutAndBackIn() {
+    browser.navigate(url("/"));
+    awaitPage("the sign-up form", "return !!document.getElementById('sign-up')");
+
+    browser.sendKeys(browser.findElement("#sign-up-email"), EMAIL);
+    browser.sendKeys(browser.findElement("#sign-up-password"), PASSWORD);
+    browser.click(browser.findElement("#sign-up-submit"));
+    awaitPage("the dashboard", "return document.querySelector('#page h1')?.textContent === 'Dashboard'");
+    assertThat(script("return document.getElementById('nav-admin').hidden")).as("the first account is the admin").isEqualTo(false);
+    token = api.post("/api/auth/login", null, new JsonObject().put("email", EMAIL).put("password", PASSWORD)).json()
+        .getString("token");
+
+    browser.click(browser.findElement("#sign-out"));
+    awaitPage("the sign-in form", "return !!document.getElementById('sign-in') && document.getElementById('top').hidden");
+    browser.sendKeys(browser.findElement("#sign-in-email"), EMAIL);
+    browser.sendKeys(browser.findElement("#sign-in-password"), "not the password");
+    browser.click(browser.findElement("#sign-in-submit"));
+    awaitPage("the refusal", "return document.getElementById('auth-error').textContent.length > 0");
+
+    script("document.getElementById('sign-in-password').value = ''");
+    browser.sendKeys(browser.findElement("#sign-in-password"), PASSWORD);
+    browser.click(browser.findElement("#sign-in-submit"));
+    awaitPage("the dashboard again", "return document.querySelector('#page h1')?.textContent === 'Dashboard'");
+    awaitPage("the live feed", "return window.taskforgeConsole.feed.connected");
+  }
+
+  @Test
+  @Order(2)
+  void theDashboardDrawsItsChartsAndListsTheQueues() throws Exception {
+    // A job that waits an hour: its queue has something to show.
+    created(new JsonObject().put("title", "Nightly report").put("prompt", "true")
+        .put("scheduledAt", java.time.Instant.now().plusSeconds(3600).toString()));
+    TestDatabase.execute(api.db, """
+        INSERT INTO system_metrics (recorded_at, metric_type, metric_name, value, unit, queue_name)
+        SELECT now() - make_interval(mins => i), 'COUNTER', m, (i %% 7) + (CASE WHEN m = 'queue.jobs_failed' THEN 0 ELSE 5 END),
+               'jobs', 'default'
+          FROM generate_series(1, 55) AS i, unnest(ARRAY['queue.jobs_completed', 'queue.jobs_failed']) AS m;
+        INSERT INTO system_metrics (recorded_at, metric_type, metric_name, value, unit, queue_name)
+        SELECT now() - make_interval(mins => i), 'GAUGE', 'queue.oldest_wait', 2 + (i %% 5), 'seconds', 'default'
+          FROM generate_series(1, 55) AS i;
+        """.formatted());
+    browser.navigate(url("/"));
+
+    awaitPage("two charts", "return document.querySelectorAll('#charts figure').length === 2");
+    JsonObject charts = (JsonObject) script("""
+        const figures = [...document.querySelectorAll('#charts figure')];
+        return {lines: figures.map(f => Number(f.dataset.lines)),
+                longest: Math.max(...[...document.querySelectorAll('#charts svg path.line')].map(p => p.getAttribute('d').split('L').length))};
+        """);
+    assertThat(charts.getJsonArray("lines").getList()).as(charts.encode()).containsExactly(2, 1);
+    assertThat(charts.getInteger("longest")).as("a line through many points").isGreaterThan(20);
+    awaitPage("the queue table", "return !!document.querySelector('#queues tr[data-queue]')");
+    assertThat(script("return document.querySelector('#queues tr[data-queue] .status').textContent"))
+        .isIn("OK", "DEGRADED", "STALLED");
+
+    browser.click(browser.findElement("button[data-range=week]"));
+    awaitPage("the week's charts", "return document.querySelector('#charts figure svg')?.textContent.includes('') "
+        + "&& document.querySelector('button[data-range=week]').getAttribute('aria-pressed') === 'true'");
+    browser.click(browser.findElement("button[data-range=hour]"));
+    awaitPage("the hour's charts again", "return document.querySelectorAll('#charts path.line').length === 3");
+    photograph("console-dashboard.png");
+  }
+
+  @Test
+  @Order(3)
+  void theListFiltersAndSearches() {
+    created(new JsonObject().put("title", "Fix the parser's escapes").put("prompt", "true").put("tags", new JsonArray().add("filtering").add("backend")).put("priority", "HIGH"));
+    created(new JsonObject().put("title", "Update the docs").put("prompt", "true").put("tags", new JsonArray().add("filtering").add("docs")).put("priority", "LOW"));
+    created(new JsonObject().put("title", "Clean up the parser tests").put("prompt", "true").put("tags", new JsonArray().add("filtering").add("backend")).put("priority", "LOW"));
+    browser.navigate(url("/tasks"));
+    awaitPage("the list", "return document.querySelectorAll('#task-rows tr[data-task-id]').length >= 4");
+
+    browser.sendKeys(browser.findElement("#filter-q"), "parser");
+    awaitPage("the search's two tasks", "return titles().length === 2".replace("titles()", TITLES));
+    assertThat(((JsonArray) script("return " + TITLES)).getList()).allSatisfy(t -> assertThat((String) t).contains("parser"));
+    assertThat(browser.currentUrl()).contains("q=parser");
+
+    script("document.getElementById('filter-q').value = ''");
+    browser.sendKeys(browser.findElement("#filter-tag"), "docs");
+    browser.click(browser.findElement("#filters button[type=submit]"));
+    awaitPage("the docs task alone", "const t = " + TITLES + "; return t.length === 1 && t[0] === 'Update the docs'");
+
+    script("const t = document.getElementById('filter-tag'); t.value = 'backend';"
+        + "const p = document.getElementById('filter-priority'); p.value = 'HIGH'; p.dispatchEvent(new Event('change', {bubbles: true}))");
+    awaitPage("the one high-priority backend task", "const t = " + TITLES + "; return t.length === 1 && t[0] === \"Fix the parser's escapes\"");
+    assertThat(browser.currentUrl()).contains("priority=HIGH").contains("tag=backend");
+  }
+
+  @Test
+  @Order(4)
+  void aTaskCreatedThroughTheApiAppearsAndItsStatusChangesLive() throws Exception {
+    browser.navigate(url("/tasks"));
+    awaitPage("the list", "return document.querySelectorAll('#task-rows tr[data-task-id]').length >= 1");
+    // Every status the row shows, in order; and a mark that a reload would wipe.
+    script("""
+        window.sameDocument = true;
+        window.seen = [];
+        new MutationObserver(() => {
+          const row = [...document.querySelectorAll('#task-rows tr')].find(r => r.querySelector('a')?.textContent === 'Live one');
+          const status = row && row.querySelector('.status').textContent;
+          if (status && window.seen[window.seen.length - 1] !== status) window.seen.push(status);
+        }).observe(document.getElementById('task-rows'), {childList: true, subtree: true, characterData: true});
+        """);
+
+    liveTaskId = created(new JsonObject().put("title", "Live one").put("prompt", "sleep 3; echo done"));
+
+    awaitPage("the new row", "return !!document.querySelector('tr[data-task-id=\"" + liveTaskId + "\"]')");
+    awaitPage("its completion", "return window.seen.includes('COMPLETED')", Duration.ofSeconds(60));
+    JsonArray seen = (JsonArray) script("return window.seen");
+    assertThat(seen.getList()).as("statuses shown, in order").contains("RUNNING").endsWith("COMPLETED");
+    assertThat(seen.getList().indexOf("RUNNING")).isLessThan(seen.getList().indexOf("COMPLETED"));
+    assertThat(script("return window.sameDocument")).as("no reload").isEqualTo(true);
+    assertThat(((Number) script("return window.taskforgeConsole.feed.nudges")).intValue()).isGreaterThan(0);
+
+    // Its page: details, the execution with its exit code, the result, the timeline.
+    browser.click(browser.findElement("tr[data-task-id=\"" + liveTaskId + "\"] a"));
+    awaitPage("the task page", "return document.getElementById('task-title')?.textContent === 'Live one'");
+    awaitPage("its execution", "return document.querySelectorAll('#task-executions tr[data-execution-id]').length === 1");
+    assertThat(script("return document.querySelector('#task-executions tr[data-execution-id] .status').textContent")).isEqualTo("COMPLETED");
+    awaitPage("its timeline", "return document.querySelectorAll('#task-timeline li').length >= 3");
+    photograph("console-task.png");
+  }
+
+  @Test
+  @Order(5)
+  void cancellingARunningTaskFromItsPage() {
+    String id = created(new JsonObject().put("title", "Long sleeper").put("prompt", "sleep 120"));
+    browser.navigate(url("/tasks/" + id));
+    awaitPage("the task running", "return document.querySelector('#task-status .status')?.textContent === 'RUNNING'",
+        Duration.ofSeconds(60));
+
+    browser.click(browser.findElement("#task-cancel"));
+
+    awaitPage("the task cancelled", "return document.querySelector('#task-status .status')?.textContent === 'CANCELLED'",
+        Duration.ofSeconds(60));
+    assertThat(api.get("/api/tasks/" + id, token).json().getString("status")).isEqualTo("CANCELLED");
+    assertThat(script("return document.getElementById('task-retry').hidden")).as("a cancelled task may be retried").isEqualTo(false);
+  }
+
+  @Test
+  @Order(6)
+  void theEditFormSavesWithTheVersionItRead() {
+    browser.navigate(url("/tasks/" + liveTaskId));
+    awaitPage("the task page", "return !!document.getElementById('task-edit')");
+    browser.click(browser.findElement("#task-edit"));
+    String title = browser.findElement("#edit-form input[name=title]");
+    script("document.querySelector('#edit-form input[name=title]').value = ''");
+    browser.sendKeys(title, "Live one, renamed");
+    browser.click(browser.findElement("#edit-form button[type=submit]"));
+
+    awaitPage("the new title", "return document.getElementById('task-title').textContent === 'Live one, renamed'");
+    ApiTestServer.Response task = api.get("/api/tasks/" + liveTaskId, token);
+    assertThat(task.json().getString("title")).isEqualTo("Live one, renamed");
+    assertThat(task.json().getInteger("version")).isGreaterThan(1);
+  }
+
+  @Test
+  @Order(7)
+  void anAdminPromotesAUser() {
+    String code = api.post("/api/invites", token, new JsonObject().put("note", "helper")).json().getString("code");
+    assertThat(api.post("/api/auth/register", null, new JsonObject().put("email", "helper@example.com")
+        .put("password", PASSWORD).put("inviteCode", code)).status()).isEqualTo(201);
+    browser.navigate(url("/admin/users"));
+    String row = "tr[data-user-email=\"helper@example.com\"]";
+    awaitPage("the helper's row", "return !!document.querySelector('" + row + "')");
+    assertThat(script("return document.querySelector('" + row + " .role').textContent")).isEqualTo("USER");
+
+    browser.click(browser.findElement(row + " button.promote"));
+
+    awaitPage("the helper an admin", "return document.querySelector('" + row + " .role')?.textContent === 'ADMIN'");
+    String helper = api.post("/api/auth/login", null, new JsonObject().put("email", "helper@example.com")
+        .put("password", PASSWORD)).json().getString("token");
+    assertThat(api.get("/api/users/me", helper).json().getString("role")).isEqualTo("ADMIN");
+  }
+
+  @Test
+  @Order(8)
+  void theAgentAwareLogFoldsAToolCallAndSearchesWithHighlights() {
+    String task = created(new JsonObject().put("title", "Agent run").put("prompt", "fix the parser")
+        .put("config", new JsonObject().put("executor", "claude")));
+    String execution = awaitExecution(task);
+    browser.navigate(url("/executions/" + execution));
+    awaitPage("the whole log", "return window.taskforgeLog?.ended === true", Duration.ofSeconds(60));
+    awaitPage("tool calls as rows", "return document.querySelectorAll('#rows .row.tool-call').length > 0");
+
+    JsonObject folded = (JsonObject) script("""
+        return {calls: document.querySelectorAll('#rows .row.tool-call').length,
+                foldedRows: document.querySelectorAll('#rows .row.tool-fold').length,
+                lines: window.taskforgeLog.lines.length, shown: window.taskforgeLog.viewRows,
+                results: window.taskforgeLog.lines.filter(l => l.operation === 'tool_result').length};
+        """);
+    assertThat(folded.getInteger("foldedRows")).as(folded.encode()).isZero();
+    assertThat(folded.getInteger("results")).as(folded.encode()).isPositive();
+    assertThat(folded.getInteger("shown")).as("results are folded away: " + folded.encode())
+        .isEqualTo(folded.getInteger("lines") - folded.getInteger("results"));
+
+    String call = "#rows .row.tool-call button.fold";
+    browser.click(browser.findElement(call));
+    awaitPage("the call opened", "return document.querySelector('" + call + "').getAttribute('aria-expanded') === 'true'");
+    JsonObject open = (JsonObject) script("""
+        const call = document.querySelector('#rows .row.tool-call');
+        return {next: call.nextElementSibling.textContent, after: call.nextElementSibling.nextElementSibling.textContent,
+                foldedRows: document.querySelectorAll('#rows .row.tool-fold').length};
+        """);
+    assertThat(open.getString("next")).as(open.encode()).contains("input {");
+    assertThat(open.getString("after")).as(open.encode()).contains("←");
+    assertThat(open.getInteger("foldedRows")).isGreaterThanOrEqualTo(2);
+
+    browser.click(browser.findElement(call));
+    awaitPage("the call folded again", "return document.querySelectorAll('#rows .row.tool-fold').length === 0");
+
+    browser.sendKeys(browser.findElement("#search"), "parser");
+    awaitPage("highlighted matches", "return document.querySelectorAll('#rows mark').length > 0");
+    assertThat(script("return document.getElementById('search-count').textContent")).asString().matches("1 of \\d+");
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static final String TITLES = "[...document.querySelectorAll('#task-rows tr[data-task-id] td:nth-child(2) a')].map(a => a.textContent)";
+
+  private static String url(String path) {
+    return "http://127.0.0.1:" + api.port + path;
+  }
+
+  private static String created(JsonObject task) {
+    ApiTestServer.Response r = api.post("/api/tasks", token, task);
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  private static String awaitExecution(String taskId) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonArray items = api.get("/api/tasks/" + taskId + "/executions", token).json().getJsonArray("items");
+      if (!items.isEmpty()) {
+        return items.getJsonObject(0).getString("id");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("task " + taskId + " got no execution in " + WAIT.toSeconds() + " s");
+  }
+
+  private static void photograph(String name) throws Exception {
+    Files.createDirectories(IMAGES);
+    browser.screenshot(IMAGES.resolve(name));
+  }
+
+  private static Object script(String js) {
+    return browser.executeScript(js);
+  }
+
+  private static void awaitPage(String what, String condition) {
+    awaitPage(what, condition, WAIT);
+  }
+
+  private static void awaitPage(String what, String condition, Duration timeout) {
+    browser.await(what, condition, timeout, ConsoleBrowserTest::pageState);
+  }
+
+  private static String pageState() {
+    StringBuilder s = new StringBuilder();
+    try {
+      s.append(script("return JSON.stringify({url: location.href, h1: document.querySelector('h1')?.textContent,"
+          + " errors: [...document.querySelectorAll('.error')].map(e => e.textContent),"
+          + " toast: document.getElementById('toast')?.textContent})"));
+      s.append("; console: ").append(browser.browserLog());
+      Path shot = Files.createTempFile("console-failure", ".png");
+      browser.screenshot(shot);
+      s.append("; screenshot: ").append(shot);
+    } catch (Exception e) {
+      s.append(" (could not read the page: ").append(e.getMessage()).append(')');
+    }
+    return s.toString();
+  }
+}
