@@ -5,6 +5,7 @@ import dev.taskforge.logs.LogIngestVerticle;
 import dev.taskforge.queue.Cancellation;
 import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.queue.QueueWakeups;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -80,16 +81,30 @@ public final class TaskFeed {
 
   private void webSocket(RoutingContext ctx) {
     UUID owner = Authentication.principal(ctx).userId();
-    ctx.request().toWebSocket().onSuccess(ws -> {
+    ctx.request().toWebSocket().compose(ws -> {
       tabs.computeIfAbsent(owner, o -> new HashSet<>()).add(ws);
       ws.closeHandler(closed -> forget(owner, ws));
       ws.textMessageHandler(text -> { }); // the page says nothing; the feed only talks
-      nudge(ws, lastChange.get(owner));
+      // The owner's baseline is taken before the first nudge: a change after it is told again
+      // (the page's read may have missed it), never lost between the tab's read and the next look.
+      return baseline(owner).onComplete(ar -> nudge(ws, lastChange.get(owner)));
     }).onFailure(failure -> {
       if (!ctx.response().headWritten()) {
         ctx.fail(failure);
       }
     });
+  }
+
+  private Future<?> baseline(UUID owner) {
+    if (lastChange.containsKey(owner)) {
+      return Future.succeededFuture();
+    }
+    Map<String, Object> params = Map.of("owners", new UUID[] {owner}, "executions", new UUID[0]);
+    return SqlTemplate.forQuery(pool, TaskFeedSql.OWNER_CHANGES).execute(params).onSuccess(rows -> rows.forEach(row -> {
+      if (tabs.containsKey(owner)) {
+        lastChange.putIfAbsent(owner, row.getOffsetDateTime("changed_at"));
+      }
+    }));
   }
 
   private void forget(UUID owner, ServerWebSocket ws) {
@@ -160,8 +175,11 @@ public final class TaskFeed {
     OffsetDateTime changedAt = row.getOffsetDateTime("changed_at");
     boolean seenBefore = lastChange.containsKey(owner);
     boolean changed = !Objects.equals(lastChange.get(owner), changedAt);
+    if (!tabs.containsKey(owner)) {
+      return; // their last tab closed while the statement ran
+    }
     lastChange.put(owner, changedAt);
-    // The first look only sets the owner's baseline: their tabs were nudged when they connected.
+    // Without a baseline (still being taken) this look becomes it: the tab's first nudge follows.
     if ((changed && seenBefore) || row.getBoolean("started")) {
       tabs.getOrDefault(owner, Set.of()).forEach(ws -> nudge(ws, changedAt));
     }
