@@ -157,8 +157,9 @@ export async function render(main, [taskId], session) {
   }
 
   async function showDependencies() {
-    const list = (await must(base + '/dependencies')).items;
-    const titled = await Promise.all(list.map(async (d) => ({ d, task: await must('/api/tasks/' + d.dependsOnId).catch(() => null) })));
+    const [list, dependents] = await Promise.all([must(base + '/dependencies'), must(base + '/dependents')]).then((b) => b.map((p) => p.items));
+    const titledAs = (items, key) => Promise.all(items.map(async (d) => ({ d, task: await must('/api/tasks/' + d[key]).catch(() => null) })));
+    const [titled, waiting] = await Promise.all([titledAs(list, 'dependsOnId'), titledAs(dependents, 'taskId')]);
     const input = h('input', { name: 'dependsOn', required: true, placeholder: 'task id' });
     const addForm = h('form', { class: 'inline-form' }, field('Add a dependency', input),
       field('Type', select('type', ['BLOCKS', 'REQUIRES', 'SUGGESTS'], 'BLOCKS')), h('button', { type: 'submit' }, 'Add'));
@@ -177,7 +178,12 @@ export async function render(main, [taskId], session) {
         h('button', { type: 'button', class: 'link', 'aria-label': 'Remove dependency on ' + (task ? task.title : d.dependsOnId),
           onclick: (e) => act(e.target, async () => { await must(`${base}/dependencies/${d.dependsOnId}`, { method: 'DELETE' }); await showDependencies(); }) }, 'remove'))))
         : h('p', { class: 'muted' }, 'Nothing: it may start at once.'),
-      addForm);
+      addForm,
+      h('h3', {}, 'Waited for by'),
+      waiting.length ? h('ul', { id: 'task-dependents' }, waiting.map(({ d, task }) => h('li', {},
+        h('a', { href: '/tasks/' + d.taskId }, task ? task.title : d.taskId), ' ', task ? statusBadge(task.status) : null,
+        h('span', { class: 'muted' }, ' ' + d.type))))
+        : h('p', { class: 'muted' }, 'No task waits for this one.'));
   }
 
   async function showTimeline() {

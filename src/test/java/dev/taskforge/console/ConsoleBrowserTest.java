@@ -226,9 +226,12 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(6)
-  void theEditFormSavesWithTheVersionItRead() {
+  void theEditFormSavesWithTheVersionItReadAndThePageShowsDependenciesBothWays() {
+    String follower = created(new JsonObject().put("title", "Follow-up").put("prompt", "true")
+        .put("dependsOn", new JsonArray().add(new JsonObject().put("taskId", liveTaskId))));
     browser.navigate(url("/tasks/" + liveTaskId));
     awaitPage("the task page", "return !!document.getElementById('task-edit')");
+    awaitPage("what waits for it", "return !!document.querySelector('#task-dependents a[href=\"/tasks/" + follower + "\"]')");
     browser.click(browser.findElement("#task-edit"));
     String title = browser.findElement("#edit-form input[name=title]");
     script("document.querySelector('#edit-form input[name=title]').value = ''");
@@ -299,6 +302,47 @@ class ConsoleBrowserTest {
     browser.sendKeys(browser.findElement("#search"), "parser");
     awaitPage("highlighted matches", "return document.querySelectorAll('#rows mark').length > 0");
     assertThat(script("return document.getElementById('search-count').textContent")).asString().matches("1 of \\d+");
+  }
+
+  @Test
+  @Order(9)
+  void aProjectAndAnApiTokenAreMadeFromTheirPagesAndTheTokenIsShownOnce() {
+    browser.navigate(url("/projects"));
+    awaitPage("the project form", "return !!document.getElementById('project-form')");
+    browser.sendKeys(browser.findElement("#project-form input[name=name]"), "Parser rewrite");
+    browser.click(browser.findElement("#project-form button[type=submit]"));
+    awaitPage("the project listed", "return [...document.querySelectorAll('#project-list a')].some(a => a.textContent === 'Parser rewrite')");
+    browser.click(browser.findElement("#project-list tr[data-project-id] a"));
+    awaitPage("the project's page", "return document.querySelector('#page h1')?.textContent === 'Parser rewrite'");
+    awaitPage("its usage", "return document.querySelector('#project-usage p')?.textContent.startsWith('Last 30 days')");
+
+    browser.navigate(url("/tokens"));
+    awaitPage("the token form", "return !!document.getElementById('token-form')");
+    browser.sendKeys(browser.findElement("#token-form input[name=name]"), "ci");
+    browser.click(browser.findElement("#token-form button[type=submit]"));
+    awaitPage("the new token, once", "return document.querySelector('#new-token .secret')?.textContent.length > 20");
+    String shown = (String) script("return document.querySelector('#new-token .secret').textContent");
+    assertThat(api.get("/api/users/me", shown).status()).as("the token shown works").isEqualTo(200);
+
+    browser.click(browser.findElement("tr[data-token-name=ci] button"));
+    awaitPage("the token revoked", "return !document.querySelector('tr[data-token-name=ci]')");
+    assertThat(api.get("/api/users/me", shown).status()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(10)
+  void theLogOfAFailedAttemptOffersToFollowTheNextOne() {
+    String task = created(new JsonObject().put("title", "Flaky").put("prompt", "sleep 1; echo failing; exit 3")
+        .put("config", new JsonObject().put("maxAttempts", 2).put("backoff", new JsonObject().put("type", "FIXED").put("delayMs", 0))));
+    String firstAttempt = awaitExecution(task);
+    browser.navigate(url("/executions/" + firstAttempt));
+
+    awaitPage("the first attempt's end", "return window.taskforgeLog?.ended === true", Duration.ofSeconds(60));
+    awaitPage("the offer", "return !document.getElementById('next-attempt').hidden", Duration.ofSeconds(60));
+    String next = (String) script("return window.taskforgeLog.nextAttempt");
+    assertThat(next).isNotEqualTo(firstAttempt);
+    assertThat(script("return document.getElementById('next-attempt-link').getAttribute('href')")).isEqualTo("/executions/" + next);
+    assertThat(api.get("/api/executions/" + next, token).json().getString("taskId")).isEqualTo(task);
   }
 
   // ---------------------------------------------------------------- helpers
