@@ -360,9 +360,14 @@ $('search').addEventListener('keydown', (e) => {
   if (e.key === 'Escape') { e.target.value = ''; search(''); }
 });
 $('first-error').addEventListener('click', () => {
-  const i = state.view.findIndex(isError);
-  if (i < 0) return;
-  showDetail(state.view[i]);
+  const line = state.lines.find(isError);
+  if (!line) return;
+  if (isToolResult(line) && state.calls.has(line.correlationId) && !state.expanded.has(line.correlationId)) {
+    state.expanded.add(line.correlationId); // a failed tool call: open it to show its error
+    rebuildView();
+  }
+  const i = state.view.indexOf(line);
+  showDetail(line);
   scrollToRow(i);
 });
 

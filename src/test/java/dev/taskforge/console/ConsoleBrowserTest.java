@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,12 +46,10 @@ class ConsoleBrowserTest {
       return; // each test reports itself skipped, with the reason
     }
     Path dir = Files.createTempDirectory("taskforge-console-test");
-    Path fixture = Path.of(ConsoleBrowserTest.class.getResource("/claude-stream-json/success.jsonl").toURI());
-    Path fakeClaude = dir.resolve("fake-claude");
-    Files.writeString(fakeClaude, "#!/bin/sh\ncat '" + fixture + "'\n");
-    // Executors run as an unprivileged user when the tests run as root: it must reach the script.
+    // Executors run as an unprivileged user when the tests run as root: it must reach the scripts.
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path fakeClaude = fakeClaude(dir, "success.jsonl");
+    Path failingClaude = fakeClaude(dir, "error.jsonl");
     JsonArray everyone = new JsonArray().add("admin").add("user");
     api = new ApiTestServer(ConsoleBrowserTest.class, new JsonObject()
         .put("instanceId", "console-test")
@@ -61,6 +60,8 @@ class ConsoleBrowserTest {
             .put("default", "shell")
             .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true).put("roles", everyone))
             .put("claude", new JsonObject().put("command", fakeClaude + " -p {prompt}").put("enabled", true)
+                .put("format", "claude-stream-json").put("roles", everyone))
+            .put("failing-claude", new JsonObject().put("command", failingClaude + " -p {prompt}").put("enabled", true)
                 .put("format", "claude-stream-json").put("roles", everyone))));
     browser = WebDriverSession.start();
   }
@@ -116,7 +117,7 @@ class ConsoleBrowserTest {
   void theDashboardDrawsItsChartsAndListsTheQueues() throws Exception {
     // A job that waits an hour: its queue has something to show.
     created(new JsonObject().put("title", "Nightly report").put("prompt", "true")
-        .put("scheduledAt", java.time.Instant.now().plusSeconds(3600).toString()));
+        .put("scheduledAt", Instant.now().plusSeconds(3600).toString()));
     TestDatabase.execute(api.db, """
         INSERT INTO system_metrics (recorded_at, metric_type, metric_name, value, unit, queue_name)
         SELECT now() - make_interval(mins => i), 'COUNTER', m, (i %% 7) + (CASE WHEN m = 'queue.jobs_failed' THEN 0 ELSE 5 END),
@@ -345,7 +346,37 @@ class ConsoleBrowserTest {
     assertThat(api.get("/api/executions/" + next, token).json().getString("taskId")).isEqualTo(task);
   }
 
+  @Test
+  @Order(11)
+  void theLogJumpsToTheFirstError() {
+    String task = created(new JsonObject().put("title", "Agent stumbles").put("prompt", "fix it")
+        .put("config", new JsonObject().put("executor", "failing-claude").put("maxAttempts", 1)));
+    browser.navigate(url("/executions/" + awaitExecution(task)));
+    awaitPage("the whole log", "return window.taskforgeLog?.ended === true", Duration.ofSeconds(60));
+    awaitPage("an error to jump to", "return !document.getElementById('first-error').disabled");
+    long firstErrorSeq = ((Number) script("return window.taskforgeLog.lines.find(l => l.level === 'ERROR' || l.level === 'FATAL').seq"))
+        .longValue();
+
+    browser.click(browser.findElement("#first-error"));
+
+    awaitPage("the error's line shown", "return !document.getElementById('detail').hidden");
+    assertThat(script("return document.getElementById('detail-title').textContent")).asString()
+        .startsWith("#" + firstErrorSeq + " ").contains("ERROR");
+    awaitPage("the error's row selected, its tool call opened", "return document.querySelector('#rows .row.selected .seq')?.textContent === '"
+        + firstErrorSeq + "'");
+    assertThat(script("return document.querySelector('#rows .row.selected').classList.contains('lvl-ERROR')")).isEqualTo(true);
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** A stand-in for claude that prints one recorded stream-json run. */
+  private static Path fakeClaude(Path dir, String fixture) throws Exception {
+    Path recorded = Path.of(ConsoleBrowserTest.class.getResource("/claude-stream-json/" + fixture).toURI());
+    Path script = dir.resolve("fake-claude-" + fixture.replace(".jsonl", ""));
+    Files.writeString(script, "#!/bin/sh\ncat '" + recorded + "'\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return script;
+  }
 
   private static final String TITLES = "[...document.querySelectorAll('#task-rows tr[data-task-id] td:nth-child(2) a')].map(a => a.textContent)";
 

@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -56,12 +57,14 @@ class TaskFeedTest {
   }
 
   private static Tab open(ApiTestServer server, String token) {
+    return open(server, token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+  }
+
+  private static Tab open(ApiTestServer server, Map<String, String> headers) {
     WebSocketClient client = clients.createWebSocketClient();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port)
         .setURI("/ws/tasks");
-    if (token != null) {
-      options.addHeader("Authorization", "Bearer " + token);
-    }
+    headers.forEach(options::addHeader);
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
     // The handler is set as the socket opens, on its event loop: the nudge sent on connecting is not missed.
     WebSocket socket = join(client.connect(options)
@@ -108,7 +111,19 @@ class TaskFeedTest {
 
   @Test
   void aSocketWithoutCredentialsIsRefused() {
-    assertThatThrownBy(() -> open(first, null)).hasMessageContaining("401");
+    assertThatThrownBy(() -> open(first, (String) null)).hasMessageContaining("401");
+  }
+
+  @Test
+  void aSocketOpenedWithTheCookieFromAnotherSiteIsRefusedAndFromTheServersOwnPagesIsNot() {
+    String cookie = "tf_session=" + alice;
+    String own = "http://127.0.0.1:" + first.port;
+
+    assertThatThrownBy(() -> open(first, Map.of("Cookie", cookie, "Origin", "https://evil.example")))
+        .hasMessageContaining("403");
+    Tab tab = open(first, Map.of("Cookie", cookie, "Origin", own));
+    await().atMost(NUDGE).until(() -> tab.nudges() == 1);
+    join(tab.socket().close());
   }
 
   private static <T> T join(Future<T> future) {

@@ -7,6 +7,7 @@ import dev.taskforge.http.ApiTestServer.Response;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,7 @@ class AdminApiTest {
 
     Response byUser = api.patch("/api/users/" + target, user, new JsonObject().put("role", "ADMIN"));
     Response own = api.patch("/api/users/" + self, admin, new JsonObject().put("isActive", false));
-    Response nobody = api.patch("/api/users/" + java.util.UUID.randomUUID(), admin, new JsonObject().put("role", "USER"));
+    Response nobody = api.patch("/api/users/" + UUID.randomUUID(), admin, new JsonObject().put("role", "USER"));
     Response empty = api.patch("/api/users/" + target, admin, new JsonObject());
 
     assertThat(byUser.status()).isEqualTo(403);

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A tiny W3C WebDriver client: a chromedriver child process on a free port, one headless Chromium
@@ -60,7 +62,7 @@ public final class WebDriverSession implements AutoCloseable {
 
   /** Skips the calling test, with the reason, when there is no browser to drive. */
   public static void assumeBrowserInstalled() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(browserInstalled(), "skipped: the browser test needs " + CHROMIUM
+    Assumptions.assumeTrue(browserInstalled(), "skipped: the browser test needs " + CHROMIUM
         + " and " + CHROMEDRIVER + " (Debian: apt-get install -y chromium chromium-driver)");
   }
 
@@ -214,7 +216,7 @@ public final class WebDriverSession implements AutoCloseable {
    * {@code pageState} (what the page says of itself, the console, a screenshot). A script error
    * while the page is still loading counts as "not yet".
    */
-  public void await(String what, String condition, Duration timeout, java.util.function.Supplier<String> pageState) {
+  public void await(String what, String condition, Duration timeout, Supplier<String> pageState) {
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {
