@@ -24,23 +24,38 @@ let rendering = 0;
 
 // ---------------------------------------------------------------- sign in / sign up
 
-function signInView() {
+/** The sign-up form as the server's registration allows it (GET /api/auth/registration). */
+function signUpForm(registration) {
+  const { mode, firstAccount } = registration || { mode: 'invite', firstAccount: false };
+  if (mode === 'closed' && !firstAccount) {
+    return h('section', { id: 'sign-up-closed', class: 'card auth' }, h('h2', {}, 'New here?'),
+      h('p', { class: 'muted' }, 'This server takes no new accounts. Ask an admin.'));
+  }
+  const needsInvite = mode === 'invite' && !firstAccount;
+  const lead = firstAccount && mode !== 'open'
+    ? 'No account exists yet: the one you create now is the admin, who invites everyone else.'
+    : needsInvite ? 'You need an invite code from an admin of this server.' : 'Anyone may create an account here.';
+  return h('form', { id: 'sign-up', class: 'card auth', 'data-mode': mode },
+    h('h2', {}, firstAccount ? 'Create the first account' : 'New here? Create an account'),
+    h('p', { class: 'muted', id: 'sign-up-lead' }, lead),
+    field('Email', h('input', { id: 'sign-up-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
+    field('Display name', h('input', { id: 'sign-up-name', name: 'displayName', autocomplete: 'name' })),
+    field('Password', h('input', { id: 'sign-up-password', name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
+    needsInvite ? field('Invite code', h('input', { id: 'sign-up-invite', name: 'inviteCode', autocomplete: 'off', required: true })) : null,
+    h('button', { id: 'sign-up-submit', type: 'submit' }, 'Create account'));
+}
+
+async function signInView() {
   document.getElementById('top').hidden = true;
   stopFeed();
+  const registration = await api('/api/auth/registration').then((a) => (a.status === 200 ? a.body : null)).catch(() => null);
   const error = h('p', { class: 'error', role: 'alert', id: 'auth-error' });
   const signIn = h('form', { id: 'sign-in', class: 'card auth', autocomplete: 'on' },
     h('h1', {}, 'Sign in to Taskforge'),
     field('Email', h('input', { id: 'sign-in-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
     field('Password', h('input', { id: 'sign-in-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
     h('button', { id: 'sign-in-submit', type: 'submit' }, 'Sign in'));
-  const signUp = h('form', { id: 'sign-up', class: 'card auth' },
-    h('h2', {}, 'New here? Create an account'),
-    h('p', { class: 'muted' }, 'The first account on a server becomes its admin. After that, an invite code from an admin is needed unless the server allows open registration.'),
-    field('Email', h('input', { id: 'sign-up-email', name: 'email', type: 'email', autocomplete: 'username', required: true })),
-    field('Display name', h('input', { id: 'sign-up-name', name: 'displayName', autocomplete: 'name' })),
-    field('Password', h('input', { id: 'sign-up-password', name: 'password', type: 'password', autocomplete: 'new-password', required: true })),
-    field('Invite code', h('input', { id: 'sign-up-invite', name: 'inviteCode', autocomplete: 'off' }), 'leave empty for the first account or open registration'),
-    h('button', { id: 'sign-up-submit', type: 'submit' }, 'Create account'));
+  const signUp = signUpForm(registration);
 
   async function logIn(email, password) {
     const answer = await api('/api/auth/login', json('POST', { email, password }));
@@ -65,14 +80,14 @@ function signInView() {
   signUp.addEventListener('submit', (e) => submit(e, signUp.querySelector('button'), async () => {
     const body = { email: signUp.elements.email.value, password: signUp.elements.password.value };
     if (signUp.elements.displayName.value.trim()) body.displayName = signUp.elements.displayName.value.trim();
-    if (signUp.elements.inviteCode.value.trim()) body.inviteCode = signUp.elements.inviteCode.value.trim();
+    if (signUp.elements.inviteCode) body.inviteCode = signUp.elements.inviteCode.value.trim();
     const answer = await api('/api/auth/register', json('POST', body));
     if (answer.status !== 201) throw new Error(errorMessage(answer, 'sign-up failed'));
     return logIn(body.email, body.password);
   }));
   fill(main, h('div', { class: 'auth-grid' }, signIn, signUp), error);
   document.title = 'Sign in · Taskforge';
-  setTimeout(() => document.getElementById('sign-in-email').focus(), 0);
+  (registration && registration.firstAccount ? document.getElementById('sign-up-email') : document.getElementById('sign-in-email')).focus();
 }
 
 // ---------------------------------------------------------------- routing

@@ -89,6 +89,8 @@ class ConsoleBrowserTest {
   void theFirstAccountSignsUpAsAdminThenSignsOutAndBackIn() {
     browser.navigate(url("/"));
     awaitPage("the sign-up form", "return !!document.getElementById('sign-up')");
+    assertThat(script("return document.getElementById('sign-up-lead').textContent")).asString().contains("admin");
+    assertThat(script("return !!document.getElementById('sign-up-invite')")).as("the first account needs no invite").isEqualTo(false);
 
     browser.sendKeys(browser.findElement("#sign-up-email"), EMAIL);
     browser.sendKeys(browser.findElement("#sign-up-password"), PASSWORD);
@@ -100,6 +102,7 @@ class ConsoleBrowserTest {
 
     browser.click(browser.findElement("#sign-out"));
     awaitPage("the sign-in form", "return !!document.getElementById('sign-in') && document.getElementById('top').hidden");
+    assertThat(script("return !!document.getElementById('sign-up-invite')")).as("now an account needs an invite").isEqualTo(true);
     browser.sendKeys(browser.findElement("#sign-in-email"), EMAIL);
     browser.sendKeys(browser.findElement("#sign-in-password"), "not the password");
     browser.click(browser.findElement("#sign-in-submit"));
