@@ -11,6 +11,7 @@
 // highlights matches and steps through them; a button jumps to the first error; when the
 // execution ends and its task is retried, the page offers to follow the next attempt.
 import { AnsiUp } from '/ui/vendor/ansi_up.js';
+import { copyText } from '/ui/console/clipboard.js';
 
 const ROW_H = 18;                 // px; every row is exactly this tall (see --row-h in log.css)
 const MARGIN_ROWS = 30;           // rows rendered above and below the visible ones
@@ -378,7 +379,7 @@ function plainText(line) {
 function copy(text, button) {
   const done = (label) => { button.textContent = label; setTimeout(() => { button.textContent = button.dataset.label; }, 1500); };
   button.dataset.label = button.dataset.label || button.textContent;
-  navigator.clipboard.writeText(text).then(() => done('Copied'), () => done('Copy failed'));
+  copyText(text).then(() => done('Copied'), () => done('Copy failed'));
 }
 $('copy-log').addEventListener('click', (e) => copy(state.lines.map(plainText).join('\n'), e.currentTarget));
 $('detail-copy').addEventListener('click', (e) => {
