@@ -16,7 +16,7 @@ export async function render(main, [projectId]) {
   const heading = h('h1', {}, project.name);
   const tasks = h('div', { id: 'project-tasks' });
   const usage = h('div', { id: 'project-usage' });
-  const chart = h('div', { id: 'project-chart' });
+  const chart = h('div', { id: 'project-chart', class: 'charts' });
 
   const rename = h('form', { class: 'inline-form' },
     field('Name', h('input', { name: 'name', required: true, value: project.name })),

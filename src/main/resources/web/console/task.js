@@ -57,8 +57,10 @@ export async function render(main, [taskId], session) {
 
   // ---------------------------------------------------------------- details
   function showTask(task, etag) {
+    const unchanged = state.task && state.task.version === task.version && state.task.status === task.status;
     state.task = task;
     state.etag = etag;
+    if (unchanged && details.firstChild) return; // nothing to redraw: focus and open sections stay put
     heading.textContent = task.title;
     document.title = `${task.status} · ${task.title} · Taskforge`;
     fill(status, statusBadge(task.status));
@@ -81,6 +83,12 @@ export async function render(main, [taskId], session) {
       h('button', { id: 'task-edit', type: 'button', onclick: edit }, 'Edit'));
   }
 
+  function redrawTask() {
+    const task = state.task;
+    state.task = null;
+    showTask(task, state.etag);
+  }
+
   function edit() {
     state.editing = true;
     const task = state.task;
@@ -91,7 +99,7 @@ export async function render(main, [taskId], session) {
       field('Priority', select('priority', PRIORITIES, task.priority)),
       field('Tags', h('input', { name: 'tags', value: task.tags.join(', ') })),
       h('div', { class: 'toolbar' }, h('button', { type: 'submit' }, 'Save'),
-        h('button', { type: 'button', onclick: () => { state.editing = false; showTask(state.task, state.etag); } }, 'Discard')));
+        h('button', { type: 'button', onclick: () => { state.editing = false; redrawTask(); } }, 'Discard')));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const el = form.elements;
@@ -102,11 +110,12 @@ export async function render(main, [taskId], session) {
         if (answer.status === 412) {
           toast('Someone changed this task since you opened the form: your edit was not saved. Review and save again.', 'error');
           const fresh = await api(base);
-          if (fresh.status === 200) showTask(fresh.body, fresh.headers.get('ETag'));
+          if (fresh.status === 200) { state.editing = false; state.task = null; showTask(fresh.body, fresh.headers.get('ETag')); edit(); }
           return;
         }
         if (answer.status !== 200) throw new Error((answer.body && answer.body.error && answer.body.error.message) || 'HTTP ' + answer.status);
         state.editing = false;
+        state.task = null;
         showTask(answer.body, answer.headers.get('ETag'));
         toast('Saved');
       });

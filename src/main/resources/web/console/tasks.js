@@ -82,12 +82,34 @@ export async function render(main) {
       h('td', {}, when(task.updatedAt)));
   }
 
+  /**
+   * Draws the rows. When the same tasks are shown in the same order (a live re-read, mostly), only
+   * the rows whose task changed are replaced: the others, and the focus within them, stay.
+   */
   function draw() {
-    fill(tbody, state.items.map(row));
+    const rows = [...tbody.querySelectorAll('tr[data-task-id]')];
+    const sameOrder = rows.length === state.items.length && rows.every((r, i) => r.dataset.taskId === state.items[i].id);
+    if (sameOrder) {
+      state.items.forEach((task, i) => {
+        if (rows[i].dataset.key !== rowKey(task)) rows[i].replaceWith(keyed(task));
+        else rows[i].querySelector('input[type=checkbox]').checked = state.selected.has(task.id);
+      });
+    } else {
+      fill(tbody, state.items.map(keyed));
+    }
     if (state.items.length === 0) fill(tbody, h('tr', {}, h('td', { colspan: 8, class: 'muted' }, 'No tasks match.')));
     more.hidden = !state.cursor;
     summary.textContent = `${state.items.length} task${state.items.length === 1 ? '' : 's'} shown` + (state.cursor ? ' (more to load)' : '');
     updateActions();
+  }
+
+  /** What a row shows that can change: a row with the same key needs no redraw. */
+  const rowKey = (task) => `${task.version}|${task.status}`;
+
+  function keyed(task) {
+    const tr = row(task);
+    tr.dataset.key = rowKey(task);
+    return tr;
   }
 
   function updateActions() {

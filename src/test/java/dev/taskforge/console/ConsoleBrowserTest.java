@@ -370,6 +370,29 @@ class ConsoleBrowserTest {
     assertThat(script("return document.querySelector('#rows .row.selected').classList.contains('lvl-ERROR')")).isEqualTo(true);
   }
 
+  @Test
+  @Order(12)
+  void theSelectedTasksAreCancelledAndRetriedFromTheList() {
+    String later = Instant.now().plusSeconds(3600).toString();
+    String one = created(new JsonObject().put("title", "Later one").put("prompt", "true").put("scheduledAt", later)
+        .put("tags", new JsonArray().add("bulk")));
+    String two = created(new JsonObject().put("title", "Later two").put("prompt", "true").put("scheduledAt", later)
+        .put("tags", new JsonArray().add("bulk")));
+    browser.navigate(url("/tasks?tag=bulk"));
+    awaitPage("the two tasks", "return " + TITLES + ".length === 2");
+
+    browser.click(browser.findElement("#select-all"));
+    browser.click(browser.findElement("#cancel-selected"));
+    awaitPage("both cancelled", "return [...document.querySelectorAll('#task-rows .status')].every(s => s.textContent === 'CANCELLED')");
+    assertThat(api.get("/api/tasks/" + one, token).json().getString("status")).isEqualTo("CANCELLED");
+
+    browser.click(browser.findElement("tr[data-task-id=\"" + two + "\"] input[type=checkbox]"));
+    browser.click(browser.findElement("#retry-selected"));
+    awaitPage("the second queued again", "return document.querySelector('tr[data-task-id=\"" + two + "\"] .status').textContent !== 'CANCELLED'");
+    assertThat(api.get("/api/tasks/" + two, token).json().getString("status")).isNotEqualTo("CANCELLED");
+    assertThat(api.get("/api/tasks/" + one, token).json().getString("status")).isEqualTo("CANCELLED");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A stand-in for claude that prints one recorded stream-json run. */
