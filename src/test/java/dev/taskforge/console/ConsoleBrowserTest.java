@@ -130,8 +130,19 @@ class ConsoleBrowserTest {
         SELECT now() - make_interval(mins => i), 'GAUGE', 'queue.oldest_wait', 2 + (i %% 5), 'seconds', 'default'
           FROM generate_series(1, 55) AS i;
         """.formatted());
+    // An agent's run (its result's tokens and cost) and a failure, for the tiles and the failure list.
+    String agent = created(new JsonObject().put("title", "Tidy the lexer").put("prompt", "tidy up")
+        .put("config", new JsonObject().put("executor", "claude")));
+    String broken = created(new JsonObject().put("title", "Broken build").put("prompt", "echo 'make: *** [all] Error 2' >&2; exit 2")
+        .put("config", new JsonObject().put("maxAttempts", 1)));
+    awaitStatus(agent, "COMPLETED");
+    awaitStatus(broken, "FAILED");
     browser.navigate(url("/"));
 
+    awaitPage("today's tokens and cost", "return document.querySelector('#tokens-today .tile-value')?.textContent === '106,989'");
+    assertThat(script("return document.querySelector('#cost-today .tile-value').textContent")).isEqualTo("$0.1187");
+    assertThat(script("return document.querySelector('#tokens-month .tile-value').textContent")).isEqualTo("106,989");
+    awaitPage("the failure listed", "return [...document.querySelectorAll('#failures li a')].some(a => a.textContent === 'Broken build')");
     awaitPage("two charts", "return document.querySelectorAll('#charts figure').length === 2");
     JsonObject charts = (JsonObject) script("""
         const figures = [...document.querySelectorAll('#charts figure')];
@@ -414,6 +425,24 @@ class ConsoleBrowserTest {
     ApiTestServer.Response r = api.post("/api/tasks", token, task);
     assertThat(r.status()).as(r.text()).isEqualTo(201);
     return r.json().getString("id");
+  }
+
+  private static void awaitStatus(String taskId, String status) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String now = null;
+    while (System.nanoTime() < deadline) {
+      now = api.get("/api/tasks/" + taskId, token).json().getString("status");
+      if (status.equals(now)) {
+        return;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("task " + taskId + " is " + now + ", not " + status + ", after 60 s");
   }
 
   private static String awaitExecution(String taskId) {
