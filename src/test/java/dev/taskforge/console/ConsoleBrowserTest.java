@@ -34,6 +34,8 @@ class ConsoleBrowserTest {
   private static final String EMAIL = "first@example.com";
   private static final String PASSWORD = "a long enough password";
   private static final Duration WAIT = Duration.ofSeconds(30);
+  /** The WebDriver key code of Enter. */
+  private static final String ENTER = "\uE007";
 
   private static ApiTestServer api;
   private static WebDriverSession browser;
@@ -109,8 +111,7 @@ class ConsoleBrowserTest {
     awaitPage("the refusal", "return document.getElementById('auth-error').textContent.length > 0");
 
     script("document.getElementById('sign-in-password').value = ''");
-    browser.sendKeys(browser.findElement("#sign-in-password"), PASSWORD);
-    browser.click(browser.findElement("#sign-in-submit"));
+    browser.sendKeys(browser.findElement("#sign-in-password"), PASSWORD + ENTER); // the keyboard alone signs in
     awaitPage("the dashboard again", "return document.querySelector('#page h1')?.textContent === 'Dashboard'");
     awaitPage("the live feed", "return window.taskforgeConsole.feed.connected");
   }
@@ -244,9 +245,11 @@ class ConsoleBrowserTest {
   void theEditFormSavesWithTheVersionItReadAndThePageShowsDependenciesBothWays() {
     String follower = created(new JsonObject().put("title", "Follow-up").put("prompt", "true")
         .put("dependsOn", new JsonArray().add(new JsonObject().put("taskId", liveTaskId))));
+    String child = created(new JsonObject().put("title", "A part of it").put("prompt", "true").put("parentId", liveTaskId));
     browser.navigate(url("/tasks/" + liveTaskId));
     awaitPage("the task page", "return !!document.getElementById('task-edit')");
     awaitPage("what waits for it", "return !!document.querySelector('#task-dependents a[href=\"/tasks/" + follower + "\"]')");
+    awaitPage("its subtask", "return !!document.querySelector('#task-subtasks a[href=\"/tasks/" + child + "\"]')");
     browser.click(browser.findElement("#task-edit"));
     String title = browser.findElement("#edit-form input[name=title]");
     script("document.querySelector('#edit-form input[name=title]').value = ''");
@@ -346,13 +349,16 @@ class ConsoleBrowserTest {
 
   @Test
   @Order(10)
-  void theLogOfAFailedAttemptOffersToFollowTheNextOne() {
-    String task = created(new JsonObject().put("title", "Flaky").put("prompt", "sleep 1; echo failing; exit 3")
+  void theLogOfAFailedAttemptLinksItsAddressesAndOffersToFollowTheNextOne() {
+    String task = created(new JsonObject().put("title", "Flaky").put("prompt", "sleep 1; echo failing, see https://ci.example.com/builds/42?tab=log; exit 3")
         .put("config", new JsonObject().put("maxAttempts", 2).put("backoff", new JsonObject().put("type", "FIXED").put("delayMs", 0))));
     String firstAttempt = awaitExecution(task);
     browser.navigate(url("/executions/" + firstAttempt));
 
     awaitPage("the first attempt's end", "return window.taskforgeLog?.ended === true", Duration.ofSeconds(60));
+    assertThat(script("const a = document.querySelector('#rows .msg a'); return a && [a.getAttribute('href'), a.rel]"))
+        .as("the address in the log is a link").isEqualTo(new JsonArray().add("https://ci.example.com/builds/42?tab=log")
+            .add("noopener noreferrer"));
     awaitPage("the offer", "return !document.getElementById('next-attempt').hidden", Duration.ofSeconds(60));
     String next = (String) script("return window.taskforgeLog.nextAttempt");
     assertThat(next).isNotEqualTo(firstAttempt);
