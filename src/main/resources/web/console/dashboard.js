@@ -10,7 +10,8 @@ const RANGES = {
   week: { label: 'Last week', ms: 7 * 86400_000, step: '3h' },
 };
 
-export async function render(main) {
+export async function render(main, params, session) {
+  const admin = session.me.role === 'ADMIN';
   document.title = 'Dashboard · Taskforge';
   const queues = h('div', { id: 'queues' }, h('p', { class: 'muted' }, 'Loading queues…'));
   const charts = h('div', { id: 'charts', class: 'charts' });
@@ -65,6 +66,17 @@ export async function render(main) {
     const to = new Date();
     const from = new Date(to.getTime() - r.ms);
     const [fromIso, toIso] = [from.toISOString(), to.toISOString()];
+    if (!admin) {
+      // Queue-wide series are an admin's; a user sees what their own executions used.
+      const [tokens, cost] = await Promise.all([
+        series('execution.tokens', 'sum', fromIso, toIso, r.step, 'tokens', 'ok'),
+        series('execution.cost', 'sum', fromIso, toIso, r.step, 'cost', 'wait'),
+      ]);
+      fill(charts,
+        lineChart('Your tokens', [tokens], fromIso, toIso, 'per ' + r.step),
+        lineChart('Your cost', [cost], fromIso, toIso, 'USD per ' + r.step));
+      return;
+    }
     const [completed, failed, wait] = await Promise.all([
       series('queue.jobs_completed', 'sum', fromIso, toIso, r.step, 'completed', 'ok'),
       series('queue.jobs_failed', 'sum', fromIso, toIso, r.step, 'failed', 'bad'),

@@ -2,6 +2,7 @@
 import { api, must, json, query } from './api.js';
 import { h, fill, field, statusBadge, when, number, usd, toast, act } from './dom.js';
 import { lineChart } from './chart.js';
+import { taskForm } from './task-form.js';
 import { onTasksChanged } from './feed.js';
 
 export async function render(main, [projectId]) {
@@ -57,9 +58,17 @@ export async function render(main, [projectId]) {
     fill(chart, lineChart('Cost per day', [{ label: 'cost', kind: 'wait', points }], from.toISOString(), to.toISOString(), 'USD'));
   }
 
+  const create = taskForm([project], (body, button) => act(button, async () => {
+    const task = await must('/api/tasks', json('POST', body));
+    toast('Created ' + task.title);
+    create.reset();
+    await showTasks();
+  }), { projectId });
+
   fill(main, h('nav', { class: 'crumbs' }, h('a', { href: '/projects' }, 'Projects')), heading,
     project.description ? h('p', {}, project.description) : null,
     h('details', {}, h('summary', {}, 'Rename'), rename),
+    h('details', { id: 'project-new-task' }, h('summary', {}, 'New task in this project'), create),
     h('section', {}, h('h2', {}, 'Tasks'), tasks),
     h('section', {}, h('h2', {}, 'Tokens and cost'), usage, chart));
   const guard = (where) => (err) => fill(where, h('p', { class: 'error' }, err.message));

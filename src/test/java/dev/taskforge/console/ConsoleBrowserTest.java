@@ -333,6 +333,11 @@ class ConsoleBrowserTest {
     browser.click(browser.findElement("#project-list tr[data-project-id] a"));
     awaitPage("the project's page", "return document.querySelector('#page h1')?.textContent === 'Parser rewrite'");
     awaitPage("its usage", "return document.querySelector('#project-usage p')?.textContent.startsWith('Last 30 days')");
+    browser.click(browser.findElement("#project-new-task summary"));
+    browser.sendKeys(browser.findElement("#project-new-task input[name=title]"), "Write the grammar");
+    browser.sendKeys(browser.findElement("#project-new-task textarea[name=prompt]"), "true");
+    browser.click(browser.findElement("#project-new-task button[type=submit]"));
+    awaitPage("the task in the project", "return [...document.querySelectorAll('#project-tasks a')].some(a => a.textContent === 'Write the grammar')");
 
     browser.navigate(url("/tokens"));
     awaitPage("the token form", "return !!document.getElementById('token-form')");
