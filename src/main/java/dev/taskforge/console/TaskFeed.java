@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * missed nudge costs only latency. It is fed by notifications the queue and the logs already send
  * (a new job, a cancellation, an execution's first lines) on this instance's one LISTEN
  * connection, so any instance's change reaches tabs on every instance; each notification (and,
- * for what nobody announces, such as an edit, a periodic look) is checked per watching owner with
- * one statement, and only the owners whose tasks changed are told. On (re)connecting a tab gets a
+ * for what nobody announces, such as an edit or a run that started without touching its task's
+ * row, a periodic look) is checked per watching owner with one statement, and only the owners
+ * whose tasks changed are told. On (re)connecting a tab gets a
  * nudge at once: it reads again whatever changed while it was away.
  */
 public final class TaskFeed {
@@ -44,6 +46,12 @@ public final class TaskFeed {
   private static final long PING_MS = 30_000;
   /** Executions already announced as started; bounded, the oldest forgotten first. */
   private static final int REMEMBERED_EXECUTIONS = 10_000;
+  /**
+   * How far a look reaches back before the previous one for started executions: a claim's
+   * {@code started_at} is its transaction's start, which may precede a look that ran before it
+   * committed. A run within the overlap may be told twice; a repeated nudge costs one read.
+   */
+  static final Duration START_OVERLAP = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -51,6 +59,8 @@ public final class TaskFeed {
   private final Map<UUID, OffsetDateTime> lastChange = new HashMap<>();
   private final Set<UUID> startedExecutions = new HashSet<>();
   private final LinkedHashSet<UUID> seenExecutions = new LinkedHashSet<>();
+  /** The database's time of the last look: runs started after it (less the overlap) are news. */
+  private OffsetDateTime lastCheck;
   private boolean checkScheduled;
   private boolean checking;
   private boolean checkAgain;
@@ -99,7 +109,8 @@ public final class TaskFeed {
     if (lastChange.containsKey(owner)) {
       return Future.succeededFuture();
     }
-    Map<String, Object> params = Map.of("owners", new UUID[] {owner}, "executions", new UUID[0]);
+    Map<String, Object> params = Map.of("owners", new UUID[] {owner}, "executions", new UUID[0],
+        "since", OffsetDateTime.MAX);
     return SqlTemplate.forQuery(pool, TaskFeedSql.OWNER_CHANGES).execute(params).onSuccess(rows -> rows.forEach(row -> {
       if (tabs.containsKey(owner)) {
         lastChange.putIfAbsent(owner, row.getOffsetDateTime("changed_at"));
@@ -157,9 +168,13 @@ public final class TaskFeed {
     checking = true;
     UUID[] executions = startedExecutions.toArray(UUID[]::new);
     startedExecutions.clear();
-    Map<String, Object> params = Map.of("owners", tabs.keySet().toArray(UUID[]::new), "executions", executions);
+    Map<String, Object> params = Map.of("owners", tabs.keySet().toArray(UUID[]::new), "executions", executions,
+        "since", lastCheck == null ? OffsetDateTime.MAX : lastCheck.minus(START_OVERLAP));
     SqlTemplate.forQuery(pool, TaskFeedSql.OWNER_CHANGES).execute(params)
-        .onSuccess(rows -> rows.forEach(this::tellIfChanged))
+        .onSuccess(rows -> rows.forEach(row -> {
+          lastCheck = row.getOffsetDateTime("checked_at");
+          tellIfChanged(row);
+        }))
         .onFailure(err -> log.warn("task feed check failed: {}", err.getMessage()))
         .onComplete(ar -> {
           checking = false;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The console's status feed ({@code /ws/tasks}) on two server instances sharing one database: a
  * change made through either instance nudges the owner's tabs on both, announced (a new task's
- * NOTIFY) or not (an edit, seen by the periodic look); nobody else's tab hears of it; a tab is
+ * NOTIFY) or not (an edit, a run started quietly, seen by the periodic look); nobody else's tab hears of it; a tab is
  * nudged as it connects, so it reads again whatever it missed; no credentials, no socket.
  */
 class TaskFeedTest {
@@ -106,6 +107,21 @@ class TaskFeedTest {
     assertThat(second.patch("/api/tasks/" + task, bob, new JsonObject().put("title", "renamed")).status()).isEqualTo(200);
 
     await().atMost(Duration.ofMillis(TaskFeed.PERIODIC_CHECK_MS * 3)).until(() -> tab.nudges() == 2);
+    join(tab.socket().close());
+  }
+
+  @Test
+  void aRunThatStartsWithoutTouchingTheTaskOrLoggingStillReachesTheOwner() {
+    String task = createdTask(first, alice, "claimed quietly");
+    Tab tab = open(first, alice);
+    await().atMost(NUDGE).until(() -> tab.nudges() == 1);
+    await().during(Duration.ofMillis(TaskFeed.PERIODIC_CHECK_MS + 500)).atMost(NUDGE).until(() -> tab.nudges() == 1);
+
+    // What a claim that no longer writes RUNNING into the task's row leaves: an execution, started.
+    TestDatabase.execute(first.db, "INSERT INTO task_executions (task_id, status, started_at) VALUES ('"
+        + task + "', 'RUNNING', now())");
+
+    await().atMost(Duration.ofMillis(TaskFeed.PERIODIC_CHECK_MS * 3)).until(() -> tab.nudges() >= 2);
     join(tab.socket().close());
   }
 
