@@ -73,6 +73,14 @@ class TaskFeedTest {
     return new Tab(socket, frames);
   }
 
+  /** A tab past its first nudge and a periodic look that found nothing new: what follows is news. */
+  private static Tab settledTab(ApiTestServer server, String token) {
+    Tab tab = open(server, token);
+    await().atMost(NUDGE).until(() -> tab.nudges() == 1);
+    await().during(Duration.ofMillis(TaskFeed.PERIODIC_CHECK_MS + 500)).atMost(NUDGE).until(() -> tab.nudges() == 1);
+    return tab;
+  }
+
   private static String createdTask(ApiTestServer server, String token, String title) {
     ApiTestServer.Response r = server.post("/api/tasks", token, new JsonObject().put("title", title).put("prompt", "p"));
     assertThat(r.status()).as(r.text()).isEqualTo(201);
@@ -100,9 +108,7 @@ class TaskFeedTest {
   @Test
   void anEditThatNothingAnnouncesStillReachesTheOwnerWithinAPeriodicLook() {
     String task = createdTask(first, bob, "to be renamed");
-    Tab tab = open(first, bob);
-    await().atMost(NUDGE).until(() -> tab.nudges() == 1);
-    await().during(Duration.ofMillis(TaskFeed.PERIODIC_CHECK_MS + 500)).atMost(NUDGE).until(() -> tab.nudges() == 1);
+    Tab tab = settledTab(first, bob);
 
     assertThat(second.patch("/api/tasks/" + task, bob, new JsonObject().put("title", "renamed")).status()).isEqualTo(200);
 
@@ -113,9 +119,7 @@ class TaskFeedTest {
   @Test
   void aRunThatStartsWithoutTouchingTheTaskOrLoggingStillReachesTheOwner() {
     String task = createdTask(first, alice, "claimed quietly");
-    Tab tab = open(first, alice);
-    await().atMost(NUDGE).until(() -> tab.nudges() == 1);
-    await().during(Duration.ofMillis(TaskFeed.PERIODIC_CHECK_MS + 500)).atMost(NUDGE).until(() -> tab.nudges() == 1);
+    Tab tab = settledTab(first, alice);
 
     // What a claim that no longer writes RUNNING into the task's row leaves: an execution, started.
     TestDatabase.execute(first.db, "INSERT INTO task_executions (task_id, status, started_at) VALUES ('"
