@@ -205,7 +205,8 @@ class ConsoleBrowserTest {
         }).observe(document.getElementById('task-rows'), {childList: true, subtree: true, characterData: true});
         """);
 
-    liveTaskId = created(new JsonObject().put("title", "Live one").put("prompt", "sleep 3; echo done"));
+    liveTaskId = created(new JsonObject().put("title", "Live one")
+        .put("prompt", "sleep 3; echo '# Report' > \"$TASKFORGE_OUTPUT_DIR/report.md\"; echo done"));
 
     awaitPage("the new row", "return !!document.querySelector('tr[data-task-id=\"" + liveTaskId + "\"]')");
     awaitPage("its completion", "return window.seen.includes('COMPLETED')", Duration.ofSeconds(60));
@@ -221,6 +222,11 @@ class ConsoleBrowserTest {
     awaitPage("its execution", "return document.querySelectorAll('#task-executions tr[data-execution-id]').length === 1");
     assertThat(script("return document.querySelector('#task-executions tr[data-execution-id] .status').textContent")).isEqualTo("COMPLETED");
     awaitPage("its timeline", "return document.querySelectorAll('#task-timeline li').length >= 3");
+    awaitPage("its result file", "return !!document.querySelector('#task-result .files a[download]')");
+    assertThat(script("return document.querySelector('#task-result .files a').textContent")).isEqualTo("report.md");
+    String downloaded = (String) browser.executeAsync("fetch(document.querySelector('#task-result .files a').href)"
+        + ".then(r => r.text()).then(arguments[0])");
+    assertThat(downloaded).isEqualTo("# Report\n");
     photograph("console-task.png");
   }
 

@@ -143,6 +143,11 @@ public final class WebDriverSession implements AutoCloseable {
     return command("POST", "/execute/sync", new JsonObject().put("script", script).put("args", new JsonArray(List.of(args))));
   }
 
+  /** Runs an asynchronous script; it finishes by calling its last argument with the result. */
+  public Object executeAsync(String script, Object... args) {
+    return command("POST", "/execute/async", new JsonObject().put("script", script).put("args", new JsonArray(List.of(args))));
+  }
+
   /** Adds a cookie for the current page's site (navigate to the site first). */
   public void addCookie(String name, String value, boolean httpOnly, String sameSite) {
     command("POST", "/cookie", new JsonObject().put("cookie", new JsonObject()
