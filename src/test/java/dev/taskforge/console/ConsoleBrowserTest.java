@@ -421,6 +421,79 @@ class ConsoleBrowserTest {
     assertThat(api.get("/api/tasks/" + one, token).json().getString("status")).isEqualTo("CANCELLED");
   }
 
+  @Test
+  @Order(13)
+  void theCreateFormMakesATaskWithEveryFieldAndLoadMoreFollowsTheCursor() {
+    JsonArray many = new JsonArray();
+    for (int i = 0; i < 60; i++) {
+      many.add(new JsonObject().put("title", "Paged " + i).put("prompt", "true").put("tags", new JsonArray().add("paged"))
+          .put("scheduledAt", Instant.now().plusSeconds(7200).toString()));
+    }
+    assertThat(api.post("/api/tasks/bulk", token, new JsonObject().put("tasks", many)).status()).isEqualTo(201);
+    browser.navigate(url("/tasks?tag=paged"));
+    awaitPage("the first page", "return " + TITLES + ".length === 50");
+    assertThat(script("return document.getElementById('load-more').hidden")).isEqualTo(false);
+    browser.click(browser.findElement("#load-more"));
+    awaitPage("the rest", "return " + TITLES + ".length === 60");
+    assertThat(script("return document.getElementById('load-more').hidden")).isEqualTo(true);
+    assertThat(((JsonArray) script("return " + TITLES)).stream().distinct().count()).isEqualTo(60);
+
+    browser.click(browser.findElement("#create-task summary"));
+    String form = "#task-form ";
+    browser.sendKeys(browser.findElement(form + "input[name=title]"), "Made in the form");
+    browser.sendKeys(browser.findElement(form + "textarea[name=prompt]"), "true");
+    script("document.querySelector('" + form + "select[name=priority]').value = 'CRITICAL'");
+    browser.sendKeys(browser.findElement(form + "input[name=tags]"), "paged, form");
+    browser.sendKeys(browser.findElement(form + "input[name=executor]"), "shell");
+    script("document.querySelector('" + form + "input[name=scheduledAt]').value = '2099-01-02T03:04'");
+    browser.sendKeys(browser.findElement(form + "input[name=dependsOn]"), liveTaskId);
+    browser.click(browser.findElement(form + "button[type=submit]"));
+
+    awaitPage("the new task in the list", "return " + TITLES + ".includes('Made in the form')");
+    JsonObject made = api.get("/api/tasks?tag=form", token).json().getJsonArray("items").getJsonObject(0);
+    assertThat(made.getString("priority")).isEqualTo("CRITICAL");
+    assertThat(made.getJsonArray("tags").getList()).containsExactly("paged", "form");
+    assertThat(made.getJsonObject("config").getString("executor")).isEqualTo("shell");
+    assertThat(made.getString("scheduledAt")).startsWith("2099-01-0");
+    assertThat(api.get("/api/tasks/" + made.getString("id") + "/dependencies", token).json().getJsonArray("items")
+        .getJsonObject(0).getString("dependsOnId")).isEqualTo(liveTaskId);
+  }
+
+  @Test
+  @Order(14)
+  void anEditOverAChangeMadeElsewhereIsRefusedAndTheFormShowsTheNewVersion() {
+    String id = created(new JsonObject().put("title", "Contested").put("prompt", "true")
+        .put("scheduledAt", Instant.now().plusSeconds(7200).toString()));
+    browser.navigate(url("/tasks/" + id));
+    awaitPage("the task page", "return !!document.getElementById('task-edit')");
+    browser.click(browser.findElement("#task-edit"));
+    awaitPage("the form", "return !!document.getElementById('edit-form')");
+
+    assertThat(api.patch("/api/tasks/" + id, token, new JsonObject().put("description", "changed elsewhere")).status()).isEqualTo(200);
+    script("document.querySelector('#edit-form input[name=title]').value = 'Mine'");
+    browser.click(browser.findElement("#edit-form button[type=submit]"));
+
+    awaitPage("the refusal", "return document.getElementById('toast').textContent.includes('changed this task')");
+    awaitPage("the form again, with the other change", "return document.querySelector('#edit-form textarea[name=description]')?.value === 'changed elsewhere'");
+    assertThat(api.get("/api/tasks/" + id, token).json().getString("title")).isEqualTo("Contested");
+  }
+
+  @Test
+  @Order(15)
+  void afterItsSocketDropsTheListReadsAgainWhatChangedMeanwhile() {
+    browser.navigate(url("/tasks?tag=resume"));
+    awaitPage("the live feed", "return window.taskforgeConsole.feed.connected");
+    long reconnects = ((Number) script("return window.taskforgeConsole.feed.reconnects")).longValue();
+
+    script("window.taskforgeConsole.feed.drop()");
+    created(new JsonObject().put("title", "Made while away").put("prompt", "true").put("tags", new JsonArray().add("resume"))
+        .put("scheduledAt", Instant.now().plusSeconds(7200).toString()));
+
+    awaitPage("the feed back", "return window.taskforgeConsole.feed.reconnects > " + reconnects
+        + " && window.taskforgeConsole.feed.connected");
+    awaitPage("the task made meanwhile", "return " + TITLES + ".includes('Made while away')");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   /** A stand-in for claude that prints one recorded stream-json run. */
