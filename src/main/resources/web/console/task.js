@@ -92,6 +92,9 @@ export async function render(main, [taskId], session) {
   function edit() {
     state.editing = true;
     const task = state.task;
+    // The version this form was filled from: live re-reads while it is open must not move it on,
+    // or a save would silently overwrite what someone else changed meanwhile.
+    const readEtag = state.etag;
     const form = h('form', { id: 'edit-form', class: 'task-form' },
       field('Title', h('input', { name: 'title', required: true, value: task.title })),
       field('Description', h('textarea', { name: 'description', rows: 2 }, task.description || '')),
@@ -106,7 +109,7 @@ export async function render(main, [taskId], session) {
       act(form.querySelector('button[type=submit]'), async () => {
         const body = { title: el.title.value.trim(), description: el.description.value || null, prompt: el.prompt.value,
           priority: el.priority.value, tags: el.tags.value.split(',').map((t) => t.trim()).filter(Boolean) };
-        const answer = await api(base, { ...json('PATCH', body), headers: { 'If-Match': state.etag } });
+        const answer = await api(base, { ...json('PATCH', body), headers: { 'If-Match': readEtag } });
         if (answer.status === 412) {
           toast('Someone changed this task since you opened the form: your edit was not saved. Review and save again.', 'error');
           const fresh = await api(base);
