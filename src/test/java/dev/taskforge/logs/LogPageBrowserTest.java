@@ -225,25 +225,15 @@ class LogPageBrowserTest {
   }
 
   private static String pageState() {
-    StringBuilder s = new StringBuilder();
-    try {
-      s.append(script("""
-          const t = window.taskforgeLog;
-          return JSON.stringify({url: location.href,
-            log: t && {lines: t.lines.length, lastSeq: t.lastSeq, ended: t.ended, status: t.status,
-                       reconnects: t.reconnects, gaps: t.gaps, rows: t.renderedRows()},
-            connection: document.getElementById('connection')?.textContent,
-            loginError: document.getElementById('login-error')?.textContent,
-            fatal: document.getElementById('fatal')?.textContent});
-          """));
-      s.append("; console: ").append(browser.browserLog());
-      Path shot = Files.createTempFile("log-page-failure", ".png");
-      browser.screenshot(shot);
-      s.append("; screenshot: ").append(shot);
-    } catch (Exception e) {
-      s.append(" (could not read the page: ").append(e.getMessage()).append(')');
-    }
-    return s.toString();
+    return browser.describe("""
+        const t = window.taskforgeLog;
+        return JSON.stringify({url: location.href,
+          log: t && {lines: t.lines.length, lastSeq: t.lastSeq, ended: t.ended, status: t.status,
+                     reconnects: t.reconnects, gaps: t.gaps, rows: t.renderedRows()},
+          connection: document.getElementById('connection')?.textContent,
+          loginError: document.getElementById('login-error')?.textContent,
+          fatal: document.getElementById('fatal')?.textContent});
+        """);
   }
 
   private static void sleep(long ms) {

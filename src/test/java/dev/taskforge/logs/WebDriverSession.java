@@ -244,6 +244,24 @@ public final class WebDriverSession implements AutoCloseable {
         + (last == null ? "" : "; last script error: " + last.getMessage()));
   }
 
+  /**
+   * What a failing test should say of the page: what {@code pageScript} answers (the page's own
+   * account of itself), the browser console, and a screenshot's file.
+   */
+  public String describe(String pageScript) {
+    StringBuilder s = new StringBuilder();
+    try {
+      s.append(executeScript(pageScript));
+      s.append("; console: ").append(browserLog());
+      Path shot = Files.createTempFile("browser-test-failure", ".png");
+      screenshot(shot);
+      s.append("; screenshot: ").append(shot);
+    } catch (IOException | RuntimeException e) {
+      s.append(" (could not read the page: ").append(e.getMessage()).append(')');
+    }
+    return s.toString();
+  }
+
   // ---------------------------------------------------------------- shutdown
 
   /** Quits the browser, stops chromedriver and removes the profile; safe to call more than once. */
