@@ -1,5 +1,6 @@
 package dev.taskforge.http;
 
+import dev.taskforge.console.TaskFeed;
 import dev.taskforge.db.Pools;
 import dev.taskforge.executors.ExecutorAccess;
 import dev.taskforge.executions.ExecutionRoutes;
@@ -53,6 +54,7 @@ public final class ApiVerticle extends VerticleBase {
   private HttpServer server;
   /** The contract file as written, served at /openapi.json. */
   private JsonObject contractAsWritten;
+  private TaskFeed taskFeed;
 
   @Override
   public Future<?> start() {
@@ -62,6 +64,7 @@ public final class ApiVerticle extends VerticleBase {
     pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api",
         Pools.statementTimeoutFrom(config()));
     wakeups = new dev.taskforge.queue.QueueWakeups(vertx, Pools.urlFrom(config()).connectOptions());
+    taskFeed = new TaskFeed(vertx, pool, wakeups);
     return wakeups.connect()
         .compose(v -> vertx.executeBlocking(() -> ContractDocument.read(CONTRACT)))
         .onSuccess(document -> contractAsWritten = document)
@@ -133,6 +136,8 @@ public final class ApiVerticle extends VerticleBase {
       router.allowForward(AllowForwardHeaders.X_FORWARD); // remote addresses come from the proxy's header
     }
     logs.mount(router);
+    taskFeed.mount(router);
+    ConsolePages.mount(router);
     // Prometheus' scrape, outside the contract (text exposition format), when this process keeps one.
     ScrapeAccess scrapers = ScrapeAccess.from(config().getJsonObject("metrics"));
     Telemetry.prometheus().ifPresent(registry ->
@@ -161,6 +166,9 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (taskFeed != null) {
+      taskFeed.close();
+    }
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer.eventually(() -> wakeups == null ? Future.succeededFuture() : wakeups.close())
         .eventually(() -> pool.close())

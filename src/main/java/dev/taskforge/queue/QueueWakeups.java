@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * LISTENs on {@link Enqueuer#CHANNEL} (whose payload is the queue of a new job) and wakes whoever
@@ -20,10 +21,25 @@ import java.util.Set;
 public final class QueueWakeups {
   private final PgSubscriber subscriber;
   private final Map<String, Set<Runnable>> waiting = new HashMap<>();
+  private final List<Consumer<String>> newJobObservers = new ArrayList<>();
 
   public QueueWakeups(Vertx vertx, PgConnectOptions options) {
     subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(this::wake);
+  }
+
+  /**
+   * Hands each notification on {@code channel} (its payload) to {@code observer} too: the
+   * instance's one LISTEN connection also serves others who watch the queue (the console's task
+   * feed), with no connection of their own. One observer per channel but {@link Enqueuer#CHANNEL};
+   * call before {@link #connect()}.
+   */
+  public void observe(String channel, Consumer<String> observer) {
+    if (Enqueuer.CHANNEL.equals(channel)) {
+      newJobObservers.add(observer);
+    } else {
+      subscriber.channel(channel).handler(observer::accept);
+    }
   }
 
   public Future<Void> connect() {
@@ -48,6 +64,7 @@ public final class QueueWakeups {
   }
 
   private void wake(String queue) {
+    newJobObservers.forEach(observer -> observer.accept(queue));
     Set<Runnable> set = waiting.get(queue);
     if (set != null) {
       List<Runnable> toWake = new ArrayList<>(set);

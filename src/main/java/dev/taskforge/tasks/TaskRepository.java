@@ -104,7 +104,16 @@ public final class TaskRepository {
   }
 
   public Future<List<TaskDependency>> dependenciesOf(UUID ownerId, UUID taskId) {
-    return SqlTemplate.forQuery(client, TaskSql.DEPENDENCIES_OF).mapTo(TaskDependency.MAPPER)
+    return dependencyEdges(TaskSql.DEPENDENCIES_OF, ownerId, taskId);
+  }
+
+  /** The owner's dependencies on this task: what waits for it. */
+  public Future<List<TaskDependency>> dependentsOf(UUID ownerId, UUID taskId) {
+    return dependencyEdges(TaskSql.DEPENDENTS_OF, ownerId, taskId);
+  }
+
+  private Future<List<TaskDependency>> dependencyEdges(String sql, UUID ownerId, UUID taskId) {
+    return SqlTemplate.forQuery(client, sql).mapTo(TaskDependency.MAPPER)
         .execute(Map.of("task_id", taskId, "owner_id", ownerId)).map(Rows::list);
   }
 

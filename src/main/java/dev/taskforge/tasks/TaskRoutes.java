@@ -15,6 +15,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * {@code /api/tasks}: create, list, read, update and delete the caller's tasks, walk their
@@ -54,7 +55,8 @@ public final class TaskRoutes {
     builder.getRoute("cancelTask").addHandler(this::cancel);
     builder.getRoute("retryTask").addHandler(this::retry);
     builder.getRoute("addTaskDependency").addHandler(this::addDependency);
-    builder.getRoute("listTaskDependencies").addHandler(this::listDependencies);
+    builder.getRoute("listTaskDependencies").addHandler(ctx -> listDependencies(ctx, tasks::dependenciesOf));
+    builder.getRoute("listTaskDependents").addHandler(ctx -> listDependencies(ctx, tasks::dependentsOf));
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
   }
 
@@ -195,11 +197,13 @@ public final class TaskRoutes {
         .onFailure(err -> ctx.fail(TaskRequests.duplicateDependency(err)));
   }
 
-  private void listDependencies(RoutingContext ctx) {
+  /** One side of the task's dependencies: what it waits for, or what waits for it. */
+  private void listDependencies(RoutingContext ctx,
+      BiFunction<UUID, UUID, Future<List<TaskDependency>>> side) {
     UUID owner = Authentication.principal(ctx).userId();
     UUID id = Requests.uuidParam(ctx, "taskId");
     requireTask(owner, id)
-        .compose(v -> tasks.dependenciesOf(owner, id))
+        .compose(v -> side.apply(owner, id))
         .map(deps -> page(deps.stream().map(TaskDependency::toJson).toList()))
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);

@@ -98,6 +98,13 @@ final class TaskSql {
        ORDER BY created_at, depends_on_id
       """;
 
+  /** The other side of a dependency: the owner's tasks that wait for this one. */
+  static final String DEPENDENTS_OF = """
+      SELECT * FROM task_dependencies
+       WHERE depends_on_id = #{task_id} AND owner_id = #{owner_id}
+       ORDER BY created_at, task_id
+      """;
+
   static final String DELETE_DEPENDENCY = """
       DELETE FROM task_dependencies
        WHERE task_id = #{task_id} AND depends_on_id = #{depends_on_id} AND owner_id = #{owner_id}

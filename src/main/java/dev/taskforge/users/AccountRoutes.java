@@ -9,8 +9,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.UUID;
 
-/** The caller's own account ({@code /api/users/me}) and API tokens ({@code /api/tokens}). */
+/**
+ * The caller's own account ({@code /api/users/me}) and API tokens ({@code /api/tokens}), and the
+ * admins' view of every account ({@code /api/users}).
+ */
 public final class AccountRoutes {
   private final UserRepository users;
   private final CredentialRepository credentials;
@@ -22,6 +26,7 @@ public final class AccountRoutes {
 
   public void mount(RouterBuilder builder) {
     builder.getRoute("listUsers").addHandler(this::listUsers);
+    builder.getRoute("updateUser").addHandler(this::updateUser);
     builder.getRoute("getMe").addHandler(this::getMe);
     builder.getRoute("updateMe").addHandler(this::updateMe);
     builder.getRoute("deleteMe").addHandler(this::deleteMe);
@@ -44,6 +49,26 @@ public final class AccountRoutes {
           return Responses.page(page.stream().map(User::toJson).toList(),
               more ? encodeCursor(page.get(page.size() - 1).email()) : null);
         })
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
+  }
+
+  /**
+   * An admin promotes, demotes, deactivates or reactivates an account. Not their own: an admin who
+   * demoted or locked out themselves could leave the server with no admin at all.
+   */
+  private void updateUser(RoutingContext ctx) {
+    if (!Authentication.principal(ctx).isAdmin()) {
+      throw new ApiException(403, "forbidden", "only admins may change users", null);
+    }
+    UUID id = Requests.uuidParam(ctx, "userId");
+    if (id.equals(Authentication.principal(ctx).userId())) {
+      throw ApiException.conflict("own_account", "an admin may not change their own role or standing", "userId");
+    }
+    JsonObject body = Requests.body(ctx);
+    UserRole role = body.getString("role") == null ? null : UserRole.valueOf(body.getString("role"));
+    users.updateRoleAndStanding(id, role, body.getBoolean("isActive"))
+        .map(user -> user.orElseThrow(() -> ApiException.notFound("user")).toJson())
         .onSuccess(ctx::json)
         .onFailure(ctx::fail);
   }

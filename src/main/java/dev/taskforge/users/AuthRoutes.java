@@ -57,6 +57,7 @@ public final class AuthRoutes {
   }
 
   public void mount(RouterBuilder builder) {
+    builder.getRoute("getRegistration").addHandler(ctx -> registration.state().onSuccess(ctx::json).onFailure(ctx::fail));
     builder.getRoute("register").addHandler(this::register);
     builder.getRoute("login").addHandler(this::login);
     builder.getRoute("logout").addHandler(this::logout);

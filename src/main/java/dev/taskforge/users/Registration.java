@@ -3,10 +3,12 @@ package dev.taskforge.users;
 import dev.taskforge.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,6 +25,16 @@ final class Registration {
   Registration(Pool pool, AuthSettings.Registration mode) {
     this.pool = pool;
     this.mode = mode;
+  }
+
+  /**
+   * What a sign-up form needs to know: the mode, and whether the next account is the first (which
+   * needs no invite and, by invite or closed, becomes the admin).
+   */
+  Future<JsonObject> state() {
+    return new UserRepository(pool).anyUser().map(anyUser -> new JsonObject()
+        .put("mode", mode.name().toLowerCase(Locale.ROOT))
+        .put("firstAccount", !anyUser));
   }
 
   /** Refuses, before any password is hashed, a registration that cannot succeed. */

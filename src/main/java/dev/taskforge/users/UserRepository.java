@@ -85,6 +85,20 @@ public final class UserRepository {
         .map(Rows::first);
   }
 
+  /**
+   * Sets an account's role and whether it may sign in (null: unchanged); empty when there is none.
+   * Only for admins: the caller must have checked the role. An inactive account's sessions and
+   * tokens stop working at once (authentication joins on {@code is_active}).
+   */
+  public Future<Optional<User>> updateRoleAndStanding(UUID id, UserRole role, Boolean active) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("role", role == null ? null : role.name());
+    params.put("is_active", active);
+    return SqlTemplate.forQuery(client, UserSql.UPDATE_ROLE_AND_STANDING).mapTo(User.MAPPER).execute(params)
+        .map(Rows::first);
+  }
+
   /** Deletes the account and, through the foreign keys, everything it owns. */
   public Future<Boolean> delete(UUID id) {
     return SqlTemplate.forUpdate(client, UserSql.DELETE_USER).execute(Map.of("id", id))

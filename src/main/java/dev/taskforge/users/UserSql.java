@@ -25,6 +25,13 @@ final class UserSql {
 
   static final String PROMOTE = "UPDATE users SET role = 'ADMIN' WHERE lower(email) = lower(#{email}) RETURNING *";
 
+  /** An admin's change of another account's role or standing; a null leaves that column as it is. */
+  static final String UPDATE_ROLE_AND_STANDING = """
+      UPDATE users SET role = coalesce(#{role}::user_role, role), is_active = coalesce(#{is_active}, is_active)
+       WHERE id = #{id}
+      RETURNING *
+      """;
+
   static final String UPDATE_DISPLAY_NAME = """
       UPDATE users SET display_name = #{display_name}
        WHERE id = #{id}

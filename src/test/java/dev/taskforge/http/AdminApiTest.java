@@ -7,6 +7,7 @@ import dev.taskforge.http.ApiTestServer.Response;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,5 +65,52 @@ class AdminApiTest {
 
     assertThat(api.get("/api/tasks/" + task, admin).status()).isEqualTo(200);
     assertThat(api.get("/api/tasks/" + task, other).status()).isEqualTo(404);
+  }
+
+  @Test
+  void anAdminPromotesAUserWhoMayThenListUsers() {
+    String promoted = api.newUserToken("rising@example.com");
+    String id = api.get("/api/users/me", promoted).json().getString("id");
+    assertThat(api.get("/api/users", promoted).status()).isEqualTo(403);
+
+    Response r = api.patch("/api/users/" + id, admin, new JsonObject().put("role", "ADMIN"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.json().getString("role")).isEqualTo("ADMIN");
+    assertThat(api.get("/api/users", promoted).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aDeactivatedUsersSessionStopsWorkingAndReactivationBringsItBack() {
+    String leaving = api.newUserToken("leaving@example.com");
+    String id = api.get("/api/users/me", leaving).json().getString("id");
+
+    Response off = api.patch("/api/users/" + id, admin, new JsonObject().put("isActive", false));
+
+    assertThat(off.status()).as(off.text()).isEqualTo(200);
+    assertThat(off.json().getBoolean("isActive")).isFalse();
+    assertThat(off.json().getString("role")).as("the role is left as it was").isEqualTo("USER");
+    assertThat(api.get("/api/users/me", leaving).status()).isEqualTo(401);
+
+    assertThat(api.patch("/api/users/" + id, admin, new JsonObject().put("isActive", true)).status()).isEqualTo(200);
+    assertThat(api.get("/api/users/me", leaving).status()).isEqualTo(200);
+  }
+
+  @Test
+  void onlyAnAdminChangesUsersAndNeverTheirOwnAccount() {
+    String target = api.get("/api/users/me", user).json().getString("id");
+    String self = api.get("/api/users/me", admin).json().getString("id");
+
+    Response byUser = api.patch("/api/users/" + target, user, new JsonObject().put("role", "ADMIN"));
+    Response own = api.patch("/api/users/" + self, admin, new JsonObject().put("isActive", false));
+    Response nobody = api.patch("/api/users/" + UUID.randomUUID(), admin, new JsonObject().put("role", "USER"));
+    Response empty = api.patch("/api/users/" + target, admin, new JsonObject());
+
+    assertThat(byUser.status()).isEqualTo(403);
+    assertThat(own.status()).isEqualTo(409);
+    assertThat(own.json().getJsonObject("error").getString("code")).isEqualTo("own_account");
+    assertThat(nobody.status()).isEqualTo(404);
+    assertThat(empty.status()).isEqualTo(400);
+    assertThat(api.get("/api/users/me", user).json().getString("role")).isEqualTo("USER");
   }
 }

@@ -44,6 +44,21 @@ class RegistrationApiTest {
   }
 
   @Test
+  void anyoneMayAskWhoMayRegisterAndWhetherTheNextAccountIsTheFirst() {
+    try (ApiTestServer fresh = server("closed")) {
+      Response before = fresh.get("/api/auth/registration", null);
+      assertThat(register(fresh, "first@example.com", null).status()).isEqualTo(201);
+      Response after = fresh.get("/api/auth/registration", null);
+
+      assertThat(before.status()).isEqualTo(200);
+      assertThat(before.json()).isEqualTo(new JsonObject().put("mode", "closed").put("firstAccount", true));
+      assertThat(after.json()).isEqualTo(new JsonObject().put("mode", "closed").put("firstAccount", false));
+    }
+    assertThat(api.get("/api/auth/registration", null).json())
+        .isEqualTo(new JsonObject().put("mode", "invite").put("firstAccount", false));
+  }
+
+  @Test
   void theFirstAccountIsAnAdminAndAfterItRegisteringNeedsAnInvite() {
     try (ApiTestServer fresh = server("invite")) {
       Response first = register(fresh, "first@example.com", null);

@@ -143,6 +143,7 @@ class TaskApiTest {
     assertThat(api.get("/api/tasks/" + id + "/tree", bob).status()).isEqualTo(404);
     assertThat(api.get("/api/tasks/" + id + "/ancestors", bob).status()).isEqualTo(404);
     assertThat(api.get("/api/tasks/" + id + "/dependencies", bob).status()).isEqualTo(404);
+    assertThat(api.get("/api/tasks/" + other + "/dependents", bob).status()).isEqualTo(404);
     assertThat(api.delete("/api/tasks/" + id + "/dependencies/" + other, bob).status()).isEqualTo(404);
     String bobs = create(bob, task("Bob's"));
     assertThat(api.post("/api/tasks/" + bobs + "/dependencies", bob, new JsonObject().put("taskId", id)).status())
@@ -157,6 +158,24 @@ class TaskApiTest {
     assertThat(mine.json().getString("title")).isEqualTo("Private");
     assertThat(mine.json().getInteger("version")).isEqualTo(1);
     assertThat(api.get("/api/tasks/" + id + "/dependencies", alice).json().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  void dependentsListTheTasksThatWaitForATask() {
+    String build = create(alice, task("Build"));
+    String test = create(alice, task("Test"));
+    String deploy = create(alice, task("Deploy"));
+    api.post("/api/tasks/" + test + "/dependencies", alice, new JsonObject().put("taskId", build));
+    api.post("/api/tasks/" + deploy + "/dependencies", alice, new JsonObject().put("taskId", build).put("type", "REQUIRES"));
+
+    Response dependents = api.get("/api/tasks/" + build + "/dependents", alice);
+
+    assertThat(dependents.status()).as(dependents.text()).isEqualTo(200);
+    assertThat(dependents.json().getJsonArray("items").stream().map(d -> ((JsonObject) d).getString("taskId")))
+        .containsExactly(test, deploy);
+    assertThat(dependents.json().getJsonArray("items").stream().map(d -> ((JsonObject) d).getString("dependsOnId")))
+        .containsOnly(build);
+    assertThat(api.get("/api/tasks/" + test + "/dependents", alice).json().getJsonArray("items")).isEmpty();
   }
 
   @Test

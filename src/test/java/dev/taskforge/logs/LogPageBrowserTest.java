@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LogPageBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final String EMAIL = "watcher@example.com";
   private static final String PASSWORD = "correct horse battery"; // ApiTestServer.newUserToken's password
 
@@ -35,13 +32,9 @@ class LogPageBrowserTest {
   private static String token;
   private static WebDriverSession browser;
 
-  private static boolean browserInstalled() {
-    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-  }
-
   @BeforeAll
   static void start() throws Exception {
-    if (!browserInstalled()) {
+    if (!WebDriverSession.browserInstalled()) {
       return; // each test reports itself skipped, with the reason
     }
     Path dir = Files.createTempDirectory("taskforge-log-page-test");
@@ -55,13 +48,12 @@ class LogPageBrowserTest {
             .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
                 .put("roles", new io.vertx.core.json.JsonArray().add("admin").add("user")))));
     token = api.newUserToken(EMAIL);
-    browser = WebDriverSession.start(CHROMEDRIVER, CHROMIUM);
+    browser = WebDriverSession.start();
   }
 
   @BeforeEach
   void needsABrowser() {
-    Assumptions.assumeTrue(browserInstalled(), "skipped: the browser test needs " + CHROMIUM + " and " + CHROMEDRIVER
-        + " (Debian: apt-get install -y chromium chromium-driver)");
+    WebDriverSession.assumeBrowserInstalled();
   }
 
   @AfterAll
@@ -229,43 +221,19 @@ class LogPageBrowserTest {
 
   /** Polls a script until it returns true; on timeout fails with the page's state, console and a screenshot. */
   private static void awaitPage(String what, String condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    RuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Boolean.TRUE.equals(script(condition))) {
-          return;
-        }
-        last = null;
-      } catch (WebDriverSession.WebDriverException e) {
-        last = e; // e.g. the page is still loading and window.taskforgeLog is not there yet
-      }
-      sleep(50);
-    }
-    throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; page: " + pageState()
-        + (last == null ? "" : "; last script error: " + last.getMessage()));
+    browser.await(what, condition, timeout, LogPageBrowserTest::pageState);
   }
 
   private static String pageState() {
-    StringBuilder s = new StringBuilder();
-    try {
-      s.append(script("""
-          const t = window.taskforgeLog;
-          return JSON.stringify({url: location.href,
-            log: t && {lines: t.lines.length, lastSeq: t.lastSeq, ended: t.ended, status: t.status,
-                       reconnects: t.reconnects, gaps: t.gaps, rows: t.renderedRows()},
-            connection: document.getElementById('connection')?.textContent,
-            loginError: document.getElementById('login-error')?.textContent,
-            fatal: document.getElementById('fatal')?.textContent});
-          """));
-      s.append("; console: ").append(browser.browserLog());
-      Path shot = Files.createTempFile("log-page-failure", ".png");
-      browser.screenshot(shot);
-      s.append("; screenshot: ").append(shot);
-    } catch (Exception e) {
-      s.append(" (could not read the page: ").append(e.getMessage()).append(')');
-    }
-    return s.toString();
+    return browser.describe("""
+        const t = window.taskforgeLog;
+        return JSON.stringify({url: location.href,
+          log: t && {lines: t.lines.length, lastSeq: t.lastSeq, ended: t.ended, status: t.status,
+                     reconnects: t.reconnects, gaps: t.gaps, rows: t.renderedRows()},
+          connection: document.getElementById('connection')?.textContent,
+          loginError: document.getElementById('login-error')?.textContent,
+          fatal: document.getElementById('fatal')?.textContent});
+        """);
   }
 
   private static void sleep(long ms) {

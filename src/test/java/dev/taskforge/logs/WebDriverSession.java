@@ -14,13 +14,19 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * A tiny W3C WebDriver client: a chromedriver child process on a free port, one headless Chromium
  * session in a fresh profile, and the handful of commands the browser tests need. No Selenium.
  */
-final class WebDriverSession implements AutoCloseable {
+public final class WebDriverSession implements AutoCloseable {
+  /** Where Debian puts Chromium and its driver; the browser tests skip themselves without them. */
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
   /** The W3C name of a web element's id in JSON. */
   private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -32,7 +38,7 @@ final class WebDriverSession implements AutoCloseable {
   private final String sessionId;
 
   /** A W3C error answered by the driver (no such element, script error, timeout, ...). */
-  static final class WebDriverException extends RuntimeException {
+  public static final class WebDriverException extends RuntimeException {
     final String error;
 
     WebDriverException(String error, String message) {
@@ -49,8 +55,24 @@ final class WebDriverSession implements AutoCloseable {
     this.sessionId = sessionId;
   }
 
+  /** Whether Chromium and chromedriver are installed. */
+  public static boolean browserInstalled() {
+    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  }
+
+  /** Skips the calling test, with the reason, when there is no browser to drive. */
+  public static void assumeBrowserInstalled() {
+    Assumptions.assumeTrue(browserInstalled(), "skipped: the browser test needs " + CHROMIUM
+        + " and " + CHROMEDRIVER + " (Debian: apt-get install -y chromium chromium-driver)");
+  }
+
+  /** A session in the installed headless Chromium. */
+  public static WebDriverSession start() throws IOException, InterruptedException {
+    return start(CHROMEDRIVER, CHROMIUM);
+  }
+
   /** Starts chromedriver and a headless Chromium session; everything started is stopped again on failure. */
-  static WebDriverSession start(Path chromedriver, Path chromium) throws IOException, InterruptedException {
+  public static WebDriverSession start(Path chromedriver, Path chromium) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("taskforge-chromium-profile");
     Path driverLog = Files.createTempFile("taskforge-chromedriver", ".log");
     int port = freePort();
@@ -105,11 +127,11 @@ final class WebDriverSession implements AutoCloseable {
 
   // ---------------------------------------------------------------- commands
 
-  void navigate(String url) {
+  public void navigate(String url) {
     command("POST", "/url", new JsonObject().put("url", url));
   }
 
-  String currentUrl() {
+  public String currentUrl() {
     return (String) command("GET", "/url", null);
   }
 
@@ -117,36 +139,41 @@ final class WebDriverSession implements AutoCloseable {
    * Runs a script as the body of a function (use {@code return}); the result is decoded from JSON:
    * JsonObject, JsonArray, Number, String, Boolean or null.
    */
-  Object executeScript(String script, Object... args) {
+  public Object executeScript(String script, Object... args) {
     return command("POST", "/execute/sync", new JsonObject().put("script", script).put("args", new JsonArray(List.of(args))));
   }
 
+  /** Runs an asynchronous script; it finishes by calling its last argument with the result. */
+  public Object executeAsync(String script, Object... args) {
+    return command("POST", "/execute/async", new JsonObject().put("script", script).put("args", new JsonArray(List.of(args))));
+  }
+
   /** Adds a cookie for the current page's site (navigate to the site first). */
-  void addCookie(String name, String value, boolean httpOnly, String sameSite) {
+  public void addCookie(String name, String value, boolean httpOnly, String sameSite) {
     command("POST", "/cookie", new JsonObject().put("cookie", new JsonObject()
         .put("name", name).put("value", value).put("path", "/").put("httpOnly", httpOnly).put("sameSite", sameSite)));
   }
 
   /** The id of the first element matching a CSS selector. */
-  String findElement(String css) {
+  public String findElement(String css) {
     JsonObject found = (JsonObject) command("POST", "/element", new JsonObject().put("using", "css selector").put("value", css));
     return found.getString(ELEMENT);
   }
 
-  void sendKeys(String element, String text) {
+  public void sendKeys(String element, String text) {
     command("POST", "/element/" + element + "/value", new JsonObject().put("text", text));
   }
 
-  void click(String element) {
+  public void click(String element) {
     command("POST", "/element/" + element + "/click", new JsonObject());
   }
 
-  boolean isDisplayed(String element) {
+  public boolean isDisplayed(String element) {
     return Boolean.TRUE.equals(command("GET", "/element/" + element + "/displayed", null));
   }
 
   /** The browser console since the last call (chromedriver's own extension; empty if unsupported). */
-  List<String> browserLog() {
+  public List<String> browserLog() {
     try {
       JsonArray entries = (JsonArray) command("POST", "/se/log", new JsonObject().put("type", "browser"));
       return entries.stream().map(JsonObject.class::cast)
@@ -157,7 +184,7 @@ final class WebDriverSession implements AutoCloseable {
   }
 
   /** A PNG screenshot of the viewport, for looking at a failure. */
-  void screenshot(Path file) throws IOException {
+  public void screenshot(Path file) throws IOException {
     String base64 = (String) command("GET", "/screenshot", null);
     Files.write(file, java.util.Base64.getDecoder().decode(base64));
   }
@@ -187,6 +214,52 @@ final class WebDriverSession implements AutoCloseable {
           error.getString("message", response.body()));
     }
     return value;
+  }
+
+  /**
+   * Polls a script until it returns true; on timeout fails naming what was awaited, with
+   * {@code pageState} (what the page says of itself, the console, a screenshot). A script error
+   * while the page is still loading counts as "not yet".
+   */
+  public void await(String what, String condition, Duration timeout, Supplier<String> pageState) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    RuntimeException last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Boolean.TRUE.equals(executeScript(condition))) {
+          return;
+        }
+        last = null;
+      } catch (WebDriverException e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; page: " + pageState.get()
+        + (last == null ? "" : "; last script error: " + last.getMessage()));
+  }
+
+  /**
+   * What a failing test should say of the page: what {@code pageScript} answers (the page's own
+   * account of itself), the browser console, and a screenshot's file.
+   */
+  public String describe(String pageScript) {
+    StringBuilder s = new StringBuilder();
+    try {
+      s.append(executeScript(pageScript));
+      s.append("; console: ").append(browserLog());
+      Path shot = Files.createTempFile("browser-test-failure", ".png");
+      screenshot(shot);
+      s.append("; screenshot: ").append(shot);
+    } catch (IOException | RuntimeException e) {
+      s.append(" (could not read the page: ").append(e.getMessage()).append(')');
+    }
+    return s.toString();
   }
 
   // ---------------------------------------------------------------- shutdown
