@@ -79,6 +79,13 @@ class ContractRulesTest {
   }
 
   @Test
+  void everyOperationHasASummary() {
+    for (Operation op : operations()) {
+      assertThat(op.spec().getString("summary")).as("summary of " + op.method() + " " + op.path()).isNotBlank();
+    }
+  }
+
+  @Test
   void operationIdsAreUniqueAndEveryPathParameterIsDeclared() {
     Set<String> ids = new HashSet<>();
     for (Operation op : operations()) {
