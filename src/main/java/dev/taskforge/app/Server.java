@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Taskforge server: its database (embedded or external), migrated to this build's
- * schema, and the four verticles deployed on one Vert.x instance. Stopping undeploys the
+ * schema, and its six verticles (log ingestion, log tails, dispatch, metrics, workflows, HTTP API)
+ * deployed on one Vert.x instance, in that order. Stopping undeploys the
  * verticles first and only then stops the embedded database, so no verticle loses its database
  * in the middle of a write.
  */
