@@ -67,8 +67,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Baseline, right after "max", with the server idle: as many rows as "max" stored, of the same
  * shape, INSERTed straight into execution_logs with unnest arrays, in statements of the size the
  * server's flushes had on average (counted by a statement trigger this bench adds to its own
- * throwaway database), from BENCH_BASELINE_CONNECTIONS connections. BENCH_DIAG_NO_FTS=1 repeats it
- * after dropping the full-text GIN index on message, to show what that index costs.
+ * throwaway database), from BENCH_BASELINE_CONNECTIONS connections.
+ *
+ * <p>Search, last: full-text search over BENCH_SEARCH_LINES lines of one execution, today's (no
+ * search index while a day is written) and a closed day's (indexed), through the API.
  */
 public class LogBench {
   static final int SECONDS = env("BENCH_SECONDS", 30);
@@ -79,7 +81,7 @@ public class LogBench {
   static final int LIGHT_RATE = env("BENCH_LIGHT_RATE", 5_000);
   static final int BASELINE_CONNECTIONS = env("BENCH_BASELINE_CONNECTIONS", 4);
   static final int BASELINE_BATCH = env("BENCH_BASELINE_BATCH", 0);
-  static final String PHASES = System.getenv().getOrDefault("BENCH_PHASES", "max,paced,light");
+  static final String PHASES = System.getenv().getOrDefault("BENCH_PHASES", "max,paced,light,search");
   static final int LINE_BYTES = 120;
   static final String WORKER = "log-bench-1";
   static final String PASSWORD = "log-bench-password-1";
@@ -155,12 +157,10 @@ public class LogBench {
         }
         case "paced" -> paced = RATE > 0 ? phase("paced", RATE) : null;
         case "light" -> light = LIGHT_RATE > 0 ? phase("light", LIGHT_RATE) : null;
+        case "search" -> search();
         case "" -> { }
         default -> throw new IllegalArgumentException("unknown phase " + phase);
       }
-    }
-    if (baseline != null && "1".equals(System.getenv("BENCH_DIAG_NO_FTS"))) {
-      noFullTextIndex(baseline);
     }
     summary(max, paced, light, baseline);
   }
@@ -639,16 +639,6 @@ public class LogBench {
   static List<String> baselineIds;
   static AtomicLong[] baselineSeqs;
 
-  /** Diagnostic, after every phase: the baseline again without the full-text index on message. */
-  static void noFullTextIndex(Baseline b) throws Exception {
-    try (Statement s = db.createStatement()) {
-      s.execute("DROP INDEX execution_logs_search_idx");
-    }
-    System.out.printf("%n== diagnostic: the same baseline without the full-text GIN index "
-        + "(execution_logs_search_idx dropped) ==%n");
-    insertRows(baselineIds, baselineSeqs, b.rows(), b.batch(), "no GIN");
-  }
-
   /** {@code rows} rows in statements of {@code batch}, from BASELINE_CONNECTIONS connections, after a short warm-up. */
   static Baseline insertRows(List<String> ids, AtomicLong[] seqs, long rows, int batch, String label)
       throws Exception {
@@ -742,6 +732,61 @@ public class LogBench {
 
   // ---------------------------------------------------------------------------------------------
   // Summary
+
+  // ---------------------------------------------------------------------------------------------
+  // Search over a long log: today's lines (no search index while a day is written) and a closed day's
+
+  static final int SEARCH_LINES = env("BENCH_SEARCH_LINES", 1_000_000);
+
+  /**
+   * SEARCH_LINES lines written straight into one execution's log, once as today's and once as
+   * yesterday's (whose partition then gets its search index, as the maintenance gives a closed
+   * day); then q= searches through the API for a rare word (10 lines) and a common one, first page
+   * of 100, each timed five times.
+   */
+  static void search() throws Exception {
+    System.out.printf("%n== search: %,d lines of one execution, GET .../logs?q=...&limit=100 ==%n", SEARCH_LINES);
+    List<Exec> execs = claim("search");
+    for (int day = 0; day <= 1; day++) {
+      String execution = execs.get(day).id;
+      long t0 = System.nanoTime();
+      try (Statement s = db.createStatement()) {
+        if (day == 1) {
+          // The day's lines are written while it is open, before its partition has its index; the
+          // server's start-up maintenance indexed yesterday's partition already, empty.
+          s.execute("DROP INDEX IF EXISTS execution_logs_p" + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+              .minusDays(1).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE) + "_search");
+        }
+        s.execute("INSERT INTO execution_logs (execution_id, seq, logged_at, level, source, message) "
+            + "SELECT '" + execution + "', n, now() - interval '" + day + " day' + n * interval '1 microsecond', 'INFO', "
+            + "'STDOUT', CASE WHEN n % " + Math.max(1, SEARCH_LINES / 10) + " = 0 THEN 'found the needle at ' || n "
+            + "ELSE 'step ' || n || ' compiled module ' || (n % 97) || ' without warnings' END "
+            + "FROM generate_series(1, " + SEARCH_LINES + ") AS n");
+        s.execute("UPDATE task_executions SET log_seq = " + SEARCH_LINES + " WHERE id = '" + execution + "'");
+      }
+      double loadSeconds = (System.nanoTime() - t0) / 1e9;
+      String what = day == 0 ? "today's lines (no search index)" : "a closed day's lines (its partition indexed)";
+      if (day == 1) {
+        long b0 = System.nanoTime();
+        long built = queryLong("SELECT index_closed_log_days((now() AT TIME ZONE 'UTC')::date)");
+        System.out.printf("  closed days' search indexes built: %d in %.1f s%n", built, (System.nanoTime() - b0) / 1e9);
+      }
+      System.out.printf("  %s: %,d lines written in %.1f s%n", what, SEARCH_LINES, loadSeconds);
+      for (String q : List.of("needle", "compiled")) {
+        long[] micros = new long[5];
+        int items = 0;
+        for (int i = 0; i < micros.length; i++) {
+          long s0 = System.nanoTime();
+          String body = send("GET", "/api/executions/" + execution + "/logs?q=" + q + "&limit=100", session, null, 200);
+          micros[i] = (System.nanoTime() - s0) / 1000;
+          items = new JsonObject(body).getJsonArray("items").size();
+        }
+        Arrays.sort(micros);
+        System.out.printf("    q=%-9s %3d lines answered; median %,.1f ms, max %,.1f ms%n", q, items,
+            micros[2] / 1000.0, micros[4] / 1000.0);
+      }
+    }
+  }
 
   static void summary(Result max, Result paced, Result light, Baseline baseline) {
     System.out.printf("%n== targets (this %d-core machine; bench, server and PostgreSQL share the cores) ==%n",

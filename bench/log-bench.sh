@@ -16,16 +16,18 @@
 # INSERTed straight into execution_logs (unnest arrays, the server's average statement size,
 # BENCH_BASELINE_CONNECTIONS connections) from the same JVM. Last, the targets, met or not.
 # Quick smoke run: BENCH_SECONDS=5 BENCH_WARMUP=2 BENCH_EXECUTIONS=10 bash bench/log-bench.sh
-# BENCH_PHASES=max (or paced, light, any list) runs only those phases (the baseline needs max);
-# BENCH_DIAG_NO_FTS=1 repeats the baseline after dropping the full-text GIN index on message (a
-# diagnostic of what that index costs); BENCH_JAR=path uses (or builds) the jar there; BENCH_KEEP=1
+#   search  BENCH_SEARCH_LINES (1,000,000) lines of one execution written straight into today's
+#           partition and again into yesterday's (which then gets its search index): q= searches
+#           through the API for a rare and a common word, timed.
+# BENCH_PHASES=max (or paced, light, search, any list) runs only those phases (the baseline needs
+# max); BENCH_JAR=path uses (or builds) the jar there; BENCH_KEEP=1
 # keeps the temporary directory (server log, database) for a look afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BENCH_SECONDS:=30}" "${BENCH_WARMUP:=5}" "${BENCH_EXECUTIONS:=100}" "${BENCH_BATCH:=100}" "${BENCH_RATE:=50000}"
-: "${BENCH_LIGHT_RATE:=5000}" "${BENCH_BASELINE_CONNECTIONS:=4}" "${BENCH_PHASES:=max,paced,light}" "${BENCH_KEEP:=0}"
+: "${BENCH_LIGHT_RATE:=5000}" "${BENCH_BASELINE_CONNECTIONS:=4}" "${BENCH_PHASES:=max,paced,light,search}" "${BENCH_SEARCH_LINES:=1000000}" "${BENCH_KEEP:=0}"
 export BENCH_SECONDS BENCH_WARMUP BENCH_EXECUTIONS BENCH_BATCH BENCH_RATE BENCH_LIGHT_RATE BENCH_BASELINE_CONNECTIONS \
-  BENCH_PHASES
+  BENCH_PHASES BENCH_SEARCH_LINES
 . bench/server.sh
 bench_jar
 bench_workdir log-bench

@@ -146,6 +146,7 @@ public final class LogStreamRoutes {
     p.put("min_level", ctx.request().getParam("level"));
     p.put("source", ctx.request().getParam("source"));
     p.put("q", ctx.request().getParam("q"));
+    p.put("q_words", LogSearchWords.patterns(ctx.request().getParam("q")));
     p.put("from", Requests.time(ctx.request().getParam("from"), "from"));
     p.put("to", Requests.time(ctx.request().getParam("to"), "to"));
     p.put("correlation_id", ctx.request().getParam("correlationId"));

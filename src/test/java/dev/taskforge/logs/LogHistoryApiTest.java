@@ -74,6 +74,8 @@ class LogHistoryApiTest {
     assertThat(seqs("?level=ERROR")).containsExactly(10L, 20L, 30L);
     assertThat(seqs("?source=STDERR&level=WARN")).containsExactly(15L, 30L);
     assertThat(seqs("?q=parser%20compiling")).containsExactly(7L);
+    assertThat(seqs("?q=PARSER")).as("any case").containsExactly(7L);
+    assertThat(seqs("?q=step_10")).as("words split as the text search splits them").containsExactly(10L);
     assertThat(seqs("?correlationId=req-even&level=ERROR")).containsExactly(10L, 20L, 30L);
     String from = START.plusSeconds(28).toInstant().toString();
     assertThat(seqs("?from=" + from)).containsExactly(28L, 29L, 30L);
