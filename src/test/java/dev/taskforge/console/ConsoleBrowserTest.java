@@ -66,7 +66,7 @@ class ConsoleBrowserTest {
                'jobs', 'default'
           FROM generate_series(1, 55) AS i, unnest(ARRAY['queue.jobs_completed', 'queue.jobs_failed']) AS m;
         INSERT INTO system_metrics (recorded_at, metric_type, metric_name, value, unit, queue_name)
-        SELECT now() - make_interval(mins => i), 'GAUGE', 'queue.oldest_wait', 2 + (i %% 5), 'seconds', 'default'
+        SELECT now() - make_interval(mins => i), 'TIMER', 'queue.wait_time', 2 + (i %% 5), 'seconds', 'default'
           FROM generate_series(1, 55) AS i;
         """.formatted());
     // An agent's run (its result's tokens and cost) and a failure, for the tiles and the failure list.
