@@ -116,6 +116,10 @@ class WorkerApiTest {
         .add(new JsonObject().put("message", "epoch 1")).add(new JsonObject().put("message", "epoch 2")
             .put("level", "WARN"))));
     assertThat(logged.json().getLong("lastSeq")).isEqualTo(2);
+    Response badLine = call(execution, "logs", new JsonObject().put("workerId", "w1").put("lines", new JsonArray()
+        .add(new JsonObject().put("message", "fine")).add(new JsonObject().put("message", "x").put("level", "LOUD"))));
+    assertThat(badLine.status()).isEqualTo(400);
+    assertThat(badLine.json().getJsonObject("error").getString("field")).isEqualTo("lines[1].level");
     assertThat(call(execution, "complete", new JsonObject().put("workerId", "w1").put("summary", "trained")
         .put("tokensUsed", 42).put("costEstimate", 0.5)).status()).isEqualTo(200);
 
