@@ -58,12 +58,15 @@ public final class TaskRoutes {
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
   }
 
-  /** The task, its dependencies and its job in one transaction (see {@link TaskCreation}). */
+  /**
+   * The task, its dependencies and its job in one transaction (see {@link TaskCreation}); a unique
+   * key already held answers the holder with 200 instead (see {@link UniqueTasks}).
+   */
   private void create(RoutingContext ctx) {
     executors.check(Authentication.principal(ctx), Requests.body(ctx).getJsonObject("config"));
     TaskDraft draft = TaskRequests.draft(Authentication.principal(ctx).userId(), Requests.body(ctx));
-    pool.withTransaction(conn -> TaskCreation.create(conn, draft))
-        .onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
+    pool.withTransaction(conn -> UniqueTasks.create(conn, draft))
+        .onSuccess(created -> respond(ctx, created.deduplicated() ? 200 : 201, created)).onFailure(ctx::fail);
   }
 
   /** Up to 1,000 tasks in one transaction, answered in the request's order (see {@link TaskBatch}). */
@@ -79,7 +82,7 @@ public final class TaskRoutes {
     }
     pool.withTransaction(conn -> TaskBatch.create(conn, owner, drafts))
         .onSuccess(created -> Responses.created(ctx,
-            new JsonObject().put("items", new JsonArray(created.stream().map(Task::toJson).toList()))))
+            new JsonObject().put("items", new JsonArray(created.stream().map(CreatedTask::toJson).toList()))))
         .onFailure(ctx::fail);
   }
 
@@ -222,9 +225,13 @@ public final class TaskRoutes {
   }
 
   private static void respond(RoutingContext ctx, int status, Task task) {
+    respond(ctx, status, CreatedTask.created(task));
+  }
+
+  private static void respond(RoutingContext ctx, int status, CreatedTask answer) {
     ctx.response().setStatusCode(status)
-        .putHeader("ETag", "\"" + task.version() + "\"")
+        .putHeader("ETag", "\"" + answer.task().version() + "\"")
         .putHeader("Content-Type", "application/json")
-        .end(task.toJson().encode());
+        .end(answer.toJson().encode());
   }
 }
