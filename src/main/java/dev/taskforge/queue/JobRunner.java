@@ -92,6 +92,8 @@ final class JobRunner {
     LogBuffer logs = new LogBuffer(vertx, job);
     Thread flusher = logs.startFlushing();
     ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
+    java.util.Optional<RunBudget> budget = parser == null ? java.util.Optional.empty() : RunBudget.of(job.jobData());
+    java.util.concurrent.atomic.AtomicReference<String> overBudget = new java.util.concurrent.atomic.AtomicReference<>();
     List<String> stdoutTail = new ArrayList<>();
     Path workDir = sandbox.workDir(job.executionId());
     Map<String, String> env = sandbox.environment(workDir, Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
@@ -116,6 +118,15 @@ final class JobRunner {
             if (parser != null && stream == ProcessRunner.Stream.STDOUT) {
               parser.accept(text).forEach(l -> logs.add(new NewLogLine(now(), LogLevel.valueOf(l.level()),
                   LogSource.AGENT, l.message(), l.details(), executor.name(), l.operation(), l.correlationId())));
+              budget.flatMap(b -> b.passedBy(parser)).ifPresent(why -> {
+                if (overBudget.compareAndSet(null, why)) {
+                  log.info("job over budget, stopping it job={} execution={} reason={}", job.jobId(),
+                      job.executionId(), why);
+                  logs.add(new NewLogLine(now(), LogLevel.ERROR, LogSource.SYSTEM, "stopped: " + why, null, null,
+                      null, null));
+                  runner.cancel();
+                }
+              });
             } else {
               logs.add(new NewLogLine(now(), stream == ProcessRunner.Stream.STDERR ? LogLevel.WARN : LogLevel.INFO,
                   stream == ProcessRunner.Stream.STDERR ? LogSource.STDERR : LogSource.STDOUT, text, null, null, null,
@@ -151,7 +162,10 @@ final class JobRunner {
     }
     runner.markFinished();
     // The output files are read while the outcome is handed over; the directory is done with after that.
-    Future<Boolean> recorded = record(job, outcome, parser, stdoutTail);
+    Future<Boolean> recorded = overBudget.get() != null
+        ? outcomes.fail(job, new Outcomes.Failure(overBudget.get(), RunBudget.CODE, outcome.stderrTail(),
+            outcome.exitCode(), false, false, false))
+        : record(job, outcome, parser, stdoutTail);
     sandbox.release(job.executionId(), outcome.succeeded());
     return recorded.onSuccess(written -> {
       if (written) {

@@ -1,0 +1,117 @@
+package dev.taskforge.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.ApiTestServer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A claude run whose stream-json usage passes its task's budget is stopped and fails BUDGET_EXCEEDED. */
+class RunBudgetTest {
+  private static ApiTestServer api;
+  private static String token;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path dir = Files.createTempDirectory("taskforge-budget-test");
+    Path fixture = Path.of(RunBudgetTest.class.getResource("/claude-stream-json/success.jsonl").toURI());
+    // Prints the recorded run a line every 100 ms, then works on for a minute: only a stop ends it soon.
+    Path slowClaude = dir.resolve("slow-claude");
+    Files.writeString(slowClaude, "#!/bin/sh\nwhile IFS= read -r line; do printf '%s\\n' \"$line\"; sleep 0.1; done < '"
+        + fixture + "'\nsleep 60\n");
+    Path fastClaude = dir.resolve("fast-claude");
+    Files.writeString(fastClaude, "#!/bin/sh\ncat '" + fixture + "'\n");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(slowClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(fastClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
+    JsonObject executors = new JsonObject()
+        .put("default", "claude")
+        .put("claude", new JsonObject().put("command", fastClaude + " -p {prompt}").put("enabled", true)
+            .put("format", "claude-stream-json"))
+        .put("slow-claude", new JsonObject().put("command", slowClaude + " -p {prompt}").put("enabled", true)
+            .put("format", "claude-stream-json"));
+    api = new ApiTestServer(RunBudgetTest.class, new JsonObject()
+        .put("instanceId", "budget-test")
+        .put("dataDir", dir.toString())
+        .put("queue", new JsonObject().put("concurrency", 2).put("pollIntervalMs", 300))
+        .put("executors", executors));
+    token = api.newUserToken("spender@example.com");
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+  }
+
+  private static String create(JsonObject config) {
+    ApiTestServer.Response r = api.post("/api/tasks", token,
+        new JsonObject().put("title", "refactor").put("prompt", "refactor the parser").put("config", config));
+    assertThat(r.status()).as(r.text()).isEqualTo(201);
+    return r.json().getString("id");
+  }
+
+  private static JsonObject awaitFinal(String id, Duration within) {
+    JsonObject[] task = new JsonObject[1];
+    await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
+      task[0] = api.get("/api/tasks/" + id, token).json();
+      return List.of("COMPLETED", "FAILED", "CANCELLED").contains(task[0].getString("status"));
+    });
+    return task[0];
+  }
+
+  /** Each attempt's outcome and error code. */
+  private static List<String> attempts(String taskId) throws Exception {
+    List<String> found = new java.util.ArrayList<>();
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT a.outcome::text, a.error_code FROM job_attempts a JOIN queue_jobs j "
+             + "ON j.id = a.job_id WHERE j.task_id = '" + taskId + "' ORDER BY a.id")) {
+      while (rs.next()) {
+        found.add(rs.getString(1) + " " + rs.getString(2));
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void aRunPassingItsTokenBudgetIsStoppedAndFailsWithoutRetry() throws Exception {
+    // The recorded run's first three turns use 14,066, 14,115 and 14,426 tokens: the third passes 40,000.
+    String id = create(new JsonObject().put("executor", "slow-claude").put("maxTokens", 40_000).put("maxAttempts", 3));
+
+    JsonObject task = awaitFinal(id, Duration.ofSeconds(20));
+
+    assertThat(task.getString("status")).isEqualTo("FAILED");
+    assertThat(task.getJsonObject("config").getLong("maxTokens")).isEqualTo(40_000L);
+    assertThat(attempts(id)).containsExactly("FAILED BUDGET_EXCEEDED");
+    assertThat(api.get("/api/tasks/" + id + "/history", token).json().encode()).contains("more than its budget of 40000");
+  }
+
+  @Test
+  void aRunWhoseReportedCostPassesItsBudgetFailsWithBudgetExceeded() throws Exception {
+    String id = create(new JsonObject().put("maxCostUsd", 0.05));
+
+    JsonObject task = awaitFinal(id, Duration.ofSeconds(20));
+
+    assertThat(task.getString("status")).isEqualTo("FAILED");
+    assertThat(attempts(id)).containsExactly("FAILED BUDGET_EXCEEDED");
+  }
+
+  @Test
+  void aRunWithinItsBudgetCompletes() throws Exception {
+    String id = create(new JsonObject().put("maxCostUsd", 1).put("maxTokens", 1_000_000));
+
+    assertThat(awaitFinal(id, Duration.ofSeconds(20)).getString("status")).isEqualTo("COMPLETED");
+    assertThat(attempts(id)).containsExactly("COMPLETED null");
+  }
+}
