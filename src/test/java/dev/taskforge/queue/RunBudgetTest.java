@@ -114,4 +114,48 @@ class RunBudgetTest {
     assertThat(awaitFinal(id, Duration.ofSeconds(20)).getString("status")).isEqualTo("COMPLETED");
     assertThat(attempts(id)).containsExactly("COMPLETED null");
   }
+
+  @Test
+  void aProjectWhoseMonthIsSpentRefusesNewRunsSayingWhy() throws Exception {
+    ApiTestServer.Response project = api.post("/api/projects", token,
+        new JsonObject().put("name", "frugal").put("monthlyBudgetUsd", 0.1));
+    assertThat(project.status()).as(project.text()).isEqualTo(201);
+    assertThat(project.json().getDouble("monthlyBudgetUsd")).isEqualTo(0.1);
+    String projectId = project.json().getString("id");
+    JsonObject inProject = new JsonObject().put("title", "spend").put("prompt", "refactor the parser")
+        .put("projectId", projectId);
+
+    // The recorded run costs $0.1187: the first run fits, and spends the month.
+    ApiTestServer.Response first = api.post("/api/tasks", token, inProject);
+    assertThat(first.status()).as(first.text()).isEqualTo(201);
+    assertThat(awaitFinal(first.json().getString("id"), Duration.ofSeconds(20)).getString("status"))
+        .isEqualTo("COMPLETED");
+
+    ApiTestServer.Response refused = api.post("/api/tasks", token, inProject);
+    assertThat(refused.status()).isEqualTo(402);
+    assertThat(refused.json().getJsonObject("error").getString("field")).isEqualTo("projectId");
+    assertThat(refused.json().getJsonObject("error").getString("message"))
+        .contains("monthly budget of $0.10 is spent").contains("$0.1187");
+    ApiTestServer.Response bulk = api.post("/api/tasks/bulk", token, new JsonObject().put("tasks",
+        new io.vertx.core.json.JsonArray().add(new JsonObject().put("title", "free").put("prompt", "p"))
+            .add(inProject)));
+    assertThat(bulk.status()).isEqualTo(402);
+    assertThat(bulk.json().getJsonObject("error").getString("field")).isEqualTo("tasks[1].projectId");
+
+    // Raising the budget (a PATCH) lets runs start again; removing it too.
+    ApiTestServer.Response raised = api.patch("/api/projects/" + projectId, token,
+        new JsonObject().put("name", "frugal").put("monthlyBudgetUsd", 5));
+    assertThat(raised.json().getDouble("monthlyBudgetUsd")).isEqualTo(5.0);
+    assertThat(api.post("/api/tasks", token, inProject).status()).isEqualTo(201);
+    assertThat(api.patch("/api/projects/" + projectId, token, new JsonObject().put("name", "frugal"))
+        .json().getDouble("monthlyBudgetUsd")).as("a PATCH without it keeps it").isEqualTo(5.0);
+  }
+
+  @Test
+  void aNegativeMonthlyBudgetIsRefusedNamingTheField() {
+    ApiTestServer.Response bad = api.post("/api/projects", token,
+        new JsonObject().put("name", "negative").put("monthlyBudgetUsd", -1));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getJsonObject("error").getString("field")).contains("monthlyBudgetUsd");
+  }
 }
