@@ -53,6 +53,7 @@ public final class ClaudeStreamParser {
   /** Usage of the assistant messages so far, each message counted once (its blocks repeat it). */
   private final java.util.Set<String> countedMessages = new java.util.HashSet<>();
   private long tokensSoFar;
+  private AgentRateLimit rateLimit;
 
   /** The log lines one output line stands for (none for events without anything to show). */
   public List<AgentLine> accept(String line) {
@@ -76,7 +77,8 @@ public final class ClaudeStreamParser {
       }
       case "user" -> toolResults(event, out);
       case "result" -> result(event, out);
-      default -> { } // rate-limit notices and whatever comes next: not ours to show
+      case "rate_limit_event" -> AgentRateLimit.fromEvent(event).ifPresent(limit -> rateLimit = limit);
+      default -> { } // whatever comes next: not ours to show
     }
     return out;
   }
@@ -92,6 +94,14 @@ public final class ClaudeStreamParser {
   /** The run's cost, once the agent reported it (its result event). */
   public Optional<BigDecimal> costSoFar() {
     return result == null ? Optional.empty() : Optional.ofNullable(result.costUsd());
+  }
+
+  /**
+   * The rate limit, usage limit or overload the agent stopped on, if it reported one; a reset time
+   * from an event is kept when the result names the limit without one.
+   */
+  public Optional<AgentRateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
   }
 
   /** The run's result, if its final event arrived. */
@@ -177,6 +187,8 @@ public final class ClaudeStreamParser {
         usage.getLong("output_tokens", 0L),
         usage.getLong("cache_creation_input_tokens", 0L),
         usage.getLong("cache_read_input_tokens", 0L));
+    AgentRateLimit.fromResult(event).filter(limit -> rateLimit == null || limit.resetsAt() != null)
+        .ifPresent(limit -> rateLimit = limit);
     out.add(new AgentLine(result.isError() ? "ERROR" : "INFO",
         "finished: " + result.subtype() + " after " + result.numTurns() + " turns in "
             + String.format(java.util.Locale.ROOT, "%.1f s", result.durationMs() / 1000.0)

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+  /** When an agent reports a rate limit or an overload without saying when it resets. */
+  static final Duration RATE_LIMIT_RETRY = Duration.ofMinutes(1);
   private static final int LOG_BATCH = 200;
   private static final long FLUSH_INTERVAL_MS = 250;
 
@@ -193,6 +195,13 @@ final class JobRunner {
         return outcomes.complete(job, new Outcomes.Success(0, pid, r.summary(), r.sessionId(), r.tokensUsed(),
             r.inputTokens(), r.outputTokens(), r.cacheCreationTokens(), r.cacheReadTokens(), r.costUsd(),
             r.numTurns()), outputFiles(job));
+      }
+      var limited = parser.rateLimit();
+      if (limited.isPresent()) {
+        OffsetDateTime retryAt = limited.get().resetsAt() == null ? now().plus(RATE_LIMIT_RETRY)
+            : limited.get().resetsAt().atOffset(ZoneOffset.UTC);
+        return outcomes.fail(job, Outcomes.Failure.rateLimited(limited.get().reason() + "; retried at " + retryAt,
+            outcome.exitCode(), retryAt));
       }
       String why = result.map(r -> "agent ended with " + r.subtype())
           .orElse("agent output ended without a result (exit code " + outcome.exitCode() + ")");

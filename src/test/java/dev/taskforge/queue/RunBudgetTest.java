@@ -33,7 +33,17 @@ class RunBudgetTest {
         + fixture + "'\nsleep 60\n");
     Path fastClaude = dir.resolve("fast-claude");
     Files.writeString(fastClaude, "#!/bin/sh\ncat '" + fixture + "'\n");
-    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // Its first run stops on a usage limit that resets 3 s later; every later run is the recorded success.
+    Path limitedClaude = dir.resolve("limited-claude");
+    Path marker = dir.resolve("limited-once");
+    Files.writeString(limitedClaude, "#!/bin/sh\nif [ -e '" + marker + "' ]; then cat '" + fixture + "'; exit 0; fi\n"
+        + "touch '" + marker + "'\nreset=$(( $(date +%s) + 3 ))\n"
+        + "echo '{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s1\",\"tools\":[]}'\n"
+        + "echo '{\"type\":\"rate_limit_event\",\"rate_limit_info\":{\"status\":\"rejected\",\"resetsAt\":'$reset'}}'\n"
+        + "echo '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"num_turns\":0,"
+        + "\"result\":\"Claude AI usage limit reached|'$reset'\"}'\nexit 1\n");
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(limitedClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(slowClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.setPosixFilePermissions(fastClaude, PosixFilePermissions.fromString("rwxr-xr-x"));
     JsonObject executors = new JsonObject()
@@ -41,6 +51,8 @@ class RunBudgetTest {
         .put("claude", new JsonObject().put("command", fastClaude + " -p {prompt}").put("enabled", true)
             .put("format", "claude-stream-json"))
         .put("slow-claude", new JsonObject().put("command", slowClaude + " -p {prompt}").put("enabled", true)
+            .put("format", "claude-stream-json"))
+        .put("limited-claude", new JsonObject().put("command", limitedClaude + " -p {prompt}").put("enabled", true)
             .put("format", "claude-stream-json"));
     api = new ApiTestServer(RunBudgetTest.class, new JsonObject()
         .put("instanceId", "budget-test")
@@ -157,5 +169,22 @@ class RunBudgetTest {
         new JsonObject().put("name", "negative").put("monthlyBudgetUsd", -1));
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.json().getJsonObject("error").getString("field")).contains("monthlyBudgetUsd");
+  }
+
+  @Test
+  void aRateLimitedRunIsRetriedOnceTheLimitResetsWithoutCostingAnAttempt() throws Exception {
+    // One attempt only: were the rate-limited attempt to count, the task would fail.
+    String id = create(new JsonObject().put("executor", "limited-claude").put("maxAttempts", 1));
+
+    JsonObject task = awaitFinal(id, Duration.ofSeconds(30));
+
+    assertThat(task.getString("status")).isEqualTo("COMPLETED");
+    assertThat(attempts(id)).containsExactly("FAILED AGENT_RATE_LIMITED", "COMPLETED null");
+    try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT extract(epoch FROM max(a.started_at) - min(a.finished_at))::float8 "
+             + "FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id WHERE j.task_id = '" + id + "'")) {
+      rs.next();
+      assertThat(rs.getDouble(1)).as("seconds between the limited attempt's end and the retry").isGreaterThan(1.0);
+    }
   }
 }
