@@ -50,6 +50,10 @@ public final class ClaudeStreamParser {
 
   private ClaudeResult result;
   private String sessionId;
+  /** Usage of the assistant messages so far, each message counted once (its blocks repeat it). */
+  private final java.util.Set<String> countedMessages = new java.util.HashSet<>();
+  private long tokensSoFar;
+  private AgentRateLimit rateLimit;
 
   /** The log lines one output line stands for (none for events without anything to show). */
   public List<AgentLine> accept(String line) {
@@ -67,12 +71,37 @@ public final class ClaudeStreamParser {
     String type = event.getString("type", "");
     switch (type) {
       case "system" -> system(event, out);
-      case "assistant" -> assistant(event, out);
+      case "assistant" -> {
+        count(event);
+        assistant(event, out);
+      }
       case "user" -> toolResults(event, out);
       case "result" -> result(event, out);
-      default -> { } // rate-limit notices and whatever comes next: not ours to show
+      case "rate_limit_event" -> AgentRateLimit.fromEvent(event).ifPresent(limit -> rateLimit = limit);
+      default -> { } // whatever comes next: not ours to show
     }
     return out;
+  }
+
+  /**
+   * Tokens the run has used so far: input, output and cache tokens of every assistant message
+   * (each counted once), or the result's total once it arrived.
+   */
+  public long tokensSoFar() {
+    return result == null ? tokensSoFar : Math.max(tokensSoFar, result.tokensUsed());
+  }
+
+  /** The run's cost, once the agent reported it (its result event). */
+  public Optional<BigDecimal> costSoFar() {
+    return result == null ? Optional.empty() : Optional.ofNullable(result.costUsd());
+  }
+
+  /**
+   * The rate limit, usage limit or overload the agent stopped on, if it reported one; a reset time
+   * from an event is kept when the result names the limit without one.
+   */
+  public Optional<AgentRateLimit> rateLimit() {
+    return Optional.ofNullable(rateLimit);
   }
 
   /** The run's result, if its final event arrived. */
@@ -93,6 +122,21 @@ public final class ClaudeStreamParser {
     JsonArray tools = event.getJsonArray("tools", new JsonArray());
     out.add(new AgentLine("INFO", "session " + sessionId + " started: model " + event.getString("model", "?") + ", "
         + tools.size() + " tools, cwd " + event.getString("cwd", "?"), "init", null, null));
+  }
+
+  private void count(JsonObject event) {
+    try {
+      JsonObject message = event.getJsonObject("message", new JsonObject());
+      JsonObject usage = message.getJsonObject("usage");
+      String id = message.getString("id");
+      if (usage == null || (id != null && !countedMessages.add(id))) {
+        return;
+      }
+      tokensSoFar += usage.getLong("input_tokens", 0L) + usage.getLong("output_tokens", 0L)
+          + usage.getLong("cache_creation_input_tokens", 0L) + usage.getLong("cache_read_input_tokens", 0L);
+    } catch (ClassCastException e) {
+      // a message or usage of another shape: nothing to count
+    }
   }
 
   private static void assistant(JsonObject event, List<AgentLine> out) {
@@ -143,6 +187,8 @@ public final class ClaudeStreamParser {
         usage.getLong("output_tokens", 0L),
         usage.getLong("cache_creation_input_tokens", 0L),
         usage.getLong("cache_read_input_tokens", 0L));
+    AgentRateLimit.fromResult(event).filter(limit -> rateLimit == null || limit.resetsAt() != null)
+        .ifPresent(limit -> rateLimit = limit);
     out.add(new AgentLine(result.isError() ? "ERROR" : "INFO",
         "finished: " + result.subtype() + " after " + result.numTurns() + " turns in "
             + String.format(java.util.Locale.ROOT, "%.1f s", result.durationMs() / 1000.0)

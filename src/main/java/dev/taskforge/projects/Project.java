@@ -3,6 +3,7 @@ package dev.taskforge.projects;
 import dev.taskforge.db.Rows;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.templates.RowMapper;
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -15,6 +16,7 @@ import java.util.UUID;
  * @param description Free text.
  * @param createdAt When the project was created.
  * @param updatedAt When the row last changed (maintained by trigger).
+ * @param monthlyBudgetUsd What the project's runs may cost per UTC calendar month (null: no limit).
  */
 public record Project(
     UUID id,
@@ -22,7 +24,8 @@ public record Project(
     String name,
     String description,
     OffsetDateTime createdAt,
-    OffsetDateTime updatedAt) {
+    OffsetDateTime updatedAt,
+    BigDecimal monthlyBudgetUsd) {
 
   /** Reads a row selected with every column of projects (by name). */
   public static final RowMapper<Project> MAPPER = row -> new Project(
@@ -31,7 +34,8 @@ public record Project(
       row.getString("name"),
       row.getString("description"),
       row.getOffsetDateTime("created_at"),
-      row.getOffsetDateTime("updated_at"));
+      row.getOffsetDateTime("updated_at"),
+      row.getBigDecimal("monthly_budget_usd"));
 
   /** The wire form: camelCase keys, ids as strings, ISO-8601 UTC timestamps. */
   public JsonObject toJson() {
@@ -41,6 +45,7 @@ public record Project(
         .put("name", name)
         .put("description", description)
         .put("createdAt", Rows.iso(createdAt))
-        .put("updatedAt", Rows.iso(updatedAt));
+        .put("updatedAt", Rows.iso(updatedAt))
+        .put("monthlyBudgetUsd", monthlyBudgetUsd == null ? null : monthlyBudgetUsd.doubleValue());
   }
 }

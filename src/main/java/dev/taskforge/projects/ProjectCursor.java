@@ -23,7 +23,7 @@ final class ProjectCursor {
     try {
       JsonObject json = new JsonObject(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
       return new Project(UUID.fromString(json.getString("i")), null, null, null,
-          OffsetDateTime.parse(json.getString("c")), null);
+          OffsetDateTime.parse(json.getString("c")), null, null);
     } catch (IllegalArgumentException | DecodeException | NullPointerException | ClassCastException
         | java.time.DateTimeException e) {
       throw ApiException.badRequest("cursor", "cursor is not one this server handed out");

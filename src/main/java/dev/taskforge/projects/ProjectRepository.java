@@ -20,10 +20,16 @@ public final class ProjectRepository {
 
   /** Creates a project; a name the owner already uses (any case) fails with SQLSTATE 23505. */
   public Future<Project> create(UUID ownerId, String name, String description) {
+    return create(ownerId, name, description, null);
+  }
+
+  /** As {@link #create(UUID, String, String)}, with a monthly budget in USD (null: no limit). */
+  public Future<Project> create(UUID ownerId, String name, String description, Double monthlyBudgetUsd) {
     Map<String, Object> params = new HashMap<>();
     params.put("owner_id", ownerId);
     params.put("name", name);
     params.put("description", description);
+    params.put("monthly_budget_usd", monthlyBudgetUsd);
     return SqlTemplate.forQuery(client, ProjectSql.INSERT).mapTo(Project.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
@@ -85,8 +91,40 @@ public final class ProjectRepository {
   }
 
   public Future<Optional<Project>> rename(UUID ownerId, UUID id, String name) {
-    return SqlTemplate.forQuery(client, ProjectSql.RENAME).mapTo(Project.MAPPER)
-        .execute(Map.of("id", id, "owner_id", ownerId, "name", name)).map(Rows::first);
+    return rename(ownerId, id, name, Optional.empty());
+  }
+
+  /**
+   * Renames the project and, when {@code monthlyBudgetUsd} is given, sets its monthly budget
+   * (an empty inner value removes the limit).
+   */
+  public Future<Optional<Project>> rename(UUID ownerId, UUID id, String name,
+      Optional<Optional<Double>> monthlyBudgetUsd) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("owner_id", ownerId);
+    params.put("name", name);
+    params.put("set_budget", monthlyBudgetUsd.isPresent());
+    params.put("monthly_budget_usd", monthlyBudgetUsd.flatMap(b -> b).orElse(null));
+    return SqlTemplate.forQuery(client, ProjectSql.RENAME).mapTo(Project.MAPPER).execute(params).map(Rows::first);
+  }
+
+  /**
+   * Why the project refuses new runs, if it does: its cost this UTC month has reached its monthly
+   * budget. Empty when it has no budget, has room left, or is not the owner's.
+   */
+  public Future<Optional<String>> monthSpent(UUID ownerId, UUID id) {
+    return SqlTemplate.forQuery(client, ProjectSql.MONTH_SPENT).execute(Map.of("id", id, "owner_id", ownerId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          io.vertx.sqlclient.Row row = rows.iterator().next();
+          double budget = row.getDouble("budget");
+          double spent = row.getDouble("spent");
+          return spent < budget ? Optional.empty() : Optional.of(String.format(java.util.Locale.ROOT,
+              "the project's monthly budget of $%.2f is spent: its runs cost $%.4f this month (UTC)", budget, spent));
+        });
   }
 
   /** Deletes the project and, through the foreign keys, its tasks. */

@@ -47,7 +47,8 @@ public final class ProjectRoutes {
 
   private void create(RoutingContext ctx) {
     JsonObject body = Requests.body(ctx);
-    projects.create(Authentication.principal(ctx).userId(), name(body), body.getString("description"))
+    projects.create(Authentication.principal(ctx).userId(), name(body), body.getString("description"),
+            budget(body).flatMap(b -> b).orElse(null))
         .onSuccess(p -> Responses.created(ctx, p.toJson()))
         .onFailure(err -> ctx.fail(nameTaken(err, body)));
   }
@@ -79,7 +80,7 @@ public final class ProjectRoutes {
   private void rename(RoutingContext ctx) {
     UUID id = Requests.uuidParam(ctx, "projectId");
     JsonObject body = Requests.body(ctx);
-    projects.rename(Authentication.principal(ctx).userId(), id, name(body))
+    projects.rename(Authentication.principal(ctx).userId(), id, name(body), budget(body))
         .map(p -> p.orElseThrow(() -> ApiException.notFound("project")).toJson())
         .onSuccess(ctx::json)
         .onFailure(err -> ctx.fail(nameTaken(err, body)));
@@ -90,6 +91,15 @@ public final class ProjectRoutes {
     projects.delete(Authentication.principal(ctx).userId(), id)
         .onSuccess(Responses.deletedOrNotFound(ctx, "project"))
         .onFailure(ctx::fail);
+  }
+
+  /** The body's monthlyBudgetUsd: absent, null (no limit) or an amount. */
+  private static java.util.Optional<java.util.Optional<Double>> budget(JsonObject body) {
+    if (!body.containsKey("monthlyBudgetUsd")) {
+      return java.util.Optional.empty();
+    }
+    Number amount = (Number) body.getValue("monthlyBudgetUsd");
+    return java.util.Optional.of(java.util.Optional.ofNullable(amount).map(Number::doubleValue));
   }
 
   private static String name(JsonObject body) {

@@ -6,8 +6,8 @@ final class ProjectSql {
   }
 
   static final String INSERT = """
-      INSERT INTO projects (owner_id, name, description)
-      VALUES (#{owner_id}, #{name}, #{description})
+      INSERT INTO projects (owner_id, name, description, monthly_budget_usd)
+      VALUES (#{owner_id}, #{name}, #{description}, (#{monthly_budget_usd}::float8)::numeric)
       RETURNING *
       """;
 
@@ -24,8 +24,12 @@ final class ProjectSql {
        LIMIT #{limit}
       """;
 
+  /** Renames the project, and sets its monthly budget when #{set_budget} (null: no limit). */
   static final String RENAME = """
-      UPDATE projects SET name = #{name}
+      UPDATE projects
+         SET name = #{name},
+             monthly_budget_usd = CASE WHEN #{set_budget} THEN (#{monthly_budget_usd}::float8)::numeric
+                                       ELSE monthly_budget_usd END
        WHERE id = #{id} AND owner_id = #{owner_id}
       RETURNING *
       """;
@@ -49,5 +53,19 @@ final class ProjectSql {
        WHERE p.id = #{id} AND p.owner_id = #{owner_id}
        GROUP BY GROUPING SETS ((t.id), ())
        ORDER BY grouping(t.id) DESC, cost DESC, tokens DESC, t.id
+      """;
+
+  /**
+   * What the project's task results cost in the current UTC calendar month, beside its monthly
+   * budget; no row when it is not the owner's or has no budget.
+   */
+  static final String MONTH_SPENT = """
+      SELECT p.monthly_budget_usd::float8 AS budget, coalesce(sum(r.cost_estimate), 0)::float8 AS spent
+        FROM projects p
+        LEFT JOIN tasks t ON t.project_id = p.id AND t.owner_id = p.owner_id
+        LEFT JOIN task_results r ON r.task_id = t.id
+              AND r.created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+       WHERE p.id = #{id} AND p.owner_id = #{owner_id} AND p.monthly_budget_usd IS NOT NULL
+       GROUP BY p.id
       """;
 }

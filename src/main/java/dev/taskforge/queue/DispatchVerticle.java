@@ -150,17 +150,7 @@ public final class DispatchVerticle extends VerticleBase {
     claimsInFlight++;
     slotsAsked += free;
     wakeAgain = false;
-    Future<Integer> claimedCount = Future.succeededFuture(0);
-    for (String queue : queues) {
-      claimedCount = claimedCount.compose(sum -> {
-        int left = free - sum;
-        return left <= 0 ? Future.succeededFuture(sum)
-            : leases.claim(queue, worker, left).map(jobs -> {
-              jobs.forEach(this::start);
-              return sum + jobs.size();
-            });
-      });
-    }
+    Future<Integer> claimedCount = leases.claimRound(queues, worker, free, null, jobs -> jobs.forEach(this::start));
     claimedCount.onComplete(ar -> {
       claimsInFlight--;
       slotsAsked -= free;

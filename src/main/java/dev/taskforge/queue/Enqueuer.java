@@ -127,11 +127,12 @@ public final class Enqueuer {
     return params;
   }
 
-  /** The job a task's config asks for: queue, attempts, backoff, timeout and executor. */
+  /** The job a task's config asks for: queue, attempts, backoff, timeout, executor and budget. */
   static NewJob jobFor(Task task) {
     JsonObject config = task.config() == null ? new JsonObject() : task.config();
     JsonObject backoff = config.getJsonObject("backoff", new JsonObject());
     JsonObject data = new JsonObject().put("executor", config.getString("executor"));
+    RunBudget.copy(config, data);
     return new NewJob(task.id(), config.getString("queue", "default"), priorityOf(task.priority()), task.scheduledAt(),
         config.getInteger("maxAttempts", 3), BackoffType.valueOf(backoff.getString("type", "EXPONENTIAL")),
         backoff.getInteger("delayMs", 2000), Math.max(3_600_000, backoff.getInteger("delayMs", 2000)),

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
+  /** When an agent reports a rate limit or an overload without saying when it resets. */
+  static final Duration RATE_LIMIT_RETRY = Duration.ofMinutes(1);
   private static final int LOG_BATCH = 200;
   private static final long FLUSH_INTERVAL_MS = 250;
 
@@ -92,6 +94,8 @@ final class JobRunner {
     LogBuffer logs = new LogBuffer(vertx, job);
     Thread flusher = logs.startFlushing();
     ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
+    java.util.Optional<RunBudget> budget = parser == null ? java.util.Optional.empty() : RunBudget.of(job.jobData());
+    java.util.concurrent.atomic.AtomicReference<String> overBudget = new java.util.concurrent.atomic.AtomicReference<>();
     List<String> stdoutTail = new ArrayList<>();
     Path workDir = sandbox.workDir(job.executionId());
     Map<String, String> env = sandbox.environment(workDir, Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
@@ -116,6 +120,15 @@ final class JobRunner {
             if (parser != null && stream == ProcessRunner.Stream.STDOUT) {
               parser.accept(text).forEach(l -> logs.add(new NewLogLine(now(), LogLevel.valueOf(l.level()),
                   LogSource.AGENT, l.message(), l.details(), executor.name(), l.operation(), l.correlationId())));
+              budget.flatMap(b -> b.passedBy(parser)).ifPresent(why -> {
+                if (overBudget.compareAndSet(null, why)) {
+                  log.info("job over budget, stopping it job={} execution={} reason={}", job.jobId(),
+                      job.executionId(), why);
+                  logs.add(new NewLogLine(now(), LogLevel.ERROR, LogSource.SYSTEM, "stopped: " + why, null, null,
+                      null, null));
+                  runner.cancel();
+                }
+              });
             } else {
               logs.add(new NewLogLine(now(), stream == ProcessRunner.Stream.STDERR ? LogLevel.WARN : LogLevel.INFO,
                   stream == ProcessRunner.Stream.STDERR ? LogSource.STDERR : LogSource.STDOUT, text, null, null, null,
@@ -151,7 +164,10 @@ final class JobRunner {
     }
     runner.markFinished();
     // The output files are read while the outcome is handed over; the directory is done with after that.
-    Future<Boolean> recorded = record(job, outcome, parser, stdoutTail);
+    Future<Boolean> recorded = overBudget.get() != null
+        ? outcomes.fail(job, new Outcomes.Failure(overBudget.get(), RunBudget.CODE, outcome.stderrTail(),
+            outcome.exitCode(), false, false, false))
+        : record(job, outcome, parser, stdoutTail);
     sandbox.release(job.executionId(), outcome.succeeded());
     return recorded.onSuccess(written -> {
       if (written) {
@@ -179,6 +195,13 @@ final class JobRunner {
         return outcomes.complete(job, new Outcomes.Success(0, pid, r.summary(), r.sessionId(), r.tokensUsed(),
             r.inputTokens(), r.outputTokens(), r.cacheCreationTokens(), r.cacheReadTokens(), r.costUsd(),
             r.numTurns()), outputFiles(job));
+      }
+      var limited = parser.rateLimit();
+      if (limited.isPresent()) {
+        OffsetDateTime retryAt = limited.get().resetsAt() == null ? now().plus(RATE_LIMIT_RETRY)
+            : limited.get().resetsAt().atOffset(ZoneOffset.UTC);
+        return outcomes.fail(job, Outcomes.Failure.rateLimited(limited.get().reason() + "; retried at " + retryAt,
+            outcome.exitCode(), retryAt));
       }
       String why = result.map(r -> "agent ended with " + r.subtype())
           .orElse("agent output ended without a result (exit code " + outcome.exitCode() + ")");

@@ -56,13 +56,31 @@ final class LeaseSql {
       """;
 
   /**
-   * Serialises the claims of one limited queue across every instance, for the rest of the
+   * Serialises the claims of one limited queue (by concurrency or by rate) across every instance, for the rest of the
    * transaction: the count of running jobs read after it cannot be raced by another claimer. The
    * lock is tried, never waited for ({@code locked} false when another claimer holds it), so
    * claimers never queue up on it holding connections.
    */
   static final String LOCK_QUEUE =
       "SELECT pg_try_advisory_xact_lock(hashtextextended('taskforge.queue:' || #{queue}, 0)) AS locked";
+
+  /**
+   * Jobs of a queue started within the last #{window_seconds}, on any instance or external worker:
+   * its attempts, found through the BRIN index on started_at. Read under the queue's lock, so no
+   * other claimer starts one between this count and the claim that follows it.
+   */
+  static final String STARTED_IN_WINDOW = """
+      SELECT count(*)::int AS started
+        FROM job_attempts a
+        JOIN queue_jobs j ON j.id = a.job_id
+       WHERE a.started_at > now() - #{window_seconds}::float8 * interval '1 second' AND j.queue_name = #{queue}
+      """;
+
+  /**
+   * The paused queues, read once per claim round (a handful of rows at most), so that the claim
+   * of a queue that is not paused stays the statement above, unchanged.
+   */
+  static final String PAUSED_QUEUES = "SELECT queue_name FROM queue_pauses";
 
   /** Jobs of a queue running now, on any instance or external worker. */
   static final String RUNNING_IN_QUEUE = """

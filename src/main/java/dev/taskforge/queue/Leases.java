@@ -38,6 +38,29 @@ public final class Leases {
     this.limits = limits;
   }
 
+  /**
+   * One claim round: up to {@code max} jobs from {@code queues} in turn (of {@code ownerId}'s
+   * tasks, or anyone's when null), each queue's jobs handed to {@code claimed} as they come.
+   * Paused queues are read once for the round and skipped: a claim round that began before a pause
+   * committed may still take jobs of that queue, none that begins after it does.
+   */
+  public Future<Integer> claimRound(List<String> queues, String worker, int max, java.util.UUID ownerId,
+      java.util.function.Consumer<List<ClaimedJob>> claimed) {
+    return SqlTemplate.forQuery(pool, LeaseSql.PAUSED_QUEUES).execute(Map.of()).compose(rows -> {
+      java.util.Set<String> paused = new java.util.HashSet<>();
+      rows.forEach(row -> paused.add(row.getString("queue_name")));
+      Future<Integer> count = Future.succeededFuture(0);
+      for (String queue : queues) {
+        count = count.compose(sum -> sum >= max || paused.contains(queue) ? Future.succeededFuture(sum)
+            : claim(queue, worker, max - sum, ownerId).map(jobs -> {
+              claimed.accept(jobs);
+              return sum + jobs.size();
+            }));
+      }
+      return count;
+    });
+  }
+
   /** Claims up to {@code max} jobs of {@code queue} for {@code worker}, in queue position order. */
   public Future<List<ClaimedJob>> claim(String queue, String worker, int max) {
     return claim(queue, worker, max, null);
@@ -51,17 +74,32 @@ public final class Leases {
    */
   public Future<List<ClaimedJob>> claim(String queue, String worker, int max, java.util.UUID ownerId) {
     java.util.OptionalInt limit = limits.of(queue);
-    if (limit.isEmpty()) {
+    java.util.Optional<RateLimit> rate = limits.rateOf(queue);
+    if (limit.isEmpty() && rate.isEmpty()) {
       return claim(pool, queue, worker, max, ownerId);
     }
     Map<String, Object> byQueue = Map.of("queue", queue);
     return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.LOCK_QUEUE).execute(byQueue)
-        .compose(lock -> !lock.iterator().next().getBoolean("locked") ? Future.succeededFuture(List.<ClaimedJob>of())
-            : SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(byQueue).compose(rows -> {
-          int room = limit.getAsInt() - rows.iterator().next().getInteger("running");
-          return room <= 0 ? Future.succeededFuture(List.<ClaimedJob>of())
-              : claim(conn, queue, worker, Math.min(max, room), ownerId);
-            })));
+        .compose(lock -> !lock.iterator().next().getBoolean("locked") ? Future.succeededFuture(0)
+            : room(conn, queue, limit, rate))
+        .compose(room -> room <= 0 ? Future.succeededFuture(List.<ClaimedJob>of())
+            : claim(conn, queue, worker, Math.min(max, room), ownerId)));
+  }
+
+  /**
+   * How many more jobs of a limited queue may start now, read under its lock: what its concurrency
+   * limit leaves beside the jobs running, and what its rate limit leaves beside the jobs started
+   * within the window. A job the rate holds back stays AVAILABLE in its place.
+   */
+  private static Future<Integer> room(io.vertx.sqlclient.SqlConnection conn, String queue,
+      java.util.OptionalInt limit, java.util.Optional<RateLimit> rate) {
+    Future<Integer> byConcurrency = limit.isEmpty() ? Future.succeededFuture(Integer.MAX_VALUE)
+        : SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(Map.of("queue", queue))
+            .map(rows -> limit.getAsInt() - rows.iterator().next().getInteger("running"));
+    return byConcurrency.compose(room -> room <= 0 || rate.isEmpty() ? Future.succeededFuture(room)
+        : SqlTemplate.forQuery(conn, LeaseSql.STARTED_IN_WINDOW)
+            .execute(Map.of("queue", queue, "window_seconds", rate.get().window().toMillis() / 1000.0))
+            .map(rows -> Math.min(room, rate.get().jobs() - rows.iterator().next().getInteger("started"))));
   }
 
   private Future<List<ClaimedJob>> claim(io.vertx.sqlclient.SqlClient client, String queue, String worker, int max,

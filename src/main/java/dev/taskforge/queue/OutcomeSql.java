@@ -133,4 +133,45 @@ final class OutcomeSql {
              (SELECT extract(epoch FROM now() - coalesce(started_at, now()))::float8 FROM execution) AS ran_seconds
         FROM job
       """;
+
+  /**
+   * An attempt the agent gave up on because of its rate limit: the attempt and the execution end
+   * FAILED with the limit's message, and the job goes back to wait until #{retry_at} (when the
+   * limit resets) without the attempt counting against it (max_attempts grows by one, as a give
+   * back does). A job whose cancel was requested ends CANCELLED instead.
+   */
+  static final String RETRY_AFTER_RATE_LIMIT = """
+      WITH job AS (
+        UPDATE queue_jobs j
+           SET status = CASE WHEN j.cancel_requested_at IS NOT NULL THEN 'CANCELLED'::job_status ELSE 'AVAILABLE' END,
+               run_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN j.run_at
+                             ELSE greatest(#{retry_at}::timestamptz, now()) END,
+               max_attempts = j.max_attempts + 1,
+               finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now() END,
+               lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
+         WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
+        RETURNING j.id, j.task_id, j.status
+      ), attempt AS (
+        UPDATE job_attempts a
+           SET finished_at = now(),
+               outcome = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END::attempt_outcome,
+               error_message = #{error_message}, error_code = #{error_code}
+          FROM job
+         WHERE a.job_id = job.id AND a.finished_at IS NULL
+      ), execution AS (
+        UPDATE task_executions e
+           SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END::execution_status,
+               completed_at = now(), exit_code = #{exit_code},
+               error_message = #{error_message}, error_code = #{error_code}
+          FROM job
+         WHERE e.id = #{execution_id} AND e.job_id = job.id
+      ), task AS (
+        UPDATE tasks t
+           SET status = CASE job.status WHEN 'CANCELLED' THEN 'CANCELLED'::task_status ELSE 'QUEUED' END,
+               completed_at = CASE WHEN job.status = 'CANCELLED' THEN now() END
+          FROM job
+         WHERE t.id = job.task_id
+      )
+      SELECT id, status::text FROM job
+      """;
 }

@@ -22,9 +22,22 @@ public final class Outcomes {
       Long inputTokens, Long outputTokens, Long cacheCreationTokens, Long cacheReadTokens, BigDecimal cost,
       Integer numTurns) {}
 
-  /** Why a run failed, and whether another attempt could help. */
+  /**
+   * Why a run failed, and whether another attempt could help. With {@code retryAt} (the agent was
+   * rate limited) the job goes back to wait until then, and the attempt does not count against it.
+   */
   public record Failure(String message, String code, String stackTrace, Integer exitCode, boolean retryable,
-      boolean timedOut, boolean cancelled) {}
+      boolean timedOut, boolean cancelled, java.time.OffsetDateTime retryAt) {
+    public Failure(String message, String code, String stackTrace, Integer exitCode, boolean retryable,
+        boolean timedOut, boolean cancelled) {
+      this(message, code, stackTrace, exitCode, retryable, timedOut, cancelled, null);
+    }
+
+    /** The agent refused to go on until {@code retryAt}: not the job's failure. */
+    public static Failure rateLimited(String message, Integer exitCode, java.time.OffsetDateTime retryAt) {
+      return new Failure(message, "AGENT_RATE_LIMITED", null, exitCode, true, false, false, retryAt);
+    }
+  }
 
   private final Pool pool;
 
@@ -165,6 +178,9 @@ public final class Outcomes {
   }
 
   public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {
+    if (f.retryAt() != null) {
+      return retryAfterRateLimit(job, worker, f);
+    }
     Map<String, Object> p = new HashMap<>();
     p.put("job_id", job.jobId());
     p.put("execution_id", job.executionId());
@@ -189,5 +205,22 @@ public final class Outcomes {
               : DependencyRelease.ended(conn, job.taskId(), "FAILED".equals(status) ? "failed" : "was cancelled")
                   .map(true);
         }));
+  }
+
+  /** The attempt ends FAILED (AGENT_RATE_LIMITED); the job waits until the limit resets, its attempts kept. */
+  private Future<Boolean> retryAfterRateLimit(ClaimedJob job, String worker, Failure f) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("job_id", job.jobId());
+    p.put("execution_id", job.executionId());
+    p.put("worker", worker);
+    p.put("retry_at", f.retryAt());
+    p.put("error_message", f.message());
+    p.put("error_code", f.code());
+    p.put("exit_code", f.exitCode());
+    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.RETRY_AFTER_RATE_LIMIT).execute(p)
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : "CANCELLED".equals(rows.iterator().next().getString("status"))
+                ? DependencyRelease.ended(conn, job.taskId(), "was cancelled").map(true)
+                : Future.succeededFuture(true)));
   }
 }

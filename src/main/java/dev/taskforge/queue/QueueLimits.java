@@ -8,22 +8,32 @@ import java.util.TreeMap;
 
 /**
  * How many jobs of a queue may run at once across every instance and external worker, from the
- * {@code queue.limits} configuration ({@code {"agents": 3}}); a queue not named there has no limit
- * beyond each dispatcher's own concurrency.
+ * {@code queue.limits} configuration ({@code {"agents": 3}}), and how many may start within a
+ * window, from {@code queue.rateLimits} ({@code {"agents": "10/minute"}}); a queue named in
+ * neither has no limit beyond each dispatcher's own concurrency.
  */
 public final class QueueLimits {
   private final Map<String, Integer> limits;
+  private final Map<String, RateLimit> rates;
 
-  private QueueLimits(Map<String, Integer> limits) {
+  private QueueLimits(Map<String, Integer> limits, Map<String, RateLimit> rates) {
     this.limits = Map.copyOf(limits);
+    this.rates = Map.copyOf(rates);
   }
 
   public static QueueLimits none() {
-    return new QueueLimits(Map.of());
+    return new QueueLimits(Map.of(), Map.of());
   }
 
   public static QueueLimits of(Map<String, Integer> limits) {
-    return new QueueLimits(limits);
+    return new QueueLimits(limits, Map.of());
+  }
+
+  /** Concurrency limits and rate limits ({@code "10/minute"}) by queue. */
+  public static QueueLimits of(Map<String, Integer> limits, Map<String, String> rateLimits) {
+    Map<String, RateLimit> rates = new TreeMap<>();
+    rateLimits.forEach((queue, rate) -> rates.put(queue, RateLimit.parse("queue.rateLimits." + queue, rate)));
+    return new QueueLimits(limits, rates);
   }
 
   /** Reads {@code limits} of the {@code queue} section; a limit must be a whole number of at least 1. */
@@ -43,12 +53,28 @@ public final class QueueLimits {
         limits.put(e.getKey(), n.intValue());
       });
     }
-    return new QueueLimits(limits);
+    Object rateValue = queueSection == null ? null : queueSection.getValue("rateLimits");
+    if (rateValue != null && !(rateValue instanceof JsonObject)) {
+      throw new ConfigException("queue.rateLimits", "expected an object of queue names to rates, got " + rateValue);
+    }
+    Map<String, RateLimit> rates = new TreeMap<>();
+    if (rateValue != null) {
+      ((JsonObject) rateValue).forEach(e ->
+          rates.put(e.getKey(), RateLimit.parse("queue.rateLimits." + e.getKey(), e.getValue())));
+    }
+    return new QueueLimits(limits, rates);
   }
 
-  /** The queues that have a limit. */
+  /** The queues that have a limit of either kind. */
   public java.util.Set<String> names() {
-    return limits.keySet();
+    java.util.Set<String> names = new java.util.TreeSet<>(limits.keySet());
+    names.addAll(rates.keySet());
+    return names;
+  }
+
+  /** The queue's rate limit, if it has one. */
+  public java.util.Optional<RateLimit> rateOf(String queue) {
+    return java.util.Optional.ofNullable(rates.get(queue));
   }
 
   public OptionalInt of(String queue) {
@@ -58,6 +84,6 @@ public final class QueueLimits {
 
   @Override
   public String toString() {
-    return limits.toString();
+    return rates.isEmpty() ? limits.toString() : limits + " rates=" + rates;
   }
 }

@@ -72,4 +72,21 @@ final class QueueSql {
          AND j.status IN ('AVAILABLE', 'RUNNING')
        GROUP BY j.queue_name
       """;
+
+  /** Pauses a queue; pausing it again keeps the first pause's time and admin. */
+  static final String PAUSE = """
+      INSERT INTO queue_pauses (queue_name, paused_by) VALUES (#{queue}, #{admin_id})
+      ON CONFLICT (queue_name) DO UPDATE SET queue_name = EXCLUDED.queue_name
+      RETURNING paused_at
+      """;
+
+  /** Resumes a queue and wakes every dispatcher and waiting worker of it, at commit. */
+  static final String RESUME = """
+      WITH resumed AS (
+        DELETE FROM queue_pauses WHERE queue_name = #{queue} RETURNING queue_name
+      )
+      SELECT pg_notify('taskforge_jobs', queue_name) FROM resumed
+      """;
+
+  static final String PAUSED = "SELECT * FROM queue_pauses ORDER BY queue_name";
 }

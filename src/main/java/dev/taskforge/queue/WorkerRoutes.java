@@ -177,15 +177,8 @@ public final class WorkerRoutes {
     }
 
     private Future<List<ClaimedJob>> claimAll() {
-      Future<List<ClaimedJob>> all = Future.succeededFuture(new ArrayList<>());
-      for (String queue : queues) {
-        all = all.compose(list -> list.size() >= max ? Future.succeededFuture(list)
-            : leases.claim(queue, worker, max - list.size(), owner).map(more -> {
-              list.addAll(more);
-              return list;
-            }));
-      }
-      return all;
+      List<ClaimedJob> all = new ArrayList<>();
+      return leases.claimRound(queues, worker, max, owner, all::addAll).map(count -> all);
     }
 
     private void finish() {

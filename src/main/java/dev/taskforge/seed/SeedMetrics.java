@@ -34,6 +34,11 @@ final class SeedMetrics {
       INSERT INTO metric_samplers (name, sampled_at, covered_until, instance_id) VALUES ('queues', ?, ?, 'taskforge-1')
       """;
 
+  /** The maintenance queue was paused for the night's upgrade, which is why its health shows it stalled. */
+  private static final String INSERT_PAUSE = """
+      INSERT INTO queue_pauses (queue_name, paused_at) VALUES ('maintenance', ?)
+      """;
+
   private SeedMetrics() {
   }
 
@@ -115,6 +120,11 @@ final class SeedMetrics {
         }
       }
       ctx.executeBatch(s, "queue_health");
+    }
+    try (PreparedStatement s = ctx.prepare(INSERT_PAUSE)) {
+      s.setObject(1, ctx.ago(Duration.ofHours(3)));
+      s.addBatch();
+      ctx.executeBatch(s, "queue_pauses");
     }
   }
 

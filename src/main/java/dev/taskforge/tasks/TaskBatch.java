@@ -20,8 +20,9 @@ import java.util.UUID;
 /**
  * Creates a batch of one owner's tasks inside the caller's transaction: every one of them, or none.
  * Tasks that depend on nothing (most of a batch) are written and queued with a statement per step
- * for the whole batch; a task with dependencies goes the way of a single create
- * ({@link TaskCreation}), since how it starts depends on the tasks it waits for.
+ * for the whole batch; a task with dependencies or a unique key goes the way of a single create
+ * ({@link UniqueTasks}), since how it starts depends on the tasks it waits for, and whether it is
+ * created at all on the tasks holding its key (an earlier one of the same batch among them).
  */
 final class TaskBatch {
   private TaskBatch() {
@@ -34,25 +35,25 @@ final class TaskBatch {
    * The created tasks in the drafts' order. A project, parent or dependency that is not the owner's
    * fails with a 404 naming the first field that refers to one, before anything is written.
    */
-  static Future<List<Task>> create(SqlConnection conn, UUID owner, List<TaskDraft> drafts) {
-    Task[] created = new Task[drafts.size()];
+  static Future<List<CreatedTask>> create(SqlConnection conn, UUID owner, List<TaskDraft> drafts) {
+    CreatedTask[] created = new CreatedTask[drafts.size()];
     List<Integer> plain = new ArrayList<>();
-    List<Integer> dependent = new ArrayList<>();
+    List<Integer> oneByOne = new ArrayList<>();
     for (int i = 0; i < drafts.size(); i++) {
-      (drafts.get(i).dependsOn().isEmpty() ? plain : dependent).add(i);
+      (drafts.get(i).dependsOn().isEmpty() && !UniqueTasks.isUnique(drafts.get(i)) ? plain : oneByOne).add(i);
     }
     return requireOwnReferences(conn, owner, drafts)
         .compose(v -> insertQueued(conn, owner, plain.stream().map(i -> drafts.get(i).task()).toList()))
         .compose(queued -> {
           for (int k = 0; k < queued.size(); k++) {
-            created[plain.get(k)] = queued.get(k);
+            created[plain.get(k)] = CreatedTask.created(queued.get(k));
           }
           return Enqueuer.enqueueAll(conn, queued);
         })
         .compose(v -> {
           Future<?> chain = Future.succeededFuture();
-          for (int i : dependent) {
-            chain = chain.compose(x -> TaskCreation.create(conn, drafts.get(i)).onSuccess(task -> created[i] = task));
+          for (int i : oneByOne) {
+            chain = chain.compose(x -> UniqueTasks.create(conn, drafts.get(i)).onSuccess(task -> created[i] = task));
           }
           return chain;
         })

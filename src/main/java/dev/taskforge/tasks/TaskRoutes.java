@@ -14,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -60,12 +61,16 @@ public final class TaskRoutes {
     builder.getRoute("removeTaskDependency").addHandler(this::removeDependency);
   }
 
-  /** The task, its dependencies and its job in one transaction (see {@link TaskCreation}). */
+  /**
+   * The task, its dependencies and its job in one transaction (see {@link TaskCreation}); a unique
+   * key already held answers the holder with 200 instead (see {@link UniqueTasks}).
+   */
   private void create(RoutingContext ctx) {
     executors.check(Authentication.principal(ctx), Requests.body(ctx).getJsonObject("config"));
     TaskDraft draft = TaskRequests.draft(Authentication.principal(ctx).userId(), Requests.body(ctx));
-    pool.withTransaction(conn -> TaskCreation.create(conn, draft))
-        .onSuccess(created -> respond(ctx, 201, created)).onFailure(ctx::fail);
+    pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, draft.task().ownerId(), draft.task().projectId())
+            .compose(v -> UniqueTasks.create(conn, draft)))
+        .onSuccess(created -> respond(ctx, created.deduplicated() ? 200 : 201, created)).onFailure(ctx::fail);
   }
 
   /** Up to 1,000 tasks in one transaction, answered in the request's order (see {@link TaskBatch}). */
@@ -79,9 +84,14 @@ public final class TaskRoutes {
         throw refused.within("tasks[" + i + "]");
       }
     }
-    pool.withTransaction(conn -> TaskBatch.create(conn, owner, drafts))
+    Map<String, UUID> projects = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      projects.put("tasks[" + i + "].projectId", drafts.get(i).task().projectId());
+    }
+    pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, owner, projects)
+            .compose(v -> TaskBatch.create(conn, owner, drafts)))
         .onSuccess(created -> Responses.created(ctx,
-            new JsonObject().put("items", new JsonArray(created.stream().map(Task::toJson).toList()))))
+            new JsonObject().put("items", new JsonArray(created.stream().map(CreatedTask::toJson).toList()))))
         .onFailure(ctx::fail);
   }
 
@@ -168,7 +178,9 @@ public final class TaskRoutes {
   private void retry(RoutingContext ctx) {
     UUID owner = Authentication.principal(ctx).userId();
     UUID id = Requests.uuidParam(ctx, "taskId");
-    new Cancellation(pool).retry(owner, id)
+    tasks.findById(owner, id)
+        .compose(found -> ProjectBudgets.refuseSpent(pool, owner, found.map(Task::projectId).orElse(null)))
+        .compose(v -> new Cancellation(pool).retry(owner, id))
         .compose(result -> result.isEmpty() ? Future.failedFuture(ApiException.notFound("task"))
             : result.get().done() ? tasks.findById(owner, id).map(java.util.Optional::orElseThrow)
             : Future.failedFuture(ApiException.conflict("not_retryable",
@@ -226,9 +238,13 @@ public final class TaskRoutes {
   }
 
   private static void respond(RoutingContext ctx, int status, Task task) {
+    respond(ctx, status, CreatedTask.created(task));
+  }
+
+  private static void respond(RoutingContext ctx, int status, CreatedTask answer) {
     ctx.response().setStatusCode(status)
-        .putHeader("ETag", "\"" + task.version() + "\"")
+        .putHeader("ETag", "\"" + answer.task().version() + "\"")
         .putHeader("Content-Type", "application/json")
-        .end(task.toJson().encode());
+        .end(answer.toJson().encode());
   }
 }

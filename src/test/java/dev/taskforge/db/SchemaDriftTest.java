@@ -72,6 +72,7 @@ class SchemaDriftTest {
     RECORDS.put("queue_jobs", QueueJob.class);
     RECORDS.put("job_attempts", JobAttempt.class);
     RECORDS.put("queue_health", QueueHealth.class);
+    RECORDS.put("queue_pauses", dev.taskforge.queue.QueuePause.class);
     RECORDS.put("task_executions", TaskExecution.class);
     RECORDS.put("execution_logs", ExecutionLog.class);
     RECORDS.put("task_results", TaskResult.class);

@@ -1,0 +1,49 @@
+package dev.taskforge.tasks;
+
+import dev.taskforge.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Unique jobs: a task whose {@code config.uniqueKey} is held by a live task of the same owner (or
+ * one finished within {@code config.uniqueForSeconds}) is not created; the holder is answered
+ * instead. Race-safe across instances: the lookup and the create run under an advisory lock of
+ * (owner, key) held until the creating transaction commits.
+ */
+final class UniqueTasks {
+  private UniqueTasks() {
+  }
+
+  /** Creates the draft's task in the caller's transaction, unless its unique key is held. */
+  static Future<CreatedTask> create(SqlConnection conn, TaskDraft draft) {
+    JsonObject config = draft.task().config();
+    String key = config == null ? null : config.getString("uniqueKey");
+    if (key == null) {
+      return TaskCreation.create(conn, draft).map(CreatedTask::created);
+    }
+    return holder(conn, draft.task().ownerId(), key, config.getInteger("uniqueForSeconds", 0))
+        .compose(held -> held.isPresent() ? Future.succeededFuture(CreatedTask.existing(held.get()))
+            : TaskCreation.create(conn, draft).map(CreatedTask::created));
+  }
+
+  /** Whether a draft is a unique job (and so is to be created through {@link #create}). */
+  static boolean isUnique(TaskDraft draft) {
+    return draft.task().config() != null && draft.task().config().containsKey("uniqueKey");
+  }
+
+  private static Future<Optional<Task>> holder(SqlConnection conn, UUID owner, String key, int forSeconds) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("owner_id", owner);
+    params.put("unique_key", key);
+    params.put("unique_for_seconds", (double) forSeconds);
+    return SqlTemplate.forQuery(conn, UniqueTaskSql.LOCK_KEY).execute(params)
+        .compose(locked -> SqlTemplate.forQuery(conn, UniqueTaskSql.HOLDER).mapTo(Task.MAPPER).execute(params))
+        .map(Rows::first);
+  }
+}
