@@ -107,7 +107,7 @@ class WorkflowPagesBrowserTest {
 
   @Test
   @Order(2)
-  void theCreateFormShowsARefusalNextToTheFieldItNames() {
+  void theCreateFormShowsARefusalNextToTheFieldItNames() throws Exception {
     console.browser.navigate(console.url("/workflows"));
     console.awaitPage("the list with the workflow", "return !!document.querySelector('#workflow-list a') && !!document.getElementById('workflow-form')");
     assertThat(console.script("return document.querySelector('#workflow-list tr[data-workflow-id] .workflow-steps').textContent"))
@@ -122,6 +122,7 @@ class WorkflowPagesBrowserTest {
         row.querySelector('[name=prompt]').value = 'true';
         row.querySelector('[name=dependsOn]').value = 'nowhere';
         """);
+    console.photograph("console-workflows.png");
     console.browser.click(console.browser.findElement("#workflow-create"));
 
     console.awaitPage("the refusal by its field", "return !!document.querySelector('#workflow-form .step-row[data-index=\"1\"] .field-error')");
@@ -136,5 +137,57 @@ class WorkflowPagesBrowserTest {
     console.browser.click(console.browser.findElement("#workflow-create"));
     console.awaitPage("the new workflow's page", "return document.getElementById('workflow-name')?.textContent === 'Broken'"
         + " && document.querySelectorAll('#workflow-dag .dag-edge').length === 1");
+  }
+
+  @Test
+  @Order(3)
+  void triggersAreAddedAndDeletedAndAWebhooksSecretIsShownOnce() {
+    String id = console.api.post("/api/workflows", console.token, new JsonObject().put("name", "Triggered")
+        .put("steps", new JsonArray().add(step("only", "true")))).json().getString("id");
+    console.browser.navigate(console.url("/workflows/" + id));
+    console.awaitPage("no triggers yet", "return document.querySelector('#workflow-triggers p')?.textContent.startsWith('No triggers')");
+
+    console.script("document.getElementById('add-trigger').open = true");
+    console.browser.sendKeys(console.browser.findElement("#trigger-form input[name=schedule]"), "@daily");
+    console.browser.click(console.browser.findElement("#trigger-add"));
+    console.awaitPage("the cron trigger", "return !!document.querySelector('#workflow-triggers tr[data-trigger-type=cron]')");
+
+    console.script("const t = document.getElementById('trigger-type'); t.value = 'webhook'; t.dispatchEvent(new Event('change'))");
+    assertThat(console.browser.isDisplayed(console.browser.findElement("#trigger-form input[name=schedule]"))).isFalse();
+    console.browser.click(console.browser.findElement("#trigger-add"));
+    console.awaitPage("the webhook's secret", "return !!document.querySelector('#trigger-secret .secret')");
+    console.awaitPage("the webhook listed", "return !!document.querySelector('#workflow-triggers tr[data-trigger-type=webhook]')");
+    String secret = (String) console.script("return document.querySelector('#trigger-secret .secret').textContent");
+    assertThat(secret).isNotBlank();
+    assertThat((String) console.script("return document.getElementById('workflow-triggers').textContent")).doesNotContain(secret);
+    JsonArray listed = console.api.get("/api/workflows/" + id + "/triggers", console.token).json().getJsonArray("items");
+    assertThat(listed).hasSize(2);
+
+    console.browser.click(console.browser.findElement("#workflow-triggers tr[data-trigger-type=webhook] button"));
+    console.awaitPage("the webhook gone", "return !document.querySelector('#workflow-triggers tr[data-trigger-type=webhook]')"
+        + " && !!document.querySelector('#workflow-triggers tr[data-trigger-type=cron]')");
+    assertThat(console.api.get("/api/workflows/" + id + "/triggers", console.token).json().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  @Order(4)
+  void aRunIsCancelledAndRetriedFromItsPage() {
+    String id = console.api.post("/api/workflows", console.token, new JsonObject().put("name", "Slow")
+        .put("steps", new JsonArray().add(step("wait", "sleep 120")).add(step("after", "true", "wait")))).json().getString("id");
+    String runId = console.api.post("/api/workflows/" + id + "/runs", console.token, new JsonObject()).json().getString("id");
+    console.browser.navigate(console.url("/workflow-runs/" + runId));
+    console.awaitPage("the first step running", "return document.querySelector('#run-dag .dag-node[data-step=wait]')?.dataset.status === 'RUNNING'",
+        Duration.ofSeconds(30));
+    assertThat(console.script("return document.getElementById('run-retry').hidden")).isEqualTo(true);
+
+    console.browser.click(console.browser.findElement("#run-cancel"));
+    console.awaitPage("the run cancelled", "return document.querySelector('#run-status .status')?.textContent === 'CANCELLED'");
+    console.awaitPage("its steps cancelled", "return [...document.querySelectorAll('#run-dag .dag-node')].every(n => n.dataset.status === 'CANCELLED')");
+    assertThat(console.api.get("/api/workflow-runs/" + runId, console.token).json().getString("status")).isEqualTo("CANCELLED");
+
+    console.browser.click(console.browser.findElement("#run-retry"));
+    console.awaitPage("the run going again", "return ['PENDING', 'RUNNING'].includes(document.querySelector('#run-status .status')?.textContent)");
+    console.awaitPage("its first step again", "return ['QUEUED', 'RUNNING'].includes(document.querySelector('#run-dag .dag-node[data-step=wait]').dataset.status)");
+    console.api.post("/api/workflow-runs/" + runId + "/cancel", console.token, null); // leaves no sleeper behind
   }
 }
