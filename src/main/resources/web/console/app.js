@@ -141,7 +141,7 @@ document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const url = new URL(a.getAttribute('href'), location.href); // an SVG link's href is not a string
-  if (url.origin !== location.origin || a.hasAttribute('download') || a.target) return;
+  if (url.origin !== location.origin || a.hasAttribute('download') || a.getAttribute('target')) return;
   if (!PAGES.some((p) => p.pattern.test(url.pathname))) return; // the log page, files: a real navigation
   e.preventDefault();
   navigate(url.pathname + url.search);

@@ -49,6 +49,7 @@ class WorkflowPagesBrowserTest {
     String workflowId = created.json().getString("id");
 
     console.browser.navigate(console.url("/workflows/" + workflowId));
+    console.browser.browserLog(); // from here on, the console stays free of errors
     console.awaitPage("the graph", "return document.querySelectorAll('#workflow-dag svg .dag-node').length === 4");
     assertThat(((Number) console.script("return document.querySelectorAll('#workflow-dag svg .dag-edge').length")).intValue())
         .as("one arrow per dependsOn").isEqualTo(4);
@@ -103,6 +104,7 @@ class WorkflowPagesBrowserTest {
     console.browser.click(console.browser.findElement(".crumbs a[href=\"/workflows/" + workflowId + "\"]"));
     console.awaitPage("the run in the list", "return !!document.querySelector('#workflow-runs tr[data-run-id=\"" + runId + "\"]')");
     console.awaitPage("the stats", "return document.querySelector('#stat-runs .tile-value')?.textContent === '1'");
+    assertThat(console.browser.browserLog()).as("the browser's console").noneMatch(line -> line.startsWith("SEVERE") && !line.contains("favicon.ico"));
   }
 
   @Test
@@ -189,5 +191,16 @@ class WorkflowPagesBrowserTest {
     console.awaitPage("the run going again", "return ['PENDING', 'RUNNING'].includes(document.querySelector('#run-status .status')?.textContent)");
     console.awaitPage("its first step again", "return ['QUEUED', 'RUNNING'].includes(document.querySelector('#run-dag .dag-node[data-step=wait]').dataset.status)");
     console.api.post("/api/workflow-runs/" + runId + "/cancel", console.token, null); // leaves no sleeper behind
+
+    // A step's node is a link to its task, reached and followed with the keyboard, without a reload.
+    console.script("window.sameDocument = true");
+    String taskId = console.api.get("/api/workflow-runs/" + runId, console.token).json().getJsonArray("steps")
+        .getJsonObject(0).getString("taskId");
+    String node = console.browser.findElement("#run-dag a[href=\"/tasks/" + taskId + "\"]");
+    console.script("document.querySelector('#run-dag a[href=\"/tasks/" + taskId + "\"]').focus()");
+    assertThat(console.script("return document.activeElement.closest('#run-dag') !== null")).isEqualTo(true);
+    console.browser.sendKeys(node, "\uE007");
+    console.awaitPage("the step's task page", "return document.getElementById('task-title')?.textContent === 'Step wait'");
+    assertThat(console.script("return window.sameDocument")).as("no reload").isEqualTo(true);
   }
 }
