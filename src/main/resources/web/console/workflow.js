@@ -8,6 +8,7 @@ import { dagSvg } from './workflow-dag.js';
 import { runForm } from './workflow-form.js';
 
 const RUNS_PAGE = 20;
+const STATUSES = ['DRAFT', 'ACTIVE', 'PAUSED', 'ARCHIVED'];
 const navigate = (path) => window.taskforgeConsole.navigate(path);
 
 /** A run's start-to-end time (so far, while it runs). */
@@ -38,15 +39,50 @@ export async function render(main, [workflowId]) {
   const runs = h('div', { id: 'workflow-runs' });
   const more = h('button', { id: 'runs-more', type: 'button', hidden: true }, 'Load more runs');
   const runState = { items: [], cursor: null };
+  const badge = h('span', { id: 'workflow-status-badge' }, statusBadge(workflow.status));
 
   // ---------------------------------------------------------------- definition
+  function statusForm(w) {
+    const form = h('form', { id: 'workflow-status-form', class: 'inline-form' },
+      field('Status', select('status', STATUSES, w.status, { id: 'workflow-status' }), 'A paused or archived workflow does not run.'),
+      h('button', { type: 'submit' }, 'Save status'));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      act(form.querySelector('button'), async () => {
+        const saved = await must(base, json('PATCH', { status: form.elements.status.value }));
+        fill(badge, statusBadge(saved.status));
+        showDefinition(saved);
+        toast('Status: ' + saved.status);
+      });
+    });
+    return form;
+  }
+
+  function deleteControl() {
+    const box = h('div', { class: 'toolbar', id: 'workflow-delete' });
+    const ask = () => fill(box, h('button', { type: 'button', id: 'workflow-delete-ask', onclick: confirmDelete }, 'Delete workflow…'));
+    function confirmDelete() {
+      const yes = h('button', { type: 'button', id: 'workflow-delete-yes', class: 'danger', onclick: () => act(yes, async () => {
+        await must(base, { method: 'DELETE' });
+        toast('Deleted ' + workflow.name);
+        navigate('/workflows');
+      }) }, 'Delete it and its runs');
+      fill(box, h('span', { role: 'alert' }, 'Its runs and triggers go too (the runs\' tasks stay). '), yes,
+        h('button', { type: 'button', onclick: () => { ask(); box.querySelector('button').focus(); } }, 'Keep it'));
+      yes.focus();
+    }
+    ask();
+    return box;
+  }
+
   function showDefinition(w) {
     const rows = [['Status', statusBadge(w.status)], ['Version', String(w.version)], ['Created', when(w.createdAt)],
       ['Updated', when(w.updatedAt)], ['Id', h('code', {}, w.id)]];
-    fill(definition, h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    fill(definition, h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])), statusForm(w),
       w.description ? h('p', { class: 'description' }, w.description) : null,
       w.configuration && Object.keys(w.configuration).length
-        ? h('details', {}, h('summary', {}, 'Configuration'), h('pre', {}, JSON.stringify(w.configuration, null, 2))) : null);
+        ? h('details', {}, h('summary', {}, 'Configuration'), h('pre', {}, JSON.stringify(w.configuration, null, 2))) : null,
+      deleteControl());
     fill(graph, dagSvg(w.steps.map((s) => ({ key: s.key, dependsOn: s.dependsOn, label: s.name && s.name !== s.key ? s.name : s.task.title })),
       `Step graph of ${w.name}: ${w.steps.length} steps`));
     fill(steps, h('table', { class: 'grid-table' },
@@ -178,7 +214,7 @@ export async function render(main, [workflowId]) {
   const start = runForm(() => workflowId, (run) => navigate('/workflow-runs/' + run.id));
   fill(main,
     h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumbs' }, h('a', { href: '/workflows' }, 'Workflows'), ' / '),
-    h('div', { class: 'section-head' }, h('h1', { id: 'workflow-name' }, workflow.name), statusBadge(workflow.status)),
+    h('div', { class: 'section-head' }, h('h1', { id: 'workflow-name' }, workflow.name), badge),
     h('div', { class: 'two-columns' },
       h('section', { class: 'card', 'aria-labelledby': 'definition-h' }, h('h2', { id: 'definition-h' }, 'Definition'), definition),
       h('section', { class: 'card', 'aria-labelledby': 'run-h' }, h('h2', { id: 'run-h' }, 'Start a run'), start)),

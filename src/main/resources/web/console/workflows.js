@@ -23,6 +23,7 @@ export async function render(main) {
 
   function draw() {
     more.hidden = !state.cursor;
+    startCard.hidden = state.items.length === 0;
     const chosen = chooser.value;
     fill(chooser, state.items.map((w) => h('option', { value: w.id, selected: w.id === chosen }, w.name)));
     fill(list, state.items.length === 0 ? h('p', { class: 'muted' }, 'No workflows yet: create one below.') : h('table', { class: 'grid-table' },
@@ -62,11 +63,12 @@ export async function render(main) {
 
   const create = workflowForm((workflow) => navigate('/workflows/' + workflow.id));
   const start = runForm(() => chooser.value, (run) => navigate('/workflow-runs/' + run.id), field('Workflow', chooser));
+  const startCard = h('section', { class: 'card', 'aria-labelledby': 'start-run-h', hidden: true }, h('h2', { id: 'start-run-h' }, 'Start a run'), start);
 
   fill(main, h('h1', {}, 'Workflows'),
     h('p', { class: 'muted' }, 'Reusable graphs of steps: each run makes one task per step, run in dependency order.'),
     list, more,
-    h('section', { class: 'card', 'aria-labelledby': 'start-run-h' }, h('h2', { id: 'start-run-h' }, 'Start a run'), start),
+    startCard,
     h('section', { class: 'card', 'aria-labelledby': 'new-workflow-h' }, h('h2', { id: 'new-workflow-h' }, 'New workflow'),
       h('p', { class: 'muted' }, 'Step keys are letters, digits, _ . -; "depends on" lists the keys a step waits for.'), create));
   await load().catch((err) => fill(list, h('p', { class: 'error' }, err.message)));

@@ -169,6 +169,16 @@ class WorkflowPagesBrowserTest {
     console.awaitPage("the webhook gone", "return !document.querySelector('#workflow-triggers tr[data-trigger-type=webhook]')"
         + " && !!document.querySelector('#workflow-triggers tr[data-trigger-type=cron]')");
     assertThat(console.api.get("/api/workflows/" + id + "/triggers", console.token).json().getJsonArray("items")).hasSize(1);
+
+    // Paused, then deleted (asked twice, on the page) from the same page.
+    console.script("document.getElementById('workflow-status').value = 'PAUSED'");
+    console.browser.click(console.browser.findElement("#workflow-status-form button[type=submit]"));
+    console.awaitPage("the status saved", "return document.querySelector('#workflow-status-badge .status')?.textContent === 'PAUSED'");
+    assertThat(console.api.get("/api/workflows/" + id, console.token).json().getString("status")).isEqualTo("PAUSED");
+    console.browser.click(console.browser.findElement("#workflow-delete-ask"));
+    console.browser.click(console.browser.findElement("#workflow-delete-yes"));
+    console.awaitPage("back on the list", "return location.pathname === '/workflows' && !!document.getElementById('workflow-list')");
+    assertThat(console.api.get("/api/workflows/" + id, console.token).status()).isEqualTo(404);
   }
 
   @Test
