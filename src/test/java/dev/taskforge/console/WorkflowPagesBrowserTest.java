@@ -187,9 +187,13 @@ class WorkflowPagesBrowserTest {
     String id = console.api.post("/api/workflows", console.token, new JsonObject().put("name", "Slow")
         .put("steps", new JsonArray().add(step("wait", "sleep 120")).add(step("after", "true", "wait")))).json().getString("id");
     String runId = console.api.post("/api/workflows/" + id + "/runs", console.token, new JsonObject()).json().getString("id");
+    // A new version since the run started: the run's graph comes from its own tasks' dependencies.
+    assertThat(console.api.patch("/api/workflows/" + id, console.token, new JsonObject().put("description", "v2")).status()).isEqualTo(200);
     console.browser.navigate(console.url("/workflow-runs/" + runId));
     console.awaitPage("the first step running", "return document.querySelector('#run-dag .dag-node[data-step=wait]')?.dataset.status === 'RUNNING'",
         Duration.ofSeconds(30));
+    assertThat(console.script("return [...document.querySelectorAll('#run-dag .dag-edge')].map(e => e.dataset.from + '>' + e.dataset.to).join(' ')"))
+        .isEqualTo("wait>after");
     assertThat(console.script("return document.getElementById('run-retry').hidden")).isEqualTo(true);
 
     console.browser.click(console.browser.findElement("#run-cancel"));
