@@ -13,6 +13,9 @@ const PAGES = [
   { pattern: /^\/tasks\/([^/]+)$/, nav: 'tasks', module: './task.js' },
   { pattern: /^\/projects$/, nav: 'projects', module: './projects.js' },
   { pattern: /^\/projects\/([^/]+)$/, nav: 'projects', module: './project.js' },
+  { pattern: /^\/workflows$/, nav: 'workflows', module: './workflows.js' },
+  { pattern: /^\/workflows\/([^/]+)$/, nav: 'workflows', module: './workflow.js' },
+  { pattern: /^\/workflow-runs\/([^/]+)$/, nav: 'workflows', module: './workflow-run.js' },
   { pattern: /^\/admin\/users$/, nav: 'admin', module: './admin.js' },
   { pattern: /^\/tokens$/, nav: 'tokens', module: './tokens.js' },
 ];
@@ -137,8 +140,8 @@ export function navigate(path) {
 document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
   if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-  const url = new URL(a.href, location.href);
-  if (url.origin !== location.origin || a.hasAttribute('download') || a.target) return;
+  const url = new URL(a.getAttribute('href'), location.href); // an SVG link's href is not a string
+  if (url.origin !== location.origin || a.hasAttribute('download') || a.getAttribute('target')) return;
   if (!PAGES.some((p) => p.pattern.test(url.pathname))) return; // the log page, files: a real navigation
   e.preventDefault();
   navigate(url.pathname + url.search);

@@ -20,6 +20,9 @@ public final class ConsolePages {
       Pattern.compile("/tasks/[^/]+"),
       Pattern.compile("/projects"),
       Pattern.compile("/projects/[^/]+"),
+      Pattern.compile("/workflows"),
+      Pattern.compile("/workflows/[^/]+"),
+      Pattern.compile("/workflow-runs/[^/]+"),
       Pattern.compile("/admin/users"),
       Pattern.compile("/tokens"));
 

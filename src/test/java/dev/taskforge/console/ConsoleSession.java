@@ -19,10 +19,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the console's browser tests stand on, as a JUnit extension of their class: a server with a
- * dispatcher and registration by invite (executors {@code shell}, and {@code claude} and
- * {@code failing-claude} printing the recorded stream-json runs), a headless Chromium, the admin's
- * token for arranging through the API, and the page helpers. Each test is skipped, with the
- * reason, when Chromium or chromedriver is not installed.
+ * dispatcher, the workflow engine and registration by invite (executors {@code shell}, and
+ * {@code claude} and {@code failing-claude} printing the recorded stream-json runs), a headless
+ * Chromium, the admin's token for arranging through the API, and the page helpers. Each test is
+ * skipped, with the reason, when Chromium or chromedriver is not installed.
  */
 final class ConsoleSession implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
   static final String PASSWORD = "a long enough password";
@@ -66,6 +66,7 @@ final class ConsoleSession implements BeforeAllCallback, AfterAllCallback, Befor
         .put("dataDir", dir.toString())
         .put("auth", new JsonObject().put("registration", "invite"))
         .put("queue", new JsonObject().put("concurrency", 2).put("pollIntervalMs", 200).put("leaseSeconds", 30))
+        .put("workflows", new JsonObject().put("pollIntervalMs", 200))
         .put("executors", new JsonObject()
             .put("default", "shell")
             .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true).put("roles", everyone))

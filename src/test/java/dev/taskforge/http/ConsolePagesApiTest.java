@@ -34,7 +34,8 @@ class ConsolePagesApiTest {
   @Test
   void everyConsoleAddressServesThePageToABrowserWithoutCredentials() throws Exception {
     for (String path : new String[] {"/", "/tasks", "/tasks/" + UUID.randomUUID(), "/projects",
-        "/projects/" + UUID.randomUUID(), "/admin/users", "/tokens"}) {
+        "/projects/" + UUID.randomUUID(), "/workflows", "/workflows/" + UUID.randomUUID(),
+        "/workflow-runs/" + UUID.randomUUID(), "/admin/users", "/tokens"}) {
       HttpResponse<String> page = get(path, "text/html,application/xhtml+xml,*/*;q=0.8");
 
       assertThat(page.statusCode()).as(path).isEqualTo(200);
