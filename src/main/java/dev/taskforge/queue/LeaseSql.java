@@ -24,6 +24,8 @@ final class LeaseSql {
         SELECT j.id FROM queue_jobs j
          WHERE j.status = 'AVAILABLE' AND j.queue_name = #{queue} AND j.run_at <= now()
            AND j.attempt < j.max_attempts
+           -- A paused queue gives nothing: one probe of a table of a few rows, once per statement.
+           AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.queue_name = #{queue})
            AND (#{owner_id}::uuid IS NULL
                 OR EXISTS (SELECT 1 FROM tasks o WHERE o.id = j.task_id AND o.owner_id = #{owner_id}::uuid))
          ORDER BY j.priority DESC, j.run_at, j.id
@@ -80,7 +82,6 @@ final class LeaseSql {
    * The paused queues, read once per claim round (a handful of rows at most), so that the claim
    * of a queue that is not paused stays the statement above, unchanged.
    */
-  static final String PAUSED_QUEUES = "SELECT queue_name FROM queue_pauses";
 
   /** Jobs of a queue running now, on any instance or external worker. */
   static final String RUNNING_IN_QUEUE = """

@@ -40,25 +40,21 @@ public final class Leases {
 
   /**
    * One claim round: up to {@code max} jobs from {@code queues} in turn (of {@code ownerId}'s
-   * tasks, or anyone's when null), each queue's jobs handed to {@code claimed} as they come.
-   * Paused queues are read once for the round and skipped: a claim round that began before a pause
-   * committed may still take jobs of that queue, none that begins after it does.
+   * tasks, or anyone's when null), each queue's jobs handed to {@code claimed} as they come. A
+   * paused queue gives nothing: the claim statement itself looks at queue_pauses, so a claim that
+   * begins after a pause committed takes none of its jobs.
    */
   public Future<Integer> claimRound(List<String> queues, String worker, int max, java.util.UUID ownerId,
       java.util.function.Consumer<List<ClaimedJob>> claimed) {
-    return SqlTemplate.forQuery(pool, LeaseSql.PAUSED_QUEUES).execute(Map.of()).compose(rows -> {
-      java.util.Set<String> paused = new java.util.HashSet<>();
-      rows.forEach(row -> paused.add(row.getString("queue_name")));
-      Future<Integer> count = Future.succeededFuture(0);
-      for (String queue : queues) {
-        count = count.compose(sum -> sum >= max || paused.contains(queue) ? Future.succeededFuture(sum)
-            : claim(queue, worker, max - sum, ownerId).map(jobs -> {
-              claimed.accept(jobs);
-              return sum + jobs.size();
-            }));
-      }
-      return count;
-    });
+    Future<Integer> count = Future.succeededFuture(0);
+    for (String queue : queues) {
+      count = count.compose(sum -> sum >= max ? Future.succeededFuture(sum)
+          : claim(queue, worker, max - sum, ownerId).map(jobs -> {
+            claimed.accept(jobs);
+            return sum + jobs.size();
+          }));
+    }
+    return count;
   }
 
   /** Claims up to {@code max} jobs of {@code queue} for {@code worker}, in queue position order. */
