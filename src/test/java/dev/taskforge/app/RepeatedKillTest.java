@@ -1,0 +1,134 @@
+package dev.taskforge.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.http.ReliabilityFigures;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server SIGKILLed again and again at random moments while it runs many short shell tasks and a
+ * few long ones, restarted each time on the same data directory. Afterwards every task completed
+ * exactly once as its user sees it, every interrupted attempt is recorded LOST, nothing is left
+ * running (no execution, no attempt, no process) and every execution's log is gapless.
+ *
+ * <p>{@code -Dtaskforge.kills=100} makes it a soak (100 kills; 5 by default, for CI);
+ * {@code -Dtaskforge.killSeed=N} replays one run's kill moments.
+ */
+class RepeatedKillTest {
+  private static final int KILLS = Integer.getInteger("taskforge.kills", 5);
+  private static final int SHORT_PER_ROUND = 60;
+  private static final int LONG_PER_ROUND = 1;
+  private static final Map<String, String> ENV = Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "true",
+      "TASKFORGE_QUEUE_CONCURRENCY", "16");
+
+  @TempDir
+  Path dataDir;
+
+  private ServerProcess server;
+
+  @AfterEach
+  void stopServer() throws Exception {
+    if (server != null && server.process.isAlive()) {
+      server.stop();
+    }
+  }
+
+  @Test
+  void tasksSurviveRepeatedKillsCompletingExactlyOnceWithGaplessLogs() throws Exception {
+    long seed = Long.getLong("taskforge.killSeed", System.nanoTime());
+    Random random = new Random(seed);
+    DataDirectory data = new DataDirectory(dataDir);
+    long started = System.nanoTime();
+    server = ServerProcess.start(dataDir, ENV).awaitReady(Duration.ofSeconds(90));
+    String token = server.register("kills@example.com");
+    Set<String> submitted = new HashSet<>();
+    int killsOnRunningWork = 0;
+    for (int round = 0; round < KILLS; round++) {
+      submitted.addAll(submitRound(token, round, random));
+      Thread.sleep(200 + random.nextInt(2_300)); // the kill's random moment, not a wait for a state
+      if (data.count("SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING'") > 0) {
+        killsOnRunningWork++;
+      }
+      server.kill();
+      server = ServerProcess.start(dataDir, ENV).awaitReady(Duration.ofSeconds(90));
+    }
+    DataDirectory.waitUntil(() -> data.count("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'") == submitted.size(),
+        Duration.ofSeconds(120));
+    DataDirectory.waitUntil(() -> data.executorProcesses().stream().noneMatch(DataDirectory::running),
+        Duration.ofSeconds(20));
+
+    assertThat(completedAsTheUserSeesThem(token)).as("every task COMPLETED in the user's listing").isEqualTo(submitted);
+    assertThat(data.count("""
+        SELECT count(*) FROM tasks t
+         WHERE (SELECT count(*) FROM task_executions e WHERE e.task_id = t.id AND e.status = 'COMPLETED') <> 1
+        """)).as("tasks that did not complete exactly once").isZero();
+    assertThat(data.count("SELECT count(*) FROM queue_jobs WHERE status <> 'COMPLETED'")).isZero();
+    assertThat(data.count("SELECT count(*) FROM queue_jobs")).as("one job per task").isEqualTo(submitted.size());
+    assertThat(data.count("SELECT count(*) FROM job_attempts WHERE finished_at IS NULL OR outcome NOT IN ('COMPLETED', 'LOST')"))
+        .as("attempts unfinished, or ended otherwise than completed or lost").isZero();
+    assertThat(data.count("SELECT count(*) FROM task_executions WHERE status NOT IN ('COMPLETED', 'LOST')"))
+        .as("executions left running (or ended otherwise)").isZero();
+    long lost = data.count("SELECT count(*) FROM job_attempts WHERE outcome = 'LOST'");
+    assertThat(data.count("SELECT count(*) FROM task_executions WHERE status = 'LOST'")).isEqualTo(lost);
+    assertThat(lost).as("attempts interrupted by %d kills that landed on running work", killsOnRunningWork)
+        .isGreaterThanOrEqualTo(killsOnRunningWork > 0 ? 1 : 0);
+    assertThat(data.count("""
+        SELECT count(*) FROM job_attempts a JOIN job_attempts b ON a.job_id = b.job_id AND a.id < b.id
+         WHERE b.started_at < a.finished_at
+        """)).as("attempts of one job that overlapped").isZero();
+    assertThat(data.count("""
+        SELECT count(*) FROM (SELECT execution_id FROM execution_logs GROUP BY execution_id
+                               HAVING min(seq) <> 1 OR max(seq) <> count(*) OR count(DISTINCT seq) <> count(*)) gaps
+        """)).as("executions whose log has a gap or a repeated seq").isZero();
+    assertThat(data.count("""
+        SELECT count(*) FROM task_executions e WHERE e.status = 'COMPLETED'
+           AND (SELECT count(*) FROM execution_logs l WHERE l.execution_id = e.id AND l.message LIKE 'done %') <> 1
+        """)).as("completed executions without exactly one line of their output").isZero();
+
+    ReliabilityFigures.record("kills", String.format("%d SIGKILLs survived (%d on running work; seed %d), "
+            + "%d tasks completed exactly once, %d attempts recorded LOST, in %d s", KILLS, killsOnRunningWork, seed,
+        submitted.size(), lost, (System.nanoTime() - started) / 1_000_000_000));
+  }
+
+  /** One round's tasks in one bulk request; returns their ids. */
+  private Set<String> submitRound(String token, int round, Random random) throws Exception {
+    JsonArray tasks = new JsonArray();
+    for (int i = 0; i < SHORT_PER_ROUND + LONG_PER_ROUND; i++) {
+      String sleep = i < LONG_PER_ROUND ? "3" : "0.0" + random.nextInt(10);
+      tasks.add(new JsonObject().put("title", "r" + round + " t" + i)
+          .put("prompt", "sleep " + sleep + "; echo done " + round + "." + i)
+          .put("config", new JsonObject().put("executor", "shell").put("maxAttempts", 100)));
+    }
+    JsonArray created = new JsonObject(server.post("/api/tasks/bulk", token, new JsonObject().put("tasks", tasks).encode()))
+        .getJsonArray("items");
+    Set<String> ids = new HashSet<>();
+    created.forEach(t -> ids.add(((JsonObject) t).getString("id")));
+    return ids;
+  }
+
+  /** The ids of the tasks the user's listing shows COMPLETED, every page of it. */
+  private Set<String> completedAsTheUserSeesThem(String token) throws Exception {
+    Set<String> ids = new HashSet<>();
+    String cursor = null;
+    do {
+      HttpResponse<String> page = server.get("/api/tasks?status=COMPLETED&limit=200"
+          + (cursor == null ? "" : "&cursor=" + cursor), token);
+      assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+      JsonObject json = new JsonObject(page.body());
+      json.getJsonArray("items").forEach(t -> ids.add(((JsonObject) t).getString("id")));
+      cursor = json.getString("nextCursor");
+    } while (cursor != null);
+    return ids;
+  }
+}
