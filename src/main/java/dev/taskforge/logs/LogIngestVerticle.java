@@ -156,8 +156,9 @@ public final class LogIngestVerticle extends VerticleBase {
   /**
    * Writes a flush in one transaction. If PostgreSQL refused it, the transaction stored nothing and
    * took no seq, so each execution's batches are written again on their own: the others' lines are
-   * stored once, with no gap. Any other failure (a lost connection, say) may hide a commit, so it
-   * fails the whole flush rather than risk storing a line twice.
+   * stored once, with no gap. A connection lost before the commit was sent is tried again on another
+   * ({@link #storeRetryingLostConnections}); one lost during the commit may hide it, so that fails
+   * the whole flush rather than risk storing a line twice.
    */
   private Future<Void> write(List<Pending> taken) {
     return writeTogether(taken).recover(failure -> {
@@ -177,7 +178,7 @@ public final class LogIngestVerticle extends VerticleBase {
   }
 
   private Future<Void> writeTogether(List<Pending> batches) {
-    return pool.withTransaction(conn -> LogWriter.store(conn, batches.stream().map(Pending::batch).toList()))
+    return storeRetryingLostConnections(batches.stream().map(Pending::batch).toList(), 0)
         .map(lasts -> {
           int stored = 0;
           for (int i = 0; i < batches.size(); i++) {
@@ -192,6 +193,52 @@ public final class LogIngestVerticle extends VerticleBase {
           Telemetry.logLinesStored(stored);
           return null;
         });
+  }
+
+  /**
+   * Stores batches in one transaction, again on a fresh connection when the connection was lost
+   * before the commit was sent (killed, a database restart): PostgreSQL rolled that transaction
+   * back, so nothing is stored twice. A commit whose answer is lost may have happened; it is not
+   * tried again ({@link CommitUnknown}).
+   */
+  private Future<List<Long>> storeRetryingLostConnections(List<LogBatch> batches, int attempt) {
+    Future<List<Long>> stored = pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> LogWriter.store(conn, batches)
+            .compose(lasts -> tx.commit().transform(ar -> ar.succeeded() ? Future.succeededFuture(lasts)
+                : Future.<List<Long>>failedFuture(new CommitUnknown(ar.cause()))),
+                failure -> tx.rollback().transform(ar -> Future.<List<Long>>failedFuture(failure))))
+        .eventually(conn::close));
+    return stored.recover(failure -> {
+      if (attempt >= LOST_CONNECTION_RETRIES || !connectionLost(failure)) {
+        return Future.failedFuture(failure instanceof CommitUnknown unknown ? unknown.getCause() : failure);
+      }
+      long pause = Math.min(2_000L, 50L << attempt);
+      log.warn("log flush lost its connection; writing it again in {} ms try={} reason={}", pause, attempt + 2,
+          failure.toString());
+      return vertx.timer(pause).compose(v -> storeRetryingLostConnections(batches, attempt + 1));
+    });
+  }
+
+  private static final int LOST_CONNECTION_RETRIES = 8;
+
+  /** The commit was sent and its answer never came: it may or may not have happened. */
+  private static final class CommitUnknown extends RuntimeException {
+    CommitUnknown(Throwable cause) {
+      super(cause);
+    }
+  }
+
+  /** The connection went away (SQLSTATE class 08, an administrator's 57P0x, or closed under us), not the data. */
+  private static boolean connectionLost(Throwable failure) {
+    if (failure instanceof CommitUnknown) {
+      return false;
+    }
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      return state.startsWith("08") || state.startsWith("57P0");
+    }
+    return failure instanceof io.vertx.sqlclient.ClosedConnectionException
+        || failure instanceof java.net.ConnectException || failure instanceof java.io.IOException;
   }
 
   private static Future<Void> failAll(List<Pending> batches, Throwable failure) {

@@ -69,32 +69,9 @@ class RepeatedKillTest {
         Duration.ofSeconds(20));
 
     assertThat(completedAsTheUserSeesThem(token)).as("every task COMPLETED in the user's listing").isEqualTo(submitted);
-    assertThat(data.count("""
-        SELECT count(*) FROM tasks t
-         WHERE (SELECT count(*) FROM task_executions e WHERE e.task_id = t.id AND e.status = 'COMPLETED') <> 1
-        """)).as("tasks that did not complete exactly once").isZero();
-    assertThat(data.count("SELECT count(*) FROM queue_jobs WHERE status <> 'COMPLETED'")).isZero();
-    assertThat(data.count("SELECT count(*) FROM queue_jobs")).as("one job per task").isEqualTo(submitted.size());
-    assertThat(data.count("SELECT count(*) FROM job_attempts WHERE finished_at IS NULL OR outcome NOT IN ('COMPLETED', 'LOST')"))
-        .as("attempts unfinished, or ended otherwise than completed or lost").isZero();
-    assertThat(data.count("SELECT count(*) FROM task_executions WHERE status NOT IN ('COMPLETED', 'LOST')"))
-        .as("executions left running (or ended otherwise)").isZero();
-    long lost = data.count("SELECT count(*) FROM job_attempts WHERE outcome = 'LOST'");
-    assertThat(data.count("SELECT count(*) FROM task_executions WHERE status = 'LOST'")).isEqualTo(lost);
+    long lost = QueueInvariants.check(data::count, submitted.size());
     assertThat(lost).as("attempts interrupted by %d kills that landed on running work", killsOnRunningWork)
         .isGreaterThanOrEqualTo(killsOnRunningWork > 0 ? 1 : 0);
-    assertThat(data.count("""
-        SELECT count(*) FROM job_attempts a JOIN job_attempts b ON a.job_id = b.job_id AND a.id < b.id
-         WHERE b.started_at < a.finished_at
-        """)).as("attempts of one job that overlapped").isZero();
-    assertThat(data.count("""
-        SELECT count(*) FROM (SELECT execution_id FROM execution_logs GROUP BY execution_id
-                               HAVING min(seq) <> 1 OR max(seq) <> count(*) OR count(DISTINCT seq) <> count(*)) gaps
-        """)).as("executions whose log has a gap or a repeated seq").isZero();
-    assertThat(data.count("""
-        SELECT count(*) FROM task_executions e WHERE e.status = 'COMPLETED'
-           AND (SELECT count(*) FROM execution_logs l WHERE l.execution_id = e.id AND l.message LIKE 'done %') <> 1
-        """)).as("completed executions without exactly one line of their output").isZero();
 
     ReliabilityFigures.record("kills", String.format("%d SIGKILLs survived (%d on running work; seed %d), "
             + "%d tasks completed exactly once, %d attempts recorded LOST, in %d s", KILLS, killsOnRunningWork, seed,
