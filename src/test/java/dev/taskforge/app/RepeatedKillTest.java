@@ -6,15 +6,13 @@ import dev.taskforge.http.ReliabilityFigures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server SIGKILLed again and again at random moments while it runs many short shell tasks and a
@@ -32,26 +30,16 @@ class RepeatedKillTest {
   private static final Map<String, String> ENV = Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "true",
       "TASKFORGE_QUEUE_CONCURRENCY", "16");
 
-  @TempDir
-  Path dataDir;
-
-  private ServerProcess server;
-
-  @AfterEach
-  void stopServer() throws Exception {
-    if (server != null && server.process.isAlive()) {
-      server.stop();
-    }
-  }
+  @RegisterExtension
+  final RunningServer servers = new RunningServer(ENV);
 
   @Test
   void tasksSurviveRepeatedKillsCompletingExactlyOnceWithGaplessLogs() throws Exception {
     long seed = Long.getLong("taskforge.killSeed", System.nanoTime());
     Random random = new Random(seed);
-    DataDirectory data = new DataDirectory(dataDir);
+    DataDirectory data = servers.data;
     long started = System.nanoTime();
-    server = ServerProcess.start(dataDir, ENV).awaitReady(Duration.ofSeconds(90));
-    String token = server.register("kills@example.com");
+    String token = servers.start().register("kills@example.com");
     Set<String> submitted = new HashSet<>();
     int killsOnRunningWork = 0;
     for (int round = 0; round < KILLS; round++) {
@@ -60,8 +48,7 @@ class RepeatedKillTest {
       if (data.count("SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING'") > 0) {
         killsOnRunningWork++;
       }
-      server.kill();
-      server = ServerProcess.start(dataDir, ENV).awaitReady(Duration.ofSeconds(90));
+      servers.killAndRestart();
     }
     DataDirectory.waitUntil(() -> data.count("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'") == submitted.size(),
         Duration.ofSeconds(120));
@@ -87,7 +74,7 @@ class RepeatedKillTest {
           .put("prompt", "sleep " + sleep + "; echo done " + round + "." + i)
           .put("config", new JsonObject().put("executor", "shell").put("maxAttempts", 100)));
     }
-    JsonArray created = new JsonObject(server.post("/api/tasks/bulk", token, new JsonObject().put("tasks", tasks).encode()))
+    JsonArray created = new JsonObject(servers.current().post("/api/tasks/bulk", token, new JsonObject().put("tasks", tasks).encode()))
         .getJsonArray("items");
     Set<String> ids = new HashSet<>();
     created.forEach(t -> ids.add(((JsonObject) t).getString("id")));
@@ -99,7 +86,7 @@ class RepeatedKillTest {
     Set<String> ids = new HashSet<>();
     String cursor = null;
     do {
-      HttpResponse<String> page = server.get("/api/tasks?status=COMPLETED&limit=200"
+      HttpResponse<String> page = servers.current().get("/api/tasks?status=COMPLETED&limit=200"
           + (cursor == null ? "" : "&cursor=" + cursor), token);
       assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
       JsonObject json = new JsonObject(page.body());
