@@ -75,6 +75,9 @@ public final class Server {
           .put("schemaVersion", schemaVersion)
           .put("embeddedDatabase", embedded != null);
       deploy(vertx, config, common).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      if (embedded != null) {
+        embedded.superviseEvery(java.time.Duration.ofSeconds(1));
+      }
       server.handleSignals();
       log.info("taskforge started http_port={} schema_version={} database={}", config.http().port(), schemaVersion,
           url.redacted());

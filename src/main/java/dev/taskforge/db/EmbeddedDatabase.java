@@ -42,14 +42,60 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private final Path dataDir;
   private final DataDirectoryLock lock;
-  private final EmbeddedPostgres postgres;
+  private volatile EmbeddedPostgres postgres;
   private final DatabaseUrl url;
+  private volatile boolean closed;
 
   private EmbeddedDatabase(Path dataDir, DataDirectoryLock lock, EmbeddedPostgres postgres, DatabaseUrl url) {
     this.dataDir = dataDir;
     this.lock = lock;
     this.postgres = postgres;
     this.url = url;
+  }
+
+  /**
+   * Watches the postmaster from a daemon thread and starts PostgreSQL again, on the same port and
+   * cluster, when it has died (killed, crashed): the server's pools and LISTENs reconnect by
+   * themselves, and readiness is 503 only meanwhile. PostgreSQL's crash recovery replays the WAL.
+   */
+  public void superviseEvery(Duration interval) {
+    Thread watchdog = new Thread(() -> {
+      while (!closed) {
+        try {
+          Thread.sleep(interval.toMillis());
+          restartIfDead();
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException | IOException e) {
+          log.warn("embedded PostgreSQL did not start again; trying again in {} ms: {}", interval.toMillis(),
+              e.toString());
+        }
+      }
+    }, "embedded-postgres-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
+  private synchronized void restartIfDead() throws IOException {
+    Path pidFile = dataDir.resolve(CLUSTER_DIR).resolve("postmaster.pid");
+    if (closed || postmasterAlive(pidFile)) {
+      return;
+    }
+    log.warn("embedded PostgreSQL is gone (postmaster not running); starting it again port={}", postgres.getPort());
+    postgres.close(); // releases the cluster's lock (its stop fails quietly: nothing runs)
+    EmbeddedPostgres restarted = builder(dataDir.resolve(CLUSTER_DIR), passwordFor(dataDir, PASSWORD_FILE))
+        .setPort(postgres.getPort()).start();
+    postgres = restarted;
+    log.info("embedded PostgreSQL started again port={}", restarted.getPort());
+  }
+
+  private static boolean postmasterAlive(Path pidFile) {
+    try {
+      long pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -104,16 +150,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path cluster = dataDir.resolve(CLUSTER_DIR);
     stopOrphanedPostgres(cluster);
     String password = passwordFor(dataDir, PASSWORD_FILE);
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-        .setDataDirectory(cluster)
-        .setCleanDataDirectory(false)
-        .setPGStartupWait(Duration.ofSeconds(120))
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .setServerConfig("unix_socket_directories", "")
-        .setServerConfig("max_connections", "300")
-        .setServerConfig("synchronous_commit", "on")
-        .setServerConfig("fsync", "on")
-        .setConnectConfig("password", password);
+    EmbeddedPostgres.Builder builder = builder(cluster, password);
     if (port != 0) {
       builder.setPort(port);
     }
@@ -124,6 +161,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Files.writeString(dataDir.resolve(PORT_FILE), Integer.toString(postgres.getPort()));
     log.info("embedded PostgreSQL ready dir={} port={}", cluster.toAbsolutePath().normalize(), postgres.getPort());
     return new EmbeddedDatabase(dataDir, lock, postgres, server.withDatabase(DATABASE_NAME));
+  }
+
+  private static EmbeddedPostgres.Builder builder(Path cluster, String password) {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(cluster)
+        .setCleanDataDirectory(false)
+        .setPGStartupWait(Duration.ofSeconds(120))
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("unix_socket_directories", "")
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("fsync", "on")
+        .setConnectConfig("password", password);
   }
 
   /** The application database on this cluster. */
@@ -137,7 +187,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Stops PostgreSQL cleanly (a fast shutdown: a checkpoint, no recovery needed) and frees the directory. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     try {
       postgres.close();
       Files.deleteIfExists(dataDir.resolve(PORT_FILE));

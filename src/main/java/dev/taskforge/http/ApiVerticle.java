@@ -90,6 +90,8 @@ public final class ApiVerticle extends VerticleBase {
         .setBodyLimit(config().getJsonObject("http", new JsonObject()).getLong("bodyLimitBytes", DEFAULT_BODY_LIMIT));
     Map<String, BodyHandler> largerBodies = largerBodyLimits(builder);
     builder.rootHandler(SecurityHeaders::everyAnswer);
+    builder.rootHandler(new RequestTarget(builder.getRoutes().stream()
+        .map(route -> route.getOperation().getAbsoluteOpenAPIPath()).toList()));
     // A WebSocket upgrade has no body, and must stay unread (paused) through the asynchronous
     // authentication: the handshake needs the request as it came.
     builder.rootHandler(ctx -> {
@@ -107,6 +109,8 @@ public final class ApiVerticle extends VerticleBase {
       // so it runs before validation) enforces them.
       route.setDoSecurity(false);
       route.addHandler(Requests.onlyDeclaredQueryParameters(route));
+      route.addHandler(new StorableValues(
+          Boolean.TRUE.equals(route.getOperation().getExtensions().get(StorableValues.NUL_REPLACED))));
     }
     new HealthRoutes(vertx, pool, config()).mount(builder);
     builder.getRoute("openApiContract").addHandler(ctx -> ctx.json(contractAsWritten));
@@ -126,7 +130,7 @@ public final class ApiVerticle extends VerticleBase {
     logs.mount(builder);
 
     for (OpenAPIRoute route : builder.getRoutes()) {
-      if (route.getHandlers().size() < 2) { // the query check alone: no feature took the operation
+      if (route.getHandlers().size() < 3) { // the request checks alone: no feature took the operation
         throw new IllegalStateException("operation " + route.getOperation().getOperationId()
             + " of the contract has no handler");
       }

@@ -112,8 +112,18 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     };
   }
 
+  /**
+   * The column a refusal is about: named by the database, or by a column CHECK constraint's
+   * generated name ({@code tasks_title_check} is {@code title}).
+   */
   private static String columnOf(PgException pg) {
     String column = pg.getColumn();
+    String constraint = pg.getConstraint();
+    String table = pg.getTable();
+    if (column == null && constraint != null && table != null && constraint.startsWith(table + "_")
+        && constraint.endsWith("_check") && constraint.length() > table.length() + 7) {
+      column = constraint.substring(table.length() + 1, constraint.length() - "_check".length());
+    }
     if (column == null) {
       return null;
     }

@@ -11,6 +11,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -181,8 +182,9 @@ public final class LogIngestVerticle extends VerticleBase {
   /**
    * Writes a flush in one transaction. If PostgreSQL refused it, the transaction stored nothing and
    * took no seq, so each execution's batches are written again on their own: the others' lines are
-   * stored once, with no gap. Any other failure (a lost connection, say) may hide a commit, so it
-   * fails the whole flush rather than risk storing a line twice.
+   * stored once, with no gap. A connection lost before the commit was sent is tried again on another
+   * ({@link #storeRetryingLostConnections}); one lost during the commit is settled by reading
+   * whether the flush's last lines are there (a transaction is all or nothing).
    */
   private Future<Void> write(List<Pending> taken) {
     return writeTogether(taken).recover(failure -> {
@@ -202,7 +204,7 @@ public final class LogIngestVerticle extends VerticleBase {
   }
 
   private Future<Void> writeTogether(List<Pending> batches) {
-    return pool.withTransaction(conn -> LogWriter.store(conn, batches.stream().map(Pending::batch).toList()))
+    return storeRetryingLostConnections(batches.stream().map(Pending::batch).toList(), 0)
         .map(lasts -> {
           int stored = 0;
           for (int i = 0; i < batches.size(); i++) {
@@ -217,6 +219,83 @@ public final class LogIngestVerticle extends VerticleBase {
           Telemetry.logLinesStored(stored);
           return null;
         });
+  }
+
+  /**
+   * Stores batches in one transaction, again on a fresh connection when the connection was lost
+   * before the commit was sent (killed, a database restart): PostgreSQL rolled that transaction
+   * back, so nothing is stored twice. A commit whose answer was lost ({@link CommitUnknown}) may
+   * or may not have happened: the last line it gave each execution is looked for, and found (all of
+   * them, the transaction being atomic) it counts as stored, not found it is written again.
+   */
+  private Future<List<Long>> storeRetryingLostConnections(List<LogBatch> batches, int attempt) {
+    Future<List<Long>> stored = pool.getConnection().compose(conn -> conn.begin()
+        .compose(tx -> LogWriter.store(conn, batches)
+            .compose(lasts -> tx.commit().transform(ar -> ar.succeeded() ? Future.succeededFuture(lasts)
+                : Future.<List<Long>>failedFuture(new CommitUnknown(ar.cause(), batches, lasts))),
+                failure -> tx.rollback().transform(ar -> Future.<List<Long>>failedFuture(failure))))
+        .eventually(conn::close));
+    return stored.recover(failure -> {
+      if (failure instanceof CommitUnknown unknown && attempt < LOST_CONNECTION_RETRIES) {
+        return vertx.timer(Math.min(2_000L, 50L << attempt)).compose(v -> unknown.stored(pool)).compose(found -> {
+          if (found) {
+            return Future.succeededFuture(unknown.lasts);
+          }
+          log.warn("log flush lost its connection at commit and was not stored; writing it again try={}", attempt + 2);
+          return storeRetryingLostConnections(batches, attempt + 1);
+        }, lookFailed -> Future.failedFuture(unknown.getCause()));
+      }
+      if (attempt >= LOST_CONNECTION_RETRIES || !connectionLost(failure)) {
+        return Future.failedFuture(failure instanceof CommitUnknown unknown ? unknown.getCause() : failure);
+      }
+      long pause = Math.min(2_000L, 50L << attempt);
+      log.warn("log flush lost its connection; writing it again in {} ms try={} reason={}", pause, attempt + 2,
+          failure.toString());
+      return vertx.timer(pause).compose(v -> storeRetryingLostConnections(batches, attempt + 1));
+    });
+  }
+
+  private static final int LOST_CONNECTION_RETRIES = 8;
+
+  /** The commit was sent and its answer never came: it may or may not have happened. */
+  private static final class CommitUnknown extends RuntimeException {
+    private final transient List<LogBatch> batches;
+    private final transient List<Long> lasts;
+
+    CommitUnknown(Throwable cause, List<LogBatch> batches, List<Long> lasts) {
+      super(cause);
+      this.batches = batches;
+      this.lasts = lasts;
+    }
+
+    /** Whether the transaction committed: each execution's last line of it is there. */
+    Future<Boolean> stored(Pool pool) {
+      Map<UUID, Long> last = new LinkedHashMap<>();
+      for (int i = 0; i < batches.size(); i++) {
+        if (lasts.get(i) != null) {
+          last.merge(batches.get(i).executionId(), lasts.get(i), Math::max);
+        }
+      }
+      if (last.isEmpty()) {
+        return Future.succeededFuture(true);
+      }
+      return SqlTemplate.forQuery(pool, LogSql.LINES_PRESENT)
+          .execute(Map.of("ids", last.keySet().toArray(UUID[]::new), "seqs", last.values().toArray(Long[]::new)))
+          .map(rows -> rows.iterator().next().getInteger("present") == last.size());
+    }
+  }
+
+  /** The connection went away (SQLSTATE class 08, an administrator's 57P0x, or closed under us), not the data. */
+  private static boolean connectionLost(Throwable failure) {
+    if (failure instanceof CommitUnknown) {
+      return false;
+    }
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      return state.startsWith("08") || state.startsWith("57P0");
+    }
+    return failure instanceof io.vertx.sqlclient.ClosedConnectionException
+        || failure instanceof java.net.ConnectException || failure instanceof java.io.IOException;
   }
 
   private static Future<Void> failAll(List<Pending> batches, Throwable failure) {

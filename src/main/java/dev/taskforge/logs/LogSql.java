@@ -31,6 +31,13 @@ final class LogSql {
                    correlation_id)
       """;
 
+  /** How many of the given (execution, seq) lines exist: whether a flush whose commit went unanswered is stored. */
+  static final String LINES_PRESENT = """
+      SELECT count(*)::int AS present FROM execution_logs l
+        JOIN unnest(#{ids}::uuid[], #{seqs}::bigint[]) AS w (execution_id, seq)
+          ON l.execution_id = w.execution_id AND l.seq = w.seq
+      """;
+
   /** Tells every instance's log tails where each execution's log now ends: a pointer, never the text. */
   static final String NOTIFY = """
       SELECT pg_notify('taskforge_logs', p) FROM unnest(#{pointers}::text[]) AS p

@@ -40,7 +40,9 @@ public record WorkerLogLines(String workerId, List<NewLogLine> lines) {
     JsonObject json;
     try {
       json = body == null ? null : body.toJsonObject();
-    } catch (DecodeException | ClassCastException e) {
+    } catch (DecodeException e) {
+      throw new ApiException(400, "malformed_json", "the request body is not valid JSON", null);
+    } catch (ClassCastException e) {
       throw ApiException.badRequest(null, "the body is not a JSON object");
     }
     if (json == null) {
@@ -90,7 +92,7 @@ public record WorkerLogLines(String workerId, List<NewLogLine> lines) {
       throw ApiException.badRequest(at + ".timestamp", "timestamp must be an ISO-8601 date-time with an offset");
     }
     Object details = line.getValue("details");
-    if (details != null && !(details instanceof JsonObject)) {
+    if (details == null ? line.containsKey("details") : !(details instanceof JsonObject)) {
       throw ApiException.badRequest(at + ".details", "details must be an object");
     }
     return LogText.storable(new NewLogLine(loggedAt, level, source, message, (JsonObject) details,

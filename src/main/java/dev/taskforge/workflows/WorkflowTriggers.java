@@ -53,6 +53,13 @@ final class WorkflowTriggers {
   }
 
   Future<Created> create(UUID owner, UUID workflowId, JsonObject body) {
+    // Whose workflow it is comes first: a stranger learns nothing from how the body is judged.
+    return new WorkflowRepository(pool).findById(owner, workflowId)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("workflow"))
+            : insert(owner, workflowId, body));
+  }
+
+  private Future<Created> insert(UUID owner, UUID workflowId, JsonObject body) {
     String type = body.getString("type");
     Map<String, Object> params = new HashMap<>();
     params.put("owner_id", owner);

@@ -2,17 +2,9 @@ package dev.taskforge.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskforge.db.DatabaseUrl;
-import dev.taskforge.db.EmbeddedDatabase;
-import dev.taskforge.db.TestDatabase;
-import dev.taskforge.executors.OrphanProcesses;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -57,21 +49,20 @@ class CrashRecoveryTest {
       server.post("/api/tasks", token, "{\"title\":\"t" + i + "\",\"prompt\":\"" + prompt + "\","
           + "\"config\":{\"executor\":\"shell\",\"maxAttempts\":3}}");
     }
-    waitUntil(() -> count("SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING'") == CONCURRENCY,
+    DataDirectory.waitUntil(() -> count("SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING'") == CONCURRENCY,
         Duration.ofSeconds(60));
-    String instance = Files.readString(dataDir.resolve("instance-id")).trim();
-    List<ProcessHandle> executorProcesses = processesOf(instance);
+    List<ProcessHandle> executorProcesses = new DataDirectory(dataDir).executorProcesses();
     assertThat(executorProcesses).as("executor processes running at the kill").hasSizeGreaterThanOrEqualTo(CONCURRENCY);
 
     server.kill();
-    assertThat(executorProcesses.stream().filter(CrashRecoveryTest::running))
+    assertThat(executorProcesses.stream().filter(DataDirectory::running))
         .as("a SIGKILLed server cannot take its children with it").isNotEmpty();
     server = ServerProcess.start(dataDir, env).awaitReady(Duration.ofSeconds(90));
 
     // Left alone they would wait for the go-ahead for ever; killed, they end once reaped.
-    waitUntil(() -> executorProcesses.stream().noneMatch(CrashRecoveryTest::running), Duration.ofSeconds(20));
+    DataDirectory.waitUntil(() -> executorProcesses.stream().noneMatch(DataDirectory::running), Duration.ofSeconds(20));
     Files.createFile(go);
-    waitUntil(() -> count("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'") == TASKS, Duration.ofSeconds(180));
+    DataDirectory.waitUntil(() -> count("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'") == TASKS, Duration.ofSeconds(180));
     assertThat(count("SELECT count(*) FROM job_attempts WHERE outcome = 'LOST'")).isPositive();
     assertThat(count("SELECT count(*) FROM queue_jobs j WHERE EXISTS (SELECT 1 FROM job_attempts a "
         + "WHERE a.job_id = j.id AND a.outcome = 'LOST') AND NOT (j.status = 'COMPLETED' AND j.attempt >= 2)"))
@@ -85,43 +76,7 @@ class CrashRecoveryTest {
         .contains("killed processes left running by this instance's previous run");
   }
 
-  /** Alive and not a zombie (a killed process stays one until its new parent reaps it). */
-  private static boolean running(ProcessHandle p) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
-      return p.isAlive() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
-
-  /** Live processes started for {@code worker}: their environment names it. */
-  private static List<ProcessHandle> processesOf(String worker) {
-    byte[] marker = (OrphanProcesses.WORKER_VARIABLE + "=" + worker + "\0").getBytes(StandardCharsets.UTF_8);
-    return ProcessHandle.allProcesses()
-        .filter(p -> OrphanProcesses.environmentHas(Path.of("/proc", Long.toString(p.pid()), "environ"), marker))
-        .toList();
-  }
-
   private long count(String sql) throws Exception {
-    DatabaseUrl db = EmbeddedDatabase.ofRunningServer(dataDir).orElseThrow();
-    try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void waitUntil(Check check, Duration limit) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + limit);
-      }
-      Thread.sleep(200);
-    }
+    return new DataDirectory(dataDir).count(sql);
   }
 }
