@@ -76,6 +76,8 @@ final class BackupFixture {
       VALUES ('00000000-0000-4000-8000-000000000301', '00000000-0000-4000-8000-000000000001', 'build', 0,
               '00000000-0000-4000-8000-000000000401', E'make {{context.run}}', '{}', false);
 
+      INSERT INTO queue_pauses (queue_name, paused_by) VALUES ('maintenance', '00000000-0000-4000-8000-000000000001');
+
       -- An on-complete trigger watching a task: tasks -> runs, triggers -> tasks, and no cycle.
       INSERT INTO workflow_triggers (id, workflow_id, owner_id, type, source_task_id, on_status, context)
       VALUES ('00000000-0000-4000-8000-000000000501', '00000000-0000-4000-8000-000000000201',
