@@ -16,42 +16,17 @@ import java.util.UUID;
  * result naming it, and so on down the chain. SUGGESTS never holds anything up.
  */
 public final class DependencyRelease {
-  private static final String READY_DEPENDENTS = """
-      SELECT t.* FROM tasks t
-        JOIN task_dependencies d ON d.task_id = t.id
-       WHERE d.depends_on_id = #{task_id} AND d.type IN ('BLOCKS', 'REQUIRES') AND t.status = 'BLOCKED'
-         AND NOT EXISTS (
-               SELECT 1 FROM task_dependencies d2 JOIN tasks u ON u.id = d2.depends_on_id
-                WHERE d2.task_id = t.id AND d2.type IN ('BLOCKS', 'REQUIRES') AND u.status <> 'COMPLETED')
-         FOR UPDATE OF t
-      """;
-
-  private static final String QUEUE = "UPDATE tasks SET status = 'QUEUED' WHERE id = #{id} RETURNING *";
-
-  private static final String FAIL_REQUIRING = """
-      WITH failed AS (
-        UPDATE tasks t SET status = 'FAILED', completed_at = now()
-          FROM task_dependencies d
-         WHERE d.task_id = t.id AND d.depends_on_id = #{task_id} AND d.type = 'REQUIRES'
-           AND t.status IN ('PENDING', 'BLOCKED')
-        RETURNING t.id
-      )
-      INSERT INTO task_results (task_id, status, summary)
-      SELECT id, 'FAILURE', 'required task ' || #{task_id}::text || ' ' || #{how} || '; this task cannot run'
-        FROM failed
-      RETURNING task_id
-      """;
-
   private DependencyRelease() {
   }
 
   /** Queues the dependents that {@code taskId}'s completion leaves with nothing to wait for. */
   public static Future<Integer> completed(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, READY_DEPENDENTS).mapTo(Task.MAPPER).execute(Map.of("task_id", taskId))
+    return SqlTemplate.forQuery(conn, TaskStateSql.READY_DEPENDENTS).mapTo(Task.MAPPER)
+        .execute(Map.of("task_id", taskId))
         .compose(ready -> {
           Future<Integer> chain = Future.succeededFuture(0);
           for (Task dependent : ready) {
-            chain = chain.compose(n -> SqlTemplate.forQuery(conn, QUEUE).mapTo(Task.MAPPER)
+            chain = chain.compose(n -> SqlTemplate.forQuery(conn, TaskStateSql.QUEUE).mapTo(Task.MAPPER)
                 .execute(Map.of("id", dependent.id()))
                 .compose(rows -> Enqueuer.enqueueIfQueued(conn, rows.iterator().next()))
                 .map(n + 1));
@@ -65,7 +40,7 @@ public final class DependencyRelease {
    * parent of each task that ended this way may end with it ({@link Subtasks}).
    */
   public static Future<Integer> ended(SqlConnection conn, UUID taskId, String how) {
-    return SqlTemplate.forQuery(conn, FAIL_REQUIRING).execute(Map.of("task_id", taskId, "how", how))
+    return SqlTemplate.forQuery(conn, TaskStateSql.FAIL_REQUIRING).execute(Map.of("task_id", taskId, "how", how))
         .compose(rows -> {
           List<UUID> failed = Rows.list(rows).stream().map(r -> r.getUUID("task_id")).toList();
           Future<Integer> chain = Future.succeededFuture(failed.size());

@@ -17,43 +17,17 @@ import java.util.UUID;
 /**
  * Puts a newly written task in its queue, inside the caller's transaction: the task and its job
  * commit together or not at all. A task still waiting on a BLOCKS or REQUIRES dependency starts
- * BLOCKED instead (and is enqueued when the last one completes). The NOTIFY is delivered at commit,
+ * BLOCKED instead (and is enqueued when the last one completes). The TaskStateSql.NOTIFY is delivered at commit,
  * waking the dispatchers of every instance.
  */
 public final class Enqueuer {
   public static final String CHANNEL = "taskforge_jobs";
-
-  /**
-   * How many of the given tasks are not completed yet. FOR SHARE holds them until our commit, so a
-   * dependency completing meanwhile waits for us and then sees the new task as its dependent.
-   */
-  private static final String UNFINISHED = """
-      SELECT count(*) AS unfinished FROM (
-        SELECT id FROM tasks
-         WHERE owner_id = #{owner_id} AND id = ANY (#{ids}::uuid[]) AND status <> 'COMPLETED'
-           FOR SHARE
-      ) pending
-      """;
-
-  private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', #{queue})";
 
   private Enqueuer() {
   }
 
   /** How a new task starts, and for a FAILED start, the required task that already failed. */
   public record InitialState(TaskStatus status, UUID failedRequirement) {}
-
-  private static final String FAILED_REQUIREMENT = """
-      SELECT id FROM tasks
-       WHERE owner_id = #{owner_id} AND id = ANY (#{ids}::uuid[]) AND status IN ('FAILED', 'CANCELLED')
-       LIMIT 1
-      """;
-
-  private static final String EXPLAIN_FAILURE = """
-      WITH failed AS (UPDATE tasks SET completed_at = now() WHERE id = #{id})
-      INSERT INTO task_results (task_id, status, summary)
-      VALUES (#{id}, 'FAILURE', 'required task ' || #{required}::uuid || ' has failed or was cancelled; this task cannot run')
-      """;
 
   /**
    * The state a new task starts in: FAILED when a task it REQUIRES has already failed or been
@@ -66,12 +40,12 @@ public final class Enqueuer {
       return Future.succeededFuture(new InitialState(TaskStatus.QUEUED, null));
     }
     Future<UUID> failed = requires.isEmpty() ? Future.succeededFuture(null)
-        : SqlTemplate.forQuery(conn, FAILED_REQUIREMENT)
+        : SqlTemplate.forQuery(conn, TaskStateSql.FAILED_REQUIREMENT)
             .execute(Map.of("owner_id", ownerId, "ids", requires.toArray(UUID[]::new)))
             .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
     return failed.compose(required -> required != null
         ? Future.succeededFuture(new InitialState(TaskStatus.FAILED, required))
-        : SqlTemplate.forQuery(conn, UNFINISHED)
+        : SqlTemplate.forQuery(conn, TaskStateSql.UNFINISHED)
             .execute(Map.of("owner_id", ownerId, "ids", waitsFor.toArray(UUID[]::new)))
             .map(rows -> new InitialState(rows.iterator().next().getLong("unfinished") > 0
                 ? TaskStatus.BLOCKED : TaskStatus.QUEUED, null)));
@@ -82,7 +56,7 @@ public final class Enqueuer {
    * waiting on its subtasks may end with it.
    */
   public static Future<Void> explainFailedStart(SqlConnection conn, UUID taskId, UUID required) {
-    return SqlTemplate.forUpdate(conn, EXPLAIN_FAILURE).execute(Map.of("id", taskId, "required", required))
+    return SqlTemplate.forUpdate(conn, TaskStateSql.EXPLAIN_FAILURE).execute(Map.of("id", taskId, "required", required))
         .compose(v -> Subtasks.ended(conn, taskId));
   }
 
@@ -92,7 +66,7 @@ public final class Enqueuer {
       return Future.succeededFuture();
     }
     return new QueueRepository(conn).enqueue(jobFor(task))
-        .compose(job -> SqlTemplate.forQuery(conn, NOTIFY).execute(Map.of("queue", job.queueName())))
+        .compose(job -> SqlTemplate.forQuery(conn, TaskStateSql.NOTIFY).execute(Map.of("queue", job.queueName())))
         .mapEmpty();
   }
 

@@ -19,52 +19,17 @@ import java.util.UUID;
  * ending at the same moment cannot both miss each other. Locks are taken child before parent.
  */
 final class Subtasks {
-  private static final String LOCK_FAMILY =
-      "SELECT pg_advisory_xact_lock(hashtextextended('taskforge.subtasks:' || #{id}::uuid::text, 0))";
-
-  private static final String PARENT_OF = "SELECT parent_id FROM tasks WHERE id = #{id} AND parent_id IS NOT NULL";
-
-  /**
-   * Ends a task whose own run is done (its job COMPLETED, none waiting or running) once no subtask
-   * is left unfinished. Returns the new status, or no row when it is not ready.
-   */
-  private static final String SETTLE = """
-      WITH ready AS (
-        SELECT p.id FROM tasks p
-         WHERE p.id = #{id} AND p.status = 'RUNNING'
-           AND EXISTS (SELECT 1 FROM queue_jobs j WHERE j.task_id = p.id AND j.status = 'COMPLETED')
-           AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.task_id = p.id AND j.status IN ('AVAILABLE', 'RUNNING'))
-           AND NOT EXISTS (SELECT 1 FROM tasks s
-                            WHERE s.parent_id = p.id AND s.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED'))
-      ), failed_subtasks AS (
-        SELECT string_agg(s.id::text, ', ' ORDER BY s.position, s.created_at) AS ids
-          FROM tasks s JOIN ready r ON s.parent_id = r.id
-         WHERE s.status IN ('FAILED', 'CANCELLED')
-      ), settled AS (
-        UPDATE tasks t
-           SET status = CASE WHEN f.ids IS NULL THEN 'COMPLETED'::task_status ELSE 'FAILED' END,
-               completed_at = now()
-          FROM ready r, failed_subtasks f
-         WHERE t.id = r.id
-        RETURNING t.id, t.status, f.ids
-      ), noted AS (
-        INSERT INTO task_results (task_id, status, summary)
-        SELECT id, 'FAILURE', 'subtasks failed or were cancelled: ' || ids FROM settled WHERE ids IS NOT NULL
-      )
-      SELECT id, status::text FROM settled
-      """;
-
   private Subtasks() {
   }
 
   /** Takes {@code taskId}'s family lock: call before a statement that decides its end from its subtasks. */
   static Future<Void> lock(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, LOCK_FAMILY).execute(Map.of("id", taskId)).mapEmpty();
+    return SqlTemplate.forQuery(conn, TaskStateSql.LOCK_FAMILY).execute(Map.of("id", taskId)).mapEmpty();
   }
 
   /** {@code taskId} ended (completed, failed or cancelled): its parent may now end too. */
   static Future<Void> ended(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, PARENT_OF).execute(Map.of("id", taskId)).compose(rows -> {
+    return SqlTemplate.forQuery(conn, TaskStateSql.PARENT_OF).execute(Map.of("id", taskId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture();
       }
@@ -78,7 +43,7 @@ final class Subtasks {
    * lock), then releases or fails its dependents and settles its parent.
    */
   static Future<Void> settle(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, SETTLE).execute(Map.of("id", taskId)).compose(rows -> {
+    return SqlTemplate.forQuery(conn, TaskStateSql.SETTLE).execute(Map.of("id", taskId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture();
       }
