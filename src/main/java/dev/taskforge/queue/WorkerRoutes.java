@@ -71,15 +71,10 @@ public final class WorkerRoutes {
 
   private void logs(RoutingContext ctx) {
     WorkerLogLines batch = WorkerLogLines.parse(ctx.request().getHeader("Content-Type"), ctx.body().buffer());
-    UUID execution = Requests.uuidParam(ctx, "executionId");
-    String worker = "worker:" + Authentication.principal(ctx).userId() + ":" + batch.workerId();
-    leases.held(execution, worker)
-        .compose(job -> job.isEmpty() ? Future.failedFuture(leaseLost(execution))
-            : LogIngest.send(vertx, job.get().executionId(), batch.lines())
-                .recover(failure -> Future.failedFuture(logFailure(failure)))
-                .map(last -> new JsonObject().put("lastSeq", last)))
-        .onSuccess(ctx::json)
-        .onFailure(ctx::fail);
+    held(ctx, workerOf(Authentication.principal(ctx), batch.workerId()), job -> LogIngest
+        .send(vertx, job.executionId(), batch.lines())
+        .recover(failure -> Future.failedFuture(logFailure(failure)))
+        .map(last -> new JsonObject().put("lastSeq", last)));
   }
 
   /** A heartbeat may carry the execution's progress (0..1); the first marks it RUNNING. */
@@ -90,8 +85,12 @@ public final class WorkerRoutes {
   }
 
   private static String workerOf(RoutingContext ctx) {
-    Principal principal = Authentication.principal(ctx);
-    return "worker:" + principal.userId() + ":" + Requests.body(ctx).getString("workerId");
+    return workerOf(Authentication.principal(ctx), Requests.body(ctx).getString("workerId"));
+  }
+
+  /** The lease owner of a worker: its token's user and the id it gives itself. */
+  private static String workerOf(Principal principal, String workerId) {
+    return "worker:" + principal.userId() + ":" + workerId;
   }
 
   /** Claims at once; with {@code waitSeconds}, waits for a job of one of its queues ({@link LongPoll}). */
@@ -228,18 +227,22 @@ public final class WorkerRoutes {
     return out;
   }
 
-  /** Runs {@code action} on the execution if this worker holds it: 409 when the lease is gone. */
+  /** Runs {@code action} on the execution if the body's worker holds it: 409 when the lease is gone. */
   private void held(RoutingContext ctx, Function<ClaimedJob, Future<JsonObject>> action) {
-    UUID execution = Requests.uuidParam(ctx, "executionId");
-    leases.held(execution, workerOf(ctx))
-        .compose(job -> job.isEmpty() ? Future.failedFuture(leaseLost(execution)) : action.apply(job.get()))
-        .onSuccess(ctx::json)
-        .onFailure(ctx::fail);
+    held(ctx, workerOf(ctx), action);
   }
 
-  private static ApiException leaseLost(UUID execution) {
-    return ApiException.conflict("lease_lost",
-        "this worker does not hold execution " + execution + " (never claimed, finished, or its lease expired)", null);
+  /** Runs {@code action} on the execution of the path if {@code worker} holds it: 409 otherwise. */
+  private void held(RoutingContext ctx, String worker, Function<ClaimedJob, Future<JsonObject>> action) {
+    UUID execution = Requests.uuidParam(ctx, "executionId");
+    leases.held(execution, worker)
+        .compose(job -> job.isEmpty()
+            ? Future.failedFuture(ApiException.conflict("lease_lost",
+                "this worker does not hold execution " + execution + " (never claimed, finished, or its lease expired)",
+                null))
+            : action.apply(job.get()))
+        .onSuccess(ctx::json)
+        .onFailure(ctx::fail);
   }
 
   private Future<JsonObject> complete(RoutingContext ctx, ClaimedJob job) {
