@@ -15,13 +15,13 @@ import java.util.Set;
 record ContractOperations(List<ContractOperations.Operation> all) {
   private static final Set<String> METHODS = Set.of("get", "put", "post", "patch", "delete");
 
-  /** One operation: method, templated path, its parameters and its request body's JSON schema (or null). */
   /**
-   * One operation; {@code open} when the contract lets anyone call it ({@code security: []}),
-   * {@code bodyRequired} when its request body is.
+   * One operation: method, templated path, its parameters and its request body's JSON schema (or
+   * null); {@code open} when the contract lets anyone call it ({@code security: []}),
+   * {@code bodyRequired} when its request body is; {@code spec}, the operation as written.
    */
   record Operation(String method, String path, String id, List<JsonObject> parameters, JsonObject body,
-                   long bodyLimit, boolean open, boolean bodyRequired) {
+                   long bodyLimit, boolean open, boolean bodyRequired, JsonObject spec) {
     List<JsonObject> parameters(String in) {
       return parameters.stream().filter(p -> in.equals(p.getString("in"))).toList();
     }
@@ -67,7 +67,7 @@ record ContractOperations(List<ContractOperations.Operation> all) {
         Number limit = (Number) op.getValue(ApiVerticle.BODY_LIMIT_EXTENSION, ApiVerticle.DEFAULT_BODY_LIMIT);
         JsonArray security = op.getJsonArray("security", contract.getJsonArray("security", new JsonArray()));
         operations.add(new Operation(method.toUpperCase(), path, op.getString("operationId"), parameters, body,
-            limit.longValue(), security.isEmpty(), bodyRequired));
+            limit.longValue(), security.isEmpty(), bodyRequired, op));
       }
     }
     return new ContractOperations(operations);

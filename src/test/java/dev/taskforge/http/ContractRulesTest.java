@@ -2,6 +2,7 @@ package dev.taskforge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskforge.http.ContractOperations.Operation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * as written, every operation saying who may call it as the server enforces it.
  */
 class ContractRulesTest {
-  private static final Set<String> METHODS = Set.of("get", "put", "post", "patch", "delete");
   private static final Pattern PATH_PARAMETER = Pattern.compile("\\{(\\w+)}");
   private static ApiTestServer api;
   private static JsonObject contract;
@@ -36,21 +36,8 @@ class ContractRulesTest {
     api.close();
   }
 
-  /** Each operation with its path and method. */
-  private record Operation(String path, String method, JsonObject pathItem, JsonObject spec) {}
-
   private static List<Operation> operations() {
-    List<Operation> operations = new ArrayList<>();
-    JsonObject paths = contract.getJsonObject("paths");
-    for (String path : paths.fieldNames()) {
-      JsonObject item = paths.getJsonObject(path);
-      for (String method : item.fieldNames()) {
-        if (METHODS.contains(method)) {
-          operations.add(new Operation(path, method, item, item.getJsonObject(method)));
-        }
-      }
-    }
-    return operations;
+    return ContractOperations.from(contract).all();
   }
 
   @Test
@@ -64,11 +51,9 @@ class ContractRulesTest {
 
   @Test
   void everyOperationSaysWhoMayCallItAsTheServerEnforcesIt() {
-    JsonArray everyone = new JsonArray();
     assertThat(contract.getJsonArray("security")).isNotEmpty();
     for (Operation op : operations()) {
-      JsonArray security = op.spec().getJsonArray("security", contract.getJsonArray("security"));
-      boolean open = security.equals(everyone);
+      boolean open = op.open();
       assertThat(open).as(op.method() + " " + op.path() + " is open to anyone in the contract")
           .isEqualTo(Authentication.isPublic(op.path()));
       if (!open) {
@@ -89,14 +74,10 @@ class ContractRulesTest {
   void operationIdsAreUniqueAndEveryPathParameterIsDeclared() {
     Set<String> ids = new HashSet<>();
     for (Operation op : operations()) {
-      assertThat(ids.add(op.spec().getString("operationId"))).as("operationId of " + op.method() + " " + op.path())
+      assertThat(ids.add(op.id())).as("operationId of " + op.method() + " " + op.path())
           .isTrue();
       Set<String> declared = new HashSet<>();
-      for (JsonArray parameters : List.of(op.pathItem().getJsonArray("parameters", new JsonArray()),
-          op.spec().getJsonArray("parameters", new JsonArray()))) {
-        parameters.stream().map(JsonObject.class::cast).filter(p -> "path".equals(p.getString("in")))
-            .forEach(p -> declared.add(p.getString("name")));
-      }
+      op.parameters("path").forEach(p -> declared.add(p.getString("name")));
       Matcher m = PATH_PARAMETER.matcher(op.path());
       Set<String> used = new HashSet<>();
       while (m.find()) {

@@ -68,7 +68,8 @@ class CrossUserMatrixTest {
     SchemaValues values = new SchemaValues(owner::bodyId);
     List<Operation> routes = new ArrayList<>(contract.all().stream().filter(Operation::hasPathParameters).toList());
     OUTSIDE_THE_CONTRACT.forEach(path -> routes.add(new Operation("GET", path, path,
-        List.of(new JsonObject().put("name", "executionId").put("in", "path")), null, 0, false, false)));
+        List.of(new JsonObject().put("name", "executionId").put("in", "path")), null, 0, false, false,
+        new JsonObject())));
     RawClient client = new RawClient(api.port);
     Map<String, String> before = DataFingerprint.of(api.db);
     int checked = 0;
