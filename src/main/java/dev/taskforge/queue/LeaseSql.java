@@ -18,6 +18,12 @@ final class LeaseSql {
    * Claims up to #{max} claimable jobs of a queue in queue position order (priority, then run_at,
    * then id). SKIP LOCKED lets any number of dispatchers claim at once without ever taking the
    * same job; each claim opens an attempt and an execution and marks the task RUNNING.
+   *
+   * <p>The dispatcher runs it with a generic plan, made once without knowing #{max}, which the
+   * planner then takes for a tenth of the claimable jobs: joined to the picked ids, queue_jobs and
+   * tasks would be read whole (a hash join over a seq scan) on every claim of a large backlog.
+   * Reaching them by {@code id = ANY (ARRAY(...))} is a key lookup per picked job, whatever the
+   * estimate.
    */
   static final String CLAIM = """
       WITH picked AS (
@@ -26,8 +32,9 @@ final class LeaseSql {
            AND j.attempt < j.max_attempts
            -- A paused queue gives nothing: one probe of a table of a few rows, once per statement.
            AND NOT EXISTS (SELECT 1 FROM queue_pauses p WHERE p.queue_name = #{queue})
+           -- A lookup by key per candidate: as EXISTS, a generic plan hashes every task of the owner.
            AND (#{owner_id}::uuid IS NULL
-                OR EXISTS (SELECT 1 FROM tasks o WHERE o.id = j.task_id AND o.owner_id = #{owner_id}::uuid))
+                OR (SELECT o.owner_id FROM tasks o WHERE o.id = j.task_id) = #{owner_id}::uuid)
          ORDER BY j.priority DESC, j.run_at, j.id
          LIMIT #{max}
          FOR UPDATE SKIP LOCKED
@@ -36,7 +43,7 @@ final class LeaseSql {
            SET status = 'RUNNING', attempt = j.attempt + 1, lease_owner = #{worker},
                lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second',
                processed_at = coalesce(j.processed_at, now())
-          FROM picked WHERE j.id = picked.id
+         WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
         RETURNING j.*
       ), executions AS (
         INSERT INTO task_executions (task_id, job_id, attempt_number, executor, worker_id, retry_count, last_heartbeat)
@@ -48,7 +55,7 @@ final class LeaseSql {
         SELECT c.id, c.attempt, e.id, #{worker} FROM claimed c JOIN executions e ON e.job_id = c.id
       ), running AS (
         UPDATE tasks t SET status = 'RUNNING', started_at = coalesce(t.started_at, now())
-          FROM claimed c WHERE t.id = c.task_id
+         WHERE t.id = ANY (ARRAY(SELECT task_id FROM claimed))
       )
       SELECT c.id AS job_id, c.task_id, e.id AS execution_id, c.queue_name, c.attempt, c.max_attempts,
              c.timeout_seconds, c.job_data, c.lease_expires_at,
@@ -124,14 +131,12 @@ final class LeaseSql {
         lost_attempts AS (
           UPDATE job_attempts a
              SET finished_at = now(), outcome = 'LOST', error_message = #{reason}, error_code = '%2$s'
-            FROM %1$s x
-           WHERE a.job_id = x.id AND a.finished_at IS NULL
+           WHERE a.job_id = ANY (ARRAY(SELECT id FROM %1$s)) AND a.finished_at IS NULL
           RETURNING a.execution_id
         ), lost_executions AS (
           UPDATE task_executions e
              SET status = 'LOST', completed_at = now(), error_message = #{reason}, error_code = '%2$s'
-            FROM lost_attempts l
-           WHERE e.id = l.execution_id
+           WHERE e.id = ANY (ARRAY(SELECT execution_id FROM lost_attempts))
         )""".formatted(jobs, errorCode);
   }
 
@@ -151,11 +156,10 @@ final class LeaseSql {
         UPDATE queue_jobs j
            SET status = 'AVAILABLE', max_attempts = j.max_attempts + 1,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{reason}
-          FROM undelivered x
-         WHERE j.id = x.id
+         WHERE j.id = ANY (ARRAY(SELECT id FROM undelivered))
         RETURNING j.id, j.task_id
       ), tasks_after AS (
-        UPDATE tasks t SET status = 'QUEUED' FROM returned r WHERE t.id = r.task_id
+        UPDATE tasks t SET status = 'QUEUED' WHERE t.id = ANY (ARRAY(SELECT task_id FROM returned))
       )
       SELECT id FROM returned
       """;
@@ -179,8 +183,7 @@ final class LeaseSql {
                              WHEN j.attempt >= j.max_attempts THEN 'FAILED' ELSE 'AVAILABLE' END,
                finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR j.attempt >= j.max_attempts THEN now() END,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{reason}
-          FROM expired x
-         WHERE j.id = x.id
+         WHERE j.id = ANY (ARRAY(SELECT id FROM expired))
         RETURNING j.id, j.task_id, j.status
       ), tasks_after AS (
         UPDATE tasks t
@@ -188,7 +191,7 @@ final class LeaseSql {
                                       WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'QUEUED' END,
                completed_at = CASE WHEN r.status IN ('FAILED', 'CANCELLED') THEN now() END
           FROM returned r
-         WHERE t.id = r.task_id
+         WHERE t.id = r.task_id AND t.id = ANY (ARRAY(SELECT task_id FROM returned))
       )
       SELECT id, task_id, status::text FROM returned
       """;
