@@ -154,6 +154,14 @@ public class QueueBench {
     // The server's statements are read now, so that a renamed one stops the bench before its long phases.
     PhysicalLimit limit = runs("limit") ? new PhysicalLimit(new BatchedStatements()) : null;
     try (Connection db = connect()) {
+      String setup = System.getenv().getOrDefault("BENCH_SETUP_SQL", "");
+      if (!setup.isBlank()) {
+        // A schema change tried against the same run, applied before anything is measured.
+        try (var statement = db.createStatement()) {
+          statement.execute(setup);
+        }
+        System.out.println("BENCH_SETUP_SQL applied: " + setup);
+      }
       section("Taskforge");
       if (WARMUP > 0) {
         taskforgeThroughput(db, token("warmup"), Math.min(WARMUP, W1), false, false);
@@ -1275,15 +1283,18 @@ public class QueueBench {
    * with its reaped children. The difference is what other processes took; on a shared machine it
    * tells which runs are clean.
    */
-  record Cpu(long machineTicks, long oursTicks, long nanos) {
+  record Cpu(long machineTicks, long[] oursTicks, long nanos) {
     static final double TICKS_PER_SECOND = 100;
 
     static Cpu start() {
       return new Cpu(machineBusy(), ours(), System.nanoTime());
     }
 
-    /** The machine's and this bench's CPU since start, in percent of all cores. */
-    record Use(double machine, double mine, double cores) {
+    /**
+     * The machine's and this bench's CPU since start, in percent of all cores; this bench's split
+     * into the load generator (this JVM and the graphile-worker process), the server JVM and PostgreSQL.
+     */
+    record Use(double machine, double mine, double cores, double generator, double server, double database) {
       double other() {
         return Math.max(0, machine - mine);
       }
@@ -1296,8 +1307,9 @@ public class QueueBench {
 
       @Override
       public String toString() {
-        return String.format("CPU %.0f%% of %.0f cores busy: this bench %.0f%%, other processes %.0f%%", machine, cores,
-            mine, other());
+        return String.format("CPU %.0f%% of %.0f cores busy: this bench %.0f%% (load generator or worker %.0f%%, "
+            + "server %.0f%%, PostgreSQL %.0f%%), other processes %.0f%%", machine, cores, mine, generator, server,
+            database, other());
       }
     }
 
@@ -1305,8 +1317,12 @@ public class QueueBench {
       double seconds = (System.nanoTime() - nanos) / 1e9;
       double cores = Runtime.getRuntime().availableProcessors();
       double machine = (machineBusy() - machineTicks) / TICKS_PER_SECOND / seconds / cores * 100;
-      double mine = (ours() - oursTicks) / TICKS_PER_SECOND / seconds / cores * 100;
-      return new Use(machine, mine, cores);
+      long[] now = ours();
+      double[] part = new double[3];
+      for (int i = 0; i < 3; i++) {
+        part[i] = (now[i] - oursTicks[i]) / TICKS_PER_SECOND / seconds / cores * 100;
+      }
+      return new Use(machine, part[0] + part[1] + part[2], cores, part[0], part[1], part[2]);
     }
 
     static long machineBusy() {
@@ -1320,10 +1336,12 @@ public class QueueBench {
       }
     }
 
-    static long ours() {
+    /** Ticks of this JVM and its children, of the server JVM alone, and of PostgreSQL's processes. */
+    static long[] ours() {
       Map<Long, Long> parent = new HashMap<>();
       Map<Long, Long> ticks = new HashMap<>();
-      List<Long> roots = new ArrayList<>(List.of(ProcessHandle.current().pid(), serverPid));
+      long generator = ProcessHandle.current().pid();
+      List<Long> roots = new ArrayList<>(List.of(generator, serverPid));
       try (var dirs = Files.list(Path.of("/proc"))) {
         for (Path dir : (Iterable<Path>) dirs::iterator) {
           String name = dir.getFileName().toString();
@@ -1346,13 +1364,14 @@ public class QueueBench {
           }
         }
       } catch (Exception e) {
-        return 0;
+        return new long[3];
       }
-      long sum = 0;
+      // Each process counts for the nearest root above it: PostgreSQL's postmaster is the server's child.
+      long[] sum = new long[3];
       for (Map.Entry<Long, Long> p : ticks.entrySet()) {
         for (long at = p.getKey(), hops = 0; at > 1 && hops < 64; at = parent.getOrDefault(at, 0L), hops++) {
           if (roots.contains(at)) {
-            sum += p.getValue();
+            sum[at == generator ? 0 : at == serverPid ? 1 : 2] += p.getValue();
             break;
           }
         }

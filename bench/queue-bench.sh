@@ -26,6 +26,7 @@
 # The drain alone, Taskforge against its physical limit: BENCH_PHASES=drain,limit BENCH_GRAPHILE=0 ...
 # BENCH_PROMPT_CHARS=2000 gives every job a prompt of that many characters of prose (both systems;
 # default: the word "nothing"), as an agent's task has;
+# BENCH_SETUP_SQL runs SQL on the database before any phase (to try a schema change in one run);
 # BENCH_GRAPHILE=0 measures Taskforge alone; BENCH_JAR=dir/taskforge.jar uses (or builds, with
 # -Dtf.build.dir=dir) the jar there;
 # BENCH_KEEP=1 keeps the temporary directory (server log, database) for a look afterwards.
