@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -395,9 +396,13 @@ public class QueueBench {
     double enqueue = secondsSince(t0);
     int n = (int) longs(db, "SELECT count(*) FROM queue_jobs WHERE queue_name = ?", LIMIT_QUEUE)[0];
     checkpoint(db);
+    WriteCost before = WriteCost.read(db);
     Cpu cpu = Cpu.start();
     PhysicalLimit.Drained d = limit.drain(LIMIT_QUEUE, n);
     Cpu.Use cpuUse = cpu.end();
+    // The drain's connections are closed: their table statistics are flushed within a second.
+    Thread.sleep(1500);
+    WriteCost after = WriteCost.read(db);
     long[] row = longs(db, """
         SELECT count(*), count(*) FILTER (WHERE j.status = 'COMPLETED'),
                (SELECT count(*) FROM job_attempts a JOIN queue_jobs q ON q.id = a.job_id WHERE q.queue_name = ?),
@@ -414,10 +419,52 @@ public class QueueBench {
         row[3], d.lost() == 0 ? "" : ", completions that found the job no longer held " + d.lost(),
         errors.isEmpty() ? "" : ", client errors " + errors);
     cpuUse.report("Taskforge", "limit", "physical limit");
+    System.out.printf("  PostgreSQL CPU %.3f ms per job; %s%n",
+        cpuUse.database() / 100 * cpuUse.cores() * d.seconds() / n * 1000, after.since(before, n));
     if (row[1] != DRAIN_TASKS || !errors.isEmpty()) {
       System.out.printf("  WARNING: expected %,d COMPLETED jobs, found %,d (errors %s)%n", DRAIN_TASKS, row[1], errors);
     }
     return new Throughput(n, enqueue, Double.NaN, d.seconds());
+  }
+
+  /**
+   * What the database wrote: WAL position and, per table of a job's history, rows inserted and
+   * updated (and of those, HOT: no index touched), from pg_stat_user_tables.
+   */
+  record WriteCost(long walBytes, Map<String, long[]> tables) {
+    static final List<String> TABLES = List.of("tasks", "queue_jobs", "task_executions", "job_attempts", "task_results");
+
+    static WriteCost read(Connection db) throws SQLException {
+      Map<String, long[]> tables = new LinkedHashMap<>();
+      long wal;
+      try (var statement = db.createStatement()) {
+        try (ResultSet rs = statement.executeQuery("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) {
+          rs.next();
+          wal = rs.getLong(1);
+        }
+        try (ResultSet rs = statement.executeQuery("SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd "
+            + "FROM pg_stat_user_tables WHERE relname IN ('" + String.join("','", TABLES) + "')")) {
+          while (rs.next()) {
+            tables.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+          }
+        }
+      }
+      return new WriteCost(wal, tables);
+    }
+
+    /** Per job since {@code before}: WAL bytes, and each table's inserts and updates (HOT share). */
+    String since(WriteCost before, int jobs) {
+      StringBuilder out = new StringBuilder(String.format("WAL %,.0f bytes per job; per job", (double) (walBytes
+          - before.walBytes) / jobs));
+      for (String table : TABLES) {
+        long[] now = tables.getOrDefault(table, new long[3]);
+        long[] then = before.tables.getOrDefault(table, new long[3]);
+        long updates = now[1] - then[1];
+        out.append(String.format(" %s %.1f ins %.1f upd (%.0f%% HOT);", table, (double) (now[0] - then[0]) / jobs,
+            (double) updates / jobs, updates == 0 ? 0 : 100.0 * (now[2] - then[2]) / updates));
+      }
+      return out.toString();
+    }
   }
 
   /**

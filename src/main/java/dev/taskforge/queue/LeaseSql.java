@@ -42,7 +42,7 @@ final class LeaseSql {
         UPDATE queue_jobs j
            SET status = 'RUNNING', attempt = j.attempt + 1, lease_owner = #{worker},
                lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second',
-               processed_at = coalesce(j.processed_at, now())
+               processed_at = coalesce(j.processed_at, now()), updated_at = now()
          WHERE j.id = ANY (ARRAY(SELECT id FROM picked))
         RETURNING j.*
       ), executions AS (
@@ -54,7 +54,8 @@ final class LeaseSql {
         INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id)
         SELECT c.id, c.attempt, e.id, #{worker} FROM claimed c JOIN executions e ON e.job_id = c.id
       ), running AS (
-        UPDATE tasks t SET status = 'RUNNING', started_at = coalesce(t.started_at, now())
+        UPDATE tasks t SET status = 'RUNNING', started_at = coalesce(t.started_at, now()),
+                           version = t.version + 1, updated_at = now()
          WHERE t.id = ANY (ARRAY(SELECT task_id FROM claimed))
       )
       SELECT c.id AS job_id, c.task_id, e.id AS execution_id, c.queue_name, c.attempt, c.max_attempts,
@@ -111,11 +112,12 @@ final class LeaseSql {
    */
   static final String HEARTBEAT_MANY = """
       WITH extended AS (
-        UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second'
+        UPDATE queue_jobs SET lease_expires_at = now() + #{lease_seconds}::float8 * interval '1 second',
+                              updated_at = now()
          WHERE id = ANY (#{job_ids}::bigint[]) AND lease_owner = #{worker} AND lease_expires_at IS NOT NULL
         RETURNING id, cancel_requested_at IS NOT NULL AS cancel_requested
       ), beating AS (
-        UPDATE task_executions e SET last_heartbeat = now()
+        UPDATE task_executions e SET last_heartbeat = now(), updated_at = now()
           FROM extended x
          WHERE e.job_id = x.id AND e.completed_at IS NULL
       )

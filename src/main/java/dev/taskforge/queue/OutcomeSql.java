@@ -27,7 +27,8 @@ final class OutcomeSql {
                      output_tokens, cache_creation_tokens, cache_read_tokens, cost, num_turns)
       ), job AS (
         UPDATE queue_jobs j
-           SET status = 'COMPLETED', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL
+           SET status = 'COMPLETED', finished_at = now(), lease_owner = NULL, lease_expires_at = NULL,
+               updated_at = now()
           FROM done d
          WHERE j.id = d.job_id AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id
@@ -38,7 +39,7 @@ final class OutcomeSql {
       ), execution AS (
         UPDATE task_executions e
            SET status = 'COMPLETED', completed_at = now(), progress = 1, exit_code = d.exit_code,
-               session_id = d.session_id, process_id = d.process_id
+               session_id = d.session_id, process_id = d.process_id, updated_at = now()
           FROM job JOIN done d ON d.job_id = job.id
          WHERE e.id = d.execution_id AND e.job_id = job.id
         RETURNING e.id, e.task_id, e.job_id, e.started_at
@@ -62,7 +63,8 @@ final class OutcomeSql {
         UPDATE tasks t
            SET actual_duration = extract(epoch FROM now() - coalesce(e.started_at, now()))::int,
                status = CASE WHEN e.plain THEN 'COMPLETED'::task_status ELSE t.status END,
-               completed_at = CASE WHEN e.plain THEN now() ELSE t.completed_at END
+               completed_at = CASE WHEN e.plain THEN now() ELSE t.completed_at END,
+               version = t.version + 1, updated_at = now()
           FROM ending e
          WHERE t.id = e.task_id
         RETURNING t.id, e.plain
