@@ -1,5 +1,6 @@
 package dev.taskforge.console;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.logs.LogIngestVerticle;
 import dev.taskforge.queue.Cancellation;
@@ -14,7 +15,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -111,7 +111,7 @@ public final class TaskFeed {
     }
     Map<String, Object> params = Map.of("owners", new UUID[] {owner}, "executions", new UUID[0],
         "since", OffsetDateTime.MAX);
-    return SqlTemplate.forQuery(pool, TaskFeedSql.OWNER_CHANGES).execute(params).onSuccess(rows -> rows.forEach(row -> {
+    return Templates.forQuery(pool, TaskFeedSql.OWNER_CHANGES).execute(params).onSuccess(rows -> rows.forEach(row -> {
       if (tabs.containsKey(owner)) {
         lastChange.putIfAbsent(owner, row.getOffsetDateTime("changed_at"));
       }
@@ -170,7 +170,7 @@ public final class TaskFeed {
     startedExecutions.clear();
     Map<String, Object> params = Map.of("owners", tabs.keySet().toArray(UUID[]::new), "executions", executions,
         "since", lastCheck == null ? OffsetDateTime.MAX : lastCheck.minus(START_OVERLAP));
-    SqlTemplate.forQuery(pool, TaskFeedSql.OWNER_CHANGES).execute(params)
+    Templates.forQuery(pool, TaskFeedSql.OWNER_CHANGES).execute(params)
         .onSuccess(rows -> rows.forEach(row -> {
           lastCheck = row.getOffsetDateTime("checked_at");
           tellIfChanged(row);

@@ -1,9 +1,9 @@
 package dev.taskforge.executions;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,30 +28,30 @@ public final class ExecutionRepository {
     params.put("executor", executor);
     params.put("worker_id", workerId);
     params.put("retry_count", retryCount);
-    return SqlTemplate.forQuery(client, ExecutionSql.INSERT).mapTo(TaskExecution.MAPPER).execute(params)
+    return Templates.forQuery(client, ExecutionSql.INSERT).mapTo(TaskExecution.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   public Future<Optional<TaskExecution>> findById(UUID ownerId, UUID id) {
-    return SqlTemplate.forQuery(client, ExecutionSql.BY_ID).mapTo(TaskExecution.MAPPER)
+    return Templates.forQuery(client, ExecutionSql.BY_ID).mapTo(TaskExecution.MAPPER)
         .execute(Map.of("owner_id", ownerId, "id", id)).map(Rows::first);
   }
 
   /** A task's executions, newest first. */
   public Future<List<TaskExecution>> ofTask(UUID ownerId, UUID taskId) {
-    return SqlTemplate.forQuery(client, ExecutionSql.OF_TASK).mapTo(TaskExecution.MAPPER)
+    return Templates.forQuery(client, ExecutionSql.OF_TASK).mapTo(TaskExecution.MAPPER)
         .execute(Map.of("owner_id", ownerId, "task_id", taskId)).map(Rows::list);
   }
 
   /** Records a heartbeat with the execution's status and progress (0..1). */
   public Future<Optional<TaskExecution>> reportProgress(UUID id, ExecutionStatus status, float progress) {
-    return SqlTemplate.forQuery(client, ExecutionSql.PROGRESS).mapTo(TaskExecution.MAPPER)
+    return Templates.forQuery(client, ExecutionSql.PROGRESS).mapTo(TaskExecution.MAPPER)
         .execute(Map.of("id", id, "status", status.name(), "progress", progress)).map(Rows::first);
   }
 
   /** Keeps the highest CPU (percent of one core) and resident memory (bytes) seen for the execution. */
   public Future<Void> recordResourcePeaks(UUID id, double cpuPercent, long memoryBytes) {
-    return SqlTemplate.forUpdate(client, ExecutionSql.RESOURCE_PEAKS)
+    return Templates.forUpdate(client, ExecutionSql.RESOURCE_PEAKS)
         .execute(Map.of("id", id, "cpu_percent", cpuPercent, "memory_bytes", memoryBytes)).mapEmpty();
   }
 }

@@ -1,12 +1,12 @@
 package dev.taskforge.logs;
 
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +73,7 @@ public final class LogFollower {
   /** Where an execution stands, if {@code viewer} may follow it (empty: no such execution for them). */
   public static Future<java.util.Optional<JsonObject>> watchable(Pool pool, UUID executionId, UUID viewer,
       boolean admin) {
-    return SqlTemplate.forQuery(pool, LogSql.WATCHABLE)
+    return Templates.forQuery(pool, LogSql.WATCHABLE)
         .execute(Map.of("execution_id", executionId, "owner_id", viewer, "admin", admin))
         .map(rows -> rows.size() == 0 ? java.util.Optional.<JsonObject>empty()
             : java.util.Optional.of(new JsonObject().put("status", rows.iterator().next().getString("status"))
@@ -156,7 +156,7 @@ public final class LogFollower {
     params.put("admin", admin);
     params.put("after", lastSent);
     params.put("limit", LogTailVerticle.PAGE);
-    SqlTemplate.forQuery(pool, LogSql.WATCHER_AFTER).mapTo(ExecutionLog.MAPPER).execute(params).onComplete(ar -> {
+    Templates.forQuery(pool, LogSql.WATCHER_AFTER).mapTo(ExecutionLog.MAPPER).execute(params).onComplete(ar -> {
       reading = false;
       if (closed) {
         return;

@@ -1,6 +1,7 @@
 package dev.taskforge.logs;
 
 import dev.taskforge.db.Pools;
+import dev.taskforge.db.Templates;
 import dev.taskforge.metrics.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +12,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -279,7 +279,7 @@ public final class LogIngestVerticle extends VerticleBase {
       if (last.isEmpty()) {
         return Future.succeededFuture(true);
       }
-      return SqlTemplate.forQuery(pool, LogSql.LINES_PRESENT)
+      return Templates.forQuery(pool, LogSql.LINES_PRESENT)
           .execute(Map.of("ids", last.keySet().toArray(UUID[]::new), "seqs", last.values().toArray(Long[]::new)))
           .map(rows -> rows.iterator().next().getInteger("present") == last.size());
     }

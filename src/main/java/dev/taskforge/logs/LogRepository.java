@@ -1,9 +1,9 @@
 package dev.taskforge.logs;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,7 +18,7 @@ public final class LogRepository {
 
   /** Lines of an execution after {@code afterSeq}, in order, if the execution is the owner's. */
   public Future<List<ExecutionLog>> after(UUID ownerId, UUID executionId, long afterSeq, int limit) {
-    return SqlTemplate.forQuery(pool, LogSql.WATCHER_AFTER).mapTo(ExecutionLog.MAPPER)
+    return Templates.forQuery(pool, LogSql.WATCHER_AFTER).mapTo(ExecutionLog.MAPPER)
         .execute(Map.of("owner_id", ownerId, "admin", false, "execution_id", executionId, "after", afterSeq,
             "limit", limit))
         .map(Rows::list);

@@ -1,5 +1,6 @@
 package dev.taskforge.logs;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
@@ -17,7 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -151,7 +151,7 @@ public final class LogStreamRoutes {
     p.put("to", Requests.time(ctx.request().getParam("to"), "to"));
     p.put("correlation_id", ctx.request().getParam("correlationId"));
     authorise(v)
-        .compose(state -> SqlTemplate.forQuery(pool, LogSql.SEARCH).mapTo(ExecutionLog.MAPPER).execute(p))
+        .compose(state -> Templates.forQuery(pool, LogSql.SEARCH).mapTo(ExecutionLog.MAPPER).execute(p))
         .map(rows -> {
           JsonArray items = new JsonArray();
           rows.forEach(line -> items.add(TailFrame.wire(line)));
@@ -176,7 +176,7 @@ public final class LogStreamRoutes {
   private void writePages(HttpServerResponse response, Viewer v, long after) {
     Map<String, Object> p = Map.of("execution_id", v.execution(), "owner_id", v.principal().userId(),
         "admin", v.principal().isAdmin(), "after", after, "limit", DEFAULT_PAGE);
-    SqlTemplate.forQuery(pool, LogSql.WATCHER_AFTER).mapTo(ExecutionLog.MAPPER).execute(p).onComplete(ar -> {
+    Templates.forQuery(pool, LogSql.WATCHER_AFTER).mapTo(ExecutionLog.MAPPER).execute(p).onComplete(ar -> {
       if (ar.failed()) {
         response.reset();
         return;

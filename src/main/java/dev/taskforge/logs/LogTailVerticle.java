@@ -2,6 +2,7 @@ package dev.taskforge.logs;
 
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.Pools;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -86,7 +86,7 @@ public final class LogTailVerticle extends VerticleBase {
       return;
     }
     // The first watcher: what is stored now is theirs to read; the tail publishes what comes after.
-    SqlTemplate.forQuery(pool, LogSql.WATCHED).execute(Map.of("ids", new UUID[] {id})).onComplete(ar -> {
+    Templates.forQuery(pool, LogSql.WATCHED).execute(Map.of("ids", new UUID[] {id})).onComplete(ar -> {
       if (ar.failed()) {
         message.fail(500, ar.cause().getMessage());
         return;
@@ -141,7 +141,7 @@ public final class LogTailVerticle extends VerticleBase {
     }
     tail.reading = true;
     tail.readAgain = false;
-    SqlTemplate.forQuery(pool, LogSql.TAIL_AFTER).mapTo(ExecutionLog.MAPPER)
+    Templates.forQuery(pool, LogSql.TAIL_AFTER).mapTo(ExecutionLog.MAPPER)
         .execute(Map.of("execution_id", id, "after", tail.published, "limit", PAGE))
         .onComplete(ar -> {
           tail.reading = false;
@@ -168,7 +168,7 @@ public final class LogTailVerticle extends VerticleBase {
       return;
     }
     UUID[] ids = tails.keySet().toArray(UUID[]::new);
-    SqlTemplate.forQuery(pool, LogSql.WATCHED).execute(Map.of("ids", ids)).onSuccess(rows -> {
+    Templates.forQuery(pool, LogSql.WATCHED).execute(Map.of("ids", ids)).onSuccess(rows -> {
       for (Row row : rows) {
         UUID id = row.getUUID("id");
         Tail tail = tails.get(id);

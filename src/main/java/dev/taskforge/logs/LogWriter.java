@@ -1,9 +1,9 @@
 package dev.taskforge.logs;
 
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +38,8 @@ final class LogWriter {
     UUID[] ids = counts.keySet().toArray(UUID[]::new);
     Integer[] sizes = counts.values().toArray(Integer[]::new);
     int lines = lineCount;
-    return SqlTemplate.forQuery(conn, LogSql.LOCK_EXECUTIONS).execute(Map.of("ids", ids))
-        .compose(locked -> SqlTemplate.forQuery(conn, LogSql.ALLOCATE_SEQS).execute(Map.of("ids", ids, "counts", sizes)))
+    return Templates.forQuery(conn, LogSql.LOCK_EXECUTIONS).execute(Map.of("ids", ids))
+        .compose(locked -> Templates.forQuery(conn, LogSql.ALLOCATE_SEQS).execute(Map.of("ids", ids, "counts", sizes)))
         .compose(rows -> {
           Map<UUID, Long> next = new HashMap<>();
           Map<UUID, Long> last = new HashMap<>();
@@ -65,8 +65,8 @@ final class LogWriter {
             batchLast.add(seq - 1);
           }
           String[] pointers = last.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toArray(String[]::new);
-          return SqlTemplate.forUpdate(conn, LogSql.INSERT_LINES).execute(columns.params())
-              .compose(v -> SqlTemplate.forQuery(conn, LogSql.NOTIFY).execute(Map.of("pointers", pointers)))
+          return Templates.forUpdate(conn, LogSql.INSERT_LINES).execute(columns.params())
+              .compose(v -> Templates.forQuery(conn, LogSql.NOTIFY).execute(Map.of("pointers", pointers)))
               .map(v -> batchLast);
         });
   }

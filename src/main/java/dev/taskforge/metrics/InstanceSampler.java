@@ -1,10 +1,10 @@
 package dev.taskforge.metrics;
 
+import dev.taskforge.db.Templates;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.lang.management.ManagementFactory;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -34,7 +34,7 @@ public final class InstanceSampler {
 
   /** Takes one sample; returns how many points it stored. */
   public Future<Integer> sample() {
-    return SqlTemplate.forQuery(pool, ACTIVE_JOBS).execute(Map.of("worker", worker)).compose(rows -> {
+    return Templates.forQuery(pool, ACTIVE_JOBS).execute(Map.of("worker", worker)).compose(rows -> {
       OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
       double logLines = Telemetry.logLinesIngested();
       double ingested = logLines - logLinesBefore;

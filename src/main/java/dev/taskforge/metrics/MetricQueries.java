@@ -1,6 +1,7 @@
 package dev.taskforge.metrics;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.metrics.MetricQuery.Aggregation;
 import dev.taskforge.metrics.MetricQueryPlan.Segment;
 import dev.taskforge.metrics.MetricQueryPlan.Source;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,7 +49,7 @@ public final class MetricQueries {
       Future<Void> done = conn.query(CUSTOM_PLANS + (query.agg().isPercentile() ? "" : HASHING_ROOM)).execute()
           .mapEmpty();
       for (Segment segment : segments) {
-        done = done.compose(v -> SqlTemplate.forQuery(conn, sql(segment.source(), query.agg()))
+        done = done.compose(v -> Templates.forQuery(conn, sql(segment.source(), query.agg()))
             .execute(params(query, segment, readerId, admin)).map(rows -> {
               parts.add(rows);
               return null;
@@ -75,7 +75,7 @@ public final class MetricQueries {
 
   /** Names the reader has series of, with kind, unit and how many series. */
   public Future<JsonArray> names(UUID readerId, boolean admin) {
-    return SqlTemplate.forQuery(pool, admin ? MetricQuerySql.ALL_NAMES : MetricQuerySql.NAMES_OF_OWNER)
+    return Templates.forQuery(pool, admin ? MetricQuerySql.ALL_NAMES : MetricQuerySql.NAMES_OF_OWNER)
         .execute(Map.of("user_id", readerId))
         .map(rows -> {
           JsonArray names = new JsonArray();

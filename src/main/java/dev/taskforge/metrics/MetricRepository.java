@@ -1,10 +1,10 @@
 package dev.taskforge.metrics;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -61,18 +61,18 @@ public final class MetricRepository {
     params.put("worker_ids", workers);
     params.put("queue_names", queues);
     params.put("tags", tags);
-    return SqlTemplate.forUpdate(client, MetricSql.INSERT_BATCH).execute(params).map(r -> r.rowCount());
+    return Templates.forUpdate(client, MetricSql.INSERT_BATCH).execute(params).map(r -> r.rowCount());
   }
 
   /** Raw samples of a metric in [from, to), oldest first. */
   public Future<List<SystemMetric>> series(String name, OffsetDateTime from, OffsetDateTime to) {
-    return SqlTemplate.forQuery(client, MetricSql.SERIES).mapTo(SystemMetric.MAPPER)
+    return Templates.forQuery(client, MetricSql.SERIES).mapTo(SystemMetric.MAPPER)
         .execute(Map.of("name", name, "from", from, "to", to)).map(Rows::list);
   }
 
   /** The samples of one of the owner's executions (CPU, memory, tokens...). */
   public Future<List<SystemMetric>> ofExecution(UUID ownerId, UUID executionId) {
-    return SqlTemplate.forQuery(client, MetricSql.OF_EXECUTION).mapTo(SystemMetric.MAPPER)
+    return Templates.forQuery(client, MetricSql.OF_EXECUTION).mapTo(SystemMetric.MAPPER)
         .execute(Map.of("owner_id", ownerId, "execution_id", executionId)).map(Rows::list);
   }
 }

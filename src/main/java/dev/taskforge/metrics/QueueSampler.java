@@ -1,5 +1,6 @@
 package dev.taskforge.metrics;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.queue.QueueHealth;
 import dev.taskforge.queue.QueueHealthStatus;
 import dev.taskforge.queue.QueueRepository;
@@ -12,7 +13,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -72,7 +72,7 @@ public final class QueueSampler {
 
   /** Samples every queue once; returns how many metric points this instance stored (0 when not its turn). */
   public Future<Integer> sample() {
-    return SqlTemplate.forQuery(pool, QueueActivitySql.DEPTH).execute(Map.of()).compose(rows -> {
+    return Templates.forQuery(pool, QueueActivitySql.DEPTH).execute(Map.of()).compose(rows -> {
       Map<String, Depth> depths = new TreeMap<>();
       for (Row row : rows) {
         depths.put(row.getString("queue_name"), new Depth(row.getLong("waiting"), row.getLong("scheduled"),
@@ -88,7 +88,7 @@ public final class QueueSampler {
   }
 
   private Future<Integer> takeTurn(SqlConnection conn, Map<String, Depth> depths) {
-    return SqlTemplate.forQuery(conn, QueueActivitySql.TAKE_TURN)
+    return Templates.forQuery(conn, QueueActivitySql.TAKE_TURN)
         .execute(Map.of("instance", instance, "min_gap", minGapSeconds))
         .compose(turn -> {
           if (turn.size() == 0) {
@@ -98,11 +98,11 @@ public final class QueueSampler {
           Map<String, Object> window = Map.of("since", row.getOffsetDateTime("since"), "upto", row.getOffsetDateTime("upto"));
           double windowSeconds = Math.max(1, Duration.between(row.getOffsetDateTime("since"),
               row.getOffsetDateTime("upto")).toMillis() / 1000.0);
-          return SqlTemplate.forUpdate(conn, QueueActivitySql.JOB_POINTS).execute(window)
-              .compose(jobPoints -> SqlTemplate.forQuery(conn, QueueActivitySql.ACTIVITY).execute(window)
+          return Templates.forUpdate(conn, QueueActivitySql.JOB_POINTS).execute(window)
+              .compose(jobPoints -> Templates.forQuery(conn, QueueActivitySql.ACTIVITY).execute(window)
                   .compose(activity -> record(conn, depths, activity, windowSeconds))
                   .map(stored -> stored + jobPoints.rowCount()))
-              .compose(stored -> SqlTemplate.forUpdate(conn, QueueActivitySql.END_TURN).execute(window)
+              .compose(stored -> Templates.forUpdate(conn, QueueActivitySql.END_TURN).execute(window)
                   .map(v -> stored));
         });
   }

@@ -1,9 +1,9 @@
 package dev.taskforge.projects;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +30,12 @@ public final class ProjectRepository {
     params.put("name", name);
     params.put("description", description);
     params.put("monthly_budget_usd", monthlyBudgetUsd);
-    return SqlTemplate.forQuery(client, ProjectSql.INSERT).mapTo(Project.MAPPER).execute(params)
+    return Templates.forQuery(client, ProjectSql.INSERT).mapTo(Project.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   public Future<Optional<Project>> findById(UUID ownerId, UUID id) {
-    return SqlTemplate.forQuery(client, ProjectSql.BY_ID).mapTo(Project.MAPPER)
+    return Templates.forQuery(client, ProjectSql.BY_ID).mapTo(Project.MAPPER)
         .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::first);
   }
 
@@ -46,7 +46,7 @@ public final class ProjectRepository {
   public Future<Optional<io.vertx.core.json.JsonObject>> usage(UUID ownerId, UUID id, java.time.OffsetDateTime from,
       java.time.OffsetDateTime to, int maxTasks) {
     return findById(ownerId, id).compose(project -> project.isEmpty() ? Future.succeededFuture(Optional.empty())
-        : SqlTemplate.forQuery(client, ProjectSql.USAGE)
+        : Templates.forQuery(client, ProjectSql.USAGE)
             .execute(Map.of("id", id, "owner_id", ownerId, "from", from, "to", to))
             .map(rows -> {
               io.vertx.core.json.JsonObject total = null;
@@ -87,7 +87,7 @@ public final class ProjectRepository {
     params.put("after_created", after == null ? null : after.createdAt());
     params.put("after_id", after == null ? null : after.id());
     params.put("limit", limit);
-    return SqlTemplate.forQuery(client, ProjectSql.BY_OWNER).mapTo(Project.MAPPER).execute(params).map(Rows::list);
+    return Templates.forQuery(client, ProjectSql.BY_OWNER).mapTo(Project.MAPPER).execute(params).map(Rows::list);
   }
 
   public Future<Optional<Project>> rename(UUID ownerId, UUID id, String name) {
@@ -106,7 +106,7 @@ public final class ProjectRepository {
     params.put("name", name);
     params.put("set_budget", monthlyBudgetUsd.isPresent());
     params.put("monthly_budget_usd", monthlyBudgetUsd.flatMap(b -> b).orElse(null));
-    return SqlTemplate.forQuery(client, ProjectSql.RENAME).mapTo(Project.MAPPER).execute(params).map(Rows::first);
+    return Templates.forQuery(client, ProjectSql.RENAME).mapTo(Project.MAPPER).execute(params).map(Rows::first);
   }
 
   /**
@@ -114,7 +114,7 @@ public final class ProjectRepository {
    * budget. Empty when it has no budget, has room left, or is not the owner's.
    */
   public Future<Optional<String>> monthSpent(UUID ownerId, UUID id) {
-    return SqlTemplate.forQuery(client, ProjectSql.MONTH_SPENT).execute(Map.of("id", id, "owner_id", ownerId))
+    return Templates.forQuery(client, ProjectSql.MONTH_SPENT).execute(Map.of("id", id, "owner_id", ownerId))
         .map(rows -> {
           if (rows.size() == 0) {
             return Optional.empty();
@@ -129,7 +129,7 @@ public final class ProjectRepository {
 
   /** Deletes the project and, through the foreign keys, its tasks. */
   public Future<Boolean> delete(UUID ownerId, UUID id) {
-    return SqlTemplate.forUpdate(client, ProjectSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
+    return Templates.forUpdate(client, ProjectSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
         .map(result -> result.rowCount() == 1);
   }
 }

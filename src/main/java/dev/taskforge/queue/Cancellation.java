@@ -1,10 +1,10 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.tasks.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,7 +30,7 @@ public final class Cancellation {
 
   /** Cancels the owner's task; empty when there is no such task. */
   public Future<Optional<Result>> cancel(UUID ownerId, UUID taskId) {
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, TaskStateSql.LOCK_TASK)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, TaskStateSql.LOCK_TASK)
         .execute(Map.of("id", taskId, "owner_id", ownerId))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -39,14 +39,14 @@ public final class Cancellation {
           Row row = rows.iterator().next();
           TaskStatus before = TaskStatus.valueOf(row.getString("status"));
           if ("RUNNING".equals(row.getString("job_status"))) {
-            return SqlTemplate.forQuery(conn, TaskStateSql.REQUEST_CANCEL)
+            return Templates.forQuery(conn, TaskStateSql.REQUEST_CANCEL)
                 .execute(Map.of("job_id", row.getLong("job_id"), "channel", CHANNEL))
                 .map(v -> Optional.of(new Result(before, true)));
           }
           if (before == TaskStatus.COMPLETED || before == TaskStatus.FAILED || before == TaskStatus.CANCELLED) {
             return Future.succeededFuture(Optional.of(new Result(before, false)));
           }
-          return SqlTemplate.forUpdate(conn, TaskStateSql.CANCEL_WAITING).execute(Map.of("id", taskId))
+          return Templates.forUpdate(conn, TaskStateSql.CANCEL_WAITING).execute(Map.of("id", taskId))
               .compose(v -> DependencyRelease.ended(conn, taskId, "was cancelled"))
               .map(v -> Optional.of(new Result(before, true)));
         }));
@@ -54,7 +54,7 @@ public final class Cancellation {
 
   /** Queues a failed or cancelled task of the owner again, keeping its history. */
   public Future<Optional<Result>> retry(UUID ownerId, UUID taskId) {
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, TaskStateSql.LOCK_TASK)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, TaskStateSql.LOCK_TASK)
         .execute(Map.of("id", taskId, "owner_id", ownerId))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -64,7 +64,7 @@ public final class Cancellation {
           if (before != TaskStatus.FAILED && before != TaskStatus.CANCELLED) {
             return Future.succeededFuture(Optional.of(new Result(before, false)));
           }
-          return SqlTemplate.forQuery(conn, TaskStateSql.REQUEUE).mapTo(dev.taskforge.tasks.Task.MAPPER)
+          return Templates.forQuery(conn, TaskStateSql.REQUEUE).mapTo(dev.taskforge.tasks.Task.MAPPER)
               .execute(Map.of("id", taskId))
               .compose(requeued -> Enqueuer.enqueueIfQueued(conn, requeued.iterator().next()))
               .map(v -> Optional.of(new Result(before, true)));

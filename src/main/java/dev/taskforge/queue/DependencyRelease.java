@@ -1,10 +1,10 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.tasks.Task;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,12 +21,12 @@ public final class DependencyRelease {
 
   /** Queues the dependents that {@code taskId}'s completion leaves with nothing to wait for. */
   public static Future<Integer> completed(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, TaskStateSql.READY_DEPENDENTS).mapTo(Task.MAPPER)
+    return Templates.forQuery(conn, TaskStateSql.READY_DEPENDENTS).mapTo(Task.MAPPER)
         .execute(Map.of("task_id", taskId))
         .compose(ready -> {
           Future<Integer> chain = Future.succeededFuture(0);
           for (Task dependent : ready) {
-            chain = chain.compose(n -> SqlTemplate.forQuery(conn, TaskStateSql.QUEUE).mapTo(Task.MAPPER)
+            chain = chain.compose(n -> Templates.forQuery(conn, TaskStateSql.QUEUE).mapTo(Task.MAPPER)
                 .execute(Map.of("id", dependent.id()))
                 .compose(rows -> Enqueuer.enqueueIfQueued(conn, rows.iterator().next()))
                 .map(n + 1));
@@ -40,7 +40,7 @@ public final class DependencyRelease {
    * parent of each task that ended this way may end with it ({@link Subtasks}).
    */
   public static Future<Integer> ended(SqlConnection conn, UUID taskId, String how) {
-    return SqlTemplate.forQuery(conn, TaskStateSql.FAIL_REQUIRING).execute(Map.of("task_id", taskId, "how", how))
+    return Templates.forQuery(conn, TaskStateSql.FAIL_REQUIRING).execute(Map.of("task_id", taskId, "how", how))
         .compose(rows -> {
           List<UUID> failed = Rows.list(rows).stream().map(r -> r.getUUID("task_id")).toList();
           Future<Integer> chain = Future.succeededFuture(failed.size());

@@ -1,13 +1,13 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.ColumnArrays;
+import dev.taskforge.db.Templates;
 import dev.taskforge.tasks.Task;
 import dev.taskforge.tasks.TaskPriority;
 import dev.taskforge.tasks.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -40,12 +40,12 @@ public final class Enqueuer {
       return Future.succeededFuture(new InitialState(TaskStatus.QUEUED, null));
     }
     Future<UUID> failed = requires.isEmpty() ? Future.succeededFuture(null)
-        : SqlTemplate.forQuery(conn, TaskStateSql.FAILED_REQUIREMENT)
+        : Templates.forQuery(conn, TaskStateSql.FAILED_REQUIREMENT)
             .execute(Map.of("owner_id", ownerId, "ids", requires.toArray(UUID[]::new)))
             .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID("id"));
     return failed.compose(required -> required != null
         ? Future.succeededFuture(new InitialState(TaskStatus.FAILED, required))
-        : SqlTemplate.forQuery(conn, TaskStateSql.UNFINISHED)
+        : Templates.forQuery(conn, TaskStateSql.UNFINISHED)
             .execute(Map.of("owner_id", ownerId, "ids", waitsFor.toArray(UUID[]::new)))
             .map(rows -> new InitialState(rows.iterator().next().getLong("unfinished") > 0
                 ? TaskStatus.BLOCKED : TaskStatus.QUEUED, null)));
@@ -56,7 +56,7 @@ public final class Enqueuer {
    * waiting on its subtasks may end with it.
    */
   public static Future<Void> explainFailedStart(SqlConnection conn, UUID taskId, UUID required) {
-    return SqlTemplate.forUpdate(conn, TaskStateSql.EXPLAIN_FAILURE).execute(Map.of("id", taskId, "required", required))
+    return Templates.forUpdate(conn, TaskStateSql.EXPLAIN_FAILURE).execute(Map.of("id", taskId, "required", required))
         .compose(v -> Subtasks.ended(conn, taskId));
   }
 
@@ -66,7 +66,7 @@ public final class Enqueuer {
       return Future.succeededFuture();
     }
     return new QueueRepository(conn).enqueue(jobFor(task))
-        .compose(job -> SqlTemplate.forQuery(conn, TaskStateSql.NOTIFY).execute(Map.of("queue", job.queueName())))
+        .compose(job -> Templates.forQuery(conn, TaskStateSql.NOTIFY).execute(Map.of("queue", job.queueName())))
         .mapEmpty();
   }
 
@@ -80,7 +80,7 @@ public final class Enqueuer {
     if (jobs.isEmpty()) {
       return Future.succeededFuture();
     }
-    return SqlTemplate.forQuery(conn, JobBatchSql.ENQUEUE_ALL).execute(jobColumns(jobs)).mapEmpty();
+    return Templates.forQuery(conn, JobBatchSql.ENQUEUE_ALL).execute(jobColumns(jobs)).mapEmpty();
   }
 
   /** The parameters of {@link JobBatchSql#ENQUEUE_ALL}: one array per column, a job per index. */

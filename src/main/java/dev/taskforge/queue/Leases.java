@@ -1,10 +1,10 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +75,7 @@ public final class Leases {
       return claim(pool, queue, worker, max, ownerId);
     }
     Map<String, Object> byQueue = Map.of("queue", queue);
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.LOCK_QUEUE).execute(byQueue)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, LeaseSql.LOCK_QUEUE).execute(byQueue)
         .compose(lock -> !lock.iterator().next().getBoolean("locked") ? Future.succeededFuture(0)
             : room(conn, queue, limit, rate))
         .compose(room -> room <= 0 ? Future.succeededFuture(List.<ClaimedJob>of())
@@ -90,10 +90,10 @@ public final class Leases {
   private static Future<Integer> room(io.vertx.sqlclient.SqlConnection conn, String queue,
       java.util.OptionalInt limit, java.util.Optional<RateLimit> rate) {
     Future<Integer> byConcurrency = limit.isEmpty() ? Future.succeededFuture(Integer.MAX_VALUE)
-        : SqlTemplate.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(Map.of("queue", queue))
+        : Templates.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(Map.of("queue", queue))
             .map(rows -> limit.getAsInt() - rows.iterator().next().getInteger("running"));
     return byConcurrency.compose(room -> room <= 0 || rate.isEmpty() ? Future.succeededFuture(room)
-        : SqlTemplate.forQuery(conn, LeaseSql.STARTED_IN_WINDOW)
+        : Templates.forQuery(conn, LeaseSql.STARTED_IN_WINDOW)
             .execute(Map.of("queue", queue, "window_seconds", rate.get().window().toMillis() / 1000.0))
             .map(rows -> Math.min(room, rate.get().jobs() - rows.iterator().next().getInteger("started"))));
   }
@@ -107,7 +107,7 @@ public final class Leases {
     params.put("lease_seconds", lease.toMillis() / 1000.0);
     params.put("owner_id", ownerId);
     CLAIM_STATEMENTS.increment();
-    return SqlTemplate.forQuery(client, LeaseSql.CLAIM).execute(params).map(rows -> {
+    return Templates.forQuery(client, LeaseSql.CLAIM).execute(params).map(rows -> {
       List<ClaimedJob> jobs = new java.util.ArrayList<>();
       for (Row row : rows) {
         ClaimedJob job = claimed(row);
@@ -125,7 +125,7 @@ public final class Leases {
 
   /** The job behind {@code executionId}, if {@code worker} holds it now. */
   public Future<java.util.Optional<ClaimedJob>> held(java.util.UUID executionId, String worker) {
-    return SqlTemplate.forQuery(pool, LeaseSql.HELD).mapTo(Leases::claimed)
+    return Templates.forQuery(pool, LeaseSql.HELD).mapTo(Leases::claimed)
         .execute(Map.of("execution_id", executionId, "worker", worker)).map(Rows::first);
   }
 
@@ -142,7 +142,7 @@ public final class Leases {
 
   /** Extends the leases {@code worker} holds among {@code jobIds}. */
   public Future<Beat> heartbeatAll(java.util.Collection<Long> jobIds, String worker) {
-    return SqlTemplate.forQuery(pool, LeaseSql.HEARTBEAT_MANY)
+    return Templates.forQuery(pool, LeaseSql.HEARTBEAT_MANY)
         .execute(Map.of("job_ids", jobIds.toArray(Long[]::new), "worker", worker,
             "lease_seconds", lease.toMillis() / 1000.0))
         .map(rows -> {
@@ -163,7 +163,7 @@ public final class Leases {
    * answer): back in their place, the attempt ended LOST without counting against the job.
    */
   public Future<Integer> giveBack(java.util.Collection<Long> jobIds, String worker) {
-    return SqlTemplate.forQuery(pool, LeaseSql.GIVE_BACK)
+    return Templates.forQuery(pool, LeaseSql.GIVE_BACK)
         .execute(Map.of("job_ids", jobIds.toArray(Long[]::new), "worker", worker,
             "reason", "the worker went away before receiving it"))
         .map(rows -> rows.size());
@@ -184,7 +184,7 @@ public final class Leases {
     Map<String, Object> params = new HashMap<>();
     params.put("released_owner", owner);
     params.put("reason", reason);
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, LeaseSql.REAP).execute(params).compose(rows -> {
+    return pool.withTransaction(conn -> Templates.forQuery(conn, LeaseSql.REAP).execute(params).compose(rows -> {
       int requeued = 0;
       List<Row> ended = new java.util.ArrayList<>();
       for (Row row : rows) {

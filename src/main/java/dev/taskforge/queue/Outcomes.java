@@ -1,11 +1,11 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.results.ResultRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,7 +78,7 @@ public final class Outcomes {
     Map<String, Object> p = completeManyParameters(completions, worker);
     Map<Long, Completion> byJob = new HashMap<>();
     completions.forEach(c -> byJob.put(c.job().jobId(), c));
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.COMPLETE_MANY).execute(p)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, OutcomeSql.COMPLETE_MANY).execute(p)
         .compose(rows -> {
           Set<Long> held = new HashSet<>();
           List<UUID> ended = new ArrayList<>();
@@ -109,7 +109,7 @@ public final class Outcomes {
     if (completed.isEmpty()) {
       return Future.succeededFuture();
     }
-    return SqlTemplate.forQuery(conn, OutcomeSql.WITH_DEPENDENTS)
+    return Templates.forQuery(conn, OutcomeSql.WITH_DEPENDENTS)
         .execute(Map.of("task_ids", completed.toArray(UUID[]::new)))
         .compose(rows -> {
           Future<?> chain = Future.succeededFuture();
@@ -193,7 +193,7 @@ public final class Outcomes {
     p.put("error_code", f.code());
     p.put("stack_trace", f.stackTrace());
     p.put("exit_code", f.exitCode());
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.FAIL).execute(p)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, OutcomeSql.FAIL).execute(p)
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.succeededFuture(false);
@@ -217,7 +217,7 @@ public final class Outcomes {
     p.put("error_message", f.message());
     p.put("error_code", f.code());
     p.put("exit_code", f.exitCode());
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, OutcomeSql.RETRY_AFTER_RATE_LIMIT).execute(p)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, OutcomeSql.RETRY_AFTER_RATE_LIMIT).execute(p)
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
             : "CANCELLED".equals(rows.iterator().next().getString("status"))
                 ? DependencyRelease.ended(conn, job.taskId(), "was cancelled").map(true)

@@ -1,9 +1,9 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +34,18 @@ public final class QueueRepository {
     params.put("timeout_seconds", job.timeoutSeconds());
     params.put("job_data", job.jobData());
     params.put("job_options", job.jobOptions());
-    return SqlTemplate.forQuery(client, QueueSql.ENQUEUE).mapTo(QueueJob.MAPPER).execute(params)
+    return Templates.forQuery(client, QueueSql.ENQUEUE).mapTo(QueueJob.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   /** Every job a task has had, oldest first. */
   public Future<List<QueueJob>> jobsOfTask(UUID ownerId, UUID taskId) {
-    return SqlTemplate.forQuery(client, QueueSql.JOBS_OF_TASK).mapTo(QueueJob.MAPPER)
+    return Templates.forQuery(client, QueueSql.JOBS_OF_TASK).mapTo(QueueJob.MAPPER)
         .execute(Map.of("owner_id", ownerId, "task_id", taskId)).map(Rows::list);
   }
 
   public Future<List<JobAttempt>> attemptsOfJob(UUID ownerId, long jobId) {
-    return SqlTemplate.forQuery(client, QueueSql.ATTEMPTS_OF_JOB).mapTo(JobAttempt.MAPPER)
+    return Templates.forQuery(client, QueueSql.ATTEMPTS_OF_JOB).mapTo(JobAttempt.MAPPER)
         .execute(Map.of("owner_id", ownerId, "job_id", jobId)).map(Rows::list);
   }
 
@@ -64,13 +64,13 @@ public final class QueueRepository {
     params.put("oldest_waiting_age_ms", snapshot.oldestWaitingAgeMs());
     params.put("status", snapshot.status().name());
     params.put("details", snapshot.details());
-    return SqlTemplate.forQuery(client, QueueSql.RECORD_HEALTH).mapTo(QueueHealth.MAPPER).execute(params)
+    return Templates.forQuery(client, QueueSql.RECORD_HEALTH).mapTo(QueueHealth.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   /** The newest snapshot of every queue (queue health is operational data, not a user's). */
   public Future<List<QueueHealth>> latestHealth() {
-    return SqlTemplate.forQuery(client, QueueSql.LATEST_HEALTH).mapTo(QueueHealth.MAPPER).execute(Map.of())
+    return Templates.forQuery(client, QueueSql.LATEST_HEALTH).mapTo(QueueHealth.MAPPER).execute(Map.of())
         .map(Rows::list);
   }
 }

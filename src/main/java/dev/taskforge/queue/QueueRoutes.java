@@ -1,6 +1,7 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.users.Principal;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,7 +48,7 @@ public final class QueueRoutes {
     Map<String, Object> params = new java.util.HashMap<>();
     params.put("queue", queue);
     params.put("admin_id", admin.userId());
-    SqlTemplate.forQuery(pool, QueueSql.PAUSE).execute(params)
+    Templates.forQuery(pool, QueueSql.PAUSE).execute(params)
         .onSuccess(rows -> {
           log.info("queue paused queue={} by={}", queue, admin.userId());
           ctx.json(state(queue, rows.iterator().next().getOffsetDateTime("paused_at")));
@@ -59,7 +59,7 @@ public final class QueueRoutes {
   private void resume(RoutingContext ctx) {
     Principal admin = admin(ctx);
     String queue = ctx.pathParam("queueName");
-    SqlTemplate.forQuery(pool, QueueSql.RESUME).execute(Map.of("queue", queue))
+    Templates.forQuery(pool, QueueSql.RESUME).execute(Map.of("queue", queue))
         .onSuccess(rows -> {
           log.info("queue resumed queue={} by={}", queue, admin.userId());
           ctx.json(state(queue, null));
@@ -87,7 +87,7 @@ public final class QueueRoutes {
     }
     Map<String, JsonObject> queues = new TreeMap<>();
     limits.names().forEach(name -> queues.put(name, entry(name)));
-    SqlTemplate.forQuery(pool, QUEUE_NAMES).execute(Map.of())
+    Templates.forQuery(pool, QUEUE_NAMES).execute(Map.of())
         .onSuccess(rows -> rows.forEach(row -> queues.computeIfAbsent(row.getString(0), this::entry)))
         .compose(names -> markPaused(queues, true))
         .compose(names -> new QueueRepository(pool).latestHealth())
@@ -100,7 +100,7 @@ public final class QueueRoutes {
   private void listOwn(RoutingContext ctx, Principal principal) {
     Map<String, JsonObject> queues = new TreeMap<>();
     limits.names().forEach(name -> queues.put(name, entry(name).put("jobs", jobs(0, 0, 0))));
-    SqlTemplate.forQuery(pool, QueueSql.OWN_JOBS).execute(Map.of("owner_id", principal.userId()))
+    Templates.forQuery(pool, QueueSql.OWN_JOBS).execute(Map.of("owner_id", principal.userId()))
         .onSuccess(rows -> rows.forEach(row -> queues.computeIfAbsent(row.getString("queue_name"), this::entry)
             .put("jobs", jobs(row.getLong("waiting"), row.getLong("scheduled"), row.getLong("running")))))
         .compose(names -> markPaused(queues, false))
@@ -113,7 +113,7 @@ public final class QueueRoutes {
 
   /** Marks the paused queues among those listed, adding those missing when {@code listAll} (for admins). */
   private Future<Void> markPaused(Map<String, JsonObject> queues, boolean listAll) {
-    return SqlTemplate.forQuery(pool, QueueSql.PAUSED).mapTo(QueuePause.MAPPER).execute(Map.of())
+    return Templates.forQuery(pool, QueueSql.PAUSED).mapTo(QueuePause.MAPPER).execute(Map.of())
         .map(rows -> {
           rows.forEach(pause -> {
             JsonObject queue = listAll ? queues.computeIfAbsent(pause.queueName(), this::entry)

@@ -1,9 +1,9 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,12 +24,12 @@ final class Subtasks {
 
   /** Takes {@code taskId}'s family lock: call before a statement that decides its end from its subtasks. */
   static Future<Void> lock(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, TaskStateSql.LOCK_FAMILY).execute(Map.of("id", taskId)).mapEmpty();
+    return Templates.forQuery(conn, TaskStateSql.LOCK_FAMILY).execute(Map.of("id", taskId)).mapEmpty();
   }
 
   /** {@code taskId} ended (completed, failed or cancelled): its parent may now end too. */
   static Future<Void> ended(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, TaskStateSql.PARENT_OF).execute(Map.of("id", taskId)).compose(rows -> {
+    return Templates.forQuery(conn, TaskStateSql.PARENT_OF).execute(Map.of("id", taskId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture();
       }
@@ -43,7 +43,7 @@ final class Subtasks {
    * lock), then releases or fails its dependents and settles its parent.
    */
   static Future<Void> settle(SqlConnection conn, UUID taskId) {
-    return SqlTemplate.forQuery(conn, TaskStateSql.SETTLE).execute(Map.of("id", taskId)).compose(rows -> {
+    return Templates.forQuery(conn, TaskStateSql.SETTLE).execute(Map.of("id", taskId)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture();
       }

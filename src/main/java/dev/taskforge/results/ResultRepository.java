@@ -1,10 +1,10 @@
 package dev.taskforge.results;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -39,25 +39,25 @@ public final class ResultRepository {
     params.put("cost_estimate", result.costEstimate());
     params.put("session_id", result.sessionId());
     params.put("num_turns", result.numTurns());
-    return SqlTemplate.forQuery(client, ResultSql.INSERT).mapTo(TaskResult.MAPPER).execute(params)
+    return Templates.forQuery(client, ResultSql.INSERT).mapTo(TaskResult.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   /** A task's results, newest first. */
   public Future<List<TaskResult>> ofTask(UUID ownerId, UUID taskId) {
-    return SqlTemplate.forQuery(client, ResultSql.OF_TASK).mapTo(TaskResult.MAPPER)
+    return Templates.forQuery(client, ResultSql.OF_TASK).mapTo(TaskResult.MAPPER)
         .execute(Map.of("owner_id", ownerId, "task_id", taskId)).map(Rows::list);
   }
 
   /** The results an execution of the owner's produced, newest first. */
   public Future<List<TaskResult>> ofExecution(UUID ownerId, UUID executionId) {
-    return SqlTemplate.forQuery(client, ResultSql.OF_EXECUTION).mapTo(TaskResult.MAPPER)
+    return Templates.forQuery(client, ResultSql.OF_EXECUTION).mapTo(TaskResult.MAPPER)
         .execute(Map.of("owner_id", ownerId, "execution_id", executionId)).map(Rows::list);
   }
 
   /** One file, with its bytes, of one of the owner's executions. */
   public Future<Optional<ResultFile>> fileOfExecution(UUID ownerId, UUID executionId, UUID fileId) {
-    return SqlTemplate.forQuery(client, ResultSql.FILE_OF_EXECUTION).mapTo(ResultFile.MAPPER)
+    return Templates.forQuery(client, ResultSql.FILE_OF_EXECUTION).mapTo(ResultFile.MAPPER)
         .execute(Map.of("owner_id", ownerId, "execution_id", executionId, "id", fileId)).map(Rows::first);
   }
 
@@ -70,19 +70,19 @@ public final class ResultRepository {
     params.put("size_bytes", (long) content.length());
     params.put("sha256", sha256Hex(content));
     params.put("content", content);
-    return SqlTemplate.forQuery(client, ResultSql.INSERT_FILE).mapTo(ResultFile.MAPPER).execute(params)
+    return Templates.forQuery(client, ResultSql.INSERT_FILE).mapTo(ResultFile.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   /** The files of a result, without their bytes, by path. */
   public Future<List<ResultFile>> filesOf(UUID ownerId, UUID resultId) {
-    return SqlTemplate.forQuery(client, ResultSql.FILES_OF_RESULT).mapTo(ResultFile.MAPPER)
+    return Templates.forQuery(client, ResultSql.FILES_OF_RESULT).mapTo(ResultFile.MAPPER)
         .execute(Map.of("owner_id", ownerId, "result_id", resultId)).map(Rows::list);
   }
 
   /** One file with its bytes. */
   public Future<Optional<ResultFile>> file(UUID ownerId, UUID fileId) {
-    return SqlTemplate.forQuery(client, ResultSql.FILE_WITH_CONTENT).mapTo(ResultFile.MAPPER)
+    return Templates.forQuery(client, ResultSql.FILE_WITH_CONTENT).mapTo(ResultFile.MAPPER)
         .execute(Map.of("owner_id", ownerId, "id", fileId)).map(Rows::first);
   }
 

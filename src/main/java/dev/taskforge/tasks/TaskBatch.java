@@ -2,13 +2,13 @@ package dev.taskforge.tasks;
 
 import dev.taskforge.db.ColumnArrays;
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.queue.Enqueuer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,7 +65,7 @@ final class TaskBatch {
     if (references.isEmpty()) {
       return Future.succeededFuture();
     }
-    return SqlTemplate.forQuery(conn, TaskBatchSql.FIRST_FOREIGN_REFERENCE)
+    return Templates.forQuery(conn, TaskBatchSql.FIRST_FOREIGN_REFERENCE)
         .execute(Map.of("owner_id", owner,
             "kinds", references.stream().map(Reference::kind).toArray(String[]::new),
             "ids", references.stream().map(Reference::id).toArray(UUID[]::new)))
@@ -100,7 +100,7 @@ final class TaskBatch {
     if (tasks.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return SqlTemplate.forQuery(conn, TaskBatchSql.INSERT_QUEUED).mapTo(Task.MAPPER)
+    return Templates.forQuery(conn, TaskBatchSql.INSERT_QUEUED).mapTo(Task.MAPPER)
         .execute(taskColumns(owner, tasks)).map(Rows::list);
   }
 

@@ -1,10 +1,10 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,7 +79,7 @@ public final class TaskHistory {
 
   /** The owner's task's events, oldest first; empty when the task is not the owner's. */
   public Future<List<Event>> of(UUID ownerId, UUID taskId) {
-    return SqlTemplate.forQuery(client, TIMELINE)
+    return Templates.forQuery(client, TIMELINE)
         .mapTo(row -> new Event(row.getOffsetDateTime("at"), row.getString("type"), Rows.object(row, "details")))
         .execute(Map.of("id", taskId, "owner_id", ownerId)).map(Rows::list);
   }

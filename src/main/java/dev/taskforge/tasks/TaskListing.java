@@ -1,9 +1,9 @@
 package dev.taskforge.tasks;
 
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +77,7 @@ public final class TaskListing {
         + " WHERE " + String.join(" AND ", where)
         + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")
         + " LIMIT #{limit}";
-    return SqlTemplate.forQuery(client, sql).execute(params).map(rows -> {
+    return Templates.forQuery(client, sql).execute(params).map(rows -> {
       List<Task> items = new ArrayList<>();
       String lastSortValue = null;
       for (Row row : rows) {

@@ -1,11 +1,11 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +69,7 @@ public final class TaskPatch {
         + " WHERE id = #{id} AND owner_id = #{owner_id}"
         + " AND (#{expected_version}::int IS NULL OR version = #{expected_version}::int)"
         + " RETURNING " + TaskSql.COLUMNS;
-    return SqlTemplate.forQuery(client, sql).mapTo(Task.MAPPER).execute(params).map(Rows::first);
+    return Templates.forQuery(client, sql).mapTo(Task.MAPPER).execute(params).map(Rows::first);
   }
 
   private static Object value(String field, JsonObject changes) {

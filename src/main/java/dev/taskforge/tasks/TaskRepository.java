@@ -1,9 +1,9 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,35 +38,35 @@ public final class TaskRepository {
     params.put("metadata", task.metadata());
     params.put("estimated_duration", task.estimatedDuration());
     params.put("scheduled_at", task.scheduledAt());
-    return SqlTemplate.forQuery(client, TaskSql.INSERT).mapTo(Task.MAPPER).execute(params)
+    return Templates.forQuery(client, TaskSql.INSERT).mapTo(Task.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   public Future<Optional<Task>> findById(UUID ownerId, UUID id) {
-    return SqlTemplate.forQuery(client, TaskSql.BY_ID).mapTo(Task.MAPPER)
+    return Templates.forQuery(client, TaskSql.BY_ID).mapTo(Task.MAPPER)
         .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::first);
   }
 
   /** Any user's task, for admins only (the caller checks the role). */
   public Future<Optional<Task>> findByIdForAdmin(UUID id) {
-    return SqlTemplate.forQuery(client, TaskSql.BY_ID_FOR_ADMIN).mapTo(Task.MAPPER).execute(Map.of("id", id))
+    return Templates.forQuery(client, TaskSql.BY_ID_FOR_ADMIN).mapTo(Task.MAPPER).execute(Map.of("id", id))
         .map(Rows::first);
   }
 
   /** The owner's newest tasks (the filtered, paged listing belongs to the HTTP API). */
   public Future<List<Task>> listByOwner(UUID ownerId, int limit) {
-    return SqlTemplate.forQuery(client, TaskSql.BY_OWNER).mapTo(Task.MAPPER)
+    return Templates.forQuery(client, TaskSql.BY_OWNER).mapTo(Task.MAPPER)
         .execute(Map.of("owner_id", ownerId, "limit", limit)).map(Rows::list);
   }
 
   /** The direct subtasks of a task, in position order. */
   public Future<List<Task>> children(UUID ownerId, UUID parentId) {
-    return SqlTemplate.forQuery(client, TaskSql.CHILDREN).mapTo(Task.MAPPER)
+    return Templates.forQuery(client, TaskSql.CHILDREN).mapTo(Task.MAPPER)
         .execute(Map.of("owner_id", ownerId, "parent_id", parentId)).map(Rows::list);
   }
 
   public Future<Optional<Task>> updateStatus(UUID ownerId, UUID id, TaskStatus status) {
-    return SqlTemplate.forQuery(client, TaskSql.UPDATE_STATUS).mapTo(Task.MAPPER)
+    return Templates.forQuery(client, TaskSql.UPDATE_STATUS).mapTo(Task.MAPPER)
         .execute(Map.of("id", id, "owner_id", ownerId, "status", status.name())).map(Rows::first);
   }
 
@@ -75,20 +75,20 @@ public final class TaskRepository {
 
   /** The task and all its subtasks to any depth, depth-first in position order; empty if not the owner's. */
   public Future<List<TreeNode>> tree(UUID ownerId, UUID id) {
-    return SqlTemplate.forQuery(client, TaskSql.TREE)
+    return Templates.forQuery(client, TaskSql.TREE)
         .mapTo(row -> new TreeNode(row.getInteger("depth"), Task.MAPPER.map(row)))
         .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::list);
   }
 
   /** The task's parent, grandparent... up to its root, nearest first. */
   public Future<List<Task>> ancestors(UUID ownerId, UUID id) {
-    return SqlTemplate.forQuery(client, TaskSql.ANCESTORS).mapTo(Task.MAPPER)
+    return Templates.forQuery(client, TaskSql.ANCESTORS).mapTo(Task.MAPPER)
         .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::list);
   }
 
   /** Deletes a task with its subtasks, dependencies, jobs, executions, logs and results. */
   public Future<Boolean> delete(UUID ownerId, UUID id) {
-    return SqlTemplate.forUpdate(client, TaskSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
+    return Templates.forUpdate(client, TaskSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
         .map(result -> result.rowCount() == 1);
   }
 
@@ -99,7 +99,7 @@ public final class TaskRepository {
   public Future<TaskDependency> addDependency(UUID ownerId, UUID taskId, UUID dependsOnId, DependencyType type) {
     Map<String, Object> params = Map.of("task_id", taskId, "depends_on_id", dependsOnId, "owner_id", ownerId,
         "type", type.name());
-    return SqlTemplate.forQuery(client, TaskSql.INSERT_DEPENDENCY).mapTo(TaskDependency.MAPPER).execute(params)
+    return Templates.forQuery(client, TaskSql.INSERT_DEPENDENCY).mapTo(TaskDependency.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
@@ -113,12 +113,12 @@ public final class TaskRepository {
   }
 
   private Future<List<TaskDependency>> dependencyEdges(String sql, UUID ownerId, UUID taskId) {
-    return SqlTemplate.forQuery(client, sql).mapTo(TaskDependency.MAPPER)
+    return Templates.forQuery(client, sql).mapTo(TaskDependency.MAPPER)
         .execute(Map.of("task_id", taskId, "owner_id", ownerId)).map(Rows::list);
   }
 
   public Future<Boolean> removeDependency(UUID ownerId, UUID taskId, UUID dependsOnId) {
-    return SqlTemplate.forUpdate(client, TaskSql.DELETE_DEPENDENCY)
+    return Templates.forUpdate(client, TaskSql.DELETE_DEPENDENCY)
         .execute(Map.of("task_id", taskId, "depends_on_id", dependsOnId, "owner_id", ownerId))
         .map(result -> result.rowCount() == 1);
   }

@@ -1,10 +1,10 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -42,8 +42,8 @@ final class UniqueTasks {
     params.put("owner_id", owner);
     params.put("unique_key", key);
     params.put("unique_for_seconds", (double) forSeconds);
-    return SqlTemplate.forQuery(conn, UniqueTaskSql.LOCK_KEY).execute(params)
-        .compose(locked -> SqlTemplate.forQuery(conn, UniqueTaskSql.HOLDER).mapTo(Task.MAPPER).execute(params))
+    return Templates.forQuery(conn, UniqueTaskSql.LOCK_KEY).execute(params)
+        .compose(locked -> Templates.forQuery(conn, UniqueTaskSql.HOLDER).mapTo(Task.MAPPER).execute(params))
         .map(Rows::first);
   }
 }

@@ -1,10 +1,10 @@
 package dev.taskforge.users;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -31,20 +31,20 @@ public final class CredentialRepository {
     params.put("expires_at", expiresAt);
     params.put("user_agent", userAgent);
     params.put("ip_address", ipAddress);
-    return SqlTemplate.forQuery(client, UserSql.INSERT_SESSION).mapTo(UserSession.MAPPER).execute(params)
+    return Templates.forQuery(client, UserSql.INSERT_SESSION).mapTo(UserSession.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   /** The session a token hash names, if it is neither expired nor revoked and its user is active. */
   public Future<Optional<UserSession>> findLiveSession(Buffer tokenHash) {
-    return SqlTemplate.forQuery(client, UserSql.LIVE_SESSION_BY_TOKEN_HASH).mapTo(UserSession.MAPPER)
+    return Templates.forQuery(client, UserSql.LIVE_SESSION_BY_TOKEN_HASH).mapTo(UserSession.MAPPER)
         .execute(Map.of("token_hash", tokenHash)).map(Rows::first);
   }
 
   /** The principal of a live session or API token (chosen by the token's prefix), if any. */
   public Future<Optional<Principal>> authenticate(String token) {
     String sql = SecretTokens.isApiToken(token) ? UserSql.PRINCIPAL_OF_TOKEN : UserSql.PRINCIPAL_OF_SESSION;
-    return SqlTemplate.forQuery(client, sql)
+    return Templates.forQuery(client, sql)
         .mapTo(row -> new Principal(row.getUUID("user_id"), Rows.enumValue(row, "role", UserRole.class),
             row.getUUID("session_id"), Rows.strings(row, "scopes")))
         .execute(Map.of("token_hash", SecretTokens.hash(token))).map(Rows::first);
@@ -52,7 +52,7 @@ public final class CredentialRepository {
 
   /** Revokes every live session of the user; answers how many. */
   public Future<Integer> revokeAllSessions(UUID userId) {
-    return SqlTemplate.forUpdate(client, UserSql.REVOKE_ALL_SESSIONS).execute(Map.of("user_id", userId))
+    return Templates.forUpdate(client, UserSql.REVOKE_ALL_SESSIONS).execute(Map.of("user_id", userId))
         .map(result -> result.rowCount());
   }
 
@@ -65,11 +65,11 @@ public final class CredentialRepository {
     params.put("user_id", userId);
     params.put("password_hash", passwordHash);
     params.put("kept_session_id", keptSessionId);
-    return SqlTemplate.forUpdate(client, UserSql.CHANGE_PASSWORD).execute(params).mapEmpty();
+    return Templates.forUpdate(client, UserSql.CHANGE_PASSWORD).execute(params).mapEmpty();
   }
 
   public Future<Boolean> revokeSession(UUID userId, UUID sessionId) {
-    return SqlTemplate.forUpdate(client, UserSql.REVOKE_SESSION).execute(Map.of("id", sessionId, "user_id", userId))
+    return Templates.forUpdate(client, UserSql.REVOKE_SESSION).execute(Map.of("id", sessionId, "user_id", userId))
         .map(result -> result.rowCount() == 1);
   }
 
@@ -82,23 +82,23 @@ public final class CredentialRepository {
     params.put("token_prefix", tokenPrefix);
     params.put("scopes", scopes.toArray(String[]::new));
     params.put("expires_at", expiresAt);
-    return SqlTemplate.forQuery(client, UserSql.INSERT_TOKEN).mapTo(ApiToken.MAPPER).execute(params)
+    return Templates.forQuery(client, UserSql.INSERT_TOKEN).mapTo(ApiToken.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   /** The user's tokens that are not revoked, newest first. */
   public Future<List<ApiToken>> tokensOf(UUID userId) {
-    return SqlTemplate.forQuery(client, UserSql.TOKENS_OF_USER).mapTo(ApiToken.MAPPER)
+    return Templates.forQuery(client, UserSql.TOKENS_OF_USER).mapTo(ApiToken.MAPPER)
         .execute(Map.of("user_id", userId)).map(Rows::list);
   }
 
   public Future<Optional<ApiToken>> findLiveToken(Buffer tokenHash) {
-    return SqlTemplate.forQuery(client, UserSql.LIVE_TOKEN_BY_HASH).mapTo(ApiToken.MAPPER)
+    return Templates.forQuery(client, UserSql.LIVE_TOKEN_BY_HASH).mapTo(ApiToken.MAPPER)
         .execute(Map.of("token_hash", tokenHash)).map(Rows::first);
   }
 
   public Future<Boolean> revokeToken(UUID userId, UUID tokenId) {
-    return SqlTemplate.forUpdate(client, UserSql.REVOKE_TOKEN).execute(Map.of("id", tokenId, "user_id", userId))
+    return Templates.forUpdate(client, UserSql.REVOKE_TOKEN).execute(Map.of("id", tokenId, "user_id", userId))
         .map(result -> result.rowCount() == 1);
   }
 }

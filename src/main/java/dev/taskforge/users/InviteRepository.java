@@ -1,10 +1,10 @@
 package dev.taskforge.users;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,19 +24,19 @@ public final class InviteRepository {
     params.put("created_by", createdBy);
     params.put("note", note);
     params.put("hours", validHours);
-    return SqlTemplate.forQuery(client, UserSql.INSERT_INVITE).mapTo(Invite.MAPPER).execute(params)
+    return Templates.forQuery(client, UserSql.INSERT_INVITE).mapTo(Invite.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   /** Invites not revoked (live, used or expired), newest first. */
   public Future<List<Invite>> list(int limit) {
-    return SqlTemplate.forQuery(client, UserSql.LIVE_AND_USED_INVITES).mapTo(Invite.MAPPER)
+    return Templates.forQuery(client, UserSql.LIVE_AND_USED_INVITES).mapTo(Invite.MAPPER)
         .execute(Map.of("limit", limit)).map(Rows::list);
   }
 
   /** Withdraws an unused invite; false when there is none such. */
   public Future<Boolean> revoke(UUID id) {
-    return SqlTemplate.forUpdate(client, UserSql.REVOKE_INVITE).execute(Map.of("id", id))
+    return Templates.forUpdate(client, UserSql.REVOKE_INVITE).execute(Map.of("id", id))
         .map(result -> result.rowCount() == 1);
   }
 }

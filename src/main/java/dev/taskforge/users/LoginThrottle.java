@@ -1,10 +1,10 @@
 package dev.taskforge.users;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.TooManyAttempts;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -37,7 +37,7 @@ final class LoginThrottle {
     params.put("ip_limit", limits.ipAttempts());
     params.put("account_window", limits.accountWindowSeconds());
     params.put("account_limit", limits.accountFailures());
-    return SqlTemplate.forQuery(client, UserSql.COUNT_ATTEMPT).execute(params).compose(rows -> {
+    return Templates.forQuery(client, UserSql.COUNT_ATTEMPT).execute(params).compose(rows -> {
       long ipRetryAfter = 0;
       boolean accountOver = false;
       for (Row row : rows) {
@@ -56,18 +56,18 @@ final class LoginThrottle {
   }
 
   Future<Void> recordSuccess(UUID userId, String email) {
-    return SqlTemplate.forUpdate(client, UserSql.LOGIN_SUCCEEDED).execute(Map.of("id", userId, "email", email))
+    return Templates.forUpdate(client, UserSql.LOGIN_SUCCEEDED).execute(Map.of("id", userId, "email", email))
         .mapEmpty();
   }
 
   Future<Void> recordFailure(UUID userId) {
-    return SqlTemplate.forUpdate(client, UserSql.LOGIN_FAILED).execute(Map.of("id", userId)).mapEmpty();
+    return Templates.forUpdate(client, UserSql.LOGIN_FAILED).execute(Map.of("id", userId)).mapEmpty();
   }
 
   /** Forgets windows that ended: an attacker's made-up emails do not pile up. */
   Future<Integer> purge() {
     int longest = Math.max(limits.ipWindowSeconds(), limits.accountWindowSeconds());
-    return SqlTemplate.forUpdate(client, UserSql.PURGE_THROTTLES).execute(Map.of("seconds", longest))
+    return Templates.forUpdate(client, UserSql.PURGE_THROTTLES).execute(Map.of("seconds", longest))
         .map(result -> result.rowCount());
   }
 }

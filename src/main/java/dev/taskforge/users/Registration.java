@@ -1,12 +1,12 @@
 package dev.taskforge.users;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +44,7 @@ final class Registration {
     }
     Map<String, Object> params = new HashMap<>();
     params.put("code_hash", inviteCode == null ? null : SecretTokens.hash(inviteCode));
-    return SqlTemplate.forQuery(pool, UserSql.REGISTRATION_STATE).execute(params).compose(rows -> {
+    return Templates.forQuery(pool, UserSql.REGISTRATION_STATE).execute(params).compose(rows -> {
       Row row = rows.iterator().next();
       if (!row.getBoolean("any_user")) {
         return Future.succeededFuture();

@@ -1,10 +1,10 @@
 package dev.taskforge.users;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +25,7 @@ public final class UserRepository {
     params.put("password_hash", passwordHash);
     params.put("display_name", displayName);
     params.put("role", role.name());
-    return SqlTemplate.forQuery(client, UserSql.INSERT_USER).mapTo(User.MAPPER).execute(params)
+    return Templates.forQuery(client, UserSql.INSERT_USER).mapTo(User.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
@@ -40,7 +40,7 @@ public final class UserRepository {
     params.put("password_hash", passwordHash);
     params.put("display_name", displayName);
     params.put("code_hash", codeHash);
-    return SqlTemplate.forQuery(client, UserSql.INSERT_INVITED_USER).mapTo(User.MAPPER).execute(params)
+    return Templates.forQuery(client, UserSql.INSERT_INVITED_USER).mapTo(User.MAPPER).execute(params)
         .map(Rows::first);
   }
 
@@ -50,13 +50,13 @@ public final class UserRepository {
   }
 
   public Future<Optional<User>> findById(UUID id) {
-    return SqlTemplate.forQuery(client, UserSql.USER_BY_ID).mapTo(User.MAPPER).execute(Map.of("id", id))
+    return Templates.forQuery(client, UserSql.USER_BY_ID).mapTo(User.MAPPER).execute(Map.of("id", id))
         .map(Rows::first);
   }
 
   /** Looks an account up by email, whatever its case. */
   public Future<Optional<User>> findByEmail(String email) {
-    return SqlTemplate.forQuery(client, UserSql.USER_BY_EMAIL).mapTo(User.MAPPER).execute(Map.of("email", email))
+    return Templates.forQuery(client, UserSql.USER_BY_EMAIL).mapTo(User.MAPPER).execute(Map.of("email", email))
         .map(Rows::first);
   }
 
@@ -64,7 +64,7 @@ public final class UserRepository {
     Map<String, Object> params = new HashMap<>();
     params.put("id", id);
     params.put("display_name", displayName);
-    return SqlTemplate.forQuery(client, UserSql.UPDATE_DISPLAY_NAME).mapTo(User.MAPPER).execute(params)
+    return Templates.forQuery(client, UserSql.UPDATE_DISPLAY_NAME).mapTo(User.MAPPER).execute(params)
         .map(Rows::first);
   }
 
@@ -76,12 +76,12 @@ public final class UserRepository {
     Map<String, Object> params = new HashMap<>();
     params.put("after_email", afterEmail);
     params.put("limit", limit);
-    return SqlTemplate.forQuery(client, UserSql.ALL_USERS).mapTo(User.MAPPER).execute(params).map(Rows::list);
+    return Templates.forQuery(client, UserSql.ALL_USERS).mapTo(User.MAPPER).execute(params).map(Rows::list);
   }
 
   /** Makes the account with that email an admin; empty when there is none. */
   public Future<Optional<User>> promoteToAdmin(String email) {
-    return SqlTemplate.forQuery(client, UserSql.PROMOTE).mapTo(User.MAPPER).execute(Map.of("email", email))
+    return Templates.forQuery(client, UserSql.PROMOTE).mapTo(User.MAPPER).execute(Map.of("email", email))
         .map(Rows::first);
   }
 
@@ -95,13 +95,13 @@ public final class UserRepository {
     params.put("id", id);
     params.put("role", role == null ? null : role.name());
     params.put("is_active", active);
-    return SqlTemplate.forQuery(client, UserSql.UPDATE_ROLE_AND_STANDING).mapTo(User.MAPPER).execute(params)
+    return Templates.forQuery(client, UserSql.UPDATE_ROLE_AND_STANDING).mapTo(User.MAPPER).execute(params)
         .map(Rows::first);
   }
 
   /** Deletes the account and, through the foreign keys, everything it owns. */
   public Future<Boolean> delete(UUID id) {
-    return SqlTemplate.forUpdate(client, UserSql.DELETE_USER).execute(Map.of("id", id))
+    return Templates.forUpdate(client, UserSql.DELETE_USER).execute(Map.of("id", id))
         .map(result -> result.rowCount() == 1);
   }
 }

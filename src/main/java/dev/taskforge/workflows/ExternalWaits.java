@@ -1,5 +1,6 @@
 package dev.taskforge.workflows;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -70,7 +70,7 @@ final class ExternalWaits {
 
   /** Asks the urls of the waits that are due a check; answers how many waits ended (met or timed out). */
   Future<Integer> checkDue() {
-    return SqlTemplate.forQuery(pool, WorkflowRunSql.CLAIM_WAIT_CHECKS).execute(Map.of("limit", BATCH))
+    return Templates.forQuery(pool, WorkflowRunSql.CLAIM_WAIT_CHECKS).execute(Map.of("limit", BATCH))
         .compose(rows -> {
           List<Future<Boolean>> checks = new ArrayList<>();
           for (Row row : rows) {
@@ -106,7 +106,7 @@ final class ExternalWaits {
         log.info("workflow step wait ended run={} step={} state={} result={}", row.getUUID("run_id"),
             row.getString("step_key"), state, result);
       }
-      return SqlTemplate.forUpdate(pool, WorkflowRunSql.RECORD_WAIT_CHECK).execute(params)
+      return Templates.forUpdate(pool, WorkflowRunSql.RECORD_WAIT_CHECK).execute(params)
           .map(v -> !state.equals("WAITING"));
     });
   }

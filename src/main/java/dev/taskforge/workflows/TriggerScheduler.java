@@ -1,12 +1,12 @@
 package dev.taskforge.workflows;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ final class TriggerScheduler {
     if (handled >= 2 * BATCH) {
       return Future.succeededFuture(handled);
     }
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, TriggerSql.LOCK_ENDED_SOURCE).execute(Map.of())
+    return pool.withTransaction(conn -> Templates.forQuery(conn, TriggerSql.LOCK_ENDED_SOURCE).execute(Map.of())
             .compose(rows -> {
               if (rows.size() == 0) {
                 return Future.succeededFuture(false);
@@ -59,7 +59,7 @@ final class TriggerScheduler {
               return WorkflowRuns.startIn(conn, trigger.ownerId(), trigger.workflowId(), context,
                       new WorkflowRuns.Origin("on-complete", "on-complete " + kind + " " + row.getUUID("source_id"),
                           trigger.id(), row.getString("source_key")))
-                  .compose(runId -> SqlTemplate.forUpdate(conn, TriggerSql.FIRED).execute(Map.of("id", trigger.id()))
+                  .compose(runId -> Templates.forUpdate(conn, TriggerSql.FIRED).execute(Map.of("id", trigger.id()))
                       .map(v -> {
                         log.info("workflow run started by an end trigger={} {}={} run={}", trigger.id(), kind,
                             row.getUUID("source_id"), runId);
@@ -73,7 +73,7 @@ final class TriggerScheduler {
     if (handled >= BATCH) {
       return Future.succeededFuture(handled);
     }
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, TriggerSql.LOCK_DUE_CRON).mapTo(WorkflowTrigger.MAPPER)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, TriggerSql.LOCK_DUE_CRON).mapTo(WorkflowTrigger.MAPPER)
             .execute(Map.of("now", now.atOffset(ZoneOffset.UTC)))
             .compose(rows -> rows.size() == 0 ? Future.succeededFuture((UUID) null)
                 : fireOne(conn, rows.iterator().next(), now)))
@@ -96,7 +96,7 @@ final class TriggerScheduler {
     String key = due.toString();
     Map<String, Object> byKey = Map.of("trigger_id", trigger.id(), "trigger_key", key);
     Instant dueTime = due;
-    return SqlTemplate.forQuery(conn, TriggerSql.RUN_FOR_KEY).execute(byKey)
+    return Templates.forQuery(conn, TriggerSql.RUN_FOR_KEY).execute(byKey)
         .compose(earlier -> earlier.size() > 0 ? Future.succeededFuture(false)
             : WorkflowRuns.startIn(conn, trigger.ownerId(), trigger.workflowId(), trigger.context(),
                     new WorkflowRuns.Origin("cron", "cron " + trigger.schedule(), trigger.id(), key))
@@ -113,7 +113,7 @@ final class TriggerScheduler {
   /** Moves a schedule whose run was refused (e.g. its workflow has no steps) past this due time. */
   private Future<Void> skip(WorkflowTrigger trigger, Instant now) {
     log.warn("workflow schedule skipped a due time trigger={} workflow={}", trigger.id(), trigger.workflowId());
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, TriggerSql.LOCK).execute(Map.of("id", trigger.id()))
+    return pool.withTransaction(conn -> Templates.forQuery(conn, TriggerSql.LOCK).execute(Map.of("id", trigger.id()))
         .compose(v -> advance(conn, trigger, CronSchedule.parse(trigger.schedule(), trigger.timezone()).next(now), false)));
   }
 
@@ -122,7 +122,7 @@ final class TriggerScheduler {
     params.put("id", trigger.id());
     params.put("next_run_at", next == null ? null : next.atOffset(ZoneOffset.UTC));
     params.put("fired", fired);
-    return SqlTemplate.forUpdate(conn, TriggerSql.ADVANCE).execute(params).mapEmpty();
+    return Templates.forUpdate(conn, TriggerSql.ADVANCE).execute(params).mapEmpty();
   }
 
   /** A due time whose run the workflow refused; its transaction rolls back and the schedule moves on. */

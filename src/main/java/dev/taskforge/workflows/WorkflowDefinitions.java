@@ -2,6 +2,7 @@ package dev.taskforge.workflows;
 
 import dev.taskforge.db.ColumnArrays;
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -9,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
@@ -49,7 +49,7 @@ final class WorkflowDefinitions {
     params.put("description", draft.description());
     params.put("status", (draft.status() == null ? WorkflowStatus.ACTIVE : draft.status()).name());
     params.put("configuration", draft.configuration() == null ? new JsonObject() : draft.configuration());
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, WorkflowSql.CREATE).mapTo(Workflow.MAPPER)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, WorkflowSql.CREATE).mapTo(Workflow.MAPPER)
         .execute(params).map(rows -> rows.iterator().next())
         .compose(workflow -> insertSteps(conn, owner, workflow.id(), draft.steps())
             .compose(v -> read(conn, owner, workflow.id()))).map(Optional::orElseThrow));
@@ -66,14 +66,14 @@ final class WorkflowDefinitions {
     params.put("project_id", changes.projectId());
     params.put("status", changes.status() == null ? null : changes.status().name());
     params.put("configuration", changes.configuration());
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, WorkflowSql.UPDATE).mapTo(Workflow.MAPPER)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, WorkflowSql.UPDATE).mapTo(Workflow.MAPPER)
         .execute(params).map(Rows::first)
         .compose(updated -> {
           if (updated.isEmpty()) {
             return Future.succeededFuture(Optional.<Definition>empty());
           }
           Future<Void> steps = changes.steps() == null ? Future.succeededFuture()
-              : SqlTemplate.forUpdate(conn, WorkflowSql.DELETE_STEPS).execute(Map.of("workflow_id", id, "owner_id", owner))
+              : Templates.forUpdate(conn, WorkflowSql.DELETE_STEPS).execute(Map.of("workflow_id", id, "owner_id", owner))
                   .compose(v -> insertSteps(conn, owner, id, changes.steps()));
           return steps.compose(v -> read(conn, owner, id));
         }));
@@ -85,7 +85,7 @@ final class WorkflowDefinitions {
    * no longer knows its run.
    */
   Future<Boolean> delete(UUID owner, UUID id) {
-    return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, WorkflowSql.LIVE_RUNS)
+    return pool.withTransaction(conn -> Templates.forQuery(conn, WorkflowSql.LIVE_RUNS)
         .execute(Map.of("workflow_id", id, "owner_id", owner))
         .compose(live -> {
           Future<Void> chain = Future.succeededFuture();
@@ -94,13 +94,13 @@ final class WorkflowDefinitions {
           }
           return chain;
         })
-        .compose(v -> SqlTemplate.forUpdate(conn, WorkflowSql.DELETE).execute(Map.of("id", id, "owner_id", owner)))
+        .compose(v -> Templates.forUpdate(conn, WorkflowSql.DELETE).execute(Map.of("id", id, "owner_id", owner)))
         .map(result -> result.rowCount() == 1));
   }
 
   /** How the owner's workflow's runs went over the last {@code days}; empty when it is not theirs. */
   Future<Optional<JsonObject>> stats(UUID owner, UUID id, int days) {
-    return SqlTemplate.forQuery(pool, WorkflowSql.STATS).execute(Map.of("id", id, "owner_id", owner, "days", days))
+    return Templates.forQuery(pool, WorkflowSql.STATS).execute(Map.of("id", id, "owner_id", owner, "days", days))
         .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
             : Optional.of(WorkflowStats.from(rows.iterator().next(), days)));
   }
@@ -112,7 +112,7 @@ final class WorkflowDefinitions {
   Future<Page<Workflow>> page(UUID owner, String cursor, int limit) {
     Map<String, Object> params = Cursors.keyset(cursor, limit);
     params.put("owner_id", owner);
-    return SqlTemplate.forQuery(pool, WorkflowSql.PAGE).mapTo(Workflow.MAPPER).execute(params)
+    return Templates.forQuery(pool, WorkflowSql.PAGE).mapTo(Workflow.MAPPER).execute(params)
         .map(rows -> Cursors.page(Rows.list(rows), limit, Workflow::createdAt, Workflow::id));
   }
 
@@ -137,7 +137,7 @@ final class WorkflowDefinitions {
     params.put("on_errors", ColumnArrays.of(steps, String[]::new, s -> s.onError().name()));
     params.put("timeouts", ColumnArrays.of(steps, Integer[]::new, StepDefinition::timeoutSeconds));
     params.put("wait_fors", ColumnArrays.of(steps, JsonObject[]::new, StepDefinition::waitFor));
-    return SqlTemplate.forUpdate(conn, WorkflowSql.INSERT_STEPS).execute(params).mapEmpty();
+    return Templates.forUpdate(conn, WorkflowSql.INSERT_STEPS).execute(params).mapEmpty();
   }
 
   /** A stored step on the wire, in the shape a request gives it. */

@@ -1,6 +1,7 @@
 package dev.taskforge.workflows;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.queue.DependencyRelease;
 import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.tasks.Task;
@@ -9,7 +10,6 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +48,7 @@ final class WorkflowEngine {
    * is moved in a transaction of its own, so one that cannot be moved holds up no other.
    */
   Future<Integer> pass() {
-    return SqlTemplate.forQuery(pool, WorkflowRunSql.ACTIONABLE_RUNS).execute(Map.of("limit", BATCH))
+    return Templates.forQuery(pool, WorkflowRunSql.ACTIONABLE_RUNS).execute(Map.of("limit", BATCH))
         .compose(rows -> {
           Future<Integer> chain = Future.succeededFuture(0);
           for (Row row : rows) {
@@ -67,7 +67,7 @@ final class WorkflowEngine {
    */
   private Future<Void> moveOne(UUID owner, UUID runId) {
     Map<String, Object> ids = Map.of("id", runId, "owner_id", owner);
-    return pool.<Void>withTransaction(conn -> SqlTemplate.forQuery(conn, WorkflowRunSql.LOCK_LIVE_RUN).execute(ids)
+    return pool.<Void>withTransaction(conn -> Templates.forQuery(conn, WorkflowRunSql.LOCK_LIVE_RUN).execute(ids)
             .compose(locked -> locked.size() == 0 ? Future.succeededFuture() : advance(conn, owner, runId)))
         .recover(failure -> {
           if (!(failure instanceof PgException pg) || pg.getSqlState() == null
@@ -77,7 +77,7 @@ final class WorkflowEngine {
           }
           log.warn("workflow run failed by the database run={} sqlstate={}: {}", runId, pg.getSqlState(),
               pg.getErrorMessage());
-          return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, WorkflowRunSql.LOCK_LIVE_RUN).execute(ids)
+          return pool.withTransaction(conn -> Templates.forQuery(conn, WorkflowRunSql.LOCK_LIVE_RUN).execute(ids)
               .compose(locked -> locked.size() == 0 ? Future.succeededFuture()
                   : WorkflowRuns.view(conn, owner, runId).compose(view -> WorkflowRuns.stop(conn, owner, runId)
                       .compose(v -> WorkflowRuns.finish(conn, view.orElseThrow().run(), WorkflowExecutionStatus.FAILED,
@@ -150,25 +150,25 @@ final class WorkflowEngine {
           : step.step().waitState();
       if (condition != null && !condition.holds(endedAs, view.run().context())) {
         log.info("workflow step skipped run={} step={} condition={}", runId, step.key(), condition);
-        chain = chain.compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.SKIP)
+        chain = chain.compose(v -> Templates.forUpdate(conn, WorkflowRunSql.SKIP)
             .execute(Map.of("run_id", runId, "task_id", step.taskId()))
             .compose(x -> DependencyRelease.completed(conn, step.taskId())).mapEmpty());
       } else if (wait.equals("NOT_BEGUN")) {
         log.info("workflow step waits for its url run={} step={}", runId, step.key());
-        chain = chain.compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.START_WAIT)
+        chain = chain.compose(v -> Templates.forUpdate(conn, WorkflowRunSql.START_WAIT)
             .execute(Map.of("run_id", runId, "task_id", step.taskId())).mapEmpty());
       } else if (wait.equals("TIMED_OUT")) {
         String summary = "waitFor " + step.step().waitFor().getString("url") + " " + step.step().waitResult();
         log.info("workflow step failed waiting run={} step={}", runId, step.key());
-        chain = chain.compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.FAIL_WAIT)
+        chain = chain.compose(v -> Templates.forUpdate(conn, WorkflowRunSql.FAIL_WAIT)
             .execute(Map.of("task_id", step.taskId(), "summary", summary))
             .compose(x -> DependencyRelease.ended(conn, step.taskId(), "failed")).mapEmpty());
       } else {
         String prompt = StepTemplate.fill(step.step().promptTemplate(), view.run().context(), results);
-        chain = chain.compose(v -> SqlTemplate.forQuery(conn, WorkflowRunSql.RELEASE).mapTo(Task.MAPPER)
+        chain = chain.compose(v -> Templates.forQuery(conn, WorkflowRunSql.RELEASE).mapTo(Task.MAPPER)
             .execute(Map.of("task_id", step.taskId(), "prompt", prompt.isBlank() ? "(empty)" : prompt))
             .compose(rows -> Enqueuer.enqueueAll(conn, Rows.list(rows)))
-            .compose(x -> SqlTemplate.forUpdate(conn, WorkflowRunSql.MARK_RELEASED)
+            .compose(x -> Templates.forUpdate(conn, WorkflowRunSql.MARK_RELEASED)
                 .execute(Map.of("run_id", runId, "task_id", step.taskId())))
             .onSuccess(x -> log.info("workflow step released run={} step={} task={}", runId, step.key(), step.taskId()))
             .mapEmpty());

@@ -1,10 +1,10 @@
 package dev.taskforge.workflows;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,27 +27,27 @@ public final class WorkflowRepository {
     params.put("name", name);
     params.put("description", description);
     params.put("configuration", configuration);
-    return SqlTemplate.forQuery(client, WorkflowSql.INSERT).mapTo(Workflow.MAPPER).execute(params)
+    return Templates.forQuery(client, WorkflowSql.INSERT).mapTo(Workflow.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   public Future<Optional<Workflow>> findById(UUID ownerId, UUID id) {
-    return SqlTemplate.forQuery(client, WorkflowSql.BY_ID).mapTo(Workflow.MAPPER)
+    return Templates.forQuery(client, WorkflowSql.BY_ID).mapTo(Workflow.MAPPER)
         .execute(Map.of("id", id, "owner_id", ownerId)).map(Rows::first);
   }
 
   public Future<List<Workflow>> listByOwner(UUID ownerId) {
-    return SqlTemplate.forQuery(client, WorkflowSql.BY_OWNER).mapTo(Workflow.MAPPER)
+    return Templates.forQuery(client, WorkflowSql.BY_OWNER).mapTo(Workflow.MAPPER)
         .execute(Map.of("owner_id", ownerId)).map(Rows::list);
   }
 
   public Future<Optional<Workflow>> setStatus(UUID ownerId, UUID id, WorkflowStatus status) {
-    return SqlTemplate.forQuery(client, WorkflowSql.SET_STATUS).mapTo(Workflow.MAPPER)
+    return Templates.forQuery(client, WorkflowSql.SET_STATUS).mapTo(Workflow.MAPPER)
         .execute(Map.of("id", id, "owner_id", ownerId, "status", status.name())).map(Rows::first);
   }
 
   public Future<Boolean> delete(UUID ownerId, UUID id) {
-    return SqlTemplate.forUpdate(client, WorkflowSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
+    return Templates.forUpdate(client, WorkflowSql.DELETE).execute(Map.of("id", id, "owner_id", ownerId))
         .map(result -> result.rowCount() == 1);
   }
 
@@ -64,12 +64,12 @@ public final class WorkflowRepository {
     params.put("depends_on", dependsOn.toArray(String[]::new));
     params.put("on_error", onError.name());
     params.put("timeout_seconds", timeoutSeconds);
-    return SqlTemplate.forQuery(client, WorkflowSql.INSERT_STEP).mapTo(WorkflowStep.MAPPER).execute(params)
+    return Templates.forQuery(client, WorkflowSql.INSERT_STEP).mapTo(WorkflowStep.MAPPER).execute(params)
         .map(Rows::first);
   }
 
   public Future<List<WorkflowStep>> steps(UUID ownerId, UUID workflowId) {
-    return SqlTemplate.forQuery(client, WorkflowSql.STEPS).mapTo(WorkflowStep.MAPPER)
+    return Templates.forQuery(client, WorkflowSql.STEPS).mapTo(WorkflowStep.MAPPER)
         .execute(Map.of("owner_id", ownerId, "workflow_id", workflowId)).map(Rows::list);
   }
 
@@ -82,12 +82,12 @@ public final class WorkflowRepository {
     params.put("trigger_type", triggerType);
     params.put("triggered_by", triggeredBy);
     params.put("context", context);
-    return SqlTemplate.forQuery(client, WorkflowSql.INSERT_RUN).mapTo(WorkflowExecution.MAPPER).execute(params)
+    return Templates.forQuery(client, WorkflowSql.INSERT_RUN).mapTo(WorkflowExecution.MAPPER).execute(params)
         .map(rows -> rows.iterator().next());
   }
 
   public Future<List<WorkflowExecution>> runs(UUID ownerId, UUID workflowId) {
-    return SqlTemplate.forQuery(client, WorkflowSql.RUNS).mapTo(WorkflowExecution.MAPPER)
+    return Templates.forQuery(client, WorkflowSql.RUNS).mapTo(WorkflowExecution.MAPPER)
         .execute(Map.of("owner_id", ownerId, "workflow_id", workflowId)).map(Rows::list);
   }
 }

@@ -1,6 +1,7 @@
 package dev.taskforge.workflows;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.queue.Cancellation;
 import dev.taskforge.queue.Enqueuer;
@@ -10,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,7 @@ final class WorkflowRuns {
    * {@link ApiException}: the caller's transaction must then roll back, since the run was counted.
    */
   static Future<UUID> startIn(SqlConnection conn, UUID owner, UUID workflowId, JsonObject context, Origin origin) {
-    return SqlTemplate.forQuery(conn, WorkflowRunSql.COUNT_RUN).mapTo(Workflow.MAPPER)
+    return Templates.forQuery(conn, WorkflowRunSql.COUNT_RUN).mapTo(Workflow.MAPPER)
         .execute(Map.of("workflow_id", workflowId, "owner_id", owner)).map(Rows::first)
         .compose(found -> {
           Workflow workflow = found.orElseThrow(() -> ApiException.notFound("workflow"));
@@ -105,16 +105,16 @@ final class WorkflowRuns {
     run.put("context", context);
     run.put("total_tasks", steps.size());
     run.put("workflow_version", workflow.version());
-    return SqlTemplate.forQuery(conn, WorkflowRunSql.INSERT_RUN).mapTo(WorkflowExecution.MAPPER).execute(run)
+    return Templates.forQuery(conn, WorkflowRunSql.INSERT_RUN).mapTo(WorkflowExecution.MAPPER).execute(run)
         .map(rows -> rows.iterator().next().id())
         .compose(runId -> {
           RunPlan plan = RunPlan.of(workflow, steps, context);
-          return SqlTemplate.forQuery(conn, WorkflowRunSql.INSERT_TASKS).mapTo(Task.MAPPER)
+          return Templates.forQuery(conn, WorkflowRunSql.INSERT_TASKS).mapTo(Task.MAPPER)
               .execute(plan.taskColumns(owner, workflow.projectId(), runId)).map(Rows::list)
               .compose(tasks -> plan.dependencies().isEmpty() ? Future.succeededFuture(tasks)
-                  : SqlTemplate.forUpdate(conn, WorkflowRunSql.INSERT_DEPENDENCIES)
+                  : Templates.forUpdate(conn, WorkflowRunSql.INSERT_DEPENDENCIES)
                       .execute(plan.dependencyColumns(owner)).map(tasks))
-              .compose(tasks -> SqlTemplate.forUpdate(conn, WorkflowRunSql.INSERT_STEPS)
+              .compose(tasks -> Templates.forUpdate(conn, WorkflowRunSql.INSERT_STEPS)
                   .execute(plan.stepColumns(owner, runId)).map(tasks))
               .compose(tasks -> Enqueuer.enqueueAll(conn, tasks))
               .map(runId);
@@ -127,14 +127,14 @@ final class WorkflowRuns {
   }
 
   static Future<Optional<RunView>> view(SqlConnection conn, UUID owner, UUID runId) {
-    return SqlTemplate.forQuery(conn, WorkflowRunSql.RUN).mapTo(WorkflowExecution.MAPPER)
+    return Templates.forQuery(conn, WorkflowRunSql.RUN).mapTo(WorkflowExecution.MAPPER)
         .execute(Map.of("id", runId, "owner_id", owner)).map(Rows::first)
         .compose(run -> run.isEmpty() ? Future.succeededFuture(Optional.empty())
             : states(conn, owner, runId).map(steps -> Optional.of(new RunView(run.get(), steps))));
   }
 
   static Future<List<RunStepState>> states(SqlConnection conn, UUID owner, UUID runId) {
-    return SqlTemplate.forQuery(conn, WorkflowRunSql.STEP_STATES).mapTo(RunStepState.MAPPER)
+    return Templates.forQuery(conn, WorkflowRunSql.STEP_STATES).mapTo(RunStepState.MAPPER)
         .execute(Map.of("run_id", runId, "owner_id", owner)).map(Rows::list);
   }
 
@@ -145,7 +145,7 @@ final class WorkflowRuns {
     params.put("workflow_id", workflowId);
     return new WorkflowRepository(pool).findById(owner, workflowId)
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("workflow"))
-            : SqlTemplate.forQuery(pool, WorkflowRunSql.RUNS_PAGE).mapTo(WorkflowExecution.MAPPER).execute(params))
+            : Templates.forQuery(pool, WorkflowRunSql.RUNS_PAGE).mapTo(WorkflowExecution.MAPPER).execute(params))
         .map(rows -> WorkflowDefinitions.Cursors.page(Rows.list(rows), limit, WorkflowExecution::createdAt,
             WorkflowExecution::id));
   }
@@ -170,15 +170,15 @@ final class WorkflowRuns {
             + run.status(), null);
       }
       Map<String, Object> ids = Map.of("run_id", runId, "owner_id", owner);
-      return SqlTemplate.forQuery(conn, WorkflowRunSql.RESET_FAILED).mapTo(Task.MAPPER).execute(ids)
+      return Templates.forQuery(conn, WorkflowRunSql.RESET_FAILED).mapTo(Task.MAPPER).execute(ids)
           .compose(reset -> Enqueuer.enqueueAll(conn, Rows.list(reset)))
-          .compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.REOPEN).execute(ids))
+          .compose(v -> Templates.forUpdate(conn, WorkflowRunSql.REOPEN).execute(ids))
           .compose(v -> view(conn, owner, runId)).map(Optional::orElseThrow);
     }));
   }
 
   private static Future<WorkflowExecution> lock(SqlConnection conn, UUID owner, UUID runId) {
-    return SqlTemplate.forQuery(conn, WorkflowRunSql.LOCK_RUN).mapTo(WorkflowExecution.MAPPER)
+    return Templates.forQuery(conn, WorkflowRunSql.LOCK_RUN).mapTo(WorkflowExecution.MAPPER)
         .execute(Map.of("id", runId, "owner_id", owner)).map(Rows::first)
         .map(found -> found.orElseThrow(() -> ApiException.notFound("workflow run")));
   }
@@ -188,9 +188,9 @@ final class WorkflowRuns {
     Map<String, Object> ids = Map.of("run_id", runId, "owner_id", owner);
     Map<String, Object> announce = new HashMap<>(ids);
     announce.put("channel", Cancellation.CHANNEL);
-    return SqlTemplate.forUpdate(conn, WorkflowRunSql.CANCEL_WAITING_JOBS).execute(ids)
-        .compose(v -> SqlTemplate.forUpdate(conn, WorkflowRunSql.CANCEL_WAITING_TASKS).execute(ids))
-        .compose(v -> SqlTemplate.forQuery(conn, WorkflowRunSql.ANNOUNCE_RUNNING).execute(announce))
+    return Templates.forUpdate(conn, WorkflowRunSql.CANCEL_WAITING_JOBS).execute(ids)
+        .compose(v -> Templates.forUpdate(conn, WorkflowRunSql.CANCEL_WAITING_TASKS).execute(ids))
+        .compose(v -> Templates.forQuery(conn, WorkflowRunSql.ANNOUNCE_RUNNING).execute(announce))
         .mapEmpty();
   }
 
@@ -201,9 +201,9 @@ final class WorkflowRuns {
     params.put("owner_id", run.ownerId());
     params.put("status", status.name());
     params.put("error_message", error);
-    return SqlTemplate.forUpdate(conn, WorkflowRunSql.FINISH).execute(params)
+    return Templates.forUpdate(conn, WorkflowRunSql.FINISH).execute(params)
         .compose(ended -> ended.rowCount() == 0 || status != WorkflowExecutionStatus.COMPLETED ? Future.succeededFuture()
-            : SqlTemplate.forUpdate(conn, WorkflowRunSql.COUNT_SUCCESS)
+            : Templates.forUpdate(conn, WorkflowRunSql.COUNT_SUCCESS)
                 .execute(Map.of("workflow_id", run.workflowId(), "owner_id", run.ownerId())))
         .mapEmpty();
   }

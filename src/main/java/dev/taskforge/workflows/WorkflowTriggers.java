@@ -1,13 +1,13 @@
 package dev.taskforge.workflows;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -114,7 +114,7 @@ final class WorkflowTriggers {
       RANDOM.nextBytes(secret);
       params.put("secret", "tfw_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
     }
-    return SqlTemplate.forQuery(pool, TriggerSql.INSERT).mapTo(WorkflowTrigger.MAPPER).execute(params)
+    return Templates.forQuery(pool, TriggerSql.INSERT).mapTo(WorkflowTrigger.MAPPER).execute(params)
         .map(Rows::first)
         .map(found -> new Created(found.orElseThrow(() -> ApiException.notFound("workflow"))));
   }
@@ -123,12 +123,12 @@ final class WorkflowTriggers {
   Future<List<WorkflowTrigger>> of(UUID owner, UUID workflowId) {
     return new WorkflowRepository(pool).findById(owner, workflowId)
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiException.notFound("workflow"))
-            : SqlTemplate.forQuery(pool, TriggerSql.OF_WORKFLOW).mapTo(WorkflowTrigger.MAPPER)
+            : Templates.forQuery(pool, TriggerSql.OF_WORKFLOW).mapTo(WorkflowTrigger.MAPPER)
                 .execute(Map.of("workflow_id", workflowId, "owner_id", owner)).map(Rows::list));
   }
 
   Future<Boolean> delete(UUID owner, UUID triggerId) {
-    return SqlTemplate.forUpdate(pool, TriggerSql.DELETE).execute(Map.of("id", triggerId, "owner_id", owner))
+    return Templates.forUpdate(pool, TriggerSql.DELETE).execute(Map.of("id", triggerId, "owner_id", owner))
         .map(result -> result.rowCount() == 1);
   }
 
@@ -137,14 +137,14 @@ final class WorkflowTriggers {
    * stale signature — checked before anything is written, so a refused delivery starts nothing.
    */
   Future<Delivery> deliver(UUID triggerId, String timestamp, String signature, Buffer body, Instant now) {
-    return SqlTemplate.forQuery(pool, TriggerSql.WEBHOOK).mapTo(WorkflowTrigger.MAPPER)
+    return Templates.forQuery(pool, TriggerSql.WEBHOOK).mapTo(WorkflowTrigger.MAPPER)
         .execute(Map.of("id", triggerId)).map(Rows::first)
         .compose(found -> {
           WorkflowTrigger hook = found.orElseThrow(() -> ApiException.notFound("webhook"));
           String key = verify(hook.secret(), timestamp, signature, body, now);
           JsonObject context = body.length() == 0 ? new JsonObject() : new JsonObject(body);
           Map<String, Object> byKey = Map.of("trigger_id", hook.id(), "trigger_key", key);
-          return pool.withTransaction(conn -> SqlTemplate.forQuery(conn, TriggerSql.RUN_FOR_KEY).execute(byKey)
+          return pool.withTransaction(conn -> Templates.forQuery(conn, TriggerSql.RUN_FOR_KEY).execute(byKey)
               .compose(earlier -> {
                 if (earlier.size() > 0) {
                   UUID runId = earlier.iterator().next().getUUID("id");
@@ -152,7 +152,7 @@ final class WorkflowTriggers {
                 }
                 return WorkflowRuns.startIn(conn, hook.ownerId(), hook.workflowId(), context,
                         new WorkflowRuns.Origin("webhook", "webhook " + hook.id(), hook.id(), key))
-                    .compose(runId -> SqlTemplate.forUpdate(conn, TriggerSql.FIRED).execute(Map.of("id", hook.id()))
+                    .compose(runId -> Templates.forUpdate(conn, TriggerSql.FIRED).execute(Map.of("id", hook.id()))
                         .compose(v -> WorkflowRuns.view(conn, hook.ownerId(), runId)))
                     .map(run -> new Delivery(run.orElseThrow(), true));
               }));
