@@ -73,7 +73,8 @@ public final class ExecutionRoutes {
     results.fileOfExecution(owner, Requests.uuidParam(ctx, "executionId"), Requests.uuidParam(ctx, "fileId"))
         .map(found -> found.orElseThrow(() -> ApiException.notFound("file")))
         .onSuccess(f -> ctx.response()
-            .putHeader("Content-Type", f.contentType())
+            // Never the stored type: a text/html or SVG an agent wrote must not render from our origin.
+            .putHeader("Content-Type", "application/octet-stream")
             .putHeader("ETag", "\"" + f.sha256() + "\"")
             .putHeader("Content-Disposition", "attachment; filename=\"" + f.path().replaceAll("[^\\w.-]", "_") + "\"")
             .end(f.content()))
