@@ -76,31 +76,51 @@ public final class Telemetry {
     return Metrics.globalRegistry;
   }
 
+  /**
+   * The meter of a name and labels, registered on first use and kept: registering looks the meter up
+   * by its name and tags, which building the tags for at every job cost more than the recording.
+   * The labels are bounded (configured queues, "other", a few outcomes), and so is this map.
+   */
+  private static <M> M meter(String key, java.util.function.Supplier<M> register) {
+    @SuppressWarnings("unchecked")
+    M meter = (M) METERS.computeIfAbsent(key, k -> register.get());
+    return meter;
+  }
+
+  private static final java.util.concurrent.ConcurrentMap<String, Object> METERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public static void jobClaimed(String queue, Duration waited) {
-    Counter.builder("taskforge.jobs.claimed").description("Jobs claimed by a dispatcher or an external worker")
-        .tag("queue", queueLabel(queue)).register(registry()).increment();
-    DistributionSummary.builder("taskforge.job.wait").baseUnit("seconds")
-        .description("Time a job waited from when it could run to its claim").tag("queue", queueLabel(queue))
+    String label = queueLabel(queue);
+    meter("claimed " + label, () -> Counter.builder("taskforge.jobs.claimed")
+        .description("Jobs claimed by a dispatcher or an external worker").tag("queue", label).register(registry()))
+        .increment();
+    meter("wait " + label, () -> DistributionSummary.builder("taskforge.job.wait").baseUnit("seconds")
+        .description("Time a job waited from when it could run to its claim").tag("queue", label)
         .publishPercentileHistogram().minimumExpectedValue(0.001).maximumExpectedValue(86_400.0)
-        .register(registry()).record(waited.toNanos() / 1e9);
+        .register(registry())).record(waited.toNanos() / 1e9);
   }
 
   public static void jobCompleted(String queue, Duration ran) {
-    Counter.builder("taskforge.jobs.completed").description("Attempts that completed").tag("queue", queueLabel(queue))
-        .register(registry()).increment();
-    recordRun(queue, ran, "completed");
+    String label = queueLabel(queue);
+    meter("completed " + label, () -> Counter.builder("taskforge.jobs.completed").description("Attempts that completed")
+        .tag("queue", label).register(registry())).increment();
+    recordRun(label, ran, "completed");
   }
 
   public static void jobFailed(String queue, Duration ran, String outcome) {
-    Counter.builder("taskforge.jobs.failed").description("Attempts that failed, timed out or were cancelled")
-        .tag("queue", queueLabel(queue)).tag("outcome", outcome).register(registry()).increment();
-    recordRun(queue, ran, outcome);
+    String label = queueLabel(queue);
+    meter("failed " + label + " " + outcome, () -> Counter.builder("taskforge.jobs.failed")
+        .description("Attempts that failed, timed out or were cancelled").tag("queue", label).tag("outcome", outcome)
+        .register(registry())).increment();
+    recordRun(label, ran, outcome);
   }
 
-  private static void recordRun(String queue, Duration ran, String outcome) {
-    DistributionSummary.builder("taskforge.job.run").baseUnit("seconds").description("Time an attempt ran")
-        .tag("queue", queueLabel(queue)).tag("outcome", outcome).publishPercentileHistogram().minimumExpectedValue(0.001)
-        .maximumExpectedValue(86_400.0).register(registry()).record(ran.toNanos() / 1e9);
+  private static void recordRun(String label, Duration ran, String outcome) {
+    meter("run " + label + " " + outcome, () -> DistributionSummary.builder("taskforge.job.run").baseUnit("seconds")
+        .description("Time an attempt ran").tag("queue", label).tag("outcome", outcome).publishPercentileHistogram()
+        .minimumExpectedValue(0.001).maximumExpectedValue(86_400.0).register(registry()))
+        .record(ran.toNanos() / 1e9);
   }
 
   public static void logLinesStored(int lines) {
