@@ -108,6 +108,11 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       case "TF002" -> ApiException.conflict("hierarchy_cycle", pg.getErrorMessage(), "parentId");
       case "57014" -> new ApiException(503, "statement_timeout",
           "the database took too long to answer (database.statementTimeoutMs); try again", null);
+      // Class 53, insufficient resources: the request was fine, the database could not take it now.
+      case "53100" -> new ApiException(503, "storage_full",
+          "the database's disk is full, so nothing was stored; try again once space is freed", null);
+      case "53000", "53200", "53300" -> new ApiException(503, "insufficient_resources",
+          "the database is out of memory or connections (" + pg.getErrorMessage() + "); try again", null);
       default -> new ApiException(500, "internal_error", "internal error", null);
     };
   }
