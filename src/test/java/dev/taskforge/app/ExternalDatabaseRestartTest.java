@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskforge.http.ReliabilityFigures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The server process on an external PostgreSQL (a cluster of the test's own) that an operator
  * restarts under it while tasks run: once with {@code pg_ctl restart -m fast}, once stopped
  * {@code -m immediate} (a crash: recovery replays the WAL) and started again. Readiness goes 503
- * while the database is away and 200 again by itself, and every task completes exactly once.
+ * while the database is away (and a request that needs it 503 {@code database_unavailable}) and 200
+ * again by itself, and every task completes exactly once.
  */
 class ExternalDatabaseRestartTest {
   private static final int TASKS_PER_ROUND = 60;
@@ -52,6 +54,9 @@ class ExternalDatabaseRestartTest {
       cluster.stop("immediate");
       DataDirectory.waitUntil(() -> s.readyStatus() == 503, Duration.ofSeconds(10));
       long notReadyAfter = (System.nanoTime() - stoppedAt) / 1_000_000;
+      HttpResponse<String> whileDown = s.send("/api/tasks/bulk", token, tasks("down", 1));
+      assertThat(whileDown.statusCode()).as(() -> whileDown.body() + "\n" + s.output()).isEqualTo(503);
+      assertThat(new JsonObject(whileDown.body()).getJsonObject("error").getString("code")).isEqualTo("database_unavailable");
       cluster.startAgain();
       long startedAgainAt = System.nanoTime();
       try {
@@ -90,12 +95,16 @@ class ExternalDatabaseRestartTest {
   }
 
   private static void submit(ServerProcess server, String token, String round, int count) throws Exception {
+    server.post("/api/tasks/bulk", token, tasks(round, count));
+  }
+
+  private static String tasks(String round, int count) {
     JsonArray tasks = new JsonArray();
     for (int i = 0; i < count; i++) {
       tasks.add(new JsonObject().put("title", round + " " + i).put("prompt", "sleep 0.2; echo done " + round + " " + i)
           .put("config", new JsonObject().put("executor", "shell").put("maxAttempts", 100)));
     }
-    server.post("/api/tasks/bulk", token, new JsonObject().put("tasks", tasks).encode());
+    return new JsonObject().put("tasks", tasks).encode();
   }
 
   /** Polls readiness every 50 ms from a thread of its own, noting whether it was ever not 200. */
