@@ -67,7 +67,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return fromDatabase(pg);
     }
     // A request handler's only outbound connections are to the database: it is down or restarting.
-    if (failure instanceof java.net.ConnectException || failure instanceof io.vertx.sqlclient.ClosedConnectionException) {
+    if (failure instanceof java.net.SocketException || failure instanceof io.vertx.sqlclient.ClosedConnectionException) {
       return databaseUnavailable();
     }
     return switch (ctx.statusCode()) {
