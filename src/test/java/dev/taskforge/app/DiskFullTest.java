@@ -248,7 +248,13 @@ class DiskFullTest {
         throw new AssertionError(completed() + " of " + total + " tasks completed:\n" + server.output(), e);
       }
       assertThat(data.count("SELECT count(*) FROM tasks WHERE title LIKE 'before %'")).isEqualTo(TASKS_BEFORE);
-      return QueueInvariants.check(data::count, total);
+      try {
+        return QueueInvariants.check(data::count, total);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\nwhat the server said of log lines:\n" + server.output().lines()
+            .filter(line -> line.contains("log flush") || line.contains("log lines") || line.contains("ERROR"))
+            .collect(java.util.stream.Collectors.joining("\n")), e);
+      }
     }
 
     @Override
