@@ -7,6 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.SocketException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +69,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       return fromDatabase(pg);
     }
     // A request handler's only outbound connections are to the database: it is down or restarting.
-    if (failure instanceof java.net.SocketException || failure instanceof io.vertx.sqlclient.ClosedConnectionException) {
+    if (failure instanceof SocketException || failure instanceof ClosedConnectionException) {
       return databaseUnavailable();
     }
     return switch (ctx.statusCode()) {
