@@ -39,12 +39,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
   static final String PORT_FILE = "pg-port";
   static final String CLUSTER_DIR = "pg";
   private static final Duration ORPHAN_SHUTDOWN_WAIT = Duration.ofSeconds(60);
+  /**
+   * Room a restart needs: crash recovery writes a WAL segment (16 MB) and a checkpoint. Started with
+   * less (the disk that made it PANIC still full), PostgreSQL exits at once, but zonky waits out its
+   * whole start-up time and keeps the cluster's lock, so no later start could take it.
+   */
+  private static final long RESTART_MIN_FREE_BYTES = 64L << 20;
 
   private final Path dataDir;
   private final DataDirectoryLock lock;
   private volatile EmbeddedPostgres postgres;
   private final DatabaseUrl url;
   private volatile boolean closed;
+  private boolean waitingForSpace;
 
   private EmbeddedDatabase(Path dataDir, DataDirectoryLock lock, EmbeddedPostgres postgres, DatabaseUrl url) {
     this.dataDir = dataDir;
@@ -81,6 +88,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (closed || postmasterAlive(pidFile)) {
       return;
     }
+    long usable = Files.getFileStore(dataDir.resolve(CLUSTER_DIR)).getUsableSpace();
+    if (usable < RESTART_MIN_FREE_BYTES) {
+      if (!waitingForSpace) {
+        log.warn("embedded PostgreSQL is gone and its disk is full ({} MB free); starting it again once {} MB are free",
+            usable >> 20, RESTART_MIN_FREE_BYTES >> 20);
+      }
+      waitingForSpace = true;
+      return;
+    }
+    waitingForSpace = false;
     log.warn("embedded PostgreSQL is gone (postmaster not running); starting it again port={}", postgres.getPort());
     postgres.close(); // releases the cluster's lock (its stop fails quietly: nothing runs)
     EmbeddedPostgres restarted = builder(dataDir.resolve(CLUSTER_DIR), passwordFor(dataDir, PASSWORD_FILE))

@@ -7,6 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.SocketException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +68,10 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof PgException pg) {
       return fromDatabase(pg);
     }
+    // A request handler's only outbound connections are to the database: it is down or restarting.
+    if (failure instanceof SocketException || failure instanceof ClosedConnectionException) {
+      return databaseUnavailable();
+    }
     return switch (ctx.statusCode()) {
       case 400 -> ApiException.badRequest(null, "bad request");
       case 401 -> ApiException.unauthorized("authentication required");
@@ -97,7 +103,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     return ContractViolation.of(schema);
   }
 
-  private static ApiException fromDatabase(PgException pg) {
+  static ApiException fromDatabase(PgException pg) {
     String state = pg.getSqlState() == null ? "" : pg.getSqlState();
     return switch (state) {
       case "23505" -> ApiException.conflict("conflict", "already exists", columnOf(pg));
@@ -108,8 +114,19 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       case "TF002" -> ApiException.conflict("hierarchy_cycle", pg.getErrorMessage(), "parentId");
       case "57014" -> new ApiException(503, "statement_timeout",
           "the database took too long to answer (database.statementTimeoutMs); try again", null);
+      // Class 53, insufficient resources: the request was fine, the database could not take it now.
+      case "53100" -> new ApiException(503, "storage_full",
+          "the database's disk is full, so nothing was stored; try again once space is freed", null);
+      case "53000", "53200", "53300" -> new ApiException(503, "insufficient_resources",
+          "the database is out of memory or connections (" + pg.getErrorMessage() + "); try again", null);
+      // Shutting down, crashed, starting up or in recovery (57P0x), or the connection failed (class 08).
+      case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004" -> databaseUnavailable();
       default -> new ApiException(500, "internal_error", "internal error", null);
     };
+  }
+
+  private static ApiException databaseUnavailable() {
+    return new ApiException(503, "database_unavailable", "the database cannot be reached right now; try again", null);
   }
 
   /**

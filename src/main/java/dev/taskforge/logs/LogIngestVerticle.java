@@ -237,13 +237,7 @@ public final class LogIngestVerticle extends VerticleBase {
         .eventually(conn::close));
     return stored.recover(failure -> {
       if (failure instanceof CommitUnknown unknown && attempt < LOST_CONNECTION_RETRIES) {
-        return vertx.timer(Math.min(2_000L, 50L << attempt)).compose(v -> unknown.stored(pool)).compose(found -> {
-          if (found) {
-            return Future.succeededFuture(unknown.lasts);
-          }
-          log.warn("log flush lost its connection at commit and was not stored; writing it again try={}", attempt + 2);
-          return storeRetryingLostConnections(batches, attempt + 1);
-        }, lookFailed -> Future.failedFuture(unknown.getCause()));
+        return settle(unknown, batches, attempt);
       }
       if (attempt >= LOST_CONNECTION_RETRIES || !connectionLost(failure)) {
         return Future.failedFuture(failure instanceof CommitUnknown unknown ? unknown.getCause() : failure);
@@ -253,6 +247,23 @@ public final class LogIngestVerticle extends VerticleBase {
           failure.toString());
       return vertx.timer(pause).compose(v -> storeRetryingLostConnections(batches, attempt + 1));
     });
+  }
+
+  /**
+   * Looks whether a commit whose answer was lost happened, and writes the flush again if not. The
+   * look is made again while the database cannot be reached (it crashed at the commit, or is still
+   * restarting): giving up then would drop lines that may never have been stored.
+   */
+  private Future<List<Long>> settle(CommitUnknown unknown, List<LogBatch> batches, int attempt) {
+    return vertx.timer(Math.min(2_000L, 50L << attempt)).compose(v -> unknown.stored(pool)).compose(found -> {
+      if (found) {
+        return Future.succeededFuture(unknown.lasts);
+      }
+      log.warn("log flush lost its connection at commit and was not stored; writing it again try={}", attempt + 2);
+      return storeRetryingLostConnections(batches, attempt + 1);
+    }, lookFailed -> attempt + 1 < LOST_CONNECTION_RETRIES && connectionLost(lookFailed)
+        ? settle(unknown, batches, attempt + 1)
+        : Future.failedFuture(unknown.getCause()));
   }
 
   private static final int LOST_CONNECTION_RETRIES = 8;

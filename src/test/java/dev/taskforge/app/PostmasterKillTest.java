@@ -57,7 +57,7 @@ class PostmasterKillTest {
   }
 
   /** The default configuration with a short lease: a job whose start-up statements met the dead database waits for it. */
-  private static Path configWithAShortLease() {
+  static Path configWithAShortLease() {
     try {
       JsonObject config = new JsonObject(Files.readString(Path.of("conf", "taskforge.json")));
       config.getJsonObject("queue").put("leaseSeconds", 6);

@@ -84,16 +84,22 @@ final class ServerProcess {
 
   /** POSTs JSON (as {@code token}'s holder, when given) and returns the body; a status from 300 on fails. */
   String post(String path, String token, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = send(path, token, body);
     if (r.statusCode() >= 300) {
       throw new AssertionError(path + " answered " + r.statusCode() + ": " + r.body());
     }
     return r.body();
+  }
+
+  /** POSTs JSON (as {@code token}'s holder, when given) and returns the answer, whatever its status. */
+  HttpResponse<String> send(String path, String token, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Registers {@code email} and logs in; returns the session token. */
