@@ -64,7 +64,7 @@ public final class Server {
         // Migrated as the superuser; served as the DML-only login.
         url = EmbeddedServerLogin.ensure(ownerUrl, config.dataDir());
       }
-      vertx = dev.taskforge.metrics.Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
+      vertx = dev.taskforge.telemetry.Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url,

@@ -6,7 +6,7 @@ import dev.taskforge.executors.ExecutorAccess;
 import dev.taskforge.executions.ExecutionRoutes;
 import dev.taskforge.logs.LogStreamRoutes;
 import dev.taskforge.metrics.ScrapeAccess;
-import dev.taskforge.metrics.Telemetry;
+import dev.taskforge.telemetry.Telemetry;
 import dev.taskforge.projects.ProjectRoutes;
 import dev.taskforge.queue.WorkerRoutes;
 import dev.taskforge.tasks.TaskRoutes;

@@ -1,5 +1,6 @@
 package dev.taskforge.metrics;
 
+import dev.taskforge.telemetry.Telemetry;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,7 @@ package dev.taskforge.metrics;
 import dev.taskforge.queue.QueueHealth;
 import dev.taskforge.queue.QueueHealthStatus;
 import dev.taskforge.queue.QueueRepository;
+import dev.taskforge.telemetry.Telemetry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
