@@ -10,6 +10,7 @@ import dev.taskforge.logs.LogIngestVerticle;
 import dev.taskforge.metrics.MetricsVerticle;
 import dev.taskforge.queue.DispatchVerticle;
 import dev.taskforge.queue.QueueLimits;
+import dev.taskforge.queue.QueueSampler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -109,7 +110,7 @@ public final class Server {
         new Unit(LogIngestVerticle::new, "logs"),
         new Unit(dev.taskforge.logs.LogTailVerticle::new, "logs"),
         new Unit(DispatchVerticle::new, "queue"),
-        new Unit(MetricsVerticle::new, "metrics"),
+        new Unit(() -> new MetricsVerticle(QueueSampler::create), "metrics"),
         new Unit(dev.taskforge.workflows.WorkflowVerticle::new, "workflows"),
         new Unit(ApiVerticle::new, "http"));
     Future<?> chain = Future.succeededFuture();
