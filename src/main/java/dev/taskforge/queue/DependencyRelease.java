@@ -1,7 +1,6 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
-import dev.taskforge.tasks.Task;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;

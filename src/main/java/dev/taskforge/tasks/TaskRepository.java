@@ -1,6 +1,8 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;

@@ -3,7 +3,7 @@ package dev.taskforge.workflows;
 import dev.taskforge.db.Rows;
 import dev.taskforge.queue.DependencyRelease;
 import dev.taskforge.queue.Enqueuer;
-import dev.taskforge.tasks.Task;
+import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;

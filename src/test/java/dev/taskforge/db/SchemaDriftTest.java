@@ -12,7 +12,7 @@ import dev.taskforge.queue.QueueJob;
 import dev.taskforge.results.ResultFile;
 import dev.taskforge.results.TaskResult;
 import dev.taskforge.seed.DevelopmentSeed;
-import dev.taskforge.tasks.Task;
+import dev.taskforge.queue.Task;
 import dev.taskforge.tasks.TaskDependency;
 import dev.taskforge.users.ApiToken;
 import dev.taskforge.users.User;
