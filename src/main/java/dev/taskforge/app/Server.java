@@ -5,7 +5,6 @@ import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.EmbeddedServerLogin;
 import dev.taskforge.db.Migrations;
 import dev.taskforge.db.Pools;
-import dev.taskforge.http.ApiVerticle;
 import dev.taskforge.logs.LogIngestVerticle;
 import dev.taskforge.metrics.MetricsVerticle;
 import dev.taskforge.queue.DispatchVerticle;

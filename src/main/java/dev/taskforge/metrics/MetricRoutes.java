@@ -2,7 +2,7 @@ package dev.taskforge.metrics;
 
 import dev.taskforge.http.Authentication;
 import dev.taskforge.metrics.MetricQueryPlan.Segment;
-import dev.taskforge.users.Principal;
+import dev.taskforge.http.Principal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;

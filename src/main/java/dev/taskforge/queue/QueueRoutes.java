@@ -3,7 +3,7 @@ package dev.taskforge.queue;
 import dev.taskforge.db.Rows;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
-import dev.taskforge.users.Principal;
+import dev.taskforge.http.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -6,7 +6,7 @@ import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.logs.LogIngest;
 import dev.taskforge.logs.WorkerLogLines;
-import dev.taskforge.users.Principal;
+import dev.taskforge.http.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -7,7 +7,7 @@ import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.queue.Cancellation;
 import dev.taskforge.queue.Task;
-import dev.taskforge.users.Principal;
+import dev.taskforge.http.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

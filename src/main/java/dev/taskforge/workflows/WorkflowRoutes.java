@@ -5,7 +5,7 @@ import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
-import dev.taskforge.users.Principal;
+import dev.taskforge.http.Principal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
