@@ -2,9 +2,9 @@ package dev.taskforge.logs;
 
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Principal;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.SecurityHeaders;
-import dev.taskforge.http.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
