@@ -1,5 +1,6 @@
 package dev.taskforge.app;
 
+import dev.taskforge.config.ConfigException;
 import dev.taskforge.db.DataDirectoryInUseException;
 import java.util.Arrays;
 import java.util.List;

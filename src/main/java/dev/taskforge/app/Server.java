@@ -5,11 +5,11 @@ import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.EmbeddedServerLogin;
 import dev.taskforge.db.Migrations;
 import dev.taskforge.db.Pools;
-import dev.taskforge.http.ApiVerticle;
 import dev.taskforge.logs.LogIngestVerticle;
 import dev.taskforge.metrics.MetricsVerticle;
 import dev.taskforge.queue.DispatchVerticle;
 import dev.taskforge.queue.QueueLimits;
+import dev.taskforge.queue.QueueSampler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +64,7 @@ public final class Server {
         // Migrated as the superuser; served as the DML-only login.
         url = EmbeddedServerLogin.ensure(ownerUrl, config.dataDir());
       }
-      vertx = dev.taskforge.metrics.Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
+      vertx = dev.taskforge.telemetry.Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url,
@@ -109,7 +109,7 @@ public final class Server {
         new Unit(LogIngestVerticle::new, "logs"),
         new Unit(dev.taskforge.logs.LogTailVerticle::new, "logs"),
         new Unit(DispatchVerticle::new, "queue"),
-        new Unit(MetricsVerticle::new, "metrics"),
+        new Unit(() -> new MetricsVerticle(QueueSampler::create), "metrics"),
         new Unit(dev.taskforge.workflows.WorkflowVerticle::new, "workflows"),
         new Unit(ApiVerticle::new, "http"));
     Future<?> chain = Future.succeededFuture();

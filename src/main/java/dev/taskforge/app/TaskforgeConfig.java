@@ -1,5 +1,8 @@
 package dev.taskforge.app;
 
+import static dev.taskforge.config.ConfigValues.intIn;
+
+import dev.taskforge.config.ConfigException;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.executors.ExecutorCatalog;
 import dev.taskforge.executors.SandboxSettings;
@@ -221,22 +224,6 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
       throw new ConfigException(key, "expected a non-empty string, got " + value);
     }
     return s;
-  }
-
-  /** {@code json.name} as a whole number from min to max, or the fallback when absent; bad values name {@code key}. */
-  public static int intIn(JsonObject json, String name, String key, int fallback, int min, int max) {
-    Object value = json.getValue(name);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Number n) || n.doubleValue() != n.intValue()) {
-      throw new ConfigException(key, "expected a whole number, got " + value);
-    }
-    int i = n.intValue();
-    if (i < min || i > max) {
-      throw new ConfigException(key, "expected a number from " + min + " to " + max + ", got " + i);
-    }
-    return i;
   }
 
   private static Optional<DatabaseUrl> url(JsonObject json, String name, String key) {

@@ -1,7 +1,7 @@
 package dev.taskforge.executors;
 
 import dev.taskforge.http.ApiException;
-import dev.taskforge.users.Principal;
+import dev.taskforge.http.Principal;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 

@@ -1,6 +1,6 @@
 package dev.taskforge.executors;
 
-import dev.taskforge.app.ConfigException;
+import dev.taskforge.config.ConfigException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;

@@ -1,7 +1,5 @@
 package dev.taskforge.http;
 
-import dev.taskforge.users.CredentialRepository;
-import dev.taskforge.users.Principal;
 import io.vertx.core.Handler;
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.RoutingContext;
@@ -26,10 +24,10 @@ public final class Authentication implements Handler<RoutingContext> {
   private static final Set<String> PUBLIC_PATHS = Set.of("/health/live", READINESS, "/openapi.json",
       "/api/auth/registration", "/api/auth/register", "/api/auth/login", "/metrics");
 
-  private final CredentialRepository credentials;
+  private final Credentials credentials;
   private final Origins origins;
 
-  public Authentication(CredentialRepository credentials, Optional<PublicUrl> publicUrl) {
+  public Authentication(Credentials credentials, Optional<PublicUrl> publicUrl) {
     this.credentials = credentials;
     this.origins = new Origins(publicUrl);
   }
@@ -62,7 +60,7 @@ public final class Authentication implements Handler<RoutingContext> {
             ctx.fail(ApiException.unauthorized("the token is unknown, expired or revoked"));
           } else if (!principal.get().mayUse(ctx.normalizedPath())) {
             ctx.fail(new ApiException(403, "insufficient_scope", "this token's scopes " + principal.get().scopes()
-                + " allow only " + dev.taskforge.users.Principal.WORKER_PATHS + "*", null));
+                + " allow only " + Principal.WORKER_PATHS + "*", null));
           } else {
             ctx.put(PRINCIPAL, principal.get());
             ctx.put(TOKEN, token);

@@ -14,12 +14,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * parsed contract the router works from carries keys of its own (e.g. {@code __absolute_uri__})
  * that OpenAPI tools reject, so it is never served.
  */
-final class ContractDocument {
+public final class ContractDocument {
   private ContractDocument() {
   }
 
   /** Reads the classpath resource {@code path}; blocking, run it off the event loop. */
-  static JsonObject read(String path) {
+  public static JsonObject read(String path) {
     try (InputStream in = ContractDocument.class.getClassLoader().getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("the contract " + path + " is not on the classpath");

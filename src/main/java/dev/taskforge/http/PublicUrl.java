@@ -1,6 +1,6 @@
 package dev.taskforge.http;
 
-import dev.taskforge.app.ConfigException;
+import dev.taskforge.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -12,11 +12,11 @@ import java.util.List;
  * read, which would otherwise surface as a 500. The 400 names the path parameter (found by the
  * contract's path templates) or the query parameter.
  */
-final class RequestTarget implements Handler<RoutingContext> {
+public final class RequestTarget implements Handler<RoutingContext> {
   private final List<String[]> templates;
 
   /** {@code paths}: the contract's path templates, {@code /api/tasks/{taskId}}. */
-  RequestTarget(List<String> paths) {
+  public RequestTarget(List<String> paths) {
     this.templates = paths.stream().map(p -> p.split("/", -1)).toList();
   }
 

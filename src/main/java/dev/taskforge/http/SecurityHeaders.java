@@ -30,7 +30,7 @@ public final class SecurityHeaders {
   private SecurityHeaders() {}
 
   /** A root handler: every answer says its Content-Type is to be believed. */
-  static void everyAnswer(RoutingContext ctx) {
+  public static void everyAnswer(RoutingContext ctx) {
     ctx.response().putHeader("X-Content-Type-Options", "nosniff");
     ctx.next();
   }

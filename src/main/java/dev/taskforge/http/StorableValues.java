@@ -14,11 +14,11 @@ import java.util.Map;
  * process's log lines, whatever bytes it wrote) says so in the contract with {@value #NUL_REPLACED}
  * and its NULs are let through.
  */
-final class StorableValues implements Handler<RoutingContext> {
-  static final String NUL_REPLACED = "x-nul-replaced";
+public final class StorableValues implements Handler<RoutingContext> {
+  public static final String NUL_REPLACED = "x-nul-replaced";
   private final boolean nulReplaced;
 
-  StorableValues(boolean nulReplaced) {
+  public StorableValues(boolean nulReplaced) {
     this.nulReplaced = nulReplaced;
   }
 

@@ -2,7 +2,7 @@ package dev.taskforge.logs;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.db.Templates;
-import dev.taskforge.metrics.Telemetry;
+import dev.taskforge.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

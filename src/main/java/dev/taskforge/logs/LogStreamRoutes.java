@@ -3,9 +3,9 @@ package dev.taskforge.logs;
 import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Principal;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.SecurityHeaders;
-import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -95,9 +95,9 @@ public final class LogStreamRoutes {
       WebSocketSink sink = new WebSocketSink(vertx, ws);
       LogFollower follower = new LogFollower(vertx, pool, v.execution(), v.principal().userId(),
           v.principal().isAdmin(), sink, slowLimitMs);
-      dev.taskforge.metrics.Telemetry.logFollowerStarted();
+      dev.taskforge.telemetry.Telemetry.logFollowerStarted();
       ws.closeHandler(closed -> {
-        dev.taskforge.metrics.Telemetry.logFollowerEnded();
+        dev.taskforge.telemetry.Telemetry.logFollowerEnded();
         sink.stop();
         follower.close();
       });
@@ -120,9 +120,9 @@ public final class LogStreamRoutes {
       SseSink sink = new SseSink(vertx, response);
       LogFollower follower = new LogFollower(vertx, pool, v.execution(), v.principal().userId(),
           v.principal().isAdmin(), sink, slowLimitMs);
-      dev.taskforge.metrics.Telemetry.logFollowerStarted();
+      dev.taskforge.telemetry.Telemetry.logFollowerStarted();
       response.closeHandler(closed -> {
-        dev.taskforge.metrics.Telemetry.logFollowerEnded();
+        dev.taskforge.telemetry.Telemetry.logFollowerEnded();
         sink.stop();
         follower.close();
       });

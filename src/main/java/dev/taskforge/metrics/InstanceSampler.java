@@ -1,6 +1,7 @@
 package dev.taskforge.metrics;
 
 import dev.taskforge.db.Templates;
+import dev.taskforge.telemetry.Telemetry;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package dev.taskforge.metrics;
 
 import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Principal;
 import dev.taskforge.metrics.MetricQueryPlan.Segment;
-import dev.taskforge.users.Principal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;

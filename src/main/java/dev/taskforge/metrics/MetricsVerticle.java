@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
  * Metrics aggregation and time-series upkeep. For now it keeps the daily partitions of
  * {@code execution_logs} and {@code system_metrics} created ahead and drops those past each
  * table's retention ({@code metrics.retention}), at start and every hour; and every
- * {@code metrics.sampleIntervalSeconds} it samples the queues ({@link QueueSampler}, queue-wide
- * figures on one instance per interval) and this instance ({@link InstanceSampler}).
+ * {@code metrics.sampleIntervalSeconds} it samples the queues (the {@link Sampler} it is given, the
+ * queue's own, with queue-wide figures on one instance per interval) and this instance
+ * ({@link InstanceSampler}).
  */
 public final class MetricsVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MetricsVerticle.class);
@@ -23,7 +24,13 @@ public final class MetricsVerticle extends VerticleBase {
   private PartitionMaintenance.Retention retention;
   private long timer = -1;
   private long sampleTimer = -1;
-  private QueueSampler queues;
+  private final Sampler.Factory queueSampler;
+  private Sampler queues;
+
+  /** @param queueSampler makes the sampler of the queues, which the queue package owns */
+  public MetricsVerticle(Sampler.Factory queueSampler) {
+    this.queueSampler = queueSampler;
+  }
 
   @Override
   public Future<?> start() {
@@ -36,7 +43,7 @@ public final class MetricsVerticle extends VerticleBase {
     int sampleSeconds = metrics.getInteger("sampleIntervalSeconds", 10);
     long sampleMs = 1000L * sampleSeconds;
     String instance = config().getString("instanceId", "taskforge");
-    queues = new QueueSampler(pool, instance, sampleSeconds, QueueSampler.Thresholds.from(metrics));
+    queues = queueSampler.create(pool, instance, sampleSeconds, metrics);
     InstanceSampler self = new InstanceSampler(pool, instance);
     return maintain().onSuccess(v -> {
       timer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());

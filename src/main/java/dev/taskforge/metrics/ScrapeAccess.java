@@ -1,6 +1,6 @@
 package dev.taskforge.metrics;
 
-import dev.taskforge.app.ConfigException;
+import dev.taskforge.config.ConfigException;
 import dev.taskforge.http.ApiException;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,6 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.Templates;
-import dev.taskforge.tasks.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -64,7 +63,7 @@ public final class Cancellation {
           if (before != TaskStatus.FAILED && before != TaskStatus.CANCELLED) {
             return Future.succeededFuture(Optional.of(new Result(before, false)));
           }
-          return Templates.forQuery(conn, TaskStateSql.REQUEUE).mapTo(dev.taskforge.tasks.Task.MAPPER)
+          return Templates.forQuery(conn, TaskStateSql.REQUEUE).mapTo(dev.taskforge.queue.Task.MAPPER)
               .execute(Map.of("id", taskId))
               .compose(requeued -> Enqueuer.enqueueIfQueued(conn, requeued.iterator().next()))
               .map(v -> Optional.of(new Result(before, true)));

@@ -2,7 +2,6 @@ package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
-import dev.taskforge.tasks.Task;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.List;

@@ -2,9 +2,6 @@ package dev.taskforge.queue;
 
 import dev.taskforge.db.ColumnArrays;
 import dev.taskforge.db.Templates;
-import dev.taskforge.tasks.Task;
-import dev.taskforge.tasks.TaskPriority;
-import dev.taskforge.tasks.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

@@ -111,7 +111,7 @@ public final class Leases {
       List<ClaimedJob> jobs = new java.util.ArrayList<>();
       for (Row row : rows) {
         ClaimedJob job = claimed(row);
-        dev.taskforge.metrics.Telemetry.jobClaimed(job.queueName(),
+        dev.taskforge.telemetry.Telemetry.jobClaimed(job.queueName(),
             java.time.Duration.ofNanos((long) (Math.max(0, row.getDouble("waited_seconds")) * 1e9)));
         jobs.add(job);
       }

@@ -86,7 +86,7 @@ public final class Outcomes {
           for (Row row : rows) {
             Completion done = byJob.get(row.getLong("job_id"));
             held.add(done.job().jobId());
-            dev.taskforge.metrics.Telemetry.jobCompleted(done.job().queueName(), seconds(row.getDouble("ran_seconds")));
+            dev.taskforge.telemetry.Telemetry.jobCompleted(done.job().queueName(), seconds(row.getDouble("ran_seconds")));
             UUID resultId = row.getUUID("result_id");
             ResultRepository results = new ResultRepository(conn);
             for (OutputFile f : done.files()) {
@@ -199,7 +199,7 @@ public final class Outcomes {
             return Future.succeededFuture(false);
           }
           String status = rows.iterator().next().getString("status");
-          dev.taskforge.metrics.Telemetry.jobFailed(job.queueName(),
+          dev.taskforge.telemetry.Telemetry.jobFailed(job.queueName(),
               seconds(rows.iterator().next().getDouble("ran_seconds")), String.valueOf(p.get("outcome")).toLowerCase());
           return "AVAILABLE".equals(status) ? Future.succeededFuture(true)
               : DependencyRelease.ended(conn, job.taskId(), "FAILED".equals(status) ? "failed" : "was cancelled")

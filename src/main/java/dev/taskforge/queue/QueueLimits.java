@@ -1,6 +1,6 @@
 package dev.taskforge.queue;
 
-import dev.taskforge.app.ConfigException;
+import dev.taskforge.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.OptionalInt;

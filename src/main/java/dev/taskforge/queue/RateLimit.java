@@ -1,6 +1,6 @@
 package dev.taskforge.queue;
 
-import dev.taskforge.app.ConfigException;
+import dev.taskforge.config.ConfigException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -2,11 +2,11 @@ package dev.taskforge.queue;
 
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Principal;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.logs.LogIngest;
 import dev.taskforge.logs.WorkerLogLines;
-import dev.taskforge.users.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.taskforge.tasks;
 
+import dev.taskforge.queue.Task;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -1,5 +1,7 @@
 package dev.taskforge.tasks;
 
+import dev.taskforge.queue.TaskPriority;
+import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.util.List;

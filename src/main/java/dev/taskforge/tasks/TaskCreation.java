@@ -1,6 +1,7 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.queue.Enqueuer;
+import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.Optional;

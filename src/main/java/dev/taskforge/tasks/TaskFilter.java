@@ -1,5 +1,7 @@
 package dev.taskforge.tasks;
 
+import dev.taskforge.queue.TaskPriority;
+import dev.taskforge.queue.TaskStatus;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;

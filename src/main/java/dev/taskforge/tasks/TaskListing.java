@@ -1,6 +1,7 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Templates;
+import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;

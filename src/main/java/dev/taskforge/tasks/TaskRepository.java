@@ -2,6 +2,8 @@ package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
+import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import java.util.HashMap;

@@ -2,6 +2,8 @@ package dev.taskforge.tasks;
 
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Requests;
+import dev.taskforge.queue.TaskPriority;
+import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

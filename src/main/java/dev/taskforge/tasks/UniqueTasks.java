@@ -2,6 +2,7 @@ package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
+import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

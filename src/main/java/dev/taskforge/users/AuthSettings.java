@@ -1,8 +1,8 @@
 package dev.taskforge.users;
 
-import static dev.taskforge.app.TaskforgeConfig.intIn;
+import static dev.taskforge.config.ConfigValues.intIn;
 
-import dev.taskforge.app.ConfigException;
+import dev.taskforge.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 

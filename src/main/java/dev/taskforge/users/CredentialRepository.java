@@ -2,6 +2,9 @@ package dev.taskforge.users;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
+import dev.taskforge.http.Credentials;
+import dev.taskforge.http.Principal;
+import dev.taskforge.http.UserRole;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
@@ -16,7 +19,7 @@ import java.util.UUID;
  * Login sessions and API tokens. Only SHA-256 hashes of tokens are ever stored or looked up;
  * revoking takes the user's id, so nobody can revoke another user's credentials.
  */
-public final class CredentialRepository {
+public final class CredentialRepository implements Credentials {
   private final SqlClient client;
 
   public CredentialRepository(SqlClient client) {
@@ -42,6 +45,7 @@ public final class CredentialRepository {
   }
 
   /** The principal of a live session or API token (chosen by the token's prefix), if any. */
+  @Override
   public Future<Optional<Principal>> authenticate(String token) {
     String sql = SecretTokens.isApiToken(token) ? UserSql.PRINCIPAL_OF_TOKEN : UserSql.PRINCIPAL_OF_SESSION;
     return Templates.forQuery(client, sql)

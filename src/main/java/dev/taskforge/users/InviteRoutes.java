@@ -2,6 +2,7 @@ package dev.taskforge.users;
 
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
+import dev.taskforge.http.Principal;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package dev.taskforge.users;
 
 import dev.taskforge.db.Rows;
+import dev.taskforge.http.UserRole;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.templates.RowMapper;
 import java.time.OffsetDateTime;

@@ -4,7 +4,7 @@ import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
 import dev.taskforge.queue.DependencyRelease;
 import dev.taskforge.queue.Enqueuer;
-import dev.taskforge.tasks.Task;
+import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;

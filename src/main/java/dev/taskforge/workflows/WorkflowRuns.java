@@ -5,7 +5,7 @@ import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.queue.Cancellation;
 import dev.taskforge.queue.Enqueuer;
-import dev.taskforge.tasks.Task;
+import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

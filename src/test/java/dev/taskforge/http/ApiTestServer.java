@@ -1,5 +1,6 @@
 package dev.taskforge.http;
 
+import dev.taskforge.app.ApiVerticle;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.Pools;
 import dev.taskforge.db.TestDatabase;

@@ -1,5 +1,6 @@
 package dev.taskforge.http;
 
+import dev.taskforge.app.ApiVerticle;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.taskforge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskforge.app.ApiVerticle;
 import dev.taskforge.http.ContractOperations.Operation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

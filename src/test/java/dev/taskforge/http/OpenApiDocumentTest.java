@@ -2,6 +2,7 @@ package dev.taskforge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskforge.app.ApiVerticle;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

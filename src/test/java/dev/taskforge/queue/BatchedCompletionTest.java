@@ -8,7 +8,6 @@ import dev.taskforge.db.TestDatabase;
 import dev.taskforge.tasks.DependencyType;
 import dev.taskforge.tasks.NewTask;
 import dev.taskforge.tasks.TaskRepository;
-import dev.taskforge.tasks.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

@@ -273,7 +273,7 @@ class LeasesTest {
     TaskRepository tasks = new TaskRepository(db.pool);
     UUID required = await(tasks.create(NewTask.of(owner, "required", "p"))).id();
     UUID dependent = await(tasks.create(NewTask.of(owner, "dependent", "p")
-        .withStatus(dev.taskforge.tasks.TaskStatus.BLOCKED))).id();
+        .withStatus(dev.taskforge.queue.TaskStatus.BLOCKED))).id();
     await(tasks.addDependency(owner, dependent, required, dev.taskforge.tasks.DependencyType.REQUIRES));
     await(new QueueRepository(db.pool).enqueue(new NewJob(required, "once", 1, null, 1, BackoffType.FIXED, 0, 0, null,
         new io.vertx.core.json.JsonObject(), null)));

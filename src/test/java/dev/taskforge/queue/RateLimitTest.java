@@ -3,7 +3,7 @@ package dev.taskforge.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.taskforge.app.ConfigException;
+import dev.taskforge.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

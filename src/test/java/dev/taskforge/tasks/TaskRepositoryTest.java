@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.projects.ProjectRepository;
+import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskPriority;
+import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import java.time.OffsetDateTime;

@@ -5,6 +5,7 @@ import static dev.taskforge.db.RepositoryTestSupport.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
+import dev.taskforge.http.UserRole;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgException;
 import java.security.MessageDigest;

@@ -1,5 +1,6 @@
-package dev.taskforge.http;
+package dev.taskforge.app;
 
+import dev.taskforge.http.Authentication;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;

@@ -1,4 +1,4 @@
-package dev.taskforge.tasks;
+package dev.taskforge.queue;
 
 /**
  * The PostgreSQL enum task_status. Where a task is in its life: PENDING (not yet queued:

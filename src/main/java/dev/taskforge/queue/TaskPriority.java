@@ -1,4 +1,4 @@
-package dev.taskforge.tasks;
+package dev.taskforge.queue;
 
 /**
  * The PostgreSQL enum task_priority. Queue priority; CRITICAL runs first.

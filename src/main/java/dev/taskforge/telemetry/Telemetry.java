@@ -1,4 +1,4 @@
-package dev.taskforge.metrics;
+package dev.taskforge.telemetry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -130,12 +130,12 @@ public final class Telemetry {
   }
 
   /** Log lines this process has stored since it started. */
-  static double logLinesIngested() {
+  public static double logLinesIngested() {
     return logLines.get();
   }
 
   /** Live log WebSocket and SSE clients of this process. */
-  static int logFollowers() {
+  public static int logFollowers() {
     return liveLogClients.get();
   }
 

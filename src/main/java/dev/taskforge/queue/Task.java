@@ -1,4 +1,4 @@
-package dev.taskforge.tasks;
+package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
 import io.vertx.core.json.JsonObject;

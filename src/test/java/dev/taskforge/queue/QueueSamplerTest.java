@@ -1,4 +1,4 @@
-package dev.taskforge.metrics;
+package dev.taskforge.queue;
 
 import static dev.taskforge.db.RepositoryTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,15 +1,25 @@
-package dev.taskforge.http;
+package dev.taskforge.app;
 
 import dev.taskforge.console.TaskFeed;
 import dev.taskforge.db.Pools;
 import dev.taskforge.executors.ExecutorAccess;
-import dev.taskforge.executions.ExecutionRoutes;
+import dev.taskforge.http.Authentication;
+import dev.taskforge.http.ConsolePages;
+import dev.taskforge.http.ContractDocument;
+import dev.taskforge.http.ErrorHandler;
+import dev.taskforge.http.PrecompiledContract;
+import dev.taskforge.http.PublicUrl;
+import dev.taskforge.http.RequestTarget;
+import dev.taskforge.http.Requests;
+import dev.taskforge.http.SecurityHeaders;
+import dev.taskforge.http.StorableValues;
 import dev.taskforge.logs.LogStreamRoutes;
 import dev.taskforge.metrics.ScrapeAccess;
-import dev.taskforge.metrics.Telemetry;
 import dev.taskforge.projects.ProjectRoutes;
 import dev.taskforge.queue.WorkerRoutes;
+import dev.taskforge.tasks.ExecutionRoutes;
 import dev.taskforge.tasks.TaskRoutes;
+import dev.taskforge.telemetry.Telemetry;
 import dev.taskforge.users.AccountRoutes;
 import dev.taskforge.users.AuthRoutes;
 import dev.taskforge.users.AuthSettings;
@@ -46,8 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
   public static final String CONTRACT = "openapi/taskforge.yaml";
-  static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
-  static final String BODY_LIMIT_EXTENSION = "x-body-limit-bytes";
+  public static final long DEFAULT_BODY_LIMIT = 1024 * 1024;
+  public static final String BODY_LIMIT_EXTENSION = "x-body-limit-bytes";
 
   private Pool pool;
   private dev.taskforge.queue.QueueWakeups wakeups;

@@ -1,4 +1,4 @@
-package dev.taskforge.users;
+package dev.taskforge.http;
 
 /**
  * The PostgreSQL enum user_role. What a user may do: USER sees their own data, ADMIN sees

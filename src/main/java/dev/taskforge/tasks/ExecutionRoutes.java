@@ -1,5 +1,7 @@
-package dev.taskforge.executions;
+package dev.taskforge.tasks;
 
+import dev.taskforge.executions.ExecutionRepository;
+import dev.taskforge.executions.TaskExecution;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
@@ -7,7 +9,6 @@ import dev.taskforge.http.Responses;
 import dev.taskforge.results.ResultFile;
 import dev.taskforge.results.ResultRepository;
 import dev.taskforge.results.TaskResult;
-import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;

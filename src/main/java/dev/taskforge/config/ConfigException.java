@@ -1,4 +1,4 @@
-package dev.taskforge.app;
+package dev.taskforge.config;
 
 /** A configuration value that cannot be used; the message names the key and what was wrong. */
 public final class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.taskforge.metrics;
+package dev.taskforge.queue;
 
 /** The SQL of the queue sampler: where queues stand, what their jobs did since the last turn. */
 final class QueueActivitySql {

@@ -1,9 +1,11 @@
-package dev.taskforge.metrics;
+package dev.taskforge.queue;
 
 import dev.taskforge.db.Templates;
-import dev.taskforge.queue.QueueHealth;
-import dev.taskforge.queue.QueueHealthStatus;
-import dev.taskforge.queue.QueueRepository;
+import dev.taskforge.metrics.MetricRepository;
+import dev.taskforge.metrics.MetricType;
+import dev.taskforge.metrics.NewMetricSample;
+import dev.taskforge.metrics.Sampler;
+import dev.taskforge.telemetry.Telemetry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
@@ -35,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * the counts of the interval ({@code queue.jobs_started}, {@code queue.jobs_completed},
  * {@code queue.jobs_failed}) and a {@code queue_health} snapshot per queue.
  */
-public final class QueueSampler {
+public final class QueueSampler implements Sampler {
   /** When a queue is DEGRADED or STALLED ({@code metrics.health}). */
   public record Thresholds(double degradedWaitSeconds, double stalledWaitSeconds, double degradedFailureRatio) {
     public static Thresholds from(JsonObject metrics) {
@@ -70,7 +72,13 @@ public final class QueueSampler {
     this.thresholds = thresholds;
   }
 
+  /** The sampler {@link dev.taskforge.metrics.MetricsVerticle} runs, with the thresholds of {@code metrics.health}. */
+  public static QueueSampler create(Pool pool, String instance, int intervalSeconds, JsonObject metrics) {
+    return new QueueSampler(pool, instance, intervalSeconds, Thresholds.from(metrics));
+  }
+
   /** Samples every queue once; returns how many metric points this instance stored (0 when not its turn). */
+  @Override
   public Future<Integer> sample() {
     return Templates.forQuery(pool, QueueActivitySql.DEPTH).execute(Map.of()).compose(rows -> {
       Map<String, Depth> depths = new TreeMap<>();

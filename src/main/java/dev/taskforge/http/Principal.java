@@ -1,4 +1,4 @@
-package dev.taskforge.users;
+package dev.taskforge.http;
 
 import java.util.List;
 import java.util.UUID;
