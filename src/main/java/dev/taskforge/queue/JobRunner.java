@@ -1,5 +1,6 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.executions.ExecutionRepository;
 import dev.taskforge.executions.ExecutionStatus;
 import dev.taskforge.executors.ClaudeStreamParser;
@@ -88,8 +89,8 @@ final class JobRunner {
       return outcomes.complete(job, new Outcomes.Success(null, null, "no-op executor " + executor.name()
           + ": nothing run", null, null, null, null, null, null, null, null), List.of());
     }
-    String prompt = await(pool.preparedQuery("SELECT prompt FROM tasks WHERE id = $1")
-        .execute(io.vertx.sqlclient.Tuple.of(job.taskId()))).iterator().next().getString(0);
+    String prompt = await(Templates.forQuery(pool, LeaseSql.PROMPT_OF).execute(Map.of("task_id", job.taskId())))
+        .iterator().next().getString("prompt");
     await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));
     LogBuffer logs = new LogBuffer(vertx, job);
     Thread flusher = logs.startFlushing();

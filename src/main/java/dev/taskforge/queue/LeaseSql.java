@@ -65,6 +65,12 @@ final class LeaseSql {
        ORDER BY c.priority DESC, c.run_at, c.id
       """;
 
+  /** What the built-in runner needs of a claimed job's task: its prompt, read as the run starts. */
+  static final String PROMPT_OF = "SELECT prompt FROM tasks WHERE id = #{task_id}";
+
+  /** What an external worker is handed with the jobs it claimed: each task's title, prompt and config. */
+  static final String HANDED_OUT = "SELECT id, title, prompt, config FROM tasks WHERE id = ANY (#{task_ids}::uuid[])";
+
   /**
    * Serialises the claims of one limited queue (by concurrency or by rate) across every instance, for the rest of the
    * transaction: the count of running jobs read after it cannot be raced by another claimer. The

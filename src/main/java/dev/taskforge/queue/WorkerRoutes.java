@@ -1,5 +1,6 @@
 package dev.taskforge.queue;
 
+import dev.taskforge.db.Templates;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Principal;
@@ -13,10 +14,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -211,20 +215,21 @@ public final class WorkerRoutes {
   }
 
   private Future<List<JsonObject>> withPrompts(List<ClaimedJob> jobs) {
-    Future<List<JsonObject>> out = Future.succeededFuture(new ArrayList<>());
-    for (ClaimedJob job : jobs) {
-      out = out.compose(list -> pool.preparedQuery("SELECT title, prompt, config FROM tasks WHERE id = $1")
-          .execute(io.vertx.sqlclient.Tuple.of(job.taskId())).map(rows -> {
-            var row = rows.iterator().next();
-            list.add(new JsonObject().put("jobId", Long.toString(job.jobId())).put("taskId", job.taskId().toString())
-                .put("executionId", job.executionId().toString()).put("queue", job.queueName())
-                .put("attempt", job.attempt()).put("title", row.getString("title"))
-                .put("prompt", row.getString("prompt")).put("config", row.getValue("config"))
-                .put("leaseSeconds", lease.toSeconds()));
-            return list;
-          }));
-    }
-    return out;
+    UUID[] taskIds = jobs.stream().map(ClaimedJob::taskId).toArray(UUID[]::new);
+    return Templates.forQuery(pool, LeaseSql.HANDED_OUT).execute(Map.of("task_ids", taskIds)).map(rows -> {
+      Map<UUID, Row> tasks = new HashMap<>();
+      rows.forEach(row -> tasks.put(row.getUUID("id"), row));
+      List<JsonObject> handed = new ArrayList<>();
+      for (ClaimedJob job : jobs) {
+        Row task = tasks.get(job.taskId());
+        handed.add(new JsonObject().put("jobId", Long.toString(job.jobId())).put("taskId", job.taskId().toString())
+            .put("executionId", job.executionId().toString()).put("queue", job.queueName())
+            .put("attempt", job.attempt()).put("title", task.getString("title"))
+            .put("prompt", task.getString("prompt")).put("config", task.getValue("config"))
+            .put("leaseSeconds", lease.toSeconds()));
+      }
+      return handed;
+    });
   }
 
   /** Runs {@code action} on the execution if the body's worker holds it: 409 when the lease is gone. */

@@ -50,7 +50,7 @@ class GenericPlansTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"CLAIM", "HEARTBEAT_MANY", "GIVE_BACK", "HELD", "REAP"})
+  @ValueSource(strings = {"CLAIM", "HEARTBEAT_MANY", "GIVE_BACK", "HELD", "REAP", "PROMPT_OF", "HANDED_OUT"})
   void leaseStatementsUseKeysInTheirGenericPlan(String name) throws Exception {
     assertReadsNoQueueTableWhole(name, (String) LeaseSql.class.getDeclaredField(name).get(null));
   }
