@@ -36,10 +36,8 @@ import java.util.regex.Pattern;
  * seqs 1..n. Every SOAK_SAMPLE_SECONDS it samples the server: heap after a full GC (jcmd GC.run,
  * then GC.heap_info), resident memory, open file descriptors, the embedded PostgreSQL's client
  * backends, and the tasks not yet done; once before the load and once after it, idle. At the end it
- * prints the series and whether the heap stayed flat (the mean of the last third of the samples
- * against the first third's) and the open file descriptors (the last third's lowest and the idle
- * count afterwards no higher than the first third's highest: they rise and fall with the work in
- * flight, a leak raises the floor).
+ * prints the series and whether heap and open file descriptors stayed flat (the mean of the last
+ * third of the samples under load against the first third's).
  * Usage: java -cp taskforge.jar bench/SoakBench.java BASE_URL DATA_DIR SERVER_PID
  */
 public class SoakBench {
@@ -50,6 +48,7 @@ public class SoakBench {
   static final int TAILS = env("SOAK_TAILS", 4);
   static final int SAMPLE_SECONDS = env("SOAK_SAMPLE_SECONDS", 30);
   static final double HEAP_TOLERANCE = 0.20; // last third's mean within 20% (+ 8 MB) of the first third's
+  static final double FD_TOLERANCE = 0.10; // and within 10% (+ 5)
   static final String PROMPT = "for i in 1 2 3 4 5 6 7 8 9; do echo line $i; sleep 0.1; done; echo done";
 
   static String base;
@@ -317,14 +316,13 @@ public class SoakBench {
     System.out.printf("heap after GC: first third %.1f MB, last third %.1f MB (means), idle %.1f MB before and %.1f MB "
             + "after: %s (last third within +%.0f%% + 8 MB of the first)%n", heapFirst, heapLast, before.heapKb() / 1024.0,
         after.heapKb() / 1024.0, heapFlat ? "flat" : "GROWING", HEAP_TOLERANCE * 100);
-    // Open fds go up and down with the executions and tails in flight: a leak raises the floor above earlier peaks.
-    long fdFirstMax = first.stream().mapToLong(Sample::fds).max().orElse(0);
-    long fdLastMin = last.stream().mapToLong(Sample::fds).min().orElse(0);
-    boolean fdsFlat = fdLastMin <= fdFirstMax && after.fds() <= Math.max(fdFirstMax, before.fds());
-    System.out.printf("open fds:      first third %d-%d, last third %d-%d, idle %d before and %d after: %s "
-            + "(the last third's lowest and the idle count after no higher than the first third's highest)%n",
-        first.stream().mapToLong(Sample::fds).min().orElse(0), fdFirstMax, fdLastMin,
-        last.stream().mapToLong(Sample::fds).max().orElse(0), before.fds(), after.fds(), fdsFlat ? "flat" : "GROWING");
+    // Open fds rise and fall with the executions, tails and pool connections in flight, hence the margin.
+    double fdFirst = first.stream().mapToLong(Sample::fds).average().orElse(0);
+    double fdLast = last.stream().mapToLong(Sample::fds).average().orElse(0);
+    boolean fdsFlat = fdLast <= fdFirst * (1 + FD_TOLERANCE) + 5;
+    System.out.printf("open fds:      first third %.1f, last third %.1f (means), idle %d before and %d after (with %d and %d "
+            + "database connections): %s (last third within +%.0f%% + 5 of the first)%n", fdFirst, fdLast, before.fds(),
+        after.fds(), before.backends(), after.backends(), fdsFlat ? "flat" : "GROWING", FD_TOLERANCE * 100);
     System.out.printf("RSS:           %.1f MB idle before, %.1f MB at the end of the load, %.1f MB idle after%n",
         before.rssKb() / 1024.0, samples.get(samples.size() - 1).rssKb() / 1024.0, after.rssKb() / 1024.0);
     System.out.printf("backends:      %d idle before, %d to %d under load, %d idle after%n", before.backends(), samples.stream().mapToLong(Sample::backends).min().orElse(0),
