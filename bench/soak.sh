@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Soak (issue 17). One command:
 #   bash bench/soak.sh
-# Builds the jar if needed, starts a server on a fresh embedded database (the shell executor on for every account, queue
-# concurrency SOAK_CONCURRENCY, default 8), then for SOAK_SECONDS (default 600) drives mixed load
+# Builds the jar if needed, starts a server on a fresh embedded database (the shell executor on for
+# every account, queue concurrency SOAK_CONCURRENCY, default 8), then for SOAK_SECONDS (default 600) drives mixed load
 # (bench/SoakBench.java): SOAK_USERS users (3) each reading the API at SOAK_READS_PER_SECOND (10:
 # task listing, a task, its executions, its history), shell tasks created at SOAK_TASKS_PER_SECOND (4,
 # each writing 10 lines over about a second) and up to SOAK_TAILS (4) live tails, WebSocket and SSE,
