@@ -109,7 +109,7 @@ class RepeatedKillTest {
     int killsOnRunningWork = 0;
     long killing = System.nanoTime();
     for (int kill = 0; kill < KILLS; kill++) {
-      Thread.sleep(500 + random.nextInt(2 * MEAN_KILL_GAP_MS - 1_000)); // the kill's random moment
+      Thread.sleep(500 + random.nextInt(Math.max(1, 2 * MEAN_KILL_GAP_MS - 1_000))); // the kill's random moment
       if (count.of(RUNNING_JOBS) > 0) {
         killsOnRunningWork++;
       }
