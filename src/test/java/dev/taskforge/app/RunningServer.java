@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,7 +29,12 @@ final class RunningServer implements AfterEachCallback {
       throw new IllegalStateException(e);
     }
     this.data = new DataDirectory(dataDir);
-    this.env = env;
+    this.env = new HashMap<>(env);
+  }
+
+  /** Adds to the environment of the servers started from now on (an external database's URL). */
+  void putEnv(Map<String, String> more) {
+    env.putAll(more);
   }
 
   /** Starts a server on the directory and waits until it is ready. */
