@@ -1607,8 +1607,14 @@ public class QueueBench {
   }
 
   /** A checkpoint before each measured phase, so none pays for the writes of the one before. */
+  /**
+   * Before each phase: every table vacuumed and analyzed, then a checkpoint, so that neither system
+   * measures while autovacuum works through what the phases before it wrote (graphile-worker's phases
+   * come after Taskforge's, on the same database).
+   */
   static void checkpoint(Connection db) throws Exception {
     try (Statement s = db.createStatement()) {
+      s.execute("VACUUM (ANALYZE)");
       s.execute("CHECKPOINT");
     }
     Thread.sleep(300);
