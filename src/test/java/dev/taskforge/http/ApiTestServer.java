@@ -97,6 +97,20 @@ public final class ApiTestServer implements AutoCloseable {
     return send("POST", path, token, body == null ? null : body.encode());
   }
 
+  /** The smallest task body: a title and a prompt made from it. */
+  public static JsonObject taskBody(String title) {
+    return new JsonObject().put("title", title).put("prompt", "do " + title);
+  }
+
+  /** Creates a task as {@code token}'s user (which must succeed) and answers its id. */
+  public String createTask(String token, JsonObject body) {
+    Response r = post("/api/tasks", token, body);
+    if (r.status() != 201) {
+      throw new AssertionError("POST /api/tasks answered " + r.status() + ": " + r.text());
+    }
+    return r.json().getString("id");
+  }
+
   public Response patch(String path, String token, JsonObject body) {
     return send("PATCH", path, token, body.encode());
   }

@@ -37,13 +37,11 @@ class TaskApiTest {
   }
 
   private static JsonObject task(String title) {
-    return new JsonObject().put("title", title).put("prompt", "do " + title);
+    return ApiTestServer.taskBody(title);
   }
 
   private static String create(String token, JsonObject body) {
-    Response r = api.post("/api/tasks", token, body);
-    assertThat(r.status()).as(r.text()).isEqualTo(201);
-    return r.json().getString("id");
+    return api.createTask(token, body);
   }
 
   @Test

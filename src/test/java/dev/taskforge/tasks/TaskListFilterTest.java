@@ -68,13 +68,11 @@ class TaskListFilterTest {
   }
 
   private static JsonObject task(String title) {
-    return new JsonObject().put("title", title).put("prompt", "do " + title);
+    return ApiTestServer.taskBody(title);
   }
 
   private static String create(String token, JsonObject body) {
-    Response r = api.post("/api/tasks", token, body);
-    assertThat(r.status()).as(r.text()).isEqualTo(201);
-    return r.json().getString("id");
+    return api.createTask(token, body);
   }
 
   /** Times set directly, past the triggers that keep updated_at at the last change. */
