@@ -92,11 +92,6 @@ final class LeaseSql {
        WHERE a.started_at > now() - #{window_seconds}::float8 * interval '1 second' AND j.queue_name = #{queue}
       """;
 
-  /**
-   * The paused queues, read once per claim round (a handful of rows at most), so that the claim
-   * of a queue that is not paused stays the statement above, unchanged.
-   */
-
   /** Jobs of a queue running now, on any instance or external worker. */
   static final String RUNNING_IN_QUEUE = """
       SELECT count(*)::int AS running FROM queue_jobs WHERE queue_name = #{queue} AND status = 'RUNNING'

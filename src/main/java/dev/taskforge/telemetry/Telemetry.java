@@ -38,6 +38,9 @@ public final class Telemetry {
   /** The label of every queue the configuration does not name. */
   public static final String OTHER_QUEUE = "other";
   private static volatile Set<String> labelledQueues = Set.of("default");
+  /** The meters recorded into, by name and labels (see {@link #meter}). */
+  private static final java.util.concurrent.ConcurrentMap<String, Object> METERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   static {
     Gauge.builder("taskforge.log.followers", liveLogClients, AtomicInteger::get)
@@ -87,9 +90,6 @@ public final class Telemetry {
     return meter;
   }
 
-  private static final java.util.concurrent.ConcurrentMap<String, Object> METERS =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   public static void jobClaimed(String queue, Duration waited) {
     String label = queueLabel(queue);
     meter("claimed " + label, () -> Counter.builder("taskforge.jobs.claimed")
@@ -125,8 +125,8 @@ public final class Telemetry {
 
   public static void logLinesStored(int lines) {
     logLines.addAndGet(lines);
-    Counter.builder("taskforge.log.lines.ingested").description("Execution log lines stored")
-        .register(registry()).increment(lines);
+    meter("log lines", () -> Counter.builder("taskforge.log.lines.ingested").description("Execution log lines stored")
+        .register(registry())).increment(lines);
   }
 
   /** Log lines this process has stored since it started. */
