@@ -24,11 +24,12 @@ final class ExecutionSql {
        ORDER BY e.created_at DESC, e.id
       """;
 
+  /** Progress of a live execution; one that has ended (its attempt is over) is left as it ended. */
   static final String PROGRESS = """
       UPDATE task_executions
          SET status = #{status}::execution_status, progress = #{progress}, last_heartbeat = now(),
              started_at = coalesce(started_at, CASE WHEN #{status}::execution_status = 'RUNNING' THEN now() END)
-       WHERE id = #{id}
+       WHERE id = #{id} AND completed_at IS NULL
       RETURNING *
       """;
 

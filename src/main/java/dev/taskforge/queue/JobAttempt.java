@@ -7,9 +7,9 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * A row of job_attempts. Every attempt at a job, including the ones lost with a dead worker.
+ * A row of job_attempts, the view of the executions of queue jobs. Every attempt at a job,
+ * including the ones lost with a dead worker.
  *
- * @param id Identifier.
  * @param jobId The job attempted.
  * @param attemptNumber 1 for the first attempt, then 2, 3...
  * @param executionId The task execution this attempt ran as.
@@ -21,7 +21,6 @@ import java.util.UUID;
  * @param errorCode Machine-readable failure code (exit code, TIMEOUT, LEASE_EXPIRED...).
  */
 public record JobAttempt(
-    Long id,
     Long jobId,
     Integer attemptNumber,
     UUID executionId,
@@ -34,7 +33,6 @@ public record JobAttempt(
 
   /** Reads a row selected with every column of job_attempts (by name). */
   public static final RowMapper<JobAttempt> MAPPER = row -> new JobAttempt(
-      row.getLong("id"),
       row.getLong("job_id"),
       row.getInteger("attempt_number"),
       row.getUUID("execution_id"),
@@ -48,7 +46,6 @@ public record JobAttempt(
   /** The wire form: camelCase keys, ids as strings, ISO-8601 UTC timestamps. */
   public JsonObject toJson() {
     return new JsonObject()
-        .put("id", Rows.id(id))
         .put("jobId", Rows.id(jobId))
         .put("attemptNumber", attemptNumber)
         .put("executionId", Rows.id(executionId))

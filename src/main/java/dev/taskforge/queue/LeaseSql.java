@@ -17,7 +17,8 @@ final class LeaseSql {
   /**
    * Claims up to #{max} claimable jobs of a queue in queue position order (priority, then run_at,
    * then id). SKIP LOCKED lets any number of dispatchers claim at once without ever taking the
-   * same job; each claim opens an attempt and an execution and marks the task RUNNING.
+   * same job; each claim opens an attempt (its execution: job_attempts is a view of them) and marks
+   * the task RUNNING.
    *
    * <p>The dispatcher runs it with a generic plan, made once without knowing #{max}, which the
    * planner then takes for a tenth of the claimable jobs: joined to the picked ids, queue_jobs and
@@ -50,9 +51,6 @@ final class LeaseSql {
         SELECT c.task_id, c.id, c.attempt, c.job_data ->> 'executor', #{worker}, c.attempt - 1, now()
           FROM claimed c
         RETURNING id, job_id
-      ), attempts AS (
-        INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id)
-        SELECT c.id, c.attempt, e.id, #{worker} FROM claimed c JOIN executions e ON e.job_id = c.id
       ), running AS (
         UPDATE tasks t SET status = 'RUNNING', started_at = coalesce(t.started_at, now()),
                            version = t.version + 1, updated_at = now()
@@ -82,14 +80,15 @@ final class LeaseSql {
 
   /**
    * Jobs of a queue started within the last #{window_seconds}, on any instance or external worker:
-   * its attempts, found through the BRIN index on started_at. Read under the queue's lock, so no
-   * other claimer starts one between this count and the claim that follows it.
+   * its attempts (executions created by a claim), found through the BRIN index on created_at. Read
+   * under the queue's lock, so no other claimer starts one between this count and the claim that
+   * follows it.
    */
   static final String STARTED_IN_WINDOW = """
       SELECT count(*)::int AS started
-        FROM job_attempts a
-        JOIN queue_jobs j ON j.id = a.job_id
-       WHERE a.started_at > now() - #{window_seconds}::float8 * interval '1 second' AND j.queue_name = #{queue}
+        FROM task_executions e
+        JOIN queue_jobs j ON j.id = e.job_id
+       WHERE e.created_at > now() - #{window_seconds}::float8 * interval '1 second' AND j.queue_name = #{queue}
       """;
 
   /** Jobs of a queue running now, on any instance or external worker. */
@@ -126,20 +125,16 @@ final class LeaseSql {
       """;
 
   /**
-   * The CTEs {@code lost_attempts} and {@code lost_executions}: the open attempt of each job in
-   * the CTE {@code jobs} (a column {@code id}) ends LOST with #{reason}, and its execution too.
+   * The CTE {@code lost_executions}: the open attempt of each job in the CTE {@code jobs} (a column
+   * {@code id}), its execution, ends LOST with #{reason}.
    */
   private static String endLost(String jobs, String errorCode) {
     return """
-        lost_attempts AS (
-          UPDATE job_attempts a
-             SET finished_at = now(), outcome = 'LOST', error_message = #{reason}, error_code = '%2$s'
-           WHERE a.job_id = ANY (ARRAY(SELECT id FROM %1$s)) AND a.finished_at IS NULL
-          RETURNING a.execution_id
-        ), lost_executions AS (
+        lost_executions AS (
           UPDATE task_executions e
-             SET status = 'LOST', completed_at = now(), error_message = #{reason}, error_code = '%2$s'
-           WHERE e.id = ANY (ARRAY(SELECT execution_id FROM lost_attempts))
+             SET status = 'LOST', completed_at = now(), error_message = #{reason}, error_code = '%2$s',
+                 updated_at = now()
+           WHERE e.job_id = ANY (ARRAY(SELECT id FROM %1$s)) AND e.completed_at IS NULL
         )""".formatted(jobs, errorCode);
   }
 

@@ -32,10 +32,6 @@ final class OutcomeSql {
           FROM done d
          WHERE j.id = d.job_id AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id
-      ), attempt AS (
-        UPDATE job_attempts a SET finished_at = now(), outcome = 'COMPLETED'
-          FROM job
-         WHERE a.job_id = job.id AND a.finished_at IS NULL
       ), execution AS (
         UPDATE task_executions e
            SET status = 'COMPLETED', completed_at = now(), progress = 1, exit_code = d.exit_code,
@@ -108,13 +104,6 @@ final class OutcomeSql {
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
          WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id, j.status
-      ), attempt AS (
-        UPDATE job_attempts a
-           SET finished_at = now(),
-               outcome = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE #{outcome}::attempt_outcome END,
-               error_message = #{error_message}, error_code = #{error_code}
-          FROM job
-         WHERE a.job_id = job.id AND a.finished_at IS NULL
       ), execution AS (
         UPDATE task_executions e
            SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE #{execution_status}::execution_status END,
@@ -153,13 +142,6 @@ final class OutcomeSql {
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
          WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id, j.status
-      ), attempt AS (
-        UPDATE job_attempts a
-           SET finished_at = now(),
-               outcome = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END::attempt_outcome,
-               error_message = #{error_message}, error_code = #{error_code}
-          FROM job
-         WHERE a.job_id = job.id AND a.finished_at IS NULL
       ), execution AS (
         UPDATE task_executions e
            SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END::execution_status,

@@ -33,37 +33,40 @@ final class QueueActivitySql {
 
   static final String END_TURN = "UPDATE metric_samplers SET covered_until = #{upto} WHERE name = 'queues'";
 
-  /** One point per attempt started (its wait) and per attempt finished (its run time). */
+  /**
+   * One point per attempt started (its wait) and per attempt finished (its run time). An attempt is
+   * the execution a claim created: started when it was created, finished when it was completed.
+   */
   static final String JOB_POINTS = """
       INSERT INTO system_metrics (recorded_at, metric_type, metric_name, value, unit, worker_id, queue_name)
-      SELECT a.started_at, 'TIMER'::metric_type, 'queue.wait_time', greatest(0, extract(epoch FROM a.started_at - j.run_at))::float8,
-             'seconds', a.worker_id, j.queue_name
-        FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id
-       WHERE a.started_at > #{since} AND a.started_at <= #{upto}
+      SELECT e.created_at, 'TIMER'::metric_type, 'queue.wait_time', greatest(0, extract(epoch FROM e.created_at - j.run_at))::float8,
+             'seconds', e.worker_id, j.queue_name
+        FROM task_executions e JOIN queue_jobs j ON j.id = e.job_id
+       WHERE e.created_at > #{since} AND e.created_at <= #{upto}
       UNION ALL
-      SELECT a.finished_at, 'TIMER', 'queue.run_time', extract(epoch FROM a.finished_at - a.started_at)::float8,
-             'seconds', a.worker_id, j.queue_name
-        FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id
-       WHERE a.finished_at > #{since} AND a.finished_at <= #{upto}
+      SELECT e.completed_at, 'TIMER', 'queue.run_time', extract(epoch FROM e.completed_at - e.created_at)::float8,
+             'seconds', e.worker_id, j.queue_name
+        FROM task_executions e JOIN queue_jobs j ON j.id = e.job_id
+       WHERE e.completed_at > #{since} AND e.completed_at <= #{upto}
       """;
 
   /** Per queue, what its attempts did in (since, upto]; cancelled attempts count as neither outcome. */
   static final String ACTIVITY = """
       SELECT j.queue_name,
-             count(*) FILTER (WHERE a.started_at > #{since} AND a.started_at <= #{upto}) AS started,
-             count(*) FILTER (WHERE a.finished_at > #{since} AND a.finished_at <= #{upto}
-                              AND a.outcome = 'COMPLETED') AS completed,
-             count(*) FILTER (WHERE a.finished_at > #{since} AND a.finished_at <= #{upto}
-                              AND a.outcome IN ('FAILED', 'LOST', 'TIMED_OUT')) AS failed,
-             1000 * avg(extract(epoch FROM a.started_at - j.run_at))
-                    FILTER (WHERE a.started_at > #{since} AND a.started_at <= #{upto}) AS avg_wait_ms,
-             1000 * percentile_cont(0.95) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM a.started_at - j.run_at)))
-                    FILTER (WHERE a.started_at > #{since} AND a.started_at <= #{upto}) AS p95_wait_ms,
-             1000 * avg(extract(epoch FROM a.finished_at - a.started_at))
-                    FILTER (WHERE a.finished_at > #{since} AND a.finished_at <= #{upto}) AS avg_run_ms
-        FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id
-       WHERE (a.started_at > #{since} AND a.started_at <= #{upto})
-          OR (a.finished_at > #{since} AND a.finished_at <= #{upto})
+             count(*) FILTER (WHERE e.created_at > #{since} AND e.created_at <= #{upto}) AS started,
+             count(*) FILTER (WHERE e.completed_at > #{since} AND e.completed_at <= #{upto}
+                              AND e.status = 'COMPLETED') AS completed,
+             count(*) FILTER (WHERE e.completed_at > #{since} AND e.completed_at <= #{upto}
+                              AND e.status IN ('FAILED', 'LOST', 'TIMED_OUT')) AS failed,
+             1000 * avg(extract(epoch FROM e.created_at - j.run_at))
+                    FILTER (WHERE e.created_at > #{since} AND e.created_at <= #{upto}) AS avg_wait_ms,
+             1000 * percentile_cont(0.95) WITHIN GROUP (ORDER BY greatest(0, extract(epoch FROM e.created_at - j.run_at)))
+                    FILTER (WHERE e.created_at > #{since} AND e.created_at <= #{upto}) AS p95_wait_ms,
+             1000 * avg(extract(epoch FROM e.completed_at - e.created_at))
+                    FILTER (WHERE e.completed_at > #{since} AND e.completed_at <= #{upto}) AS avg_run_ms
+        FROM task_executions e JOIN queue_jobs j ON j.id = e.job_id
+       WHERE (e.created_at > #{since} AND e.created_at <= #{upto})
+          OR (e.completed_at > #{since} AND e.completed_at <= #{upto})
        GROUP BY j.queue_name
       """;
 }

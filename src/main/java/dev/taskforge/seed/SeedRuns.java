@@ -33,11 +33,6 @@ final class SeedRuns {
                                    last_heartbeat)
       VALUES (?, ?, ?, ?, ?, ?::execution_status, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
-  private static final String INSERT_ATTEMPT = """
-      INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id, started_at, finished_at, outcome,
-                                error_message, error_code)
-      VALUES (?, ?, ?, ?, ?, ?, ?::attempt_outcome, ?, ?)
-      """;
   private static final String INSERT_LOG = """
       INSERT INTO execution_logs (execution_id, seq, logged_at, level, source, message, details, component, operation,
                                   correlation_id)
@@ -66,7 +61,6 @@ final class SeedRuns {
   void insert(List<TaskRow> tasks) throws SQLException {
     try (PreparedStatement jobs = ctx.prepare(INSERT_JOB);
          PreparedStatement runs = ctx.prepare(INSERT_EXECUTION);
-         PreparedStatement attempts = ctx.prepare(INSERT_ATTEMPT);
          PreparedStatement logs = ctx.prepare(INSERT_LOG)) {
       for (TaskRow task : tasks) {
         List<Attempt> plan = plan(task);
@@ -83,12 +77,10 @@ final class SeedRuns {
               attempt.end() != null ? attempt.end() : ctx.now, error));
           long memory = addExecution(runs, task, jobId, attempt, executionId, worker, error, lines.size());
           addLogs(logs, executionId, attempt, lines);
-          addAttempt(attempts, jobId, attempt, executionId, worker, error);
           executions.add(new Execution(executionId, task, attempt, worker, memory));
         }
       }
       ctx.executeBatch(runs, "task_executions");
-      ctx.executeBatch(attempts, "job_attempts");
       ctx.executeBatch(logs, "execution_logs");
     }
   }
@@ -232,20 +224,6 @@ final class SeedRuns {
       s.setString(10, line.correlationId());
       s.addBatch();
     }
-  }
-
-  private void addAttempt(PreparedStatement s, long jobId, Attempt a, UUID executionId, String worker, String error)
-      throws SQLException {
-    s.setLong(1, jobId);
-    s.setInt(2, a.number());
-    s.setObject(3, executionId);
-    s.setString(4, worker);
-    s.setObject(5, a.start());
-    s.setObject(6, a.end());
-    s.setString(7, a.outcome());
-    s.setString(8, error);
-    s.setString(9, a.outcome() == null ? null : RunFailures.code(a.outcome()));
-    s.addBatch();
   }
 
   private static String worker(UUID executionId) {

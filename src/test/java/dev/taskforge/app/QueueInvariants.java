@@ -31,7 +31,7 @@ final class QueueInvariants {
     long lost = count.of("SELECT count(*) FROM job_attempts WHERE outcome = 'LOST'");
     assertThat(count.of("SELECT count(*) FROM task_executions WHERE status = 'LOST'")).as("LOST executions").isEqualTo(lost);
     assertThat(count.of("""
-        SELECT count(*) FROM job_attempts a JOIN job_attempts b ON a.job_id = b.job_id AND a.id < b.id
+        SELECT count(*) FROM job_attempts a JOIN job_attempts b ON a.job_id = b.job_id AND a.attempt_number < b.attempt_number
          WHERE b.started_at < a.finished_at
         """)).as("attempts of one job that overlapped").isZero();
     assertThat(count.of("""

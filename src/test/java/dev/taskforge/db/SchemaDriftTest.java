@@ -33,6 +33,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -113,8 +114,15 @@ class SchemaDriftTest {
   record Column(String name, String dataType, String udtName, boolean nullable) {}
 
   @Test
-  void everyTableOfTheSchemaHasARecord() throws SQLException {
-    assertThat(RECORDS.keySet()).containsExactlyInAnyOrderElementsOf(TestDatabase.tables(db));
+  void everyTableAndViewOfTheSchemaHasARecord() throws SQLException {
+    List<String> relations = new ArrayList<>(TestDatabase.tables(db));
+    try (Connection c = TestDatabase.connect(db); Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT viewname FROM pg_views WHERE schemaname = 'public'")) {
+      while (rs.next()) {
+        relations.add(rs.getString(1));
+      }
+    }
+    assertThat(RECORDS.keySet()).containsExactlyInAnyOrderElementsOf(relations);
   }
 
   static Stream<Arguments> records() {

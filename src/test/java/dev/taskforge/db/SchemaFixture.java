@@ -97,11 +97,6 @@ final class SchemaFixture implements AutoCloseable {
     return uuid("INSERT INTO task_executions (task_id, job_id, executor) VALUES (?, ?, 'shell') RETURNING id", task, job);
   }
 
-  long attempt(long job, int number, UUID execution) throws SQLException {
-    return number("INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id) VALUES (?, ?, ?, 'w1') RETURNING id",
-        job, number, execution);
-  }
-
   void logLine(UUID execution, long seq, OffsetDateTime at) throws SQLException {
     update("INSERT INTO execution_logs (execution_id, seq, logged_at, message) VALUES (?, ?, ?, ?)",
         execution, seq, at, "line " + seq);
@@ -151,8 +146,7 @@ final class SchemaFixture implements AutoCloseable {
     UUID subtask = task(owner, project, root);
     depend(subtask, root, owner);
     long job = job(root);
-    UUID execution = execution(root, job);
-    attempt(job, 1, execution);
+    UUID execution = execution(root, job); // the job's first attempt
     logLine(execution, 1, OffsetDateTime.now(ZoneOffset.UTC));
     logLine(execution, 2, OffsetDateTime.now(ZoneOffset.UTC).plusDays(60));
     UUID result = result(root, execution);

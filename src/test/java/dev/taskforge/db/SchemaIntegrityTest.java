@@ -35,7 +35,7 @@ import org.postgresql.util.PSQLException;
 @ExtendWith(VertxExtension.class)
 class SchemaIntegrityTest {
   static final Set<String> TABLES = Set.of("users", "user_sessions", "api_tokens", "projects", "tasks",
-      "task_dependencies", "queue_jobs", "job_attempts", "queue_health", "task_executions", "execution_logs",
+      "task_dependencies", "queue_jobs", "queue_health", "task_executions", "execution_logs",
       "task_results", "result_files", "system_metrics", "workflows", "workflow_steps", "workflow_executions",
       "workflow_run_steps", "workflow_triggers");
 
@@ -51,8 +51,6 @@ class SchemaIntegrityTest {
       "task_dependencies(task_id,owner_id) -> tasks",
       "task_dependencies(depends_on_id,owner_id) -> tasks",
       "queue_jobs(task_id) -> tasks",
-      "job_attempts(job_id) -> queue_jobs",
-      "job_attempts(execution_id,job_id) -> task_executions",
       "task_executions(task_id) -> tasks",
       "task_executions(job_id,task_id) -> queue_jobs",
       "execution_logs(execution_id) -> task_executions",
@@ -159,8 +157,8 @@ class SchemaIntegrityTest {
             "queue_jobs_attempt_check", "attempt >= 0"),
         rule("a job makes no more attempts than it may", "UPDATE queue_jobs SET attempt = 4, max_attempts = 3 WHERE id = {job}",
             null, "attempt <= max_attempts"),
-        rule("attempts are numbered from 1", "INSERT INTO job_attempts (job_id, attempt_number) VALUES ({job}, 0)",
-            "job_attempts_attempt_number_check", "attempt_number >= 1"),
+        rule("attempts are numbered from 1", "UPDATE task_executions SET attempt_number = 0 WHERE id = '{execution}'",
+            "task_executions_attempt_number_check", "attempt_number >= 1"),
         rule("a file checksum is 64 lower-case hex digits",
             "INSERT INTO result_files (result_id, path, size_bytes, sha256) VALUES ('{result}', 'a.txt', 0, 'ABC')",
             "result_files_sha256_check", "sha256 ~"),
@@ -253,11 +251,7 @@ class SchemaIntegrityTest {
             "task_results_execution_id_task_id_fkey"),
         Arguments.of("an execution of another task's job",
             "INSERT INTO task_executions (task_id, job_id) VALUES ('{otherTask}', {job})",
-            "task_executions_job_id_task_id_fkey"),
-        Arguments.of("an attempt recorded against another job's execution",
-            "WITH j AS (INSERT INTO queue_jobs (task_id) VALUES ('{otherTask}') RETURNING id) "
-                + "INSERT INTO job_attempts (job_id, attempt_number, execution_id) SELECT id, 1, '{execution}' FROM j",
-            "job_attempts_execution_id_fkey"));
+            "task_executions_job_id_task_id_fkey"));
   }
 
   @ParameterizedTest(name = "{0} is refused")

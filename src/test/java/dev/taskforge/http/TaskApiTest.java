@@ -377,19 +377,15 @@ class TaskApiTest {
             INSERT INTO queue_jobs (task_id, status, attempt, finished_at, created_at)
             VALUES ('%1$s', 'COMPLETED', 2, now() + interval '5 s', now() + interval '1 s') RETURNING id
           ), first AS (
-            INSERT INTO task_executions (task_id, job_id, attempt_number, status)
-            SELECT '%1$s', id, 1, 'LOST' FROM job RETURNING id, job_id
+            -- the first attempt, lost with its worker
+            INSERT INTO task_executions (task_id, job_id, attempt_number, status, worker_id, created_at, completed_at,
+                                         error_message, error_code)
+            SELECT '%1$s', id, 1, 'LOST', 'w1', now() + interval '2 s', now() + interval '3 s', 'lease expired',
+                   'LEASE_EXPIRED' FROM job RETURNING id, job_id
           ), second AS (
-            INSERT INTO task_executions (task_id, job_id, attempt_number, status)
-            SELECT '%1$s', id, 2, 'COMPLETED' FROM job RETURNING id, job_id
-          ), attempts AS (
-            INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id, started_at, finished_at, outcome,
-                                      error_message, error_code)
-            SELECT job_id, 1, id, 'w1', now() + interval '2 s', now() + interval '3 s', 'LOST'::attempt_outcome,
-                   'lease expired', 'LEASE_EXPIRED' FROM first
-            UNION ALL
-            SELECT job_id, 2, id, 'w2', now() + interval '3.5 s', now() + interval '4.5 s', 'COMPLETED'::attempt_outcome,
-                   NULL, NULL FROM second
+            INSERT INTO task_executions (task_id, job_id, attempt_number, status, worker_id, created_at, completed_at)
+            SELECT '%1$s', id, 2, 'COMPLETED', 'w2', now() + interval '3.5 s', now() + interval '4.5 s' FROM job
+            RETURNING id, job_id
           )
           INSERT INTO task_results (task_id, execution_id, summary, tokens_used, created_at)
           SELECT '%1$s', id, 'done', 1200, now() + interval '4.6 s' FROM second

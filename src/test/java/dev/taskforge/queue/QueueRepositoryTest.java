@@ -114,11 +114,17 @@ class QueueRepositoryTest {
     UUID execution = await(new ExecutionRepository(db.pool).create(task, job.id(), 1, "shell", "w1", 0)).id();
     OffsetDateTime started = inMinutes(-2);
     OffsetDateTime ended = inMinutes(-1);
+    // The attempt is its execution, here one that ran past its time.
     JobAttempt attempt = await(db.pool.preparedQuery("""
-        INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id, started_at, finished_at, outcome,
-                                  error_message, error_code)
-        VALUES ($1, 1, $2, 'w1', $3, $4, 'TIMED_OUT', 'ran past 120 s', 'TIMEOUT')
-        RETURNING *
+        WITH ended AS (
+          UPDATE task_executions SET created_at = $3, completed_at = $4, status = 'TIMED_OUT',
+                                     error_message = 'ran past 120 s', error_code = 'TIMEOUT'
+           WHERE id = $2 AND job_id = $1
+          RETURNING *
+        )
+        SELECT job_id, attempt_number, id AS execution_id, worker_id, created_at AS started_at,
+               completed_at AS finished_at, status::text::attempt_outcome AS outcome, error_message, error_code
+          FROM ended
         """).mapping(JobAttempt.MAPPER::map).execute(Tuple.of(job.id(), execution, started, ended))).iterator().next();
 
     assertThat(await(queue.attemptsOfJob(alice, job.id()))).singleElement().satisfies(a -> {

@@ -124,8 +124,10 @@ class QueueSamplerTest {
   }
 
   private void attempt(long job, int number, String startedAt, String finishedAt, String outcome) {
-    TestDatabase.execute(db.url, "INSERT INTO job_attempts (job_id, attempt_number, worker_id, started_at, finished_at,"
-        + " outcome) VALUES (" + job + ", " + number + ", 'w1', " + startedAt + ", " + finishedAt + ", '" + outcome + "')");
+    // An attempt is the execution its claim created: created when it started, completed when it ended.
+    TestDatabase.execute(db.url, "INSERT INTO task_executions (task_id, job_id, attempt_number, worker_id, created_at,"
+        + " completed_at, status) SELECT task_id, id, " + number + ", 'w1', " + startedAt + ", " + finishedAt + ", '"
+        + outcome + "' FROM queue_jobs WHERE id = " + job);
   }
 
   private static long count(String sql) {

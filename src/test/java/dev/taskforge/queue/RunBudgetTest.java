@@ -88,7 +88,7 @@ class RunBudgetTest {
     List<String> found = new java.util.ArrayList<>();
     try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT a.outcome::text, a.error_code FROM job_attempts a JOIN queue_jobs j "
-             + "ON j.id = a.job_id WHERE j.task_id = '" + taskId + "' ORDER BY a.id")) {
+             + "ON j.id = a.job_id WHERE j.task_id = '" + taskId + "' ORDER BY a.job_id, a.attempt_number")) {
       while (rs.next()) {
         found.add(rs.getString(1) + " " + rs.getString(2));
       }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The {@code seed} sub-command's data: every table filled, consistent, and seeding twice changes nothing. */
 class DevelopmentSeedTest {
   private static final List<String> TABLES = List.of("users", "user_sessions", "api_tokens", "projects", "tasks",
-      "task_dependencies", "queue_jobs", "job_attempts", "queue_health", "task_executions", "execution_logs",
+      "task_dependencies", "queue_jobs", "queue_health", "task_executions", "execution_logs",
       "task_results", "result_files", "system_metrics", "workflows", "workflow_steps", "workflow_executions");
 
   @Test
@@ -195,7 +195,7 @@ class DevelopmentSeedTest {
           AND EXISTS (SELECT 1 FROM task_executions e WHERE e.task_id = t.id)
         UNION ALL SELECT 'job attempts disagree with its count: ' || j.id FROM queue_jobs j
          WHERE j.attempt <> (SELECT count(*) FROM job_attempts a WHERE a.job_id = j.id)
-        UNION ALL SELECT 'attempt of another job''s execution: ' || a.id FROM job_attempts a
+        UNION ALL SELECT 'attempt of another job''s execution: ' || a.execution_id FROM job_attempts a
           JOIN task_executions e ON e.id = a.execution_id WHERE e.job_id <> a.job_id OR e.attempt_number <> a.attempt_number
         UNION ALL SELECT 'result of another task''s execution: ' || r.id FROM task_results r
           JOIN task_executions e ON e.id = r.execution_id WHERE e.task_id <> r.task_id

@@ -110,12 +110,6 @@ final class BackupFixture {
               (SELECT id FROM queue_jobs WHERE task_id = '00000000-0000-4000-8000-000000000401'), 2, 'shell', 'RUNNING', 0.333333,
               'worker-1', '4343', NULL, NULL, NULL, NULL, NULL, 3, now(), NULL);
 
-      INSERT INTO job_attempts (job_id, attempt_number, execution_id, worker_id, started_at, finished_at, outcome, error_message, error_code)
-      SELECT job_id, attempt_number, id, worker_id, started_at, completed_at,
-             CASE WHEN completed_at IS NULL THEN NULL ELSE 'FAILED'::attempt_outcome END,
-             error_message, CASE WHEN exit_code IS NULL THEN NULL ELSE 'EXIT_' || exit_code END
-        FROM task_executions ORDER BY attempt_number;
-
       CREATE TABLE execution_logs_2019 PARTITION OF execution_logs FOR VALUES FROM ('2019-01-01 00:00:00+00') TO ('2020-01-01 00:00:00+00');
 
       -- Log lines across two days, plus one from long ago that lives in the default partition.

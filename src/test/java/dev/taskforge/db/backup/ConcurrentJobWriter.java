@@ -49,7 +49,8 @@ final class ConcurrentJobWriter implements AutoCloseable {
     try (Connection c = TestDatabase.connect(url);
          PreparedStatement job = c.prepareStatement("INSERT INTO queue_jobs (task_id, queue_name, status) VALUES "
              + "('00000000-0000-4000-8000-000000000404', 'concurrent', 'COMPLETED') RETURNING id");
-         PreparedStatement attempt = c.prepareStatement("INSERT INTO job_attempts (job_id, attempt_number) VALUES (?, 1)")) {
+         PreparedStatement attempt = c.prepareStatement("INSERT INTO task_executions (task_id, job_id, attempt_number) "
+             + "VALUES ('00000000-0000-4000-8000-000000000404', ?, 1)")) {
       c.setAutoCommit(false);
       while (running.get()) {
         long id;
