@@ -1,7 +1,9 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Templates;
+import dev.taskforge.queue.LiveStatusSql;
 import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -35,8 +37,7 @@ public final class TaskListing {
     params.put("owner_id", ownerId);
     where.add("t.owner_id = #{owner_id}");
     if (!f.statuses().isEmpty()) {
-      params.put("statuses", f.statuses().stream().map(Enum::name).toArray(String[]::new));
-      where.add("t.status = ANY (#{statuses}::text[]::task_status[])");
+      where.add(statusClause(f.statuses(), params));
     }
     if (!f.priorities().isEmpty()) {
       params.put("priorities", f.priorities().stream().map(Enum::name).toArray(String[]::new));
@@ -73,7 +74,7 @@ public final class TaskListing {
           : "(" + key + " > " + value + " OR (" + key + " = " + value + " AND t.id < #{after_id}))");
     }
     params.put("limit", f.limit() + 1);
-    String sql = "SELECT " + TaskSql.COLUMNS_OF_T + rank + ", (" + key + ")::text AS sort_value"
+    String sql = "SELECT " + TaskSql.COLUMNS + rank + ", (" + key + ")::text AS sort_value"
         + " FROM " + from
         + " WHERE " + String.join(" AND ", where)
         + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")
@@ -92,6 +93,26 @@ public final class TaskListing {
       }
       return new Page(items, null);
     });
+  }
+
+  /**
+   * The tasks whose live status ({@link LiveStatusSql}) is one of {@code statuses}: a row stored
+   * QUEUED matches RUNNING while its job runs and QUEUED otherwise; any other row by what it stores.
+   */
+  private static String statusClause(List<TaskStatus> statuses, Map<String, Object> params) {
+    List<String> stored = statuses.stream().filter(s -> s != TaskStatus.QUEUED).map(Enum::name).toList();
+    List<String> any = new ArrayList<>();
+    if (!stored.isEmpty()) {
+      params.put("statuses", stored.toArray(String[]::new));
+      any.add("t.status = ANY (#{statuses}::text[]::task_status[])");
+    }
+    if (statuses.contains(TaskStatus.QUEUED)) {
+      any.add(LiveStatusSql.IS_WAITING);
+    }
+    if (statuses.contains(TaskStatus.RUNNING)) {
+      any.add(LiveStatusSql.IS_QUEUED_BUT_RUNNING);
+    }
+    return "(" + String.join(" OR ", any) + ")";
   }
 
   private static void optional(List<String> where, Map<String, Object> params, String clause, String name,
