@@ -30,10 +30,12 @@ public final class LiveStatusSql {
   public static final String IS_WAITING = "(t.status = 'QUEUED' AND NOT " + HAS_RUNNING_JOB + ")";
 
   /**
-   * t's row says QUEUED while its job runs: with the rows stored RUNNING, what a RUNNING filter
+   * t reads RUNNING: its row says so, or says QUEUED while its job runs. What a RUNNING filter
    * matches. Running jobs are few (bounded by the workers' concurrency), so they are found from
-   * queue_jobs (queue_jobs_lease_idx), not by probing every queued task.
+   * queue_jobs (queue_jobs_lease_idx) and their tasks by key, beside the rows stored RUNNING
+   * (tasks_owner_status_idx), not by probing every queued task.
    */
-  public static final String IS_QUEUED_BUT_RUNNING = """
-      (t.status = 'QUEUED' AND t.id = ANY (ARRAY(SELECT task_id FROM queue_jobs WHERE status = 'RUNNING')))""";
+  public static final String IS_RUNNING = """
+      (t.status = 'RUNNING'
+       OR (t.status = 'QUEUED' AND t.id = ANY (ARRAY(SELECT task_id FROM queue_jobs WHERE status = 'RUNNING'))))""";
 }
