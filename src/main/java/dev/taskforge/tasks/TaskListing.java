@@ -31,7 +31,29 @@ public final class TaskListing {
     this.client = client;
   }
 
+  /** The statement of a listing and its parameters. */
+  record Statement(String sql, Map<String, Object> params) {}
+
   public Future<Page> list(UUID ownerId, TaskFilter f) {
+    Statement statement = statement(ownerId, f);
+    return Templates.forQuery(client, statement.sql()).execute(statement.params()).map(rows -> {
+      List<Task> items = new ArrayList<>();
+      String lastSortValue = null;
+      for (Row row : rows) {
+        if (items.size() == f.limit()) {
+          // One row more than asked for: there is a next page, starting after the last item.
+          Task last = items.get(items.size() - 1);
+          return new Page(items, new TaskCursor(f.sort(), f.descending(), lastSortValue, last.id()).encode());
+        }
+        items.add(Task.MAPPER.map(row));
+        lastSortValue = row.getString("sort_value");
+      }
+      return new Page(items, null);
+    });
+  }
+
+  /** The one statement of a listing, assembled from the fixed fragments below. */
+  static Statement statement(UUID ownerId, TaskFilter f) {
     Map<String, Object> params = new HashMap<>();
     List<String> where = new ArrayList<>();
     params.put("owner_id", ownerId);
@@ -79,20 +101,7 @@ public final class TaskListing {
         + " WHERE " + String.join(" AND ", where)
         + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")
         + " LIMIT #{limit}";
-    return Templates.forQuery(client, sql).execute(params).map(rows -> {
-      List<Task> items = new ArrayList<>();
-      String lastSortValue = null;
-      for (Row row : rows) {
-        if (items.size() == f.limit()) {
-          // One row more than asked for: there is a next page, starting after the last item.
-          Task last = items.get(items.size() - 1);
-          return new Page(items, new TaskCursor(f.sort(), f.descending(), lastSortValue, last.id()).encode());
-        }
-        items.add(Task.MAPPER.map(row));
-        lastSortValue = row.getString("sort_value");
-      }
-      return new Page(items, null);
-    });
+    return new Statement(sql, params);
   }
 
   /**
