@@ -9,12 +9,14 @@ package dev.taskforge.queue;
  * its job row ({@code queue_jobs.status = 'RUNNING'}, at most one live job per task) says it runs,
  * and the job's {@code processed_at} is when it was first claimed. A row that stores RUNNING
  * itself (an older database, a seed, a parent waiting for its subtasks) reads RUNNING as before.
+ * It lives in the queue, which owns that meaning of a job's status and decides on it (cancel,
+ * retry); tasks' reads use it from here.
  */
 public final class LiveStatusSql {
   private LiveStatusSql() {
   }
 
-  /** Whether t has a running job: one probe of queue_jobs_one_live_per_task. */
+  /** Whether t has a running job: one index probe of t's jobs. */
   public static final String HAS_RUNNING_JOB = """
       EXISTS (SELECT 1 FROM queue_jobs j WHERE j.task_id = t.id AND j.status = 'RUNNING')""";
 
