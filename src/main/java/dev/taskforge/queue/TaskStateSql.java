@@ -10,9 +10,10 @@ final class TaskStateSql {
   private TaskStateSql() {
   }
 
-  /** The task and its live job, locked, for a cancel or a retry. */
+  /** The task (its live status, {@link LiveStatusSql}) and its live job, locked, for a cancel or a retry. */
   static final String LOCK_TASK = """
-      SELECT t.status::text AS status, j.id AS job_id, j.status::text AS job_status
+      SELECT (""" + LiveStatusSql.STATUS + """
+      )::text AS status, j.id AS job_id, j.status::text AS job_status
         FROM tasks t
         LEFT JOIN queue_jobs j ON j.task_id = t.id AND j.status IN ('AVAILABLE', 'RUNNING')
        WHERE t.id = #{id} AND t.owner_id = #{owner_id}

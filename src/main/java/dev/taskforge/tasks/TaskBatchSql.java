@@ -39,7 +39,7 @@ final class TaskBatchSql {
                WITH ORDINALITY AS i (project_id, parent_id, position, title, description, prompt, config, priority,
                                      tags, metadata, estimated_duration, scheduled_at, ord)
       ), created AS (
-        INSERT INTO tasks (id, owner_id, project_id, parent_id, position, title, description, prompt, config, status,
+        INSERT INTO tasks AS t (id, owner_id, project_id, parent_id, position, title, description, prompt, config, status,
                            priority, tags, metadata, estimated_duration, scheduled_at)
         SELECT id, #{owner_id}, project_id, parent_id, position, title, description, prompt, config, 'QUEUED',
                priority::task_priority, ARRAY(SELECT jsonb_array_elements_text(tags)), metadata,

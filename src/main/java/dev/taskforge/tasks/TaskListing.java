@@ -1,7 +1,9 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.db.Templates;
+import dev.taskforge.queue.LiveStatusSql;
 import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -29,14 +31,35 @@ public final class TaskListing {
     this.client = client;
   }
 
+  /** The statement of a listing and its parameters. */
+  record Statement(String sql, Map<String, Object> params) {}
+
   public Future<Page> list(UUID ownerId, TaskFilter f) {
+    Statement statement = statement(ownerId, f);
+    return Templates.forQuery(client, statement.sql()).execute(statement.params()).map(rows -> {
+      List<Task> items = new ArrayList<>();
+      String lastSortValue = null;
+      for (Row row : rows) {
+        if (items.size() == f.limit()) {
+          // One row more than asked for: there is a next page, starting after the last item.
+          Task last = items.get(items.size() - 1);
+          return new Page(items, new TaskCursor(f.sort(), f.descending(), lastSortValue, last.id()).encode());
+        }
+        items.add(Task.MAPPER.map(row));
+        lastSortValue = row.getString("sort_value");
+      }
+      return new Page(items, null);
+    });
+  }
+
+  /** The one statement of a listing, assembled from the fixed fragments below. */
+  static Statement statement(UUID ownerId, TaskFilter f) {
     Map<String, Object> params = new HashMap<>();
     List<String> where = new ArrayList<>();
     params.put("owner_id", ownerId);
     where.add("t.owner_id = #{owner_id}");
     if (!f.statuses().isEmpty()) {
-      params.put("statuses", f.statuses().stream().map(Enum::name).toArray(String[]::new));
-      where.add("t.status = ANY (#{statuses}::text[]::task_status[])");
+      where.add(statusClause(f.statuses(), params));
     }
     if (!f.priorities().isEmpty()) {
       params.put("priorities", f.priorities().stream().map(Enum::name).toArray(String[]::new));
@@ -73,25 +96,35 @@ public final class TaskListing {
           : "(" + key + " > " + value + " OR (" + key + " = " + value + " AND t.id < #{after_id}))");
     }
     params.put("limit", f.limit() + 1);
-    String sql = "SELECT " + TaskSql.COLUMNS_OF_T + rank + ", (" + key + ")::text AS sort_value"
+    String sql = "SELECT " + TaskSql.COLUMNS + rank + ", (" + key + ")::text AS sort_value"
         + " FROM " + from
         + " WHERE " + String.join(" AND ", where)
         + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")
         + " LIMIT #{limit}";
-    return Templates.forQuery(client, sql).execute(params).map(rows -> {
-      List<Task> items = new ArrayList<>();
-      String lastSortValue = null;
-      for (Row row : rows) {
-        if (items.size() == f.limit()) {
-          // One row more than asked for: there is a next page, starting after the last item.
-          Task last = items.get(items.size() - 1);
-          return new Page(items, new TaskCursor(f.sort(), f.descending(), lastSortValue, last.id()).encode());
-        }
-        items.add(Task.MAPPER.map(row));
-        lastSortValue = row.getString("sort_value");
-      }
-      return new Page(items, null);
-    });
+    return new Statement(sql, params);
+  }
+
+  /**
+   * The tasks whose live status ({@link LiveStatusSql}) is one of {@code statuses}: a row stored
+   * QUEUED matches RUNNING while its job runs and QUEUED otherwise; any other row by what it stores.
+   * RUNNING is its own literal test rather than an element of the array, so that the planner sees
+   * how few rows it matches and reaches them by index instead of walking the owner's tasks.
+   */
+  private static String statusClause(List<TaskStatus> statuses, Map<String, Object> params) {
+    List<String> stored = statuses.stream().filter(s -> s != TaskStatus.QUEUED && s != TaskStatus.RUNNING)
+        .map(Enum::name).toList();
+    List<String> any = new ArrayList<>();
+    if (!stored.isEmpty()) {
+      params.put("statuses", stored.toArray(String[]::new));
+      any.add("t.status = ANY (#{statuses}::text[]::task_status[])");
+    }
+    if (statuses.contains(TaskStatus.QUEUED)) {
+      any.add(LiveStatusSql.IS_WAITING);
+    }
+    if (statuses.contains(TaskStatus.RUNNING)) {
+      any.add(LiveStatusSql.IS_RUNNING);
+    }
+    return "(" + String.join(" OR ", any) + ")";
   }
 
   private static void optional(List<String> where, Map<String, Object> params, String clause, String name,

@@ -66,9 +66,9 @@ public final class TaskPatch {
     params.put("id", id);
     params.put("owner_id", ownerId);
     params.put("expected_version", expectedVersion);
-    String sql = "UPDATE tasks SET " + String.join(", ", sets)
-        + " WHERE id = #{id} AND owner_id = #{owner_id}"
-        + " AND (#{expected_version}::int IS NULL OR version = #{expected_version}::int)"
+    String sql = "UPDATE tasks t SET " + String.join(", ", sets)
+        + " WHERE t.id = #{id} AND t.owner_id = #{owner_id}"
+        + " AND (#{expected_version}::int IS NULL OR t.version = #{expected_version}::int)"
         + " RETURNING " + TaskSql.COLUMNS;
     return Templates.forQuery(client, sql).mapTo(Task.MAPPER).execute(params).map(Rows::first);
   }

@@ -1,5 +1,7 @@
 package dev.taskforge.tasks;
 
+import dev.taskforge.queue.LiveStatusSql;
+
 /**
  * The SQL of tasks and their dependencies. Every statement carries the owner: a task, parent,
  * project or dependency of another user is simply not found (the composite foreign keys make
@@ -9,45 +11,46 @@ final class TaskSql {
   private TaskSql() {
   }
 
-  /** Every column but the generated search document, which only SQL reads. */
+  /**
+   * Every column but the generated search document, which only SQL reads, of the table aliased t;
+   * status and started_at are the live ones ({@link LiveStatusSql}), as every read tells them.
+   */
   static final String COLUMNS = """
-      id, owner_id, project_id, parent_id, position, title, description, prompt, config, status, priority,
-      tags, metadata, estimated_duration, actual_duration, version, created_at, updated_at, scheduled_at,
-      started_at, completed_at, workflow_execution_id, workflow_step_key""";
-
-  /** The same columns, of the table aliased t. */
-  static final String COLUMNS_OF_T = java.util.Arrays.stream(COLUMNS.split(","))
-      .map(c -> "t." + c.strip()).collect(java.util.stream.Collectors.joining(", "));
+      t.id, t.owner_id, t.project_id, t.parent_id, t.position, t.title, t.description, t.prompt, t.config,
+      """ + LiveStatusSql.STATUS + """
+       AS status, t.priority, t.tags, t.metadata, t.estimated_duration, t.actual_duration, t.version,
+      t.created_at, t.updated_at, t.scheduled_at,
+      """ + LiveStatusSql.STARTED_AT + " AS started_at, t.completed_at, t.workflow_execution_id, t.workflow_step_key";
 
   static final String INSERT = """
-      INSERT INTO tasks (owner_id, project_id, parent_id, position, title, description, prompt, config, status,
+      INSERT INTO tasks AS t (owner_id, project_id, parent_id, position, title, description, prompt, config, status,
                          priority, tags, metadata, estimated_duration, scheduled_at)
       VALUES (#{owner_id}, #{project_id}, #{parent_id}, #{position}, #{title}, #{description}, #{prompt}, #{config},
               #{status}::task_status, #{priority}::task_priority, #{tags}, #{metadata}, #{estimated_duration},
               #{scheduled_at})
       RETURNING\s""" + COLUMNS;
 
-  static final String BY_ID = "SELECT " + COLUMNS + " FROM tasks WHERE id = #{id} AND owner_id = #{owner_id}";
+  static final String BY_ID = "SELECT " + COLUMNS + " FROM tasks t WHERE t.id = #{id} AND t.owner_id = #{owner_id}";
 
   /** Any task, whoever owns it: only for admins, whose role the caller has checked. */
-  static final String BY_ID_FOR_ADMIN = "SELECT " + COLUMNS + " FROM tasks WHERE id = #{id}";
+  static final String BY_ID_FOR_ADMIN = "SELECT " + COLUMNS + " FROM tasks t WHERE t.id = #{id}";
 
   static final String BY_OWNER = "SELECT " + COLUMNS + """
-       FROM tasks
-       WHERE owner_id = #{owner_id}
-       ORDER BY created_at DESC, id DESC
+       FROM tasks t
+       WHERE t.owner_id = #{owner_id}
+       ORDER BY t.created_at DESC, t.id DESC
        LIMIT #{limit}
       """;
 
   static final String CHILDREN = "SELECT " + COLUMNS + """
-       FROM tasks
-       WHERE owner_id = #{owner_id} AND parent_id = #{parent_id}
-       ORDER BY position, created_at, id
+       FROM tasks t
+       WHERE t.owner_id = #{owner_id} AND t.parent_id = #{parent_id}
+       ORDER BY t.position, t.created_at, t.id
       """;
 
   static final String UPDATE_STATUS = """
-      UPDATE tasks SET status = #{status}::task_status
-       WHERE id = #{id} AND owner_id = #{owner_id}
+      UPDATE tasks t SET status = #{status}::task_status
+       WHERE t.id = #{id} AND t.owner_id = #{owner_id}
       RETURNING\s""" + COLUMNS;
 
   static final String DELETE = "DELETE FROM tasks WHERE id = #{id} AND owner_id = #{owner_id}";
@@ -64,7 +67,7 @@ final class TaskSql {
             JOIN tree ON c.parent_id = tree.id
            WHERE c.owner_id = #{owner_id}
       )
-      SELECT tree.depth,\s""" + COLUMNS_OF_T + """
+      SELECT tree.depth,\s""" + COLUMNS + """
         FROM tree JOIN tasks t ON t.id = tree.id
        ORDER BY tree.path
       """;
@@ -81,7 +84,7 @@ final class TaskSql {
             JOIN up ON p.id = up.id
            WHERE p.owner_id = #{owner_id} AND p.parent_id IS NOT NULL
       )
-      SELECT\s""" + COLUMNS_OF_T + """
+      SELECT\s""" + COLUMNS + """
         FROM up JOIN tasks t ON t.id = up.id AND t.owner_id = #{owner_id}
        ORDER BY up.distance
       """;

@@ -19,11 +19,11 @@ final class UniqueTaskSql {
    * #{unique_for_seconds} ago (tasks_unique_key_idx).
    */
   static final String HOLDER = "SELECT " + TaskSql.COLUMNS + """
-       FROM tasks
-       WHERE owner_id = #{owner_id} AND config ? 'uniqueKey' AND config ->> 'uniqueKey' = #{unique_key}
-         AND (status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')
-              OR completed_at > now() - #{unique_for_seconds}::float8 * interval '1 second')
-       ORDER BY created_at DESC
+       FROM tasks t
+       WHERE t.owner_id = #{owner_id} AND t.config ? 'uniqueKey' AND t.config ->> 'uniqueKey' = #{unique_key}
+         AND (t.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED')
+              OR t.completed_at > now() - #{unique_for_seconds}::float8 * interval '1 second')
+       ORDER BY t.created_at DESC
        LIMIT 1
       """;
 }
