@@ -17,8 +17,12 @@ final class LeaseSql {
   /**
    * Claims up to #{max} claimable jobs of a queue in queue position order (priority, then run_at,
    * then id). SKIP LOCKED lets any number of dispatchers claim at once without ever taking the
-   * same job; each claim opens an attempt (its execution: job_attempts is a view of them) and marks
-   * the task RUNNING.
+   * same job; each claim opens an attempt (its execution: job_attempts is a view of them).
+   *
+   * <p>The claim does not write the task: its row is the wide, heavily indexed one users search,
+   * and an update of it is an entry in every one of its indexes. A task is RUNNING while its job is
+   * (every read of a task's status derives that from the job); its row is written once, when the
+   * job settles.
    *
    * <p>The dispatcher runs it with a generic plan, made once without knowing #{max}, which the
    * planner then takes for a tenth of the claimable jobs: joined to the picked ids, queue_jobs and
@@ -51,10 +55,6 @@ final class LeaseSql {
         SELECT c.task_id, c.id, c.attempt, c.job_data ->> 'executor', #{worker}, c.attempt - 1, now()
           FROM claimed c
         RETURNING id, job_id
-      ), running AS (
-        UPDATE tasks t SET status = 'RUNNING', started_at = coalesce(t.started_at, now()),
-                           version = t.version + 1, updated_at = now()
-         WHERE t.id = ANY (ARRAY(SELECT task_id FROM claimed))
       )
       SELECT c.id AS job_id, c.task_id, e.id AS execution_id, c.queue_name, c.attempt, c.max_attempts,
              c.timeout_seconds, c.job_data, c.lease_expires_at,
@@ -157,7 +157,10 @@ final class LeaseSql {
          WHERE j.id = ANY (ARRAY(SELECT id FROM undelivered))
         RETURNING j.id, j.task_id
       ), tasks_after AS (
-        UPDATE tasks t SET status = 'QUEUED' WHERE t.id = ANY (ARRAY(SELECT task_id FROM returned))
+        -- The claim left a queued task's row as it was; only a row that does not say QUEUED yet is
+        -- written (one stored RUNNING by the claim of an older release).
+        UPDATE tasks t SET status = 'QUEUED'
+         WHERE t.id = ANY (ARRAY(SELECT task_id FROM returned)) AND t.status IN ('PENDING', 'BLOCKED', 'RUNNING')
       )
       SELECT id FROM returned
       """;
@@ -182,12 +185,13 @@ final class LeaseSql {
                finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL OR j.attempt >= j.max_attempts THEN now() END,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{reason}
          WHERE j.id = ANY (ARRAY(SELECT id FROM expired))
-        RETURNING j.id, j.task_id, j.status
+        RETURNING j.id, j.task_id, j.status, j.processed_at
       ), tasks_after AS (
         UPDATE tasks t
            SET status = CASE r.status WHEN 'FAILED' THEN 'FAILED'::task_status
                                       WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'QUEUED' END,
-               completed_at = CASE WHEN r.status IN ('FAILED', 'CANCELLED') THEN now() END
+               completed_at = CASE WHEN r.status IN ('FAILED', 'CANCELLED') THEN now() END,
+               started_at = coalesce(t.started_at, r.processed_at)
           FROM returned r
          WHERE t.id = r.task_id AND t.id = ANY (ARRAY(SELECT task_id FROM returned))
       )

@@ -11,9 +11,10 @@ final class OutcomeSql {
   /**
    * Completes many attempts in one statement, each only while {@code #{worker}} still holds its
    * job (a job reaped or completed meanwhile is left alone and is missing from the answer): the
-   * job, its attempt, its execution, its result and its task change together. A task with no
-   * parent and no subtask ends here, COMPLETED with its run time; any other keeps RUNNING and is
-   * settled by {@link Subtasks} in the same transaction (settled = false in the answer).
+   * job, its attempt (its execution), its result and its task change together. A task with no
+   * parent and no subtask ends here, COMPLETED with its run time; any other is stored RUNNING (the
+   * claim left it QUEUED: its job said it ran) and is settled by {@link Subtasks} in the same
+   * transaction (settled = false in the answer). This is the one write of the task's row per job.
    * The arrays are parallel: element i of each describes the i-th completion.
    */
   static final String COMPLETE_MANY = """
@@ -31,14 +32,14 @@ final class OutcomeSql {
                updated_at = now()
           FROM done d
          WHERE j.id = d.job_id AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
-        RETURNING j.id, j.task_id
+        RETURNING j.id, j.task_id, j.processed_at
       ), execution AS (
         UPDATE task_executions e
            SET status = 'COMPLETED', completed_at = now(), progress = 1, exit_code = d.exit_code,
                session_id = d.session_id, process_id = d.process_id, updated_at = now()
           FROM job JOIN done d ON d.job_id = job.id
          WHERE e.id = d.execution_id AND e.job_id = job.id
-        RETURNING e.id, e.task_id, e.job_id, e.started_at
+        RETURNING e.id, e.task_id, e.job_id, e.started_at, job.processed_at
       ), result AS (
         INSERT INTO task_results (task_id, execution_id, status, summary, execution_time_ms, tokens_used, input_tokens,
                                   output_tokens, cache_creation_tokens, cache_read_tokens, cost_estimate, session_id,
@@ -51,15 +52,17 @@ final class OutcomeSql {
         RETURNING id, execution_id
       ), ending AS MATERIALIZED (
         -- Materialized: whether a task is plain is found once, not once per use below.
-        SELECT x.task_id, x.started_at,
-               t.status = 'RUNNING' AND t.parent_id IS NULL
+        SELECT x.task_id, x.started_at, x.processed_at,
+               t.status NOT IN ('COMPLETED', 'FAILED', 'CANCELLED') AND t.parent_id IS NULL
                  AND NOT EXISTS (SELECT 1 FROM tasks s WHERE s.parent_id = t.id) AS plain
           FROM execution x JOIN tasks t ON t.id = x.task_id
       ), task AS (
         UPDATE tasks t
            SET actual_duration = extract(epoch FROM now() - coalesce(e.started_at, now()))::int,
-               status = CASE WHEN e.plain THEN 'COMPLETED'::task_status ELSE t.status END,
+               status = CASE WHEN e.plain THEN 'COMPLETED'::task_status
+                             WHEN t.status IN ('COMPLETED', 'FAILED', 'CANCELLED') THEN t.status ELSE 'RUNNING' END,
                completed_at = CASE WHEN e.plain THEN now() ELSE t.completed_at END,
+               started_at = coalesce(t.started_at, e.processed_at),
                version = t.version + 1, updated_at = now()
           FROM ending e
          WHERE t.id = e.task_id
@@ -103,7 +106,7 @@ final class OutcomeSql {
                                   THEN NULL ELSE now() END,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
          WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
-        RETURNING j.id, j.task_id, j.status
+        RETURNING j.id, j.task_id, j.status, j.processed_at
       ), execution AS (
         UPDATE task_executions e
            SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE #{execution_status}::execution_status END,
@@ -116,7 +119,8 @@ final class OutcomeSql {
         UPDATE tasks t
            SET status = CASE job.status WHEN 'FAILED' THEN 'FAILED'::task_status
                                         WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'QUEUED' END,
-               completed_at = CASE WHEN job.status IN ('FAILED', 'CANCELLED') THEN now() END
+               completed_at = CASE WHEN job.status IN ('FAILED', 'CANCELLED') THEN now() END,
+               started_at = coalesce(t.started_at, job.processed_at)
           FROM job
          WHERE t.id = job.task_id
       )
@@ -141,7 +145,7 @@ final class OutcomeSql {
                finished_at = CASE WHEN j.cancel_requested_at IS NOT NULL THEN now() END,
                lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
          WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
-        RETURNING j.id, j.task_id, j.status
+        RETURNING j.id, j.task_id, j.status, j.processed_at
       ), execution AS (
         UPDATE task_executions e
            SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END::execution_status,
@@ -152,7 +156,8 @@ final class OutcomeSql {
       ), task AS (
         UPDATE tasks t
            SET status = CASE job.status WHEN 'CANCELLED' THEN 'CANCELLED'::task_status ELSE 'QUEUED' END,
-               completed_at = CASE WHEN job.status = 'CANCELLED' THEN now() END
+               completed_at = CASE WHEN job.status = 'CANCELLED' THEN now() END,
+               started_at = coalesce(t.started_at, job.processed_at)
           FROM job
          WHERE t.id = job.task_id
       )

@@ -39,6 +39,8 @@ class LeasesTest {
 
   private static long enqueue(String queue, int priority) {
     UUID task = db.newTask(owner);
+    // As the enqueuer leaves it: a task with a waiting job is QUEUED.
+    await(db.pool.query("UPDATE tasks SET status = 'QUEUED' WHERE id = '" + task + "'").execute());
     NewJob job = new NewJob(task, queue, priority, null, 2, BackoffType.FIXED, 0, 0, null,
         new io.vertx.core.json.JsonObject().put("executor", "shell"), null);
     return await(new QueueRepository(db.pool).enqueue(job)).id();
@@ -57,7 +59,8 @@ class LeasesTest {
     ClaimedJob first = claimed.get(0);
     assertThat(first.attempt()).isEqualTo(1);
     assertThat(first.jobData().getString("executor")).isEqualTo("shell");
-    Row attempt = single("SELECT a.worker_id, a.execution_id, e.status::text AS status, t.status::text AS task_status "
+    Row attempt = single("SELECT a.worker_id, a.execution_id, e.status::text AS status, "
+        + LiveStatusSql.STATUS + "::text AS task_status "
         + "FROM job_attempts a JOIN task_executions e ON e.id = a.execution_id JOIN tasks t ON t.id = e.task_id "
         + "WHERE a.job_id = " + critical);
     assertThat(attempt.getString("worker_id")).isEqualTo("worker-a");
@@ -133,7 +136,7 @@ class LeasesTest {
     assertThat(await(leases.giveBack(List.of(job), "worker:gone"))).isEqualTo(1);
 
     Row attempt = single("SELECT a.outcome::text AS outcome, a.error_message, e.status::text AS status, "
-        + "t.status::text AS task_status FROM job_attempts a JOIN task_executions e ON e.id = a.execution_id "
+        + LiveStatusSql.STATUS + "::text AS task_status FROM job_attempts a JOIN task_executions e ON e.id = a.execution_id "
         + "JOIN tasks t ON t.id = e.task_id WHERE e.id = '" + claimed.executionId() + "'");
     assertThat(attempt.getString("outcome")).isEqualTo("LOST");
     assertThat(attempt.getString("error_message")).isEqualTo("the worker went away before receiving it");
