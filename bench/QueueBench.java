@@ -217,6 +217,8 @@ public class QueueBench {
     if (hold) {
       // Let the system settle after the creates, as graphile's drain starts its worker on a quiet database.
       checkpoint(db);
+      // A drain's CPU is the drain's alone, from the release on: not the creates over HTTP before it.
+      cpu = Cpu.start();
       releaseMicros = releaseHeldBacklog(db);
     }
     long doneMicros = waitUntil(db, """
@@ -228,7 +230,7 @@ public class QueueBench {
         SELECT count(DISTINCT t.id),
                count(DISTINCT t.id) FILTER (WHERE t.status = 'COMPLETED'),
                (extract(epoch FROM min(a.started_at)) * 1000000)::bigint,
-               count(a.id)
+               count(a.execution_id)
           FROM tasks t
           JOIN users u ON u.id = t.owner_id AND u.email = ?
           LEFT JOIN queue_jobs j ON j.task_id = t.id
@@ -432,7 +434,7 @@ public class QueueBench {
    * updated (and of those, HOT: no index touched), from pg_stat_user_tables.
    */
   record WriteCost(long walBytes, Map<String, long[]> tables) {
-    static final List<String> TABLES = List.of("tasks", "queue_jobs", "task_executions", "job_attempts", "task_results");
+    static final List<String> TABLES = List.of("tasks", "queue_jobs", "task_executions", "task_results");
 
     static WriteCost read(Connection db) throws SQLException {
       Map<String, long[]> tables = new LinkedHashMap<>();
@@ -1163,6 +1165,7 @@ public class QueueBench {
     long startMicros = 0;
     if (backlog) {
       checkpoint(db);
+      cpu = Cpu.start(); // the drain's CPU alone, as Taskforge's
       startMicros = nowMicros();
       worker = Graphile.start("w1");
     }
