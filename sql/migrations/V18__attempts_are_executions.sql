@@ -15,6 +15,8 @@ SELECT j.task_id, a.job_id, a.attempt_number, a.worker_id,
  WHERE a.execution_id IS NULL;
 
 DROP TABLE job_attempts;
+-- Its foreign key was the only one to reach an execution by (id, job_id): one index less per claim.
+ALTER TABLE task_executions DROP CONSTRAINT task_executions_id_job_id_key;
 
 CREATE VIEW job_attempts AS
 SELECT e.job_id, e.attempt_number, e.id AS execution_id, e.worker_id,

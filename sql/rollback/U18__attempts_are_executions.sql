@@ -3,6 +3,7 @@
 DROP INDEX task_executions_completed_idx;
 DROP INDEX task_executions_created_idx;
 DROP VIEW job_attempts;
+ALTER TABLE task_executions ADD CONSTRAINT task_executions_id_job_id_key UNIQUE (id, job_id);
 
 CREATE TABLE job_attempts (
   id             bigint          GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
