@@ -230,7 +230,10 @@ public class QueueBench {
         SELECT count(DISTINCT t.id),
                count(DISTINCT t.id) FILTER (WHERE t.status = 'COMPLETED'),
                (extract(epoch FROM min(a.started_at)) * 1000000)::bigint,
-               count(a.execution_id)
+               count(a.execution_id),
+               -- One claim or completion statement stamps all its rows with its one now().
+               count(DISTINCT a.started_at),
+               count(DISTINCT a.finished_at)
           FROM tasks t
           JOIN users u ON u.id = t.owner_id AND u.email = ?
           LEFT JOIN queue_jobs j ON j.task_id = t.id
@@ -254,6 +257,8 @@ public class QueueBench {
           n / dispatch);
       System.out.printf("  tasks %,d, COMPLETED %,d, attempts %,d%s%n", row[0], row[1], row[3],
           errors.isEmpty() ? "" : ", client errors " + errors);
+      System.out.printf("  %,d claim statements (%.1f jobs each), %,d completion statements (%.1f jobs each)%n",
+          row[4], (double) row[3] / Math.max(1, row[4]), row[5], (double) row[3] / Math.max(1, row[5]));
       cpuUse.report("Taskforge", hold ? "drain" : "W1", what);
     }
     if (row[1] != n || !errors.isEmpty()) {
