@@ -14,8 +14,11 @@ import dev.taskforge.http.Requests;
 import dev.taskforge.http.SecurityHeaders;
 import dev.taskforge.http.StorableValues;
 import dev.taskforge.logs.LogStreamRoutes;
+import dev.taskforge.metrics.MetricRoutes;
 import dev.taskforge.metrics.ScrapeAccess;
 import dev.taskforge.projects.ProjectRoutes;
+import dev.taskforge.queue.QueueRoutes;
+import dev.taskforge.queue.QueueWakeups;
 import dev.taskforge.queue.WorkerRoutes;
 import dev.taskforge.tasks.ExecutionRoutes;
 import dev.taskforge.tasks.TaskRoutes;
@@ -29,6 +32,7 @@ import dev.taskforge.workflows.WorkflowRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.AllowForwardHeaders;
@@ -60,7 +64,7 @@ public final class ApiVerticle extends VerticleBase {
   public static final String BODY_LIMIT_EXTENSION = "x-body-limit-bytes";
 
   private Pool pool;
-  private dev.taskforge.queue.QueueWakeups wakeups;
+  private QueueWakeups wakeups;
   private HttpServer server;
   /** The contract file as written, served at /openapi.json. */
   private JsonObject contractAsWritten;
@@ -73,7 +77,7 @@ public final class ApiVerticle extends VerticleBase {
     // migrations' connections are not, they may run long by design.
     pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api",
         Pools.statementTimeoutFrom(config()));
-    wakeups = new dev.taskforge.queue.QueueWakeups(vertx, Pools.urlFrom(config()).connectOptions());
+    wakeups = new QueueWakeups(vertx, Pools.urlFrom(config()).connectOptions());
     taskFeed = new TaskFeed(vertx, pool, wakeups);
     return wakeups.connect()
         .compose(v -> vertx.executeBlocking(() -> ContractDocument.read(CONTRACT)))
@@ -85,7 +89,7 @@ public final class ApiVerticle extends VerticleBase {
         .compose(document -> OpenAPIContract.from(vertx, document.copy().put("security", new JsonArray())))
         .map(PrecompiledContract::new)
         .map(this::router)
-        .compose(router -> vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setCompressionSupported(true))
+        .compose(router -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
             .requestHandler(router)
             .listen(http.getInteger("port", 8080), http.getString("host", "0.0.0.0")))
         .onSuccess(s -> {
@@ -134,8 +138,8 @@ public final class ApiVerticle extends VerticleBase {
     new WorkflowRoutes(pool, ExecutorAccess.of(config().getJsonObject("executors")), config().getJsonObject("workflows"))
         .mount(builder);
     new WorkerRoutes(vertx, pool, config().getJsonObject("queue"), wakeups).mount(builder);
-    new dev.taskforge.queue.QueueRoutes(pool, config().getJsonObject("queue")).mount(builder);
-    new dev.taskforge.metrics.MetricRoutes(pool, config().getJsonObject("metrics")).mount(builder);
+    new QueueRoutes(pool, config().getJsonObject("queue")).mount(builder);
+    new MetricRoutes(pool, config().getJsonObject("metrics")).mount(builder);
     LogStreamRoutes logs = new LogStreamRoutes(vertx, pool, config().getJsonObject("logs"));
     logs.mount(builder);
 

@@ -1,12 +1,19 @@
 package dev.taskforge.app;
 
 import dev.taskforge.db.Migrations;
+import dev.taskforge.db.Pools;
 import dev.taskforge.db.backup.Backup;
 import dev.taskforge.db.backup.Restore;
 import dev.taskforge.seed.DevelopmentSeed;
+import dev.taskforge.users.UserRepository;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The sub-commands other than {@code serve}; each returns the process exit code. */
 final class Commands {
@@ -84,16 +91,16 @@ final class Commands {
     }
     String email = args.get(1);
     try (CommandDatabase db = CommandDatabase.open(config)) {
-      io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-      io.vertx.sqlclient.Pool pool = dev.taskforge.db.Pools.create(vertx, db.url(), 1, "cli");
+      Vertx vertx = Vertx.vertx();
+      Pool pool = Pools.create(vertx, db.url(), 1, "cli");
       try {
-        var promoted = pool.withConnection(conn -> new dev.taskforge.users.UserRepository(conn).promoteToAdmin(email))
-            .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        var promoted = pool.withConnection(conn -> new UserRepository(conn).promoteToAdmin(email))
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (promoted.isEmpty()) {
           throw new IllegalStateException("no account has the email " + email);
         }
         System.out.println(promoted.get().email() + " is now an admin");
-      } catch (InterruptedException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (InterruptedException | ExecutionException | TimeoutException e) {
         throw new IllegalStateException(Main.rootMessage(e), e);
       } finally {
         pool.close();

@@ -1,10 +1,14 @@
 package dev.taskforge.app;
 
 import dev.taskforge.http.Authentication;
+import dev.taskforge.logs.LogTailVerticle;
+import dev.taskforge.queue.DispatchVerticle;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 
@@ -24,14 +28,14 @@ final class HealthRoutes {
                ORDER BY installed_rank DESC LIMIT 1) AS schema_version
       """;
 
-  private static final io.vertx.core.eventbus.DeliveryOptions PROBE =
-      new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(2_000);
-  private final io.vertx.core.Vertx vertx;
+  private static final DeliveryOptions PROBE =
+      new DeliveryOptions().setSendTimeout(2_000);
+  private final Vertx vertx;
   private final Pool pool;
   private final String expectedSchemaVersion;
   private final boolean embedded;
 
-  HealthRoutes(io.vertx.core.Vertx vertx, Pool pool, JsonObject config) {
+  HealthRoutes(Vertx vertx, Pool pool, JsonObject config) {
     this.vertx = vertx;
     this.pool = pool;
     this.expectedSchemaVersion = config.getString("schemaVersion", "");
@@ -65,8 +69,8 @@ final class HealthRoutes {
         })
         .otherwise(err -> new JsonObject()
             .put("database", new JsonObject().put("status", "DOWN").put("error", err.getMessage())));
-    Future<JsonObject> tails = probe(dev.taskforge.logs.LogTailVerticle.HEALTH);
-    Future<JsonObject> dispatcher = probe(dev.taskforge.queue.DispatchVerticle.HEALTH);
+    Future<JsonObject> tails = probe(LogTailVerticle.HEALTH);
+    Future<JsonObject> dispatcher = probe(DispatchVerticle.HEALTH);
     Future.join(database, tails, dispatcher).onComplete(ar -> {
       JsonObject body = new JsonObject().put("status", "UP").mergeIn(database.result())
           .put("logTails", tails.result()).put("dispatcher", dispatcher.result());

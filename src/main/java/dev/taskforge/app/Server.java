@@ -1,20 +1,26 @@
 package dev.taskforge.app;
 
+import dev.taskforge.db.ConnectionBudget;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.EmbeddedServerLogin;
 import dev.taskforge.db.Migrations;
 import dev.taskforge.db.Pools;
 import dev.taskforge.logs.LogIngestVerticle;
+import dev.taskforge.logs.LogTailVerticle;
 import dev.taskforge.metrics.MetricsVerticle;
 import dev.taskforge.queue.DispatchVerticle;
 import dev.taskforge.queue.QueueLimits;
 import dev.taskforge.queue.QueueSampler;
+import dev.taskforge.telemetry.Telemetry;
+import dev.taskforge.workflows.WorkflowVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,11 +70,11 @@ public final class Server {
         // Migrated as the superuser; served as the DML-only login.
         url = EmbeddedServerLogin.ensure(ownerUrl, config.dataDir());
       }
-      vertx = dev.taskforge.telemetry.Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
+      vertx = Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
       Server server = new Server(vertx, embedded);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url,
-              dev.taskforge.db.ConnectionBudget.fit(config.database().poolSize(), url, config.http().instances()),
+              ConnectionBudget.fit(config.database().poolSize(), url, config.http().instances()),
               config.database().statementTimeoutMs()))
           .put("instanceId", InstanceId.of(config))
           .put("dataDir", config.dataDir().toString())
@@ -76,7 +82,7 @@ public final class Server {
           .put("embeddedDatabase", embedded != null);
       deploy(vertx, config, common).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       if (embedded != null) {
-        embedded.superviseEvery(java.time.Duration.ofSeconds(1));
+        embedded.superviseEvery(Duration.ofSeconds(1));
       }
       server.handleSignals();
       log.info("taskforge started http_port={} schema_version={} database={}", config.http().port(), schemaVersion,
@@ -104,13 +110,13 @@ public final class Server {
   }
 
   private static Future<?> deploy(Vertx vertx, TaskforgeConfig config, JsonObject common) {
-    record Unit(Supplier<io.vertx.core.Deployable> verticle, String section) {}
+    record Unit(Supplier<Deployable> verticle, String section) {}
     List<Unit> units = List.of(
         new Unit(LogIngestVerticle::new, "logs"),
-        new Unit(dev.taskforge.logs.LogTailVerticle::new, "logs"),
+        new Unit(LogTailVerticle::new, "logs"),
         new Unit(DispatchVerticle::new, "queue"),
         new Unit(() -> new MetricsVerticle(QueueSampler::create), "metrics"),
-        new Unit(dev.taskforge.workflows.WorkflowVerticle::new, "workflows"),
+        new Unit(WorkflowVerticle::new, "workflows"),
         new Unit(ApiVerticle::new, "http"));
     Future<?> chain = Future.succeededFuture();
     for (Unit unit : units) {

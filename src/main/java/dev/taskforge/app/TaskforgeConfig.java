@@ -4,9 +4,13 @@ import static dev.taskforge.config.ConfigValues.intIn;
 
 import dev.taskforge.config.ConfigException;
 import dev.taskforge.db.DatabaseUrl;
+import dev.taskforge.db.Pools;
 import dev.taskforge.executors.ExecutorCatalog;
 import dev.taskforge.executors.SandboxSettings;
+import dev.taskforge.http.PublicUrl;
 import dev.taskforge.metrics.ScrapeAccess;
+import dev.taskforge.queue.QueueLimits;
+import dev.taskforge.users.AuthSettings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,15 +89,15 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
         intIn(db, "poolSize", "database.poolSize", 16, 1, 1000),
         intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535),
         intIn(db, "statementTimeoutMs", "database.statementTimeoutMs",
-            (int) dev.taskforge.db.Pools.DEFAULT_STATEMENT_TIMEOUT_MS, 0, 86_400_000));
+            (int) Pools.DEFAULT_STATEMENT_TIMEOUT_MS, 0, 86_400_000));
     // Checked here so a bad value stops the start with its key named, not a verticle deployment.
-    dev.taskforge.queue.QueueLimits.from(section(json, "queue"));
+    QueueLimits.from(section(json, "queue"));
     SandboxSettings.from(section(json, "executors"), dataDir);
     new ExecutorCatalog(section(json, "executors"));
-    dev.taskforge.users.AuthSettings.from(section(json, "auth"));
-    dev.taskforge.executors.ExecutorCatalog.checkRoles(section(json, "executors"));
+    AuthSettings.from(section(json, "auth"));
+    ExecutorCatalog.checkRoles(section(json, "executors"));
     ScrapeAccess.from(section(json, "metrics"));
-    dev.taskforge.http.PublicUrl.from(http);
+    PublicUrl.from(http);
     return new TaskforgeConfig(httpConfig, dataDir, database, json);
   }
 
@@ -117,7 +122,7 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
           }
         }
         case FLAG -> {
-          String flag = text.trim().toLowerCase(java.util.Locale.ROOT);
+          String flag = text.trim().toLowerCase(Locale.ROOT);
           if (!flag.equals("true") && !flag.equals("false")) {
             throw new ConfigException(variable, "expected true or false, got '" + text + "'");
           }

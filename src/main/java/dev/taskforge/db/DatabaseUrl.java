@@ -1,6 +1,7 @@
 package dev.taskforge.db;
 
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -117,7 +118,7 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     }
     String sslMode = parameters.get("sslmode");
     if (sslMode != null) {
-      options.setSslMode(io.vertx.pgclient.SslMode.of(sslMode));
+      options.setSslMode(SslMode.of(sslMode));
     }
     return options;
   }

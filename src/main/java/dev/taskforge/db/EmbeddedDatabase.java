@@ -18,6 +18,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -241,15 +244,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     log.warn("found PostgreSQL pid={} left running by a server that stopped abnormally; shutting it down", pid);
     new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start();
     try {
-      process.get().onExit().get(ORPHAN_SHUTDOWN_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+      process.get().onExit().get(ORPHAN_SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
       log.warn("PostgreSQL pid={} ignored a fast shutdown for {}; killing it", pid, ORPHAN_SHUTDOWN_WAIT);
       process.get().destroyForcibly();
       process.get().onExit().join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping PostgreSQL pid " + pid, e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IOException(e);
     }
   }

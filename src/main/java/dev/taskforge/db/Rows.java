@@ -2,9 +2,12 @@ package dev.taskforge.db;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.data.Inet;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +32,7 @@ public final class Rows {
   /** A {@code jsonb} column holding an object (SQL NULL and JSON null read as null). */
   public static JsonObject object(Row row, String column) {
     Object value = row.getValue(column);
-    return value == null || value == io.vertx.sqlclient.Tuple.JSON_NULL ? null : (JsonObject) value;
+    return value == null || value == Tuple.JSON_NULL ? null : (JsonObject) value;
   }
 
   public static OffsetDateTime time(Row row, String column) {
@@ -51,7 +54,7 @@ public final class Rows {
   /** An {@code inet} column as its textual address (SQL NULL stays null). */
   public static String inet(Row row, String column) {
     Object value = row.getValue(column);
-    if (value instanceof io.vertx.pgclient.data.Inet inet) {
+    if (value instanceof Inet inet) {
       return inet.getAddress().getHostAddress();
     }
     return value == null ? null : value.toString();
@@ -64,7 +67,7 @@ public final class Rows {
 
   /** A timestamp on the wire: ISO-8601 in UTC, e.g. 2026-11-23T07:02:09.123Z. */
   public static String iso(OffsetDateTime time) {
-    return time == null ? null : java.time.format.DateTimeFormatter.ISO_INSTANT.format(time);
+    return time == null ? null : DateTimeFormatter.ISO_INSTANT.format(time);
   }
 
   /** An enum on the wire: its name. */

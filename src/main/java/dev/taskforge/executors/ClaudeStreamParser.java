@@ -6,8 +6,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reads Claude Code's {@code --output-format stream-json} output one line at a time and turns it
@@ -51,7 +54,7 @@ public final class ClaudeStreamParser {
   private ClaudeResult result;
   private String sessionId;
   /** Usage of the assistant messages so far, each message counted once (its blocks repeat it). */
-  private final java.util.Set<String> countedMessages = new java.util.HashSet<>();
+  private final Set<String> countedMessages = new HashSet<>();
   private long tokensSoFar;
   private AgentRateLimit rateLimit;
 
@@ -191,7 +194,7 @@ public final class ClaudeStreamParser {
         .ifPresent(limit -> rateLimit = limit);
     out.add(new AgentLine(result.isError() ? "ERROR" : "INFO",
         "finished: " + result.subtype() + " after " + result.numTurns() + " turns in "
-            + String.format(java.util.Locale.ROOT, "%.1f s", result.durationMs() / 1000.0)
+            + String.format(Locale.ROOT, "%.1f s", result.durationMs() / 1000.0)
             + ", " + result.tokensUsed() + " tokens" + (result.costUsd() == null ? "" : ", $" + result.costUsd()),
         "result", null, null));
   }

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -67,7 +68,7 @@ public final class OutputFiles {
     if (probed != null) {
       return probed;
     }
-    String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".md")) {
       return "text/markdown";
     }

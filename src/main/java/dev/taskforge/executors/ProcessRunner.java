@@ -1,5 +1,6 @@
 package dev.taskforge.executors;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -55,7 +57,7 @@ public final class ProcessRunner {
     ProcessBuilder builder = new ProcessBuilder(argv).directory(workDir.toFile());
     builder.environment().clear();
     builder.environment().putAll(environment);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process started = builder.start();
     process = started;
     if (cancelled.get()) {
@@ -88,9 +90,9 @@ public final class ProcessRunner {
   }
 
   /** The process while it runs (empty before it started), e.g. to sample its resource use. */
-  public java.util.Optional<ProcessHandle> handle() {
+  public Optional<ProcessHandle> handle() {
     Process running = process;
-    return running == null ? java.util.Optional.empty() : java.util.Optional.of(running.toHandle());
+    return running == null ? Optional.empty() : Optional.of(running.toHandle());
   }
 
   /** Kills the running process tree (or the one about to start); the run then ends cancelled. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -147,7 +148,7 @@ public final class ProcessSandbox {
         return;
       }
     }
-    Instant until = clock.instant().plus(succeeded ? java.time.Duration.ZERO : settings.keepFailed());
+    Instant until = clock.instant().plus(succeeded ? Duration.ZERO : settings.keepFailed());
     try {
       Files.move(dir, dir.resolveSibling(dir.getFileName() + ".kept-until-" + until.getEpochSecond()),
           StandardCopyOption.ATOMIC_MOVE);

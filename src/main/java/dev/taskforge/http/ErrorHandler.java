@@ -4,11 +4,14 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.SocketException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +50,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
   static ApiException toApiException(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     // The contract's validation reports through an HttpException whose cause says what was wrong.
-    if (failure instanceof io.vertx.ext.web.handler.HttpException http && http.getCause() != null) {
+    if (failure instanceof HttpException http && http.getCause() != null) {
       failure = http.getCause();
     }
     if (failure instanceof ApiException api) {
@@ -83,15 +86,15 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     };
   }
 
-  private static final java.util.regex.Pattern PARAMETER =
-      java.util.regex.Pattern.compile("(?:query|path|header|cookie) parameter (\\S+?)(?:[ .]|$)");
+  private static final Pattern PARAMETER =
+      Pattern.compile("(?:query|path|header|cookie) parameter (\\S+?)(?:[ .]|$)");
 
   /**
    * A contract violation, named as precisely as the validator allows: the parameter, or the JSON
    * path of the body value (for a missing required property, the property itself).
    */
   private static ApiException fromValidator(ValidatorException e) {
-    java.util.regex.Matcher parameter = PARAMETER.matcher(e.getMessage());
+    Matcher parameter = PARAMETER.matcher(e.getMessage());
     if (parameter.find()) {
       return ApiException.badRequest(parameter.group(1), e.getMessage());
     }

@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -75,7 +76,7 @@ final class Origins {
         return origin; // "null" (a sandboxed or file page) and garbage match no server
       }
       return of(uri.getScheme(), uri.getHost(), uri.getPort());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return origin;
     }
   }

@@ -6,6 +6,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.Parameter;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -44,20 +46,20 @@ public final class Requests {
   }
 
   /** An optional time (body field or query parameter); one without an offset is a 400 naming it. */
-  public static java.time.OffsetDateTime time(String value, String field) {
+  public static OffsetDateTime time(String value, String field) {
     if (value == null) {
       return null;
     }
     try {
-      return java.time.OffsetDateTime.parse(value);
-    } catch (java.time.format.DateTimeParseException e) {
+      return OffsetDateTime.parse(value);
+    } catch (DateTimeParseException e) {
       throw ApiException.badRequest(field, field + " must be an ISO-8601 timestamp with offset, e.g. 2026-11-23T10:00:00Z");
     }
   }
 
   /** An optional time, or {@code fallback} when it is absent. */
-  public static java.time.OffsetDateTime time(String value, String field, java.time.OffsetDateTime fallback) {
-    java.time.OffsetDateTime time = time(value, field);
+  public static OffsetDateTime time(String value, String field, OffsetDateTime fallback) {
+    OffsetDateTime time = time(value, field);
     return time == null ? fallback : time;
   }
 

@@ -1,6 +1,8 @@
 package dev.taskforge.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -34,8 +36,8 @@ public final class StorableValues implements Handler<RoutingContext> {
     String type = ctx.request().getHeader("Content-Type");
     if (ctx.body() != null && ctx.body().length() > 0 && type != null && type.startsWith("application/json")) {
       try {
-        body = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
-      } catch (io.vertx.core.json.DecodeException e) {
+        body = Json.decodeValue(ctx.body().buffer());
+      } catch (DecodeException e) {
         body = null; // the contract's validation has answered for it
       }
     }

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -71,12 +72,12 @@ public final class LogFollower {
   }
 
   /** Where an execution stands, if {@code viewer} may follow it (empty: no such execution for them). */
-  public static Future<java.util.Optional<JsonObject>> watchable(Pool pool, UUID executionId, UUID viewer,
+  public static Future<Optional<JsonObject>> watchable(Pool pool, UUID executionId, UUID viewer,
       boolean admin) {
     return Templates.forQuery(pool, LogSql.WATCHABLE)
         .execute(Map.of("execution_id", executionId, "owner_id", viewer, "admin", admin))
-        .map(rows -> rows.size() == 0 ? java.util.Optional.<JsonObject>empty()
-            : java.util.Optional.of(new JsonObject().put("status", rows.iterator().next().getString("status"))
+        .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty()
+            : Optional.of(new JsonObject().put("status", rows.iterator().next().getString("status"))
                 .put("logSeq", rows.iterator().next().getLong("log_seq"))));
   }
 

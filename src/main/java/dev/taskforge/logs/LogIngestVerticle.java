@@ -11,9 +11,13 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -305,8 +309,8 @@ public final class LogIngestVerticle extends VerticleBase {
       String state = pg.getSqlState() == null ? "" : pg.getSqlState();
       return state.startsWith("08") || state.startsWith("57P0");
     }
-    return failure instanceof io.vertx.sqlclient.ClosedConnectionException
-        || failure instanceof java.net.ConnectException || failure instanceof java.io.IOException;
+    return failure instanceof ClosedConnectionException
+        || failure instanceof ConnectException || failure instanceof IOException;
   }
 
   private static Future<Void> failAll(List<Pending> batches, Throwable failure) {
@@ -327,7 +331,7 @@ public final class LogIngestVerticle extends VerticleBase {
   }
 
   private void drainThen(Promise<Void> drained) {
-    if (java.util.Arrays.stream(lanes).allMatch(Lane::idle)) {
+    if (Arrays.stream(lanes).allMatch(Lane::idle)) {
       drained.complete();
       return;
     }

@@ -6,6 +6,7 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Principal;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.SecurityHeaders;
+import dev.taskforge.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -95,9 +96,9 @@ public final class LogStreamRoutes {
       WebSocketSink sink = new WebSocketSink(vertx, ws);
       LogFollower follower = new LogFollower(vertx, pool, v.execution(), v.principal().userId(),
           v.principal().isAdmin(), sink, slowLimitMs);
-      dev.taskforge.telemetry.Telemetry.logFollowerStarted();
+      Telemetry.logFollowerStarted();
       ws.closeHandler(closed -> {
-        dev.taskforge.telemetry.Telemetry.logFollowerEnded();
+        Telemetry.logFollowerEnded();
         sink.stop();
         follower.close();
       });
@@ -120,9 +121,9 @@ public final class LogStreamRoutes {
       SseSink sink = new SseSink(vertx, response);
       LogFollower follower = new LogFollower(vertx, pool, v.execution(), v.principal().userId(),
           v.principal().isAdmin(), sink, slowLimitMs);
-      dev.taskforge.telemetry.Telemetry.logFollowerStarted();
+      Telemetry.logFollowerStarted();
       response.closeHandler(closed -> {
-        dev.taskforge.telemetry.Telemetry.logFollowerEnded();
+        Telemetry.logFollowerEnded();
         sink.stop();
         follower.close();
       });

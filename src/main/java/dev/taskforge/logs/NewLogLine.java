@@ -2,6 +2,7 @@ package dev.taskforge.logs;
 
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /** A log line before it is stored: everything but the execution and its sequence number. */
 public record NewLogLine(OffsetDateTime loggedAt, LogLevel level, LogSource source, String message, JsonObject details,
@@ -10,7 +11,7 @@ public record NewLogLine(OffsetDateTime loggedAt, LogLevel level, LogSource sour
   private static final long FIXED_BYTES = 96;
 
   public static NewLogLine of(LogLevel level, LogSource source, String message) {
-    return new NewLogLine(OffsetDateTime.now(java.time.ZoneOffset.UTC), level, source, message, null, null, null, null);
+    return new NewLogLine(OffsetDateTime.now(ZoneOffset.UTC), level, source, message, null, null, null, null);
   }
 
   /** Roughly the memory the line holds: two bytes a character of its text and details, and a fixed share. */

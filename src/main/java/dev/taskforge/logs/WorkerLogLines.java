@@ -9,7 +9,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -34,7 +36,7 @@ public record WorkerLogLines(String workerId, List<NewLogLine> lines) {
 
   /** Reads {@code body} (sent as {@code contentType}); {@link ApiException} 400 naming what is wrong. */
   public static WorkerLogLines parse(String contentType, Buffer body) {
-    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
       throw ApiException.badRequest(null, "the body must be application/json");
     }
     JsonObject json;
@@ -126,7 +128,7 @@ public record WorkerLogLines(String workerId, List<NewLogLine> lines) {
     try {
       return Enum.valueOf(type, value);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(at, at + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      throw ApiException.badRequest(at, at + " must be one of " + Arrays.toString(type.getEnumConstants()));
     }
   }
 }

@@ -8,9 +8,9 @@ import dev.taskforge.metrics.MetricQueryPlan.Source;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -149,7 +150,7 @@ public final class MetricQueries {
           .put("from", Rows.iso(segment.from().atOffset(ZoneOffset.UTC)))
           .put("to", Rows.iso(segment.to().atOffset(ZoneOffset.UTC))));
     }
-    return new JsonObject().put("name", q.name()).put("agg", q.agg().name().toLowerCase(java.util.Locale.ROOT))
+    return new JsonObject().put("name", q.name()).put("agg", q.agg().name().toLowerCase(Locale.ROOT))
         .put("stepSeconds", q.stepSeconds())
         .put("from", Rows.iso(q.from().atOffset(ZoneOffset.UTC))).put("to", Rows.iso(q.to().atOffset(ZoneOffset.UTC)))
         .put("resolution", segments.isEmpty() ? null : segments.get(0).source().wireName())

@@ -5,6 +5,7 @@ import dev.taskforge.http.Requests;
 import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -80,7 +81,7 @@ public record MetricQuery(String name, Instant from, Instant to, long stepSecond
   }
 
   private static Instant instant(MultiMap params, String field, Instant fallback) {
-    return Requests.time(params.get(field), field, fallback.atOffset(java.time.ZoneOffset.UTC)).toInstant();
+    return Requests.time(params.get(field), field, fallback.atOffset(ZoneOffset.UTC)).toInstant();
   }
 
   /** "90" or "90s", "5m", "1h", "1d". */

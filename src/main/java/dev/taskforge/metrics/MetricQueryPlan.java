@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Which stored data answers which part of a query's range. The finest data the step allows is used
@@ -28,7 +29,7 @@ public final class MetricQueryPlan {
 
     /** How answers name it: raw, minute, hour. */
     String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** {@code /api/metrics}: the time series, for admins whole, for others their own executions' part. */
@@ -26,7 +27,7 @@ public final class MetricRoutes {
   }
 
   private void query(RoutingContext ctx) {
-    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     MetricQuery query = MetricQuery.from(ctx.queryParams(), now);
     List<Segment> segments = MetricQueryPlan.segments(query.from(), query.to(), query.stepSeconds(),
         MetricQueryPlan.horizons(retention, now));

@@ -3,7 +3,11 @@ package dev.taskforge.metrics;
 import dev.taskforge.db.Pools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +39,11 @@ public final class MetricsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Pools.create(vertx, Pools.urlFrom(config()), 2, "metrics");
-    int daysAhead = config().getJsonObject("metrics", new io.vertx.core.json.JsonObject())
+    int daysAhead = config().getJsonObject("metrics", new JsonObject())
         .getInteger("partitionDaysAhead", 7);
     partitions = new PartitionMaintenance(pool, daysAhead);
     retention = PartitionMaintenance.Retention.from(config().getJsonObject("metrics"));
-    io.vertx.core.json.JsonObject metrics = config().getJsonObject("metrics", new io.vertx.core.json.JsonObject());
+    JsonObject metrics = config().getJsonObject("metrics", new JsonObject());
     int sampleSeconds = metrics.getInteger("sampleIntervalSeconds", 10);
     long sampleMs = 1000L * sampleSeconds;
     String instance = config().getString("instanceId", "taskforge");
@@ -56,7 +60,7 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   private Future<Integer> maintain() {
-    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
     return partitions.ensureAhead(today)
         .onSuccess(created -> {
           if (created > 0) {
@@ -69,7 +73,7 @@ public final class MetricsVerticle extends VerticleBase {
             log.info("partitions past retention dropped count={} retention={}", dropped, retention);
           }
         })
-        .compose(dropped -> partitions.deleteExpired(java.time.Instant.now(), retention))
+        .compose(dropped -> partitions.deleteExpired(Instant.now(), retention))
         .onSuccess(deleted -> {
           if (deleted > 0) {
             log.info("rollups and queue health past retention deleted rows={}", deleted);
@@ -80,7 +84,7 @@ public final class MetricsVerticle extends VerticleBase {
   }
 
   /** Not waited for: a day's search index may take a while, and start-up need not wait for it. */
-  private void indexClosedLogDays(java.time.LocalDate today) {
+  private void indexClosedLogDays(LocalDate today) {
     partitions.indexClosedLogDays(today)
         .onSuccess(built -> {
           if (built > 0) {

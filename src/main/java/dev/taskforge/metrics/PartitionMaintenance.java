@@ -1,9 +1,12 @@
 package dev.taskforge.metrics;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
@@ -30,9 +33,9 @@ public final class PartitionMaintenance {
    */
   public record Retention(int executionLogsDays, int systemMetricsDays, int minuteRollupDays, int hourRollupDays,
       int queueHealthDays) {
-    public static Retention from(io.vertx.core.json.JsonObject metrics) {
-      io.vertx.core.json.JsonObject r = metrics == null ? null : metrics.getJsonObject("retention");
-      r = r == null ? new io.vertx.core.json.JsonObject() : r;
+    public static Retention from(JsonObject metrics) {
+      JsonObject r = metrics == null ? null : metrics.getJsonObject("retention");
+      r = r == null ? new JsonObject() : r;
       return new Retention(r.getInteger("executionLogsDays", 30), r.getInteger("systemMetricsDays", 90),
           r.getInteger("minuteRollupDays", 400), r.getInteger("hourRollupDays", 1830),
           r.getInteger("queueHealthDays", 30));
@@ -82,8 +85,8 @@ public final class PartitionMaintenance {
    * Deletes rollups and queue health snapshots older than their retention, counted back from
    * {@code now}; returns how many rows it deleted.
    */
-  public Future<Integer> deleteExpired(java.time.Instant now, Retention retention) {
-    java.time.OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+  public Future<Integer> deleteExpired(Instant now, Retention retention) {
+    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
     return pool.preparedQuery(DELETE_EXPIRED_SQL)
         .execute(Tuple.of(at.minusDays(retention.minuteRollupDays()), at.minusDays(retention.hourRollupDays()),
             at.minusDays(retention.queueHealthDays())))

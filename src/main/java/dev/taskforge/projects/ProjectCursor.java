@@ -4,6 +4,7 @@ import dev.taskforge.http.ApiException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.UUID;
@@ -25,7 +26,7 @@ final class ProjectCursor {
       return new Project(UUID.fromString(json.getString("i")), null, null, null,
           OffsetDateTime.parse(json.getString("c")), null, null);
     } catch (IllegalArgumentException | DecodeException | NullPointerException | ClassCastException
-        | java.time.DateTimeException e) {
+        | DateTimeException e) {
       throw ApiException.badRequest("cursor", "cursor is not one this server handed out");
     }
   }

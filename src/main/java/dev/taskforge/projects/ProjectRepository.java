@@ -3,9 +3,14 @@ package dev.taskforge.projects;
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,15 +48,15 @@ public final class ProjectRepository {
    * Tokens and cost of the project's results stored in [from, to): the total, then up to
    * {@code maxTasks} tasks, costliest first; empty when the project is not the owner's.
    */
-  public Future<Optional<io.vertx.core.json.JsonObject>> usage(UUID ownerId, UUID id, java.time.OffsetDateTime from,
-      java.time.OffsetDateTime to, int maxTasks) {
+  public Future<Optional<JsonObject>> usage(UUID ownerId, UUID id, OffsetDateTime from,
+      OffsetDateTime to, int maxTasks) {
     return findById(ownerId, id).compose(project -> project.isEmpty() ? Future.succeededFuture(Optional.empty())
         : Templates.forQuery(client, ProjectSql.USAGE)
             .execute(Map.of("id", id, "owner_id", ownerId, "from", from, "to", to))
             .map(rows -> {
-              io.vertx.core.json.JsonObject total = null;
-              io.vertx.core.json.JsonArray tasks = new io.vertx.core.json.JsonArray();
-              for (io.vertx.sqlclient.Row row : rows) {
+              JsonObject total = null;
+              JsonArray tasks = new JsonArray();
+              for (Row row : rows) {
                 if (row.getUUID("task_id") == null) {
                   total = totals(row);
                 } else if (tasks.size() < maxTasks) {
@@ -59,13 +64,13 @@ public final class ProjectRepository {
                       .put("title", row.getString("title")));
                 }
               }
-              return Optional.of(new io.vertx.core.json.JsonObject().put("projectId", id.toString())
+              return Optional.of(new JsonObject().put("projectId", id.toString())
                   .put("from", Rows.iso(from)).put("to", Rows.iso(to)).put("total", total).put("tasks", tasks));
             }));
   }
 
-  private static io.vertx.core.json.JsonObject totals(io.vertx.sqlclient.Row row) {
-    return new io.vertx.core.json.JsonObject()
+  private static JsonObject totals(Row row) {
+    return new JsonObject()
         .put("executions", row.getLong("executions"))
         .put("tokens", ((Number) row.getValue("tokens")).longValue())
         .put("inputTokens", ((Number) row.getValue("input_tokens")).longValue())
@@ -119,10 +124,10 @@ public final class ProjectRepository {
           if (rows.size() == 0) {
             return Optional.empty();
           }
-          io.vertx.sqlclient.Row row = rows.iterator().next();
+          Row row = rows.iterator().next();
           double budget = row.getDouble("budget");
           double spent = row.getDouble("spent");
-          return spent < budget ? Optional.empty() : Optional.of(String.format(java.util.Locale.ROOT,
+          return spent < budget ? Optional.empty() : Optional.of(String.format(Locale.ROOT,
               "the project's monthly budget of $%.2f is spent: its runs cost $%.4f this month (UTC)", budget, spent));
         });
   }

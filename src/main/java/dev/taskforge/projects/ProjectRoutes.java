@@ -9,7 +9,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** {@code /api/projects}: the caller's projects; another user's project is simply not found. */
@@ -32,9 +36,9 @@ public final class ProjectRoutes {
   /** The last 30 days unless from/to say otherwise; at most 100 tasks listed. */
   private void usage(RoutingContext ctx) {
     UUID id = Requests.uuidParam(ctx, "projectId");
-    java.time.OffsetDateTime to = Requests.time(ctx.queryParams().get("to"), "to",
-        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-    java.time.OffsetDateTime from = Requests.time(ctx.queryParams().get("from"), "from", to.minusDays(30));
+    OffsetDateTime to = Requests.time(ctx.queryParams().get("to"), "to",
+        OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
+    OffsetDateTime from = Requests.time(ctx.queryParams().get("from"), "from", to.minusDays(30));
     if (!from.isBefore(to)) {
       throw ApiException.badRequest("from", "from must be before to");
     }
@@ -94,12 +98,12 @@ public final class ProjectRoutes {
   }
 
   /** The body's monthlyBudgetUsd: absent, null (no limit) or an amount. */
-  private static java.util.Optional<java.util.Optional<Double>> budget(JsonObject body) {
+  private static Optional<Optional<Double>> budget(JsonObject body) {
     if (!body.containsKey("monthlyBudgetUsd")) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Number amount = (Number) body.getValue("monthlyBudgetUsd");
-    return java.util.Optional.of(java.util.Optional.ofNullable(amount).map(Number::doubleValue));
+    return Optional.of(Optional.ofNullable(amount).map(Number::doubleValue));
   }
 
   private static String name(JsonObject body) {

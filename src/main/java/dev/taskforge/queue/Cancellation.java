@@ -63,7 +63,7 @@ public final class Cancellation {
           if (before != TaskStatus.FAILED && before != TaskStatus.CANCELLED) {
             return Future.succeededFuture(Optional.of(new Result(before, false)));
           }
-          return Templates.forQuery(conn, TaskStateSql.REQUEUE).mapTo(dev.taskforge.queue.Task.MAPPER)
+          return Templates.forQuery(conn, TaskStateSql.REQUEUE).mapTo(Task.MAPPER)
               .execute(Map.of("id", taskId))
               .compose(requeued -> Enqueuer.enqueueIfQueued(conn, requeued.iterator().next()))
               .map(v -> Optional.of(new Result(before, true)));

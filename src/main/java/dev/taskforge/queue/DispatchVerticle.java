@@ -16,8 +16,10 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -60,7 +62,7 @@ public final class DispatchVerticle extends VerticleBase {
   private int concurrency;
   private final Map<Long, ProcessRunner> running = new ConcurrentHashMap<>();
   /** Jobs whose run is over and whose outcome is being written: their leases are kept until it is. */
-  private final java.util.Set<Long> recording = ConcurrentHashMap.newKeySet();
+  private final Set<Long> recording = ConcurrentHashMap.newKeySet();
   private volatile boolean stopping;
   /** Claims under way, and the slots they asked jobs for (not yet in {@code running}). */
   private int claimsInFlight;
@@ -232,7 +234,7 @@ public final class DispatchVerticle extends VerticleBase {
    * no alarm.
    */
   private void heartbeat() {
-    java.util.Set<Long> held = new java.util.HashSet<>(running.keySet());
+    Set<Long> held = new HashSet<>(running.keySet());
     held.addAll(recording);
     if (held.isEmpty()) {
       return;

@@ -2,13 +2,25 @@ package dev.taskforge.queue;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
+import dev.taskforge.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Who holds which job: claiming jobs in queue order, keeping them by heartbeat, and taking them
@@ -19,10 +31,10 @@ public final class Leases {
   public record Reaped(int requeued, int failed) {}
 
   /** What a heartbeat found: the jobs still held, and among them those whose cancel was requested. */
-  public record Beat(java.util.Set<Long> held, java.util.Set<Long> cancelRequested) {}
+  public record Beat(Set<Long> held, Set<Long> cancelRequested) {}
 
   /** Claim statements run in this process, for tests of how often claimers ask the database. */
-  private static final java.util.concurrent.atomic.LongAdder CLAIM_STATEMENTS = new java.util.concurrent.atomic.LongAdder();
+  private static final LongAdder CLAIM_STATEMENTS = new LongAdder();
 
   private final Pool pool;
   private final Duration lease;
@@ -44,8 +56,8 @@ public final class Leases {
    * paused queue gives nothing: the claim statement itself looks at queue_pauses, so a claim that
    * begins after a pause committed takes none of its jobs.
    */
-  public Future<Integer> claimRound(List<String> queues, String worker, int max, java.util.UUID ownerId,
-      java.util.function.Consumer<List<ClaimedJob>> claimed) {
+  public Future<Integer> claimRound(List<String> queues, String worker, int max, UUID ownerId,
+      Consumer<List<ClaimedJob>> claimed) {
     Future<Integer> count = Future.succeededFuture(0);
     for (String queue : queues) {
       count = count.compose(sum -> sum >= max ? Future.succeededFuture(sum)
@@ -68,9 +80,9 @@ public final class Leases {
    * together never run more of its jobs than the limit; while another claimer holds that lock,
    * nothing is claimed now (the claimer that holds it takes what there is room for).
    */
-  public Future<List<ClaimedJob>> claim(String queue, String worker, int max, java.util.UUID ownerId) {
-    java.util.OptionalInt limit = limits.of(queue);
-    java.util.Optional<RateLimit> rate = limits.rateOf(queue);
+  public Future<List<ClaimedJob>> claim(String queue, String worker, int max, UUID ownerId) {
+    OptionalInt limit = limits.of(queue);
+    Optional<RateLimit> rate = limits.rateOf(queue);
     if (limit.isEmpty() && rate.isEmpty()) {
       return claim(pool, queue, worker, max, ownerId);
     }
@@ -87,8 +99,8 @@ public final class Leases {
    * limit leaves beside the jobs running, and what its rate limit leaves beside the jobs started
    * within the window. A job the rate holds back stays AVAILABLE in its place.
    */
-  private static Future<Integer> room(io.vertx.sqlclient.SqlConnection conn, String queue,
-      java.util.OptionalInt limit, java.util.Optional<RateLimit> rate) {
+  private static Future<Integer> room(SqlConnection conn, String queue,
+      OptionalInt limit, Optional<RateLimit> rate) {
     Future<Integer> byConcurrency = limit.isEmpty() ? Future.succeededFuture(Integer.MAX_VALUE)
         : Templates.forQuery(conn, LeaseSql.RUNNING_IN_QUEUE).execute(Map.of("queue", queue))
             .map(rows -> limit.getAsInt() - rows.iterator().next().getInteger("running"));
@@ -98,8 +110,8 @@ public final class Leases {
             .map(rows -> Math.min(room, rate.get().jobs() - rows.iterator().next().getInteger("started"))));
   }
 
-  private Future<List<ClaimedJob>> claim(io.vertx.sqlclient.SqlClient client, String queue, String worker, int max,
-      java.util.UUID ownerId) {
+  private Future<List<ClaimedJob>> claim(SqlClient client, String queue, String worker, int max,
+      UUID ownerId) {
     Map<String, Object> params = new HashMap<>();
     params.put("queue", queue);
     params.put("worker", worker);
@@ -108,11 +120,11 @@ public final class Leases {
     params.put("owner_id", ownerId);
     CLAIM_STATEMENTS.increment();
     return Templates.forQuery(client, LeaseSql.CLAIM).execute(params).map(rows -> {
-      List<ClaimedJob> jobs = new java.util.ArrayList<>();
+      List<ClaimedJob> jobs = new ArrayList<>();
       for (Row row : rows) {
         ClaimedJob job = claimed(row);
-        dev.taskforge.telemetry.Telemetry.jobClaimed(job.queueName(),
-            java.time.Duration.ofNanos((long) (Math.max(0, row.getDouble("waited_seconds")) * 1e9)));
+        Telemetry.jobClaimed(job.queueName(),
+            Duration.ofNanos((long) (Math.max(0, row.getDouble("waited_seconds")) * 1e9)));
         jobs.add(job);
       }
       return jobs;
@@ -124,7 +136,7 @@ public final class Leases {
   }
 
   /** The job behind {@code executionId}, if {@code worker} holds it now. */
-  public Future<java.util.Optional<ClaimedJob>> held(java.util.UUID executionId, String worker) {
+  public Future<Optional<ClaimedJob>> held(UUID executionId, String worker) {
     return Templates.forQuery(pool, LeaseSql.HELD).mapTo(Leases::claimed)
         .execute(Map.of("execution_id", executionId, "worker", worker)).map(Rows::first);
   }
@@ -141,13 +153,13 @@ public final class Leases {
   }
 
   /** Extends the leases {@code worker} holds among {@code jobIds}. */
-  public Future<Beat> heartbeatAll(java.util.Collection<Long> jobIds, String worker) {
+  public Future<Beat> heartbeatAll(Collection<Long> jobIds, String worker) {
     return Templates.forQuery(pool, LeaseSql.HEARTBEAT_MANY)
         .execute(Map.of("job_ids", jobIds.toArray(Long[]::new), "worker", worker,
             "lease_seconds", lease.toMillis() / 1000.0))
         .map(rows -> {
-          java.util.Set<Long> held = new java.util.HashSet<>();
-          java.util.Set<Long> cancelRequested = new java.util.HashSet<>();
+          Set<Long> held = new HashSet<>();
+          Set<Long> cancelRequested = new HashSet<>();
           rows.forEach(row -> {
             held.add(row.getLong("id"));
             if (row.getBoolean("cancel_requested")) {
@@ -162,7 +174,7 @@ public final class Leases {
    * Gives back jobs {@code worker} claimed but never received (its client went away before the
    * answer): back in their place, the attempt ended LOST without counting against the job.
    */
-  public Future<Integer> giveBack(java.util.Collection<Long> jobIds, String worker) {
+  public Future<Integer> giveBack(Collection<Long> jobIds, String worker) {
     return Templates.forQuery(pool, LeaseSql.GIVE_BACK)
         .execute(Map.of("job_ids", jobIds.toArray(Long[]::new), "worker", worker,
             "reason", "the worker went away before receiving it"))
@@ -186,7 +198,7 @@ public final class Leases {
     params.put("reason", reason);
     return pool.withTransaction(conn -> Templates.forQuery(conn, LeaseSql.REAP).execute(params).compose(rows -> {
       int requeued = 0;
-      List<Row> ended = new java.util.ArrayList<>();
+      List<Row> ended = new ArrayList<>();
       for (Row row : rows) {
         if ("AVAILABLE".equals(row.getString("status"))) {
           requeued++;

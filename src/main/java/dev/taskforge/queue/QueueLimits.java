@@ -3,8 +3,11 @@ package dev.taskforge.queue;
 import dev.taskforge.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * How many jobs of a queue may run at once across every instance and external worker, from the
@@ -66,15 +69,15 @@ public final class QueueLimits {
   }
 
   /** The queues that have a limit of either kind. */
-  public java.util.Set<String> names() {
-    java.util.Set<String> names = new java.util.TreeSet<>(limits.keySet());
+  public Set<String> names() {
+    Set<String> names = new TreeSet<>(limits.keySet());
     names.addAll(rates.keySet());
     return names;
   }
 
   /** The queue's rate limit, if it has one. */
-  public java.util.Optional<RateLimit> rateOf(String queue) {
-    return java.util.Optional.ofNullable(rates.get(queue));
+  public Optional<RateLimit> rateOf(String queue) {
+    return Optional.ofNullable(rates.get(queue));
   }
 
   public OptionalInt of(String queue) {

@@ -11,8 +11,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /api/queues}: for an admin every queue with its limit and latest health; for any other
@@ -21,7 +26,7 @@ import java.util.TreeMap;
  * whose task waits can see why, and nothing of other users' work.
  */
 public final class QueueRoutes {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(QueueRoutes.class);
+  private static final Logger log = LoggerFactory.getLogger(QueueRoutes.class);
   /** Queues with work now; the others that ever had any come with their health snapshots. */
   private static final String QUEUE_NAMES = """
       SELECT DISTINCT queue_name FROM queue_jobs WHERE status IN ('AVAILABLE', 'RUNNING')
@@ -45,7 +50,7 @@ public final class QueueRoutes {
   private void pause(RoutingContext ctx) {
     Principal admin = admin(ctx);
     String queue = ctx.pathParam("queueName");
-    Map<String, Object> params = new java.util.HashMap<>();
+    Map<String, Object> params = new HashMap<>();
     params.put("queue", queue);
     params.put("admin_id", admin.userId());
     Templates.forQuery(pool, QueueSql.PAUSE).execute(params)
@@ -75,7 +80,7 @@ public final class QueueRoutes {
     return principal;
   }
 
-  private static JsonObject state(String queue, java.time.OffsetDateTime pausedAt) {
+  private static JsonObject state(String queue, OffsetDateTime pausedAt) {
     return new JsonObject().put("name", queue).put("paused", pausedAt != null).put("pausedAt", Rows.iso(pausedAt));
   }
 
@@ -131,7 +136,7 @@ public final class QueueRoutes {
   }
 
   private JsonObject entry(String name) {
-    java.util.OptionalInt limit = limits.of(name);
+    OptionalInt limit = limits.of(name);
     return new JsonObject().put("name", name).put("limit", limit.isPresent() ? limit.getAsInt() : null)
         .put("rateLimit", limits.rateOf(name).map(RateLimit::text).orElse(null))
         .put("paused", false).putNull("health");

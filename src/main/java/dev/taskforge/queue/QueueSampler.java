@@ -3,6 +3,7 @@ package dev.taskforge.queue;
 import dev.taskforge.db.Templates;
 import dev.taskforge.metrics.MetricRepository;
 import dev.taskforge.metrics.MetricType;
+import dev.taskforge.metrics.MetricsVerticle;
 import dev.taskforge.metrics.NewMetricSample;
 import dev.taskforge.metrics.Sampler;
 import dev.taskforge.telemetry.Telemetry;
@@ -72,7 +73,7 @@ public final class QueueSampler implements Sampler {
     this.thresholds = thresholds;
   }
 
-  /** The sampler {@link dev.taskforge.metrics.MetricsVerticle} runs, with the thresholds of {@code metrics.health}. */
+  /** The sampler {@link MetricsVerticle} runs, with the thresholds of {@code metrics.health}. */
   public static QueueSampler create(Pool pool, String instance, int intervalSeconds, JsonObject metrics) {
     return new QueueSampler(pool, instance, intervalSeconds, Thresholds.from(metrics));
   }

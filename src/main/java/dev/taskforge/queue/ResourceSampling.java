@@ -5,8 +5,11 @@ import dev.taskforge.executors.ProcessTreeUsage;
 import dev.taskforge.metrics.MetricRepository;
 import dev.taskforge.metrics.MetricType;
 import dev.taskforge.metrics.NewMetricSample;
+import dev.taskforge.metrics.WorkerUsage;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -69,7 +72,7 @@ final class ResourceSampling {
         previous = now;
         peakCpu = Math.max(peakCpu, cpu);
         peakMemory = Math.max(peakMemory, now.residentBytes());
-        dev.taskforge.metrics.WorkerUsage.report(job.executionId(), cpu, now.residentBytes());
+        WorkerUsage.report(job.executionId(), cpu, now.residentBytes());
         // Read every second (peaks are not missed), stored every few: the first at once, so short
         // runs have a figure too.
         if (readings++ % STORE_EVERY == 0) {
@@ -81,13 +84,13 @@ final class ResourceSampling {
     } catch (RuntimeException e) {
       log.warn("resource sampling stopped execution={}", job.executionId(), e);
     } finally {
-      dev.taskforge.metrics.WorkerUsage.ended(job.executionId());
+      WorkerUsage.ended(job.executionId());
     }
   }
 
   private static double cpuSinceStart(ProcessHandle root, ProcessTreeUsage.Reading now) {
     return root.info().startInstant().map(started -> {
-      long nanos = java.time.Duration.between(started, java.time.Instant.now()).toNanos();
+      long nanos = Duration.between(started, Instant.now()).toNanos();
       return now.cpuPercentSince(new ProcessTreeUsage.Reading(0, 0, now.nanoTime() - Math.max(1, nanos), 0));
     }).orElse(0.0);
   }

@@ -5,6 +5,7 @@ import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,7 +17,7 @@ import java.util.UUID;
  */
 public final class TaskHistory {
   /** One event: when, what, and the details that belong to it. */
-  public record Event(java.time.OffsetDateTime at, String type, JsonObject details) {
+  public record Event(OffsetDateTime at, String type, JsonObject details) {
     public JsonObject toJson() {
       return new JsonObject().put("at", Rows.iso(at)).put("type", type).put("details", details);
     }

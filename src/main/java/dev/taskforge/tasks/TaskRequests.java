@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -127,7 +128,7 @@ final class TaskRequests {
     try {
       return Enum.valueOf(type, value);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(field, field + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      throw ApiException.badRequest(field, field + " must be one of " + Arrays.toString(type.getEnumConstants()));
     }
   }
 

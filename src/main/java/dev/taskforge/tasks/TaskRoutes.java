@@ -14,8 +14,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -85,7 +87,7 @@ public final class TaskRoutes {
         throw refused.within("tasks[" + i + "]");
       }
     }
-    Map<String, UUID> projects = new java.util.LinkedHashMap<>();
+    Map<String, UUID> projects = new LinkedHashMap<>();
     for (int i = 0; i < drafts.size(); i++) {
       projects.put("tasks[" + i + "].projectId", drafts.get(i).task().projectId());
     }
@@ -168,7 +170,7 @@ public final class TaskRoutes {
     UUID id = Requests.uuidParam(ctx, "taskId");
     new Cancellation(pool).cancel(owner, id)
         .compose(result -> result.isEmpty() ? Future.failedFuture(ApiException.notFound("task"))
-            : result.get().done() ? tasks.findById(owner, id).map(java.util.Optional::orElseThrow)
+            : result.get().done() ? tasks.findById(owner, id).map(Optional::orElseThrow)
             : Future.failedFuture(ApiException.conflict("not_cancellable",
                 "the task is already " + result.get().before() + " and cannot be cancelled", null)))
         .onSuccess(task -> respond(ctx, 200, task))
@@ -183,7 +185,7 @@ public final class TaskRoutes {
         .compose(found -> ProjectBudgets.refuseSpent(pool, owner, found.map(Task::projectId).orElse(null)))
         .compose(v -> new Cancellation(pool).retry(owner, id))
         .compose(result -> result.isEmpty() ? Future.failedFuture(ApiException.notFound("task"))
-            : result.get().done() ? tasks.findById(owner, id).map(java.util.Optional::orElseThrow)
+            : result.get().done() ? tasks.findById(owner, id).map(Optional::orElseThrow)
             : Future.failedFuture(ApiException.conflict("not_retryable",
                 "only a FAILED or CANCELLED task can be retried; this one is " + result.get().before(), null)))
         .onSuccess(task -> respond(ctx, 200, task))

@@ -16,8 +16,11 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The server's own measurements, exposed in Prometheus' text format at {@code /metrics} together
@@ -39,8 +42,8 @@ public final class Telemetry {
   public static final String OTHER_QUEUE = "other";
   private static volatile Set<String> labelledQueues = Set.of("default");
   /** The meters recorded into, by name and labels (see {@link #meter}). */
-  private static final java.util.concurrent.ConcurrentMap<String, Object> METERS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentMap<String, Object> METERS =
+      new ConcurrentHashMap<>();
 
   static {
     Gauge.builder("taskforge.log.followers", liveLogClients, AtomicInteger::get)
@@ -84,7 +87,7 @@ public final class Telemetry {
    * by its name and tags, which building the tags for at every job cost more than the recording.
    * The labels are bounded (configured queues, "other", a few outcomes), and so is this map.
    */
-  private static <M> M meter(String key, java.util.function.Supplier<M> register) {
+  private static <M> M meter(String key, Supplier<M> register) {
     @SuppressWarnings("unchecked")
     M meter = (M) METERS.computeIfAbsent(key, k -> register.get());
     return meter;

@@ -5,10 +5,13 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
 import dev.taskforge.http.UserRole;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -75,13 +78,13 @@ public final class AccountRoutes {
   }
 
   private static String encodeCursor(String email) {
-    return java.util.Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(email.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(email.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String decodeCursor(String cursor) {
     try {
-      return new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("cursor", "cursor is not one this server handed out");
     }
@@ -111,7 +114,7 @@ public final class AccountRoutes {
   private void createToken(RoutingContext ctx) {
     String name = Requests.body(ctx).getString("name");
     // The contract allows only known scopes, each once.
-    List<String> scopes = Requests.body(ctx).getJsonArray("scopes", new io.vertx.core.json.JsonArray()).stream()
+    List<String> scopes = Requests.body(ctx).getJsonArray("scopes", new JsonArray()).stream()
         .map(String.class::cast).toList();
     String token = SecretTokens.newApiToken();
     credentials.createToken(Authentication.principal(ctx).userId(), name, SecretTokens.hash(token),

@@ -1,5 +1,6 @@
 package dev.taskforge.users;
 
+import dev.taskforge.db.Rows;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Principal;
@@ -12,6 +13,7 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -101,7 +103,7 @@ public final class AuthRoutes {
                   ctx.request().getHeader("User-Agent"), clientAddress(ctx))
               .map(session -> {
                 ctx.response().addCookie(sessionCookie(token, SESSION_LIFETIME.toSeconds()));
-                return new JsonObject().put("token", token).put("expiresAt", dev.taskforge.db.Rows.iso(expires))
+                return new JsonObject().put("token", token).put("expiresAt", Rows.iso(expires))
                     .put("user", user.toJson());
               });
         })
@@ -192,6 +194,6 @@ public final class AuthRoutes {
   }
 
   static boolean isUniqueViolation(Throwable err) {
-    return err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 }

@@ -1,5 +1,7 @@
 package dev.taskforge.users;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -182,7 +184,7 @@ public final class PasswordHasher {
   }
 
   private static byte[] toUtf8(char[] password) {
-    java.nio.ByteBuffer encoded = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(password));
+    ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
     byte[] bytes = new byte[encoded.remaining()];
     encoded.get(bytes);
     if (encoded.hasArray()) {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.SqlClient;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -73,7 +74,7 @@ public final class UserRepository {
    * Every account, by email, after {@code afterEmail} (null for the first page). Only for admins:
    * the caller must have checked the role.
    */
-  public Future<java.util.List<User>> listAllForAdmin(String afterEmail, int limit) {
+  public Future<List<User>> listAllForAdmin(String afterEmail, int limit) {
     Map<String, Object> params = new HashMap<>();
     params.put("after_email", afterEmail);
     params.put("limit", limit);

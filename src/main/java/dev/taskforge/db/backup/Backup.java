@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
@@ -135,7 +136,7 @@ public final class Backup {
     }
   }
 
-  /** {@link java.nio.file.NoSuchFileException} and friends carry only a path as their message. */
+  /** {@link NoSuchFileException} and friends carry only a path as their message. */
   static String describe(IOException e) {
     String type = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
     return e.getMessage() == null ? type : type + ": " + e.getMessage();

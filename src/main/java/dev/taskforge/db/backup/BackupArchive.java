@@ -2,6 +2,7 @@ package dev.taskforge.db.backup;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +137,7 @@ final class BackupArchive implements AutoCloseable {
     private int guarded(IoRead read) throws IOException {
       try {
         return read.run();
-      } catch (ZipException | java.io.EOFException e) {
+      } catch (ZipException | EOFException e) {
         throw new IllegalArgumentException(file + " is damaged: the rows of table " + table.name()
             + " cannot be read (" + e.getMessage() + ")");
       }
