@@ -4,6 +4,7 @@ import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.TestDatabase;
 import dev.taskforge.executors.OrphanProcesses;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class DataDirectory {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
       return p.isAlive() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }

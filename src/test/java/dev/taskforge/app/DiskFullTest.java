@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -132,7 +133,7 @@ class DiskFullTest {
   private static String failedRequests(HttpResponse<String> answer, ServerProcess server) {
     return answer.body() + "\n" + server.output().lines()
         .filter(line -> line.contains("request failed") || line.contains("Exception") || line.contains("ERROR"))
-        .limit(20).collect(java.util.stream.Collectors.joining("\n"));
+        .limit(20).collect(Collectors.joining("\n"));
   }
 
   /**
@@ -253,7 +254,7 @@ class DiskFullTest {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\nwhat the server said of log lines:\n" + server.output().lines()
             .filter(line -> line.contains("log flush") || line.contains("log lines") || line.contains("ERROR"))
-            .collect(java.util.stream.Collectors.joining("\n")), e);
+            .collect(Collectors.joining("\n")), e);
       }
     }
 

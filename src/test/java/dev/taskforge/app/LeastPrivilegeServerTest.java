@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskforge.db.DatabaseUrl;
+import dev.taskforge.db.Migrations;
 import dev.taskforge.db.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ class LeastPrivilegeServerTest {
     TestDatabase.execute(admin, "CREATE ROLE " + owner + " LOGIN CREATEROLE PASSWORD 'owner-pw'");
     TestDatabase.execute(admin, "CREATE DATABASE " + database + " OWNER " + owner);
     DatabaseUrl ownerUrl = admin.withDatabase(database).withCredentials(owner, "owner-pw");
-    new dev.taskforge.db.Migrations(ownerUrl).migrate();
+    new Migrations(ownerUrl).migrate();
     TestDatabase.execute(admin, "CREATE ROLE " + app + " LOGIN PASSWORD 'app-pw' IN ROLE taskforge_app");
     DatabaseUrl appUrl = ownerUrl.withCredentials(app, "app-pw");
 

@@ -7,11 +7,12 @@ import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,8 +72,8 @@ class ServerLifecycleTest {
 
     Path passwordFile = dataDir.resolve("pg-password");
     assertThat(Files.getPosixFilePermissions(passwordFile))
-        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE);
     assertThat(Files.readString(dataDir.resolve("pg/pg_hba.conf")))
         .doesNotContain("trust")
         .contains("127.0.0.1/32 scram-sha-256");

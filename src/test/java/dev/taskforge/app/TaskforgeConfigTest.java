@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskforge.config.ConfigException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -93,8 +95,8 @@ class TaskforgeConfigTest {
         .hasMessageContaining("TASKFORGE_PUBLIC_URL")
         .hasMessageContaining("http.publicUrl");
     for (Object bad : new Object[] {"ftp://taskforge.example.com", "https://", "https://a.example/?x=1", 42}) {
-      assertThatThrownBy(() -> TaskforgeConfig.fromJson(new io.vertx.core.json.JsonObject()
-          .put("http", new io.vertx.core.json.JsonObject().put("publicUrl", bad))))
+      assertThatThrownBy(() -> TaskforgeConfig.fromJson(new JsonObject()
+          .put("http", new JsonObject().put("publicUrl", bad))))
           .as("%s", bad).isInstanceOf(ConfigException.class).hasMessageContaining("http.publicUrl");
     }
   }
@@ -107,23 +109,23 @@ class TaskforgeConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("TASKFORGE_METRICS_TOKEN")
         .hasMessageContaining("at least 16 characters");
-    assertThatThrownBy(() -> TaskforgeConfig.fromJson(new io.vertx.core.json.JsonObject()
-        .put("metrics", new io.vertx.core.json.JsonObject().put("token", 42))))
+    assertThatThrownBy(() -> TaskforgeConfig.fromJson(new JsonObject()
+        .put("metrics", new JsonObject().put("token", 42))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.token");
   }
 
   @Test
   void aQueueLimitMustBeAWholeNumberOfAtLeastOne() {
     for (Object bad : new Object[] {0, -2, 1.5, "three"}) {
-      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject()
-          .put("queue", new io.vertx.core.json.JsonObject().put("limits",
-              new io.vertx.core.json.JsonObject().put("agents", bad)));
+      JsonObject json = new JsonObject()
+          .put("queue", new JsonObject().put("limits",
+              new JsonObject().put("agents", bad)));
       assertThatThrownBy(() -> TaskforgeConfig.fromJson(json)).as(String.valueOf(bad))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("queue.limits.agents");
     }
-    assertThatThrownBy(() -> TaskforgeConfig.fromJson(new io.vertx.core.json.JsonObject()
-        .put("queue", new io.vertx.core.json.JsonObject().put("limits", 3))))
+    assertThatThrownBy(() -> TaskforgeConfig.fromJson(new JsonObject()
+        .put("queue", new JsonObject().put("limits", 3))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("queue.limits");
   }
 
@@ -177,13 +179,13 @@ class TaskforgeConfigTest {
 
   @Test
   void badSandboxSettingsStopTheStartNamingTheirKey() {
-    Map<String, io.vertx.core.json.JsonObject> bad = Map.of(
-        "executors.runAs", new io.vertx.core.json.JsonObject().put("runAs", "root"),
-        "executors.keepFailedWorkDirHours", new io.vertx.core.json.JsonObject().put("keepFailedWorkDirHours", -1),
-        "executors.shell.env", new io.vertx.core.json.JsonObject().put("shell",
-            new io.vertx.core.json.JsonObject().put("env", new io.vertx.core.json.JsonArray().add("NOT A NAME"))));
+    Map<String, JsonObject> bad = Map.of(
+        "executors.runAs", new JsonObject().put("runAs", "root"),
+        "executors.keepFailedWorkDirHours", new JsonObject().put("keepFailedWorkDirHours", -1),
+        "executors.shell.env", new JsonObject().put("shell",
+            new JsonObject().put("env", new JsonArray().add("NOT A NAME"))));
     bad.forEach((key, executors) -> assertThatThrownBy(() -> TaskforgeConfig.fromJson(
-        new io.vertx.core.json.JsonObject().put("executors", executors)))
+        new JsonObject().put("executors", executors)))
         .as(key).isInstanceOf(ConfigException.class).hasMessageStartingWith("configuration key " + key + ":"));
   }
 
@@ -200,10 +202,10 @@ class TaskforgeConfigTest {
 
   @Test
   void aBadThrottleOrHashingSettingNamesItsKey() {
-    io.vertx.core.json.JsonObject throttle = new io.vertx.core.json.JsonObject().put("auth",
-        new io.vertx.core.json.JsonObject().put("throttle", new io.vertx.core.json.JsonObject().put("ipAttempts", 0)));
-    io.vertx.core.json.JsonObject hashing = new io.vertx.core.json.JsonObject().put("auth",
-        new io.vertx.core.json.JsonObject().put("hashing", new io.vertx.core.json.JsonObject().put("threads", "two")));
+    JsonObject throttle = new JsonObject().put("auth",
+        new JsonObject().put("throttle", new JsonObject().put("ipAttempts", 0)));
+    JsonObject hashing = new JsonObject().put("auth",
+        new JsonObject().put("hashing", new JsonObject().put("threads", "two")));
 
     assertThatThrownBy(() -> TaskforgeConfig.fromJson(throttle)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("auth.throttle.ipAttempts");
@@ -213,7 +215,7 @@ class TaskforgeConfigTest {
 
   @Test
   void theShellExecutorIsForAdminsAndTheOthersForEveryoneByDefault() {
-    io.vertx.core.json.JsonObject executors = TaskforgeConfig.load(noFile, Map.of()).section("executors");
+    JsonObject executors = TaskforgeConfig.load(noFile, Map.of()).section("executors");
 
     assertThat(executors.getJsonObject("shell").getJsonArray("roles")).containsExactly("admin");
     assertThat(executors.getJsonObject("claude").getJsonArray("roles")).containsExactly("admin", "user");
@@ -222,10 +224,10 @@ class TaskforgeConfigTest {
 
   @Test
   void anExecutorsRolesMustBeAdminOrUser() {
-    for (Object bad : new Object[] {"admin", new io.vertx.core.json.JsonArray().add("root"),
-        new io.vertx.core.json.JsonArray().add(1)}) {
-      io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject().put("executors",
-          new io.vertx.core.json.JsonObject().put("shell", new io.vertx.core.json.JsonObject().put("roles", bad)));
+    for (Object bad : new Object[] {"admin", new JsonArray().add("root"),
+        new JsonArray().add(1)}) {
+      JsonObject json = new JsonObject().put("executors",
+          new JsonObject().put("shell", new JsonObject().put("roles", bad)));
       assertThatThrownBy(() -> TaskforgeConfig.fromJson(json)).as(String.valueOf(bad))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("executors.shell.roles");

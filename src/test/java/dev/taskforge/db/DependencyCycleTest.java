@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
@@ -182,7 +183,7 @@ class DependencyCycleTest {
 
       await().atMost(Duration.ofSeconds(10)).until(() -> waitsForAnAdvisoryLock(secondPid));
       first.commit();
-      ExecutionException failure = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+      ExecutionException failure = Assertions.assertThrows(ExecutionException.class,
           () -> otherHalf.get(10, TimeUnit.SECONDS));
       second.rollback();
 

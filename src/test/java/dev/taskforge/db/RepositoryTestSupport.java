@@ -1,5 +1,8 @@
 package dev.taskforge.db;
 
+import dev.taskforge.executions.ExecutionRepository;
+import dev.taskforge.tasks.NewTask;
+import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -61,13 +64,13 @@ public final class RepositoryTestSupport implements AutoCloseable {
 
   /** A new task of {@code owner}, for tests that need one to hang rows on. */
   public UUID newTask(UUID owner) {
-    return await(new dev.taskforge.tasks.TaskRepository(pool).create(dev.taskforge.tasks.NewTask.of(owner, "t", "p")))
+    return await(new TaskRepository(pool).create(NewTask.of(owner, "t", "p")))
         .id();
   }
 
   /** A new execution (attempt 1, executor shell) of a new task of {@code owner}. */
   public UUID newExecution(UUID owner) {
-    return await(new dev.taskforge.executions.ExecutionRepository(pool).create(newTask(owner), null, 1, "shell", "w",
+    return await(new ExecutionRepository(pool).create(newTask(owner), null, 1, "shell", "w",
         0)).id();
   }
 

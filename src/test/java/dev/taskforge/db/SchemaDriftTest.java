@@ -4,28 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.executions.TaskExecution;
 import dev.taskforge.logs.ExecutionLog;
+import dev.taskforge.metrics.MetricRollup;
+import dev.taskforge.metrics.MetricSampler;
+import dev.taskforge.metrics.MetricSeries;
 import dev.taskforge.metrics.SystemMetric;
 import dev.taskforge.projects.Project;
 import dev.taskforge.queue.JobAttempt;
 import dev.taskforge.queue.QueueHealth;
 import dev.taskforge.queue.QueueJob;
+import dev.taskforge.queue.QueuePause;
 import dev.taskforge.queue.Task;
 import dev.taskforge.results.ResultFile;
 import dev.taskforge.results.TaskResult;
 import dev.taskforge.seed.DevelopmentSeed;
 import dev.taskforge.tasks.TaskDependency;
 import dev.taskforge.users.ApiToken;
+import dev.taskforge.users.Invite;
+import dev.taskforge.users.ThrottleWindow;
 import dev.taskforge.users.User;
 import dev.taskforge.users.UserSession;
 import dev.taskforge.workflows.Workflow;
 import dev.taskforge.workflows.WorkflowExecution;
+import dev.taskforge.workflows.WorkflowRunStep;
 import dev.taskforge.workflows.WorkflowStep;
+import dev.taskforge.workflows.WorkflowTrigger;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.RowMapper;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -33,15 +42,17 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -65,28 +76,28 @@ class SchemaDriftTest {
     RECORDS.put("users", User.class);
     RECORDS.put("user_sessions", UserSession.class);
     RECORDS.put("api_tokens", ApiToken.class);
-    RECORDS.put("invites", dev.taskforge.users.Invite.class);
-    RECORDS.put("login_throttles", dev.taskforge.users.ThrottleWindow.class);
+    RECORDS.put("invites", Invite.class);
+    RECORDS.put("login_throttles", ThrottleWindow.class);
     RECORDS.put("projects", Project.class);
     RECORDS.put("tasks", Task.class);
     RECORDS.put("task_dependencies", TaskDependency.class);
     RECORDS.put("queue_jobs", QueueJob.class);
     RECORDS.put("job_attempts", JobAttempt.class);
     RECORDS.put("queue_health", QueueHealth.class);
-    RECORDS.put("queue_pauses", dev.taskforge.queue.QueuePause.class);
+    RECORDS.put("queue_pauses", QueuePause.class);
     RECORDS.put("task_executions", TaskExecution.class);
     RECORDS.put("execution_logs", ExecutionLog.class);
     RECORDS.put("task_results", TaskResult.class);
     RECORDS.put("result_files", ResultFile.class);
     RECORDS.put("system_metrics", SystemMetric.class);
-    RECORDS.put("metric_series", dev.taskforge.metrics.MetricSeries.class);
-    RECORDS.put("metric_rollups", dev.taskforge.metrics.MetricRollup.class);
-    RECORDS.put("metric_samplers", dev.taskforge.metrics.MetricSampler.class);
+    RECORDS.put("metric_series", MetricSeries.class);
+    RECORDS.put("metric_rollups", MetricRollup.class);
+    RECORDS.put("metric_samplers", MetricSampler.class);
     RECORDS.put("workflows", Workflow.class);
     RECORDS.put("workflow_steps", WorkflowStep.class);
     RECORDS.put("workflow_executions", WorkflowExecution.class);
-    RECORDS.put("workflow_run_steps", dev.taskforge.workflows.WorkflowRunStep.class);
-    RECORDS.put("workflow_triggers", dev.taskforge.workflows.WorkflowTrigger.class);
+    RECORDS.put("workflow_run_steps", WorkflowRunStep.class);
+    RECORDS.put("workflow_triggers", WorkflowTrigger.class);
   }
 
   /** Columns deliberately not in their record, each with its reason. */
@@ -169,7 +180,7 @@ class SchemaDriftTest {
 
   @Test
   void everyEnumOfTheSchemaIsAJavaEnumOfSomeRecord() throws SQLException {
-    Set<String> mapped = new java.util.TreeSet<>();
+    Set<String> mapped = new TreeSet<>();
     for (var entry : RECORDS.entrySet()) {
       Map<String, Column> columns = new LinkedHashMap<>();
       columns(entry.getKey()).forEach(c -> columns.put(c.name(), c));
@@ -221,7 +232,7 @@ class SchemaDriftTest {
       if (column.nullable()) {
         return "the column is nullable, so the field must be a boxed type";
       }
-      cls = java.lang.invoke.MethodType.methodType(cls).wrap().returnType();
+      cls = MethodType.methodType(cls).wrap().returnType();
     }
     Map<Class<?>, Set<String>> allowed = Map.ofEntries(
         Map.entry(UUID.class, Set.of("uuid")),
@@ -290,6 +301,6 @@ class SchemaDriftTest {
   }
 
   static String snakeCase(String camel) {
-    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
   }
 }

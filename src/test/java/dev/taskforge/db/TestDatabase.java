@@ -1,5 +1,6 @@
 package dev.taskforge.db;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -7,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,7 +101,7 @@ public final class TestDatabase {
       }, "embedded-test-database-stop"));
       log.info("tests use an embedded PostgreSQL at {}", embedded.url());
       return new Server(embedded.url().withDatabase("postgres"), "embedded", new ArrayList<>());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -119,8 +121,8 @@ public final class TestDatabase {
 
   private static void deleteRecursively(Path dir) {
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
       log.warn("could not delete {}", dir, e);
     }
   }
@@ -136,8 +138,8 @@ public final class TestDatabase {
   }
 
   /** The application's tables (partitioned parents, not their partitions; not Flyway's history), by name. */
-  public static java.util.List<String> tables(DatabaseUrl url) throws SQLException {
-    java.util.List<String> tables = new ArrayList<>();
+  public static List<String> tables(DatabaseUrl url) throws SQLException {
+    List<String> tables = new ArrayList<>();
     try (Connection c = connect(url); Statement s = c.createStatement();
          java.sql.ResultSet rs = s.executeQuery("""
              SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

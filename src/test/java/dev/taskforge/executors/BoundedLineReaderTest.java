@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class BoundedLineReaderTest {
           return -1;
         }
         int n = (int) Math.min(len, left);
-        java.util.Arrays.fill(b, off, off + n, fill);
+        Arrays.fill(b, off, off + n, fill);
         left -= n;
         return n;
       }

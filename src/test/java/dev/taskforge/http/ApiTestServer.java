@@ -2,9 +2,15 @@ package dev.taskforge.http;
 
 import dev.taskforge.app.ApiVerticle;
 import dev.taskforge.db.DatabaseUrl;
+import dev.taskforge.db.Migrations;
 import dev.taskforge.db.Pools;
 import dev.taskforge.db.TestDatabase;
+import dev.taskforge.logs.LogIngestVerticle;
+import dev.taskforge.logs.LogTailVerticle;
+import dev.taskforge.queue.DispatchVerticle;
+import dev.taskforge.workflows.WorkflowVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -22,6 +28,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,19 +78,19 @@ public final class ApiTestServer implements AutoCloseable {
     port = freePort();
     JsonObject config = new JsonObject()
         .put("database", Pools.toJson(db, 4))
-        .put("schemaVersion", new dev.taskforge.db.Migrations(db).latestKnownVersion())
+        .put("schemaVersion", new Migrations(db).latestKnownVersion())
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("auth", AUTH_FOR_TESTS.copy());
     // Every verticle reads its own section of the whole (queue limits, external workers' lease, logs).
     JsonObject full = dispatch == null ? config : config.copy().mergeIn(dispatch, true);
-    await(vertx.deployVerticle(new dev.taskforge.logs.LogIngestVerticle(), new DeploymentOptions().setConfig(full)));
-    await(vertx.deployVerticle(new dev.taskforge.logs.LogTailVerticle(), new DeploymentOptions().setConfig(full)));
+    await(vertx.deployVerticle(new LogIngestVerticle(), new DeploymentOptions().setConfig(full)));
+    await(vertx.deployVerticle(new LogTailVerticle(), new DeploymentOptions().setConfig(full)));
     await(vertx.deployVerticle(new ApiVerticle(), new DeploymentOptions().setConfig(full)));
     if (dispatch != null && dispatch.containsKey("instanceId")) {
-      await(vertx.deployVerticle(new dev.taskforge.queue.DispatchVerticle(), new DeploymentOptions().setConfig(full)));
+      await(vertx.deployVerticle(new DispatchVerticle(), new DeploymentOptions().setConfig(full)));
     }
     if (dispatch != null && dispatch.containsKey("workflows")) {
-      await(vertx.deployVerticle(new dev.taskforge.workflows.WorkflowVerticle(), new DeploymentOptions().setConfig(full)));
+      await(vertx.deployVerticle(new WorkflowVerticle(), new DeploymentOptions().setConfig(full)));
     }
     contract = await(OpenAPIContract.from(vertx, ApiVerticle.CONTRACT));
     validator = ResponseValidator.create(vertx, contract);
@@ -198,10 +205,10 @@ public final class ApiTestServer implements AutoCloseable {
     await(vertx.close());
   }
 
-  static <T> T await(io.vertx.core.Future<T> future) {
+  static <T> T await(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -2,7 +2,9 @@ package dev.taskforge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer.Response;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -139,14 +141,14 @@ class AuthApiTest {
   void aWorkerScopedTokenReachesTheWorkerApiAndNothingElse() {
     String session = api.newUserToken("scoped@example.com");
     Response created = api.post("/api/tokens", session,
-        new JsonObject().put("name", "ci runner").put("scopes", new io.vertx.core.json.JsonArray().add("worker")));
+        new JsonObject().put("name", "ci runner").put("scopes", new JsonArray().add("worker")));
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.json().getJsonArray("scopes")).containsExactly("worker");
     String worker = created.json().getString("token");
     String full = api.post("/api/tokens", session, new JsonObject().put("name", "script")).json().getString("token");
 
     Response claim = api.post("/api/worker/claim", worker, new JsonObject().put("workerId", "w1")
-        .put("queues", new io.vertx.core.json.JsonArray().add("nothing-here")));
+        .put("queues", new JsonArray().add("nothing-here")));
     Response tasks = api.get("/api/tasks", worker);
     Response newToken = api.post("/api/tokens", worker, new JsonObject().put("name", "escalate"));
 
@@ -156,7 +158,7 @@ class AuthApiTest {
     assertThat(newToken.status()).isEqualTo(403);
     assertThat(api.get("/api/tasks", full).status()).isEqualTo(200);
     assertThat(api.post("/api/tokens", session, new JsonObject().put("name", "odd")
-        .put("scopes", new io.vertx.core.json.JsonArray().add("root"))).status()).isEqualTo(400);
+        .put("scopes", new JsonArray().add("root"))).status()).isEqualTo(400);
   }
 
   private static String login(String email, String password) {
@@ -168,7 +170,7 @@ class AuthApiTest {
   @Test
   void anExpiredSessionIs401() {
     String token = api.newUserToken("expiring@example.com");
-    dev.taskforge.db.TestDatabase.execute(api.db, "UPDATE user_sessions SET created_at = now() - interval '2 days', "
+    TestDatabase.execute(api.db, "UPDATE user_sessions SET created_at = now() - interval '2 days', "
         + "expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE email = 'expiring@example.com')");
 
     assertThat(api.get("/api/users/me", token).status()).isEqualTo(401);

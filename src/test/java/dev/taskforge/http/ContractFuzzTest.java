@@ -7,6 +7,7 @@ import dev.taskforge.http.MalformedInputs.Probe;
 import dev.taskforge.http.RawClient.Answer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,7 +63,7 @@ class ContractFuzzTest {
     // An edge value may be refused for what the rest of the request is (a request generated from
     // the schema alone can miss a rule of the server's, a cron schedule say): that is no fault of
     // the edge value, as long as the unmodified request is refused for the very same field.
-    Map<Operation, String> refusedAnyway = new java.util.HashMap<>();
+    Map<Operation, String> refusedAnyway = new HashMap<>();
     for (Probe p : tolerated) {
       Answer answer = client.send(p.operation().method(), p.path(), owner.session, p.headers(), p.body());
       if (p.label().equals(MalformedInputs.UNMODIFIED)) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer.Response;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,7 +27,7 @@ class ExecutorAccessApiTest {
         .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true))
         .put("claude", new JsonObject().put("command", "claude -p {prompt}").put("enabled", true))
         .put("noop", new JsonObject().put("format", "noop").put("enabled", true).put("roles",
-            new io.vertx.core.json.JsonArray().add("admin")));
+            new JsonArray().add("admin")));
     api = new ApiTestServer(ExecutorAccessApiTest.class, new JsonObject().put("executors", executors));
     admin = api.newUserToken("admin@example.com");
     user = api.newUserToken("user@example.com");

@@ -6,6 +6,7 @@ import dev.taskforge.http.ApiTestServer.Response;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,11 +97,11 @@ class LoginThrottleApiTest {
     try (ApiTestServer api = server(auth)) {
       for (int i = 0; i < 2; i++) {
         api.send("POST", "/api/auth/login", null, credentials("x@example.com", PASSWORD).encode(),
-            java.util.Map.of("X-Forwarded-For", "203.0.113." + i));
+            Map.of("X-Forwarded-For", "203.0.113." + i));
       }
 
       Response third = api.send("POST", "/api/auth/login", null, credentials("x@example.com", PASSWORD).encode(),
-          java.util.Map.of("X-Forwarded-For", "203.0.113.99"));
+          Map.of("X-Forwarded-For", "203.0.113.99"));
 
       assertThat(third.status()).isEqualTo(429);
     }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +174,7 @@ final class MalformedInputs {
           Map.of("Content-Type", type), valid);
     }
     byte[] oversized = new byte[(int) operation.bodyLimit() + 1];
-    java.util.Arrays.fill(oversized, (byte) ' ');
+    Arrays.fill(oversized, (byte) ' ');
     oversized[0] = '{';
     oversized[oversized.length - 1] = '}';
     add("oversized body " + oversized.length + " bytes", true, null, url, Map.of(), oversized);

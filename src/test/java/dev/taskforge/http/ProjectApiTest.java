@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.http.ApiTestServer.Response;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,12 +52,12 @@ class ProjectApiTest {
   @Test
   void projectsPageNewestFirstWithACursorVisitingEachOnce() {
     String owner = api.newUserToken("many-projects@example.com");
-    java.util.List<String> created = new java.util.ArrayList<>();
+    List<String> created = new ArrayList<>();
     for (int i = 0; i < 11; i++) {
       created.add(0, create(owner, "Project " + i));
     }
 
-    java.util.List<String> seen = new java.util.ArrayList<>();
+    List<String> seen = new ArrayList<>();
     String cursor = null;
     do {
       Response page = api.get("/api/projects?limit=4" + (cursor == null ? "" : "&cursor=" + cursor), owner);

@@ -2,14 +2,19 @@ package dev.taskforge.http;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Sends requests exactly as given (any bytes, any content type, any path) with a deadline, and
@@ -62,7 +67,7 @@ final class RawClient {
       request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(DEADLINE)
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     } catch (IllegalArgumentException e) {
-      return overSocket(method, path, token, body); // a path java.net.URI refuses (e.g. a bad %-escape)
+      return overSocket(method, path, token, body); // a path URI refuses (e.g. a bad %-escape)
     }
     if (body != null && !headers.containsKey("Content-Type")) {
       request.header("Content-Type", "application/json");
@@ -91,7 +96,7 @@ final class RawClient {
 
   /** Writes the request by hand, for paths no URI class will build; reads the status line and body. */
   private Answer overSocket(String method, String path, String token, byte[] body) {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout((int) DEADLINE.toMillis());
       StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
       if (token != null) {
@@ -99,14 +104,14 @@ final class RawClient {
       }
       byte[] content = body == null ? new byte[0] : body;
       head.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n\r\n");
-      socket.getOutputStream().write(head.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.UTF_8));
       socket.getOutputStream().write(content);
-      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int status = Integer.parseInt(answer.substring(9, 12));
       int split = answer.indexOf("\r\n\r\n");
-      java.util.regex.Matcher type = java.util.regex.Pattern.compile("(?im)^content-type:\\s*(\\S+)").matcher(answer);
+      Matcher type = Pattern.compile("(?im)^content-type:\\s*(\\S+)").matcher(answer);
       return new Answer(status, type.find() ? type.group(1) : "", split < 0 ? "" : answer.substring(split + 4), null);
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       return new Answer(-1, "", null, "no answer within " + DEADLINE.toSeconds() + " s");
     } catch (IOException | RuntimeException e) {
       return new Answer(-1, "", null, "connection failed: " + e);

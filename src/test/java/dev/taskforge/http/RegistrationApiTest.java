@@ -7,6 +7,7 @@ import dev.taskforge.http.ApiTestServer.Response;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,7 +211,7 @@ class RegistrationApiTest {
          ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }

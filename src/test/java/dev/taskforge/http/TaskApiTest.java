@@ -2,10 +2,16 @@ package dev.taskforge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Tasks over HTTP: create, read, list and page, update with If-Match, trees and dependencies. */
 class TaskApiTest {
@@ -77,7 +86,7 @@ class TaskApiTest {
     Response created = api.post("/api/tasks", alice, body);
 
     assertThat(created.json().getString("status")).isEqualTo("QUEUED");
-    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement();
+    try (var c = TestDatabase.connect(api.db); var s = c.createStatement();
          var rs = s.executeQuery("SELECT queue_name, priority, max_attempts, backoff_type::text, backoff_delay_ms, "
              + "timeout_seconds, run_at, job_data->>'executor', status::text FROM queue_jobs WHERE task_id = '"
              + created.json().getString("id") + "'")) {
@@ -88,8 +97,8 @@ class TaskApiTest {
       assertThat(rs.getString(4)).isEqualTo("FIXED");
       assertThat(rs.getInt(5)).isEqualTo(500);
       assertThat(rs.getInt(6)).isEqualTo(90);
-      assertThat(rs.getObject(7, java.time.OffsetDateTime.class).toInstant())
-          .isEqualTo(java.time.Instant.parse("2031-05-01T12:00:00Z"));
+      assertThat(rs.getObject(7, OffsetDateTime.class).toInstant())
+          .isEqualTo(Instant.parse("2031-05-01T12:00:00Z"));
       assertThat(rs.getString(8)).isEqualTo("shell");
       assertThat(rs.getString(9)).isEqualTo("AVAILABLE");
     }
@@ -106,7 +115,7 @@ class TaskApiTest {
 
     assertThat(blocked.json().getString("status")).isEqualTo("BLOCKED");
     assertThat(suggested.json().getString("status")).isEqualTo("QUEUED");
-    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement();
+    try (var c = TestDatabase.connect(api.db); var s = c.createStatement();
          var rs = s.executeQuery("SELECT count(*) FROM queue_jobs WHERE task_id = '"
              + blocked.json().getString("id") + "'")) {
       rs.next();
@@ -299,7 +308,7 @@ class TaskApiTest {
     inserter.shutdown();
 
     long bulkSeen;
-    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement();
+    try (var c = TestDatabase.connect(api.db); var s = c.createStatement();
          var rs = s.executeQuery("SELECT t.id::text FROM tasks t JOIN users u ON u.id = t.owner_id "
              + "WHERE u.email = 'ten-thousand@example.com' AND t.title LIKE 'Bulk %'")) {
       Set<String> bulk = new HashSet<>();
@@ -312,8 +321,8 @@ class TaskApiTest {
     assertThat(pages).isGreaterThanOrEqualTo(50);
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "{0} is plain data in every field and filter")
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"'; DROP TABLE tasks; --", "100%", "_", "back\\slash",
+  @ParameterizedTest(name = "{0} is plain data in every field and filter")
+  @ValueSource(strings = {"'; DROP TABLE tasks; --", "100%", "_", "back\\slash",
       "quote ' and \" double", "ünïcödé ✓ 漢字 😀"})
   void injectionStringsAreStoredAndMatchedAsPlainData(String evil) {
     String token = api.newUserToken("evil-" + Math.abs(evil.hashCode()) + "@example.com");
@@ -326,7 +335,7 @@ class TaskApiTest {
     assertThat(read.getString("prompt")).isEqualTo(evil);
     assertThat(read.getJsonArray("tags")).containsExactly(evil);
     assertThat(read.getJsonObject("metadata").getString(evil)).isEqualTo(evil);
-    String encoded = java.net.URLEncoder.encode(evil, java.nio.charset.StandardCharsets.UTF_8);
+    String encoded = URLEncoder.encode(evil, StandardCharsets.UTF_8);
     assertThat(titles(items(api.get("/api/tasks?tag=" + encoded, token)))).containsExactly(evil);
     Response search = api.get("/api/tasks?q=" + encoded, token);
     assertThat(search.status()).isEqualTo(200);
@@ -335,8 +344,8 @@ class TaskApiTest {
         .getString("title")).isEqualTo(evil + evil);
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "sort={0} order={1}")
-  @org.junit.jupiter.params.provider.CsvSource({"createdAt,asc", "createdAt,desc", "updatedAt,desc", "priority,asc",
+  @ParameterizedTest(name = "sort={0} order={1}")
+  @CsvSource({"createdAt,asc", "createdAt,desc", "updatedAt,desc", "priority,asc",
       "priority,desc", "title,asc", "title,desc"})
   void pagingInAnySortVisitsEveryTaskOnceInOrderEvenAmongEqualKeys(String sort, String order) {
     String token = api.newUserToken("sorter-" + sort + "-" + order + "@example.com");
@@ -359,18 +368,18 @@ class TaskApiTest {
     List<Comparable<?>> keys = seen.stream().<Comparable<?>>map(t -> switch (sort) {
       case "priority" -> List.of(priorities).indexOf(t.getString("priority"));
       case "title" -> t.getString("title");
-      default -> java.time.Instant.parse(t.getString(sort));
+      default -> Instant.parse(t.getString(sort));
     }).toList();
     @SuppressWarnings({"unchecked", "rawtypes"})
     List<Comparable> sorted = new ArrayList<>(keys);
-    sorted.sort(order.equals("asc") ? java.util.Comparator.naturalOrder() : java.util.Comparator.reverseOrder());
+    sorted.sort(order.equals("asc") ? Comparator.naturalOrder() : Comparator.reverseOrder());
     assertThat(keys).isEqualTo(sorted);
   }
 
   @Test
   void historyTellsTheWholeStoryOldestFirstAndOnlyToTheOwner() throws Exception {
     String id = create(alice, task("Flaky job"));
-    try (var c = dev.taskforge.db.TestDatabase.connect(api.db); var s = c.createStatement()) {
+    try (var c = TestDatabase.connect(api.db); var s = c.createStatement()) {
       s.execute("DELETE FROM queue_jobs WHERE task_id = '" + id + "'"); // replaced by a job with a past
       s.execute("""
           WITH job AS (

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +43,7 @@ class WebSecurityApiTest {
   }
 
   private static Response byCookie(String body, Map<String, String> headers) {
-    Map<String, String> all = new java.util.HashMap<>(headers);
+    Map<String, String> all = new HashMap<>(headers);
     all.put("Cookie", Authentication.SESSION_COOKIE + "=" + token);
     return api.send("POST", "/api/tasks", null, body, all);
   }

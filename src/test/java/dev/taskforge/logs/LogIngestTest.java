@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.LongStream;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +78,7 @@ class LogIngestTest {
     for (UUID execution : executions) {
       List<ExecutionLog> stored = await(new LogRepository(db.pool).after(owner, execution, 0, 5_000));
       assertThat(stored).extracting(ExecutionLog::seq)
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 2_000).boxed().toList());
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, 2_000).boxed().toList());
       for (String instance : List.of("instance-0", "instance-1")) {
         // What one sender sent arrives in the order it was sent.
         assertThat(stored.stream().map(ExecutionLog::message).filter(m -> m.startsWith(instance + " ")))
@@ -92,7 +95,7 @@ class LogIngestTest {
         JsonObject config = new JsonObject().put("database", Pools.toJson(db.url, 1))
             .put("logs", new JsonObject().put("flushLanes", lanes));
         Future<String> deployed = vertx.deployVerticle(new LogIngestVerticle(), new DeploymentOptions().setConfig(config));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(deployed)).hasMessageContaining("logs.flushLanes");
+        Assertions.assertThatThrownBy(() -> await(deployed)).hasMessageContaining("logs.flushLanes");
       }
     } finally {
       await(vertx.close());
@@ -111,7 +114,7 @@ class LogIngestTest {
 
       long last = await(LogIngest.send(instances.get(1), execution, lines("secret text", 0, 3)));
 
-      org.awaitility.Awaitility.await().until(() -> payloads.contains(execution + ":" + last));
+      Awaitility.await().until(() -> payloads.contains(execution + ":" + last));
       assertThat(payloads).noneMatch(p -> p.contains("secret"));
     } finally {
       await(subscriber.close());

@@ -46,7 +46,7 @@ class LogPageBrowserTest {
             .put("default", "shell")
             // The test's account is a plain user; shell is for admins unless its roles say otherwise.
             .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
-                .put("roles", new io.vertx.core.json.JsonArray().add("admin").add("user")))));
+                .put("roles", new JsonArray().add("admin").add("user")))));
     token = api.newUserToken(EMAIL);
     browser = WebDriverSession.start();
   }

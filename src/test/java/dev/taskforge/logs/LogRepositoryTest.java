@@ -3,9 +3,12 @@ package dev.taskforge.logs;
 import static dev.taskforge.db.RepositoryTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskforge.db.Pools;
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.executions.ExecutionRepository;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,7 +24,7 @@ class LogRepositoryTest {
   private static RepositoryTestSupport db;
   private static LogRepository logs;
   /** Lines are written the one way the server writes them: through log ingestion. */
-  private static io.vertx.core.Vertx ingestion;
+  private static Vertx ingestion;
   private static UUID alice;
   private static UUID bob;
 
@@ -29,9 +32,9 @@ class LogRepositoryTest {
   static void setUp() {
     db = new RepositoryTestSupport(LogRepositoryTest.class);
     logs = new LogRepository(db.pool);
-    ingestion = io.vertx.core.Vertx.vertx();
-    await(ingestion.deployVerticle(new LogIngestVerticle(), new io.vertx.core.DeploymentOptions()
-        .setConfig(new JsonObject().put("database", dev.taskforge.db.Pools.toJson(db.url, 2)))));
+    ingestion = Vertx.vertx();
+    await(ingestion.deployVerticle(new LogIngestVerticle(), new DeploymentOptions()
+        .setConfig(new JsonObject().put("database", Pools.toJson(db.url, 2)))));
     alice = db.newUser("alice@example.com");
     bob = db.newUser("bob@example.com");
   }

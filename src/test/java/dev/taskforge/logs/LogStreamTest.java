@@ -11,6 +11,12 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -241,24 +248,24 @@ class LogStreamTest {
   static final class RawWebSocket implements AutoCloseable {
     record Close(int code, String reason, boolean sawEnd) {}
 
-    private final java.net.Socket socket;
-    private final java.io.DataInputStream in;
+    private final Socket socket;
+    private final DataInputStream in;
     int framesRead;
 
-    private RawWebSocket(java.net.Socket socket) throws java.io.IOException {
+    private RawWebSocket(Socket socket) throws IOException {
       this.socket = socket;
-      this.in = new java.io.DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
+      this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
     }
 
-    static RawWebSocket open(int port, String path, String bearer) throws java.io.IOException {
+    static RawWebSocket open(int port, String path, String bearer) throws IOException {
       // A small receive window, fixed before the connection is made (afterwards it may not shrink).
-      java.net.Socket socket = new java.net.Socket();
+      Socket socket = new Socket();
       socket.setReceiveBufferSize(32 * 1024);
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+      socket.connect(new InetSocketAddress("127.0.0.1", port));
       socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
           + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
           + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + bearer + "\r\n\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          .getBytes(StandardCharsets.US_ASCII));
       RawWebSocket ws = new RawWebSocket(socket);
       String status = ws.line();
       if (!status.contains(" 101 ")) {
@@ -270,7 +277,7 @@ class LogStreamTest {
       return ws;
     }
 
-    private String line() throws java.io.IOException {
+    private String line() throws IOException {
       StringBuilder b = new StringBuilder();
       int c;
       while ((c = in.read()) != -1 && c != '\n') {
@@ -282,7 +289,7 @@ class LogStreamTest {
     }
 
     /** Reads frames (skipping their payloads) until the server's close frame. */
-    Close readUntilClose() throws java.io.IOException {
+    Close readUntilClose() throws IOException {
       socket.setSoTimeout(30_000);
       boolean sawEnd = false;
       while (true) {
@@ -300,11 +307,11 @@ class LogStreamTest {
           in.readFully(payload);
           int code = length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
           return new Close(code, new String(payload, 2, Math.max(0, payload.length - 2),
-              java.nio.charset.StandardCharsets.UTF_8), sawEnd);
+              StandardCharsets.UTF_8), sawEnd);
         }
         if (length <= payload.length) {
           in.readFully(payload, 0, (int) length);
-          sawEnd |= new String(payload, 0, (int) Math.min(length, 20), java.nio.charset.StandardCharsets.UTF_8)
+          sawEnd |= new String(payload, 0, (int) Math.min(length, 20), StandardCharsets.UTF_8)
               .startsWith("{\"type\":\"end\"");
         } else {
           in.skipNBytes(length);
@@ -313,7 +320,7 @@ class LogStreamTest {
     }
 
     @Override
-    public void close() throws java.io.IOException {
+    public void close() throws IOException {
       socket.close();
     }
   }
@@ -339,7 +346,7 @@ class LogStreamTest {
   private static Throwable failureOf(Future<?> f) {
     try {
       f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException ex) {
+    } catch (ExecutionException ex) {
       return ex.getCause();
     } catch (Exception ex) {
       throw new IllegalStateException(ex);

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -186,7 +187,7 @@ public final class WebDriverSession implements AutoCloseable {
   /** A PNG screenshot of the viewport, for looking at a failure. */
   public void screenshot(Path file) throws IOException {
     String base64 = (String) command("GET", "/screenshot", null);
-    Files.write(file, java.util.Base64.getDecoder().decode(base64));
+    Files.write(file, Base64.getDecoder().decode(base64));
   }
 
   private Object command(String method, String path, JsonObject body) {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.db.TestDatabase;
-import dev.taskforge.http.ApiTestServer;
 import dev.taskforge.http.ApiTestServer.Response;
+import dev.taskforge.http.ApiTestServer;
 import dev.taskforge.metrics.MetricQueryPlan.Horizons;
 import dev.taskforge.metrics.MetricQueryPlan.Segment;
 import dev.taskforge.metrics.MetricQueryPlan.Source;
@@ -22,16 +22,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The metrics query API answers from rollups exactly what the same aggregate over the raw points
@@ -273,7 +277,7 @@ class MetricQueryApiTest {
     assertThat(queue(stranger, "gpu")).as("a queue holding none of the stranger's jobs").isEmpty();
   }
 
-  private static java.util.Optional<JsonObject> queue(String token, String name) {
+  private static Optional<JsonObject> queue(String token, String name) {
     Response r = api.get("/api/queues", token);
     assertThat(r.status()).as(r.text()).isEqualTo(200);
     return r.json().getJsonArray("items").stream().map(JsonObject.class::cast)
@@ -319,7 +323,7 @@ class MetricQueryApiTest {
     try (Connection c = TestDatabase.connect(api.db);
         ResultSet rs = c.createStatement().executeQuery("SELECT DISTINCT " + column
             + " FROM system_metrics WHERE metric_name = 'test.latency' ORDER BY 1")) {
-      List<String> labels = new java.util.ArrayList<>();
+      List<String> labels = new ArrayList<>();
       while (rs.next()) {
         labels.add(rs.getString(1));
       }
@@ -341,12 +345,12 @@ class MetricQueryApiTest {
         + (where == null ? "" : " AND " + where) + " GROUP BY 1 ORDER BY 1";
     try (Connection c = TestDatabase.connect(api.db); PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, name);
-      s.setObject(2, START.atOffset(java.time.ZoneOffset.UTC));
-      s.setObject(3, END.atOffset(java.time.ZoneOffset.UTC));
+      s.setObject(2, START.atOffset(ZoneOffset.UTC));
+      s.setObject(3, END.atOffset(ZoneOffset.UTC));
       Map<String, Double> points = new TreeMap<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          points.put(rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toString(), rs.getDouble(2));
+          points.put(rs.getObject(1, OffsetDateTime.class).toInstant().toString(), rs.getDouble(2));
         }
       }
       return points;

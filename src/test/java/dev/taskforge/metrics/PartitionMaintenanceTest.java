@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +46,7 @@ class PartitionMaintenanceTest {
     // Forty days of history, made as if the server had been running all along.
     for (String table : PartitionMaintenance.PARTITIONED_TABLES) {
       await(db.pool.preparedQuery("SELECT ensure_daily_partitions($1::regclass, $2, $3)")
-          .execute(io.vertx.sqlclient.Tuple.of(table, TODAY.minusDays(40), TODAY)));
+          .execute(Tuple.of(table, TODAY.minusDays(40), TODAY)));
     }
 
     int dropped = await(maintenance.dropExpired(TODAY, new PartitionMaintenance.Retention(7, 30, 400, 1830, 30)));
@@ -59,7 +62,7 @@ class PartitionMaintenanceTest {
   @Test
   void severalInstancesMaintainingAtOnceMakeEachPartitionOnce() {
     LocalDate later = TODAY.plusDays(20);
-    List<Future<Integer>> runs = new java.util.ArrayList<>();
+    List<Future<Integer>> runs = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       runs.add(new PartitionMaintenance(db.pool, 5).ensureAhead(later));
     }
@@ -75,7 +78,7 @@ class PartitionMaintenanceTest {
   void eachClosedDaysLogsGetTheirSearchIndexOnceAndTodaysNone() {
     PartitionMaintenance maintenance = new PartitionMaintenance(db.pool, 1);
     await(db.pool.preparedQuery("SELECT ensure_daily_partitions('execution_logs'::regclass, $1, $2)")
-        .execute(io.vertx.sqlclient.Tuple.of(TODAY.minusDays(3), TODAY.plusDays(1))));
+        .execute(Tuple.of(TODAY.minusDays(3), TODAY.plusDays(1))));
 
     int built = await(maintenance.indexClosedLogDays(TODAY));
 
@@ -92,7 +95,7 @@ class PartitionMaintenanceTest {
 
   @Test
   void rollupsAndQueueHealthOlderThanTheirRetentionAreDeletedAndNewerKept() {
-    java.time.Instant now = java.time.Instant.parse("2026-06-15T12:00:00Z");
+    Instant now = Instant.parse("2026-06-15T12:00:00Z");
     // Points 10, 100 and 1,000 days back from that now: their rollups, and a health snapshot for each.
     await(db.pool.query("""
         INSERT INTO system_metrics (recorded_at, metric_type, metric_name, value)

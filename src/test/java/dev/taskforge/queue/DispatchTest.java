@@ -14,6 +14,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -38,7 +41,7 @@ class DispatchTest {
         .put("default", "shell")
         // The runner is a plain user: shell is opened to users here (by default it is for admins).
         .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
-            .put("roles", new io.vertx.core.json.JsonArray().add("admin").add("user")))
+            .put("roles", new JsonArray().add("admin").add("user")))
         .put("claude", new JsonObject().put("command", fakeClaude + " -p {prompt}").put("enabled", true)
             .put("format", "claude-stream-json"))
         .put("ghost", new JsonObject().put("command", "no-such-agent {prompt}").put("enabled", true))
@@ -300,8 +303,8 @@ class DispatchTest {
     return r.json().getString("id");
   }
 
-  private static java.time.Instant completedAt(String id) {
-    return java.time.Instant.parse(api.get("/api/tasks/" + id, token).json().getString("completedAt"));
+  private static Instant completedAt(String id) {
+    return Instant.parse(api.get("/api/tasks/" + id, token).json().getString("completedAt"));
   }
 
   @Test
@@ -365,7 +368,7 @@ class DispatchTest {
 
   @Test
   void aScheduledTaskDoesNotStartBeforeItsTime() throws Exception {
-    java.time.Instant at = java.time.Instant.now().plusSeconds(3);
+    Instant at = Instant.now().plusSeconds(3);
     ApiTestServer.Response created = api.post("/api/tasks", token, new JsonObject().put("title", "scheduled")
         .put("prompt", "echo on time").put("scheduledAt", at.toString())
         .put("config", new JsonObject().put("executor", "shell")));
@@ -376,8 +379,8 @@ class DispatchTest {
          ResultSet rs = s.executeQuery("SELECT min(a.started_at) FROM job_attempts a JOIN queue_jobs j ON j.id = a.job_id "
              + "WHERE j.task_id = '" + id + "'")) {
       rs.next();
-      assertThat(rs.getObject(1, java.time.OffsetDateTime.class).toInstant())
-          .isAfterOrEqualTo(at.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+      assertThat(rs.getObject(1, OffsetDateTime.class).toInstant())
+          .isAfterOrEqualTo(at.truncatedTo(ChronoUnit.MILLIS));
     }
   }
 

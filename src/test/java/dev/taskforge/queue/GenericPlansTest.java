@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ class GenericPlansTest {
       matcher.appendReplacement(sql, "\\$" + position);
     }
     matcher.appendTail(sql);
-    String nulls = String.join(", ", java.util.Collections.nCopies(positions.size(), "NULL"));
+    String nulls = String.join(", ", Collections.nCopies(positions.size(), "NULL"));
     SqlConnection connection = await(db.pool.getConnection());
     try {
       await(connection.query("SET plan_cache_mode = force_generic_plan").execute());

@@ -2,12 +2,15 @@ package dev.taskforge.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskforge.http.ApiTestServer;
+import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer.Response;
+import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,7 @@ class QueueControlsTest {
     other = ApiTestServer.anotherInstance(api, QUEUE);
     admin = api.newUserToken("admin@example.com");
     user = api.newUserToken("user@example.com");
-    dev.taskforge.db.TestDatabase.execute(api.db, "UPDATE users SET role = 'ADMIN' WHERE email = 'admin@example.com'");
+    TestDatabase.execute(api.db, "UPDATE users SET role = 'ADMIN' WHERE email = 'admin@example.com'");
     workerToken = api.post("/api/tokens", user, new JsonObject().put("name", "box")).json().getString("token");
   }
 
@@ -109,7 +112,7 @@ class QueueControlsTest {
         .isEqualTo(7);
     assertThat(listed(admin, "rated").getString("rateLimit")).isEqualTo("5/3s");
 
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
       claimed.addAll(claim(other, "rated", 10));
       claimed.addAll(claim(api, "rated", 10));
       return claimed.size() > 5;

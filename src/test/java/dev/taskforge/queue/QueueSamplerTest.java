@@ -7,6 +7,8 @@ import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.db.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,11 +39,11 @@ class QueueSamplerTest {
     db.close();
   }
 
-  private java.time.Instant now;
+  private Instant now;
 
   @BeforeEach
   void emptyQueues() {
-    now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     TestDatabase.execute(db.url, """
         DELETE FROM queue_jobs; DELETE FROM queue_health; DELETE FROM metric_samplers;
         DELETE FROM system_metrics WHERE metric_name LIKE 'queue.%';

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +87,7 @@ class RunBudgetTest {
 
   /** Each attempt's outcome and error code. */
   private static List<String> attempts(String taskId) throws Exception {
-    List<String> found = new java.util.ArrayList<>();
+    List<String> found = new ArrayList<>();
     try (Connection c = TestDatabase.connect(api.db); Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT a.outcome::text, a.error_code FROM job_attempts a JOIN queue_jobs j "
              + "ON j.id = a.job_id WHERE j.task_id = '" + taskId + "' ORDER BY a.job_id, a.attempt_number")) {
@@ -149,7 +151,7 @@ class RunBudgetTest {
     assertThat(refused.json().getJsonObject("error").getString("message"))
         .contains("monthly budget of $0.10 is spent").contains("$0.1187");
     ApiTestServer.Response bulk = api.post("/api/tasks/bulk", token, new JsonObject().put("tasks",
-        new io.vertx.core.json.JsonArray().add(new JsonObject().put("title", "free").put("prompt", "p"))
+        new JsonArray().add(new JsonObject().put("title", "free").put("prompt", "p"))
             .add(inProject)));
     assertThat(bulk.status()).isEqualTo(402);
     assertThat(bulk.json().getJsonObject("error").getString("field")).isEqualTo("tasks[1].projectId");

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class UnstorableOutputTest {
         .put("queue", new JsonObject().put("concurrency", 1).put("pollIntervalMs", 500).put("leaseSeconds", 30))
         .put("executors", new JsonObject().put("default", "shell")
             .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
-                .put("roles", new io.vertx.core.json.JsonArray().add("admin").add("user")))));
+                .put("roles", new JsonArray().add("admin").add("user")))));
     token = api.newUserToken("nul@example.com");
   }
 

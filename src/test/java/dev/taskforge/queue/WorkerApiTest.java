@@ -3,11 +3,15 @@ package dev.taskforge.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.TestDatabase;
-import dev.taskforge.http.ApiTestServer;
 import dev.taskforge.http.ApiTestServer.Response;
+import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,7 +65,7 @@ class WorkerApiTest {
 
     String id = task("long-poll", 3);
     long created = System.nanoTime();
-    Response answer = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Response answer = waiting.get(10, TimeUnit.SECONDS);
     long latencyMs = (System.nanoTime() - created) / 1_000_000;
 
     assertThat(answer.status()).as(answer.text()).isEqualTo(200);
@@ -75,11 +79,11 @@ class WorkerApiTest {
   void aWorkerThatLeavesWhileWaitingIsGivenNoJobAndTheJobStaysForOthers() throws Exception {
     String body = new JsonObject().put("queues", new JsonArray().add("left")).put("max", 1).put("waitSeconds", 20)
         .put("workerId", "leaver").encode();
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port)) {
-      byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", api.port)) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
       socket.getOutputStream().write(("POST /api/worker/claim HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Authorization: Bearer " + workerToken + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       Thread.sleep(500); // the claim is waiting
@@ -225,7 +229,7 @@ class WorkerApiTest {
     for (int i = 0; i < 1001; i++) {
       many.add(new JsonObject().put("message", "x"));
     }
-    assertThat(api.post("/api/worker/executions/" + java.util.UUID.randomUUID() + "/logs", workerToken,
+    assertThat(api.post("/api/worker/executions/" + UUID.randomUUID() + "/logs", workerToken,
         new JsonObject().put("workerId", "w").put("lines", many)).status()).isEqualTo(400);
     assertThat(api.post("/api/worker/claim", workerToken, new JsonObject().put("queues", new JsonArray().add("q"))
         .put("workerId", "bad id with spaces")).status()).isEqualTo(400);

@@ -10,6 +10,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import java.math.BigDecimal;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,8 +83,8 @@ class ResultRepositoryTest {
     ResultFile file = await(results.addFile(result.id(), "out/report.bin", "application/octet-stream", bytes));
 
     assertThat(file.sizeBytes()).isEqualTo(5L);
-    assertThat(file.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
-        java.security.MessageDigest.getInstance("SHA-256").digest(bytes.getBytes())));
+    assertThat(file.sha256()).isEqualTo(HexFormat.of().formatHex(
+        MessageDigest.getInstance("SHA-256").digest(bytes.getBytes())));
     assertThat(await(results.file(alice, file.id()))).hasValueSatisfying(f -> assertThat(f.content()).isEqualTo(bytes));
     assertThat(await(results.filesOf(alice, result.id()))).singleElement().satisfies(f -> {
       assertThat(f.path()).isEqualTo("out/report.bin");

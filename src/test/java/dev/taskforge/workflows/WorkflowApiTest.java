@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskforge.db.TestDatabase;
-import dev.taskforge.http.ApiTestServer;
 import dev.taskforge.http.ApiTestServer.Response;
+import dev.taskforge.http.ApiTestServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,27 +40,27 @@ class WorkflowApiTest {
   private static String alice;
   private static String bob;
   /** An outside service steps wait for: /flaky answers 503 twice then 200, /never always 503. */
-  private static io.vertx.core.Vertx outside;
+  private static Vertx outside;
   private static int outsidePort;
-  private static final java.util.concurrent.atomic.AtomicInteger flakyAsked = new java.util.concurrent.atomic.AtomicInteger();
+  private static final AtomicInteger flakyAsked = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
     dir = Files.createTempDirectory("taskforge-workflow-test");
     markers = Files.createTempDirectory("taskforge-workflow-markers");
-    Files.setPosixFilePermissions(markers, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(markers, PosixFilePermissions.fromString("rwxrwxrwx"));
     JsonObject executors = new JsonObject()
         .put("default", "shell")
         .put("shell", new JsonObject().put("command", "sh -c {prompt}").put("enabled", true)
             .put("roles", new JsonArray().add("admin").add("user")));
-    outside = io.vertx.core.Vertx.vertx();
+    outside = Vertx.vertx();
     outsidePort = outside.createHttpServer().requestHandler(request -> {
       int status = switch (request.path()) {
         case "/flaky" -> flakyAsked.incrementAndGet() <= 2 ? 503 : 200;
         default -> 503;
       };
       request.response().setStatusCode(status).end("status " + status);
-    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
         .actualPort();
     api = new ApiTestServer(WorkflowApiTest.class, new JsonObject()
         .put("instanceId", "workflow-test")
@@ -542,7 +547,7 @@ class WorkflowApiTest {
       steps[11] = step("join", "echo {{steps.leaf1.result.summary}}", "leaf1", "leaf2", "leaf3", "leaf4", "leaf5",
           "leaf6", "leaf7", "leaf8", "leaf9", "leaf10");
       String id = create(alice, workflow("Two engines", steps));
-      List<String> runIds = new java.util.ArrayList<>();
+      List<String> runIds = new ArrayList<>();
       for (int r = 0; r < 3; r++) {
         runIds.add(run(alice, id, null).getString("id"));
       }

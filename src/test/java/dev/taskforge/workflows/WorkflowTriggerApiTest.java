@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.db.TestDatabase;
-import dev.taskforge.http.ApiTestServer;
 import dev.taskforge.http.ApiTestServer.Response;
+import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +82,7 @@ class WorkflowTriggerApiTest {
   }
 
   private static Response deliver(String url, String body, String timestamp, String signature) {
-    Map<String, String> headers = new java.util.HashMap<>();
+    Map<String, String> headers = new HashMap<>();
     if (timestamp != null) {
       headers.put("X-Taskforge-Timestamp", timestamp);
     }
@@ -121,7 +123,7 @@ class WorkflowTriggerApiTest {
     assertThat(replayed.status()).isEqualTo(200);
     assertThat(replayed.json().getString("id")).isEqualTo(good.json().getString("id"));
     assertThat(count("SELECT count(*) FROM workflow_executions WHERE workflow_id = '" + id + "'")).isEqualTo(1);
-    assertThat(deliver("/api/hooks/" + java.util.UUID.randomUUID(), body, now, signature(secret, now, body)).status())
+    assertThat(deliver("/api/hooks/" + UUID.randomUUID(), body, now, signature(secret, now, body)).status())
         .isEqualTo(404);
     JsonObject listed = api.get("/api/workflows/" + id + "/triggers", alice).json();
     assertThat(listed.getJsonArray("items").getJsonObject(0).containsKey("secret")).isFalse();

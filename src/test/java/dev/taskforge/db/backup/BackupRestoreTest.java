@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.Migrations;
 import dev.taskforge.db.TestDatabase;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -204,8 +205,8 @@ class BackupRestoreTest {
   }
 
   /** The manifest's entry of the partitioned table of metric points. */
-  private static io.vertx.core.json.JsonObject partitioned(io.vertx.core.json.JsonObject manifest) {
-    return manifest.getJsonArray("tables").stream().map(io.vertx.core.json.JsonObject.class::cast)
+  private static JsonObject partitioned(JsonObject manifest) {
+    return manifest.getJsonArray("tables").stream().map(JsonObject.class::cast)
         .filter(t -> t.getString("name").equals("system_metrics")).findFirst().orElseThrow();
   }
 

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +94,7 @@ class BackupRoundTripTest {
     Backup.write(source, file);
     byte[] bytes = Files.readAllBytes(file);
     Path truncated = dir.resolve("truncated.backup");
-    Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
     Path notABackup = dir.resolve("text.backup");
     Files.writeString(notABackup, "hello");
 

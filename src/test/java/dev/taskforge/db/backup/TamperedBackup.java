@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,7 +26,7 @@ final class TamperedBackup {
   static TamperedBackup of(Path backup) throws IOException {
     TamperedBackup copy = new TamperedBackup();
     try (ZipFile zip = new ZipFile(backup.toFile())) {
-      for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+      for (ZipEntry entry : Collections.list(zip.entries())) {
         try (InputStream in = zip.getInputStream(entry)) {
           copy.entries.put(entry.getName(), in.readAllBytes());
         }
@@ -56,7 +58,7 @@ final class TamperedBackup {
   TamperedBackup replaceRowsConsistently(String table, String rows) {
     replace("tables/" + table + ".copy", rows);
     byte[] bytes = rows.getBytes(StandardCharsets.UTF_8);
-    String sha = java.util.HexFormat.of().formatHex(Backup.sha256().digest(bytes));
+    String sha = HexFormat.of().formatHex(Backup.sha256().digest(bytes));
     long count = rows.chars().filter(ch -> ch == '\n').count();
     return editManifest(m -> m.getJsonArray("tables").stream().map(JsonObject.class::cast)
         .filter(t -> t.getString("name").equals(table))
