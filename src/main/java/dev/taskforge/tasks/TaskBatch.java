@@ -9,11 +9,13 @@ import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +33,20 @@ final class TaskBatch {
 
   /** A project or task a draft names, and the field of the request that names it. */
   private record Reference(String field, String kind, UUID id) {}
+
+  /**
+   * A batch asked for by its owner, in a transaction of its own: refused while the monthly budget
+   * of a project it names is spent (the problem names the item), else created as {@link #create}
+   * does.
+   */
+  static Future<List<CreatedTask>> submit(Pool pool, UUID owner, List<TaskDraft> drafts) {
+    Map<String, UUID> projects = new LinkedHashMap<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      projects.put("tasks[" + i + "].projectId", drafts.get(i).task().projectId());
+    }
+    return pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, owner, projects)
+        .compose(v -> create(conn, owner, drafts)));
+  }
 
   /**
    * The created tasks in the drafts' order. A project, parent or dependency that is not the owner's

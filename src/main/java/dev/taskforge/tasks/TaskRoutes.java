@@ -14,9 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -71,8 +69,7 @@ public final class TaskRoutes {
   private void create(RoutingContext ctx) {
     executors.check(Authentication.principal(ctx), Requests.body(ctx).getJsonObject("config"));
     TaskDraft draft = TaskRequests.draft(Authentication.principal(ctx).userId(), Requests.body(ctx));
-    pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, draft.task().ownerId(), draft.task().projectId())
-            .compose(v -> UniqueTasks.create(conn, draft)))
+    UniqueTasks.submit(pool, draft)
         .onSuccess(created -> respond(ctx, created.deduplicated() ? 200 : 201, created)).onFailure(ctx::fail);
   }
 
@@ -87,12 +84,7 @@ public final class TaskRoutes {
         throw refused.within("tasks[" + i + "]");
       }
     }
-    Map<String, UUID> projects = new LinkedHashMap<>();
-    for (int i = 0; i < drafts.size(); i++) {
-      projects.put("tasks[" + i + "].projectId", drafts.get(i).task().projectId());
-    }
-    pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, owner, projects)
-            .compose(v -> TaskBatch.create(conn, owner, drafts)))
+    TaskBatch.submit(pool, owner, drafts)
         .onSuccess(created -> Responses.created(ctx,
             new JsonObject().put("items", new JsonArray(created.stream().map(CreatedTask::toJson).toList()))))
         .onFailure(ctx::fail);

@@ -5,6 +5,7 @@ import dev.taskforge.db.Templates;
 import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,6 +20,15 @@ import java.util.UUID;
  */
 final class UniqueTasks {
   private UniqueTasks() {
+  }
+
+  /**
+   * A task asked for by its owner, in a transaction of its own: refused while its project's
+   * monthly budget is spent, else created as {@link #create} does.
+   */
+  static Future<CreatedTask> submit(Pool pool, TaskDraft draft) {
+    return pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, draft.task().ownerId(),
+        draft.task().projectId()).compose(v -> create(conn, draft)));
   }
 
   /** Creates the draft's task in the caller's transaction, unless its unique key is held. */
