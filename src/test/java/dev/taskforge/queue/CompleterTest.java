@@ -46,7 +46,7 @@ class CompleterTest {
   }
 
   private static Outcomes.Success success(Long tokens) {
-    return new Outcomes.Success(0, null, "done", null, tokens, null, null, null, null, null, null);
+    return Outcomes.Success.reported("done").withUsage(tokens, null);
   }
 
   @Test
@@ -101,8 +101,7 @@ class CompleterTest {
     await(leases.releaseAllOf("instance-c"));
 
     assertThat(await(completer.complete(job, success(null), List.of()))).isFalse();
-    assertThat(await(completer.fail(job, new Outcomes.Failure("boom", "EXIT_1", null, 1, true, false, false))))
-        .isFalse();
+    assertThat(await(completer.fail(job, Outcomes.Failure.retryable("boom", "EXIT_1").withExitCode(1)))).isFalse();
   }
 
   private static String single(String sql) {

@@ -94,7 +94,7 @@ class HotPathTriggersTest {
   }
 
   private static Outcomes.Success success(Long tokens, BigDecimal cost) {
-    return new Outcomes.Success(0, null, "done", null, tokens, null, null, null, null, cost, null);
+    return Outcomes.Success.reported("done").withUsage(tokens, cost);
   }
 
   /** Calls of each trigger function by this session so far, flushed to the statistics first. */

@@ -96,8 +96,7 @@ class LeasesTest {
     Outcomes outcomes = new Outcomes(db.pool);
     ClaimedJob done = claimed.get(0);
     String holder = single("SELECT lease_owner FROM queue_jobs WHERE id = " + done.jobId()).getString("lease_owner");
-    assertThat(await(outcomes.complete(done, holder, new Outcomes.Success(0, null, "ok", null,
-        null, null, null, null, null, null, null)))).isTrue();
+    assertThat(await(outcomes.complete(done, holder, Outcomes.Success.reported("ok")))).isTrue();
     assertThat(await(instances.get(4).claim("limited", "instance-4", 8))).hasSize(1);
     assertThat(await(instances.get(3).claim("limited", "instance-3", 8))).isEmpty();
   }
@@ -248,7 +247,7 @@ class LeasesTest {
     await(new Cancellation(db.pool).cancel(owner, job.taskId()));
 
     boolean held = await(new Outcomes(db.pool).fail(job, "stubborn-worker",
-        new Outcomes.Failure("exit code 1", "EXIT_CODE", null, 1, true, false, false)));
+        Outcomes.Failure.retryable("exit code 1", "EXIT_CODE").withExitCode(1)));
 
     assertThat(held).isTrue();
     Row row = single("SELECT j.status::text AS job_status, t.status::text AS task_status, e.status::text AS execution_status "
