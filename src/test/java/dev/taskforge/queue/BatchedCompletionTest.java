@@ -53,8 +53,8 @@ class BatchedCompletionTest {
 
   private static UUID enqueue(UUID taskOwner, String queue) {
     UUID task = db.newTask(taskOwner);
-    await(new QueueRepository(db.pool).enqueue(new NewJob(task, queue, 1, null, 30, BackoffType.FIXED, 0, 0, null,
-        new JsonObject().put("executor", "noop"), null)));
+    await(new QueueRepository(db.pool).enqueue(NewJob.forTask(task, 1).onQueue(queue).maxAttempts(30)
+        .backoff(BackoffType.FIXED, 0, 0).data(new JsonObject().put("executor", "noop")).build()));
     return task;
   }
 

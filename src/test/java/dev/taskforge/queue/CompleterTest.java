@@ -39,8 +39,8 @@ class CompleterTest {
 
   private static List<ClaimedJob> claimed(String queue, int jobs) {
     for (int i = 0; i < jobs; i++) {
-      await(new QueueRepository(db.pool).enqueue(new NewJob(db.newTask(owner), queue, 1, null, 3, BackoffType.FIXED,
-          0, 0, null, new JsonObject().put("executor", "noop"), null)));
+      await(new QueueRepository(db.pool).enqueue(NewJob.forTask(db.newTask(owner), 1).onQueue(queue).maxAttempts(3)
+          .backoff(BackoffType.FIXED, 0, 0).data(new JsonObject().put("executor", "noop")).build()));
     }
     return await(leases.claim(queue, "instance-c", jobs));
   }

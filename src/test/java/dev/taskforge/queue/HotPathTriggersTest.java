@@ -88,8 +88,8 @@ class HotPathTriggersTest {
 
   private static ClaimedJob enqueueAndClaim(String queue) {
     UUID task = db.newTask(owner);
-    await(new QueueRepository(session).enqueue(new NewJob(task, queue, 0, null, 2, BackoffType.FIXED, 0, 0, null,
-        new JsonObject().put("executor", "noop"), null)));
+    await(new QueueRepository(session).enqueue(NewJob.forTask(task, 0).onQueue(queue).maxAttempts(2)
+        .backoff(BackoffType.FIXED, 0, 0).data(new JsonObject().put("executor", "noop")).build()));
     return await(new Leases(session, Duration.ofSeconds(30)).claim(queue, "hot-worker", 1)).get(0);
   }
 
