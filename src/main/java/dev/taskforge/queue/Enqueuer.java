@@ -104,10 +104,15 @@ public final class Enqueuer {
     JsonObject backoff = config.getJsonObject("backoff", new JsonObject());
     JsonObject data = new JsonObject().put("executor", config.getString("executor"));
     RunBudget.copy(config, data);
-    return new NewJob(task.id(), config.getString("queue", "default"), priorityOf(task.priority()), task.scheduledAt(),
-        config.getInteger("maxAttempts", 3), BackoffType.valueOf(backoff.getString("type", "EXPONENTIAL")),
-        backoff.getInteger("delayMs", 2000), Math.max(3_600_000, backoff.getInteger("delayMs", 2000)),
-        config.getInteger("timeoutSeconds"), data, null);
+    return NewJob.forTask(task.id(), priorityOf(task.priority()))
+        .onQueue(config.getString("queue", "default"))
+        .dueAt(task.scheduledAt())
+        .maxAttempts(config.getInteger("maxAttempts", 3))
+        .backoff(BackoffType.valueOf(backoff.getString("type", "EXPONENTIAL")), backoff.getInteger("delayMs", 2000),
+            Math.max(3_600_000, backoff.getInteger("delayMs", 2000)))
+        .timeoutSeconds(config.getInteger("timeoutSeconds"))
+        .data(data)
+        .build();
   }
 
   static int priorityOf(TaskPriority priority) {

@@ -80,14 +80,13 @@ final class JobRunner {
     if (resolution.executor().isEmpty()) {
       runner.markFinished();
       log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), resolution.problem());
-      return outcomes.fail(job, new Outcomes.Failure(resolution.problem(), "EXECUTOR_UNAVAILABLE", null, null,
-          false, false, false));
+      return outcomes.fail(job, Outcomes.Failure.forGood(resolution.problem(), "EXECUTOR_UNAVAILABLE"));
     }
     ExecutorCatalog.Executor executor = resolution.executor().get();
     if (executor.format() == ExecutorCatalog.Format.NOOP) {
       runner.markFinished();
-      return outcomes.complete(job, new Outcomes.Success(null, null, "no-op executor " + executor.name()
-          + ": nothing run", null, null, null, null, null, null, null, null), List.of());
+      return outcomes.complete(job, Outcomes.Success.reported("no-op executor " + executor.name() + ": nothing run"),
+          List.of());
     }
     String prompt = await(Templates.forQuery(pool, LeaseSql.PROMPT_OF).execute(Map.of("task_id", job.taskId())))
         .iterator().next().getString("prompt");
@@ -110,8 +109,8 @@ final class JobRunner {
       // The process is told where to leave its files; the directory is there when it starts.
       sandbox.open(job.executionId());
     } catch (IOException e) {
-      return outcomes.fail(job, new Outcomes.Failure("the output directory could not be made: " + e.getMessage(),
-          "WORKDIR_FAILED", null, null, true, false, false));
+      return outcomes.fail(job, Outcomes.Failure.retryable("the output directory could not be made: " + e.getMessage(),
+          "WORKDIR_FAILED"));
     }
     ProcessRunner.Outcome outcome;
     Thread sampler = new ResourceSampling(pool, job, worker, runner::handle).start();
@@ -148,8 +147,8 @@ final class JobRunner {
       sampler.interrupt();
       flusher.interrupt();
       logs.flush();
-      return outcomes.fail(job, new Outcomes.Failure("executor " + executor.name() + " could not start: "
-          + e.getMessage(), "EXECUTOR_START_FAILED", null, null, false, false, false));
+      return outcomes.fail(job, Outcomes.Failure.forGood("executor " + executor.name() + " could not start: "
+          + e.getMessage(), "EXECUTOR_START_FAILED"));
     } catch (InterruptedException e) {
       sampler.interrupt();
       flusher.interrupt();
@@ -166,8 +165,7 @@ final class JobRunner {
     runner.markFinished();
     // The output files are read while the outcome is handed over; the directory is done with after that.
     Future<Boolean> recorded = overBudget.get() != null
-        ? outcomes.fail(job, new Outcomes.Failure(overBudget.get(), RunBudget.CODE, outcome.stderrTail(),
-            outcome.exitCode(), false, false, false))
+        ? outcomes.fail(job, leftBy(outcome, Outcomes.Failure.forGood(overBudget.get(), RunBudget.CODE)))
         : record(job, outcome, parser, stdoutTail);
     sandbox.release(job.executionId(), outcome.succeeded());
     return recorded.onSuccess(written -> {
@@ -185,9 +183,11 @@ final class JobRunner {
       List<String> stdoutTail) {
     String pid = Long.toString(outcome.pid());
     if (outcome.timedOut() || outcome.cancelled()) {
-      return outcomes.fail(job, new Outcomes.Failure(outcome.timedOut() ? "timed out" : "cancelled",
-          outcome.timedOut() ? "TIMEOUT" : "CANCELLED", outcome.stderrTail(), outcome.exitCode(), outcome.timedOut(),
-          outcome.timedOut(), outcome.cancelled()));
+      // A cancel that came while a timed-out run was being killed still ends the job CANCELLED.
+      FailureKind kind = outcome.cancelled() ? FailureKind.CANCELLED : FailureKind.TIMED_OUT;
+      Outcomes.Failure stopped = outcome.timedOut() ? Outcomes.Failure.of(kind, "timed out", "TIMEOUT")
+          : Outcomes.Failure.of(kind, "cancelled", "CANCELLED");
+      return outcomes.fail(job, leftBy(outcome, stopped));
     }
     if (parser != null) {
       var result = parser.result();
@@ -206,20 +206,23 @@ final class JobRunner {
       }
       String why = result.map(r -> "agent ended with " + r.subtype())
           .orElse("agent output ended without a result (exit code " + outcome.exitCode() + ")");
-      return outcomes.fail(job, new Outcomes.Failure(why, "EXIT_" + outcome.exitCode(), outcome.stderrTail(),
-          outcome.exitCode(), true, false, false));
+      return outcomes.fail(job, leftBy(outcome, Outcomes.Failure.retryable(why, "EXIT_" + outcome.exitCode())));
     }
     if (outcome.exitCode() == 0) {
       String summary;
       synchronized (stdoutTail) {
         summary = String.join("\n", stdoutTail);
       }
-      return outcomes.complete(job, new Outcomes.Success(0, pid, summary, null, null, null, null, null, null,
-          null, null), outputFiles(job));
+      return outcomes.complete(job, Outcomes.Success.exited(pid, summary), outputFiles(job));
     }
-    return outcomes.fail(job, new Outcomes.Failure("exited with code " + outcome.exitCode()
-        + (outcome.stderrTail().isEmpty() ? "" : ": " + lastLine(outcome.stderrTail())), "EXIT_" + outcome.exitCode(),
-        outcome.stderrTail(), outcome.exitCode(), true, false, false));
+    String why = "exited with code " + outcome.exitCode()
+        + (outcome.stderrTail().isEmpty() ? "" : ": " + lastLine(outcome.stderrTail()));
+    return outcomes.fail(job, leftBy(outcome, Outcomes.Failure.retryable(why, "EXIT_" + outcome.exitCode())));
+  }
+
+  /** {@code failure} with what the process left: the tail of its stderr, kept as the stack trace, and its exit code. */
+  private static Outcomes.Failure leftBy(ProcessRunner.Outcome outcome, Outcomes.Failure failure) {
+    return failure.withStackTrace(outcome.stderrTail()).withExitCode(outcome.exitCode());
   }
 
   /** The files the run left in its output directory (read here, on the worker thread). */

@@ -7,11 +7,13 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,22 +22,66 @@ public final class Outcomes {
   /** What a successful run produced. */
   public record Success(Integer exitCode, String processId, String summary, String sessionId, Long tokensUsed,
       Long inputTokens, Long outputTokens, Long cacheCreationTokens, Long cacheReadTokens, BigDecimal cost,
-      Integer numTurns) {}
+      Integer numTurns) {
+    /** A success no process of ours stands behind (a no-op run, a remote worker's report): a summary alone. */
+    public static Success reported(String summary) {
+      return new Success(null, null, summary, null, null, null, null, null, null, null, null);
+    }
+
+    /** A process of ours that exited 0, summed up by what it printed. */
+    public static Success exited(String processId, String summary) {
+      return new Success(0, processId, summary, null, null, null, null, null, null, null, null);
+    }
+
+    /** This success with the totals a worker reports: the tokens the run used and what it cost. */
+    public Success withUsage(Long tokens, BigDecimal totalCost) {
+      return new Success(exitCode, processId, summary, sessionId, tokens, inputTokens, outputTokens,
+          cacheCreationTokens, cacheReadTokens, totalCost, numTurns);
+    }
+  }
 
   /**
-   * Why a run failed, and whether another attempt could help. With {@code retryAt} (the agent was
-   * rate limited) the job goes back to wait until then, and the attempt does not count against it.
+   * Why a run failed, and what its {@link FailureKind} makes of the job. Only a {@link
+   * FailureKind#RATE_LIMITED} failure has a {@code retryAt}: the job goes back to wait until then,
+   * and the attempt does not count against it.
    */
-  public record Failure(String message, String code, String stackTrace, Integer exitCode, boolean retryable,
-      boolean timedOut, boolean cancelled, java.time.OffsetDateTime retryAt) {
-    public Failure(String message, String code, String stackTrace, Integer exitCode, boolean retryable,
-        boolean timedOut, boolean cancelled) {
-      this(message, code, stackTrace, exitCode, retryable, timedOut, cancelled, null);
+  public record Failure(FailureKind kind, String message, String code, String stackTrace, Integer exitCode,
+      OffsetDateTime retryAt) {
+    public Failure {
+      Objects.requireNonNull(kind, "kind");
+      if ((kind == FailureKind.RATE_LIMITED) != (retryAt != null)) {
+        throw new IllegalArgumentException("a rate-limited failure, and only one, says when to retry");
+      }
+    }
+
+    /** Another attempt may do better. */
+    public static Failure retryable(String message, String code) {
+      return of(FailureKind.FAILED_RETRYABLE, message, code);
+    }
+
+    /** No attempt will do better: the job fails now, whatever attempts it has left. */
+    public static Failure forGood(String message, String code) {
+      return of(FailureKind.FAILED_FOR_GOOD, message, code);
+    }
+
+    /** A failure whose kind is decided where it happens (a worker's report, how a run was stopped). */
+    public static Failure of(FailureKind kind, String message, String code) {
+      return new Failure(kind, message, code, null, null, null);
     }
 
     /** The agent refused to go on until {@code retryAt}: not the job's failure. */
-    public static Failure rateLimited(String message, Integer exitCode, java.time.OffsetDateTime retryAt) {
-      return new Failure(message, "AGENT_RATE_LIMITED", null, exitCode, true, false, false, retryAt);
+    public static Failure rateLimited(String message, Integer exitCode, OffsetDateTime retryAt) {
+      return new Failure(FailureKind.RATE_LIMITED, message, "AGENT_RATE_LIMITED", null, exitCode, retryAt);
+    }
+
+    /** This failure with a stack trace: a worker's, or the tail of what the process wrote to stderr. */
+    public Failure withStackTrace(String trace) {
+      return new Failure(kind, message, code, trace, exitCode, retryAt);
+    }
+
+    /** This failure with the exit code of the process that failed. */
+    public Failure withExitCode(Integer processExitCode) {
+      return new Failure(kind, message, code, stackTrace, processExitCode, retryAt);
     }
   }
 
@@ -178,17 +224,17 @@ public final class Outcomes {
   }
 
   public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {
-    if (f.retryAt() != null) {
+    if (f.kind() == FailureKind.RATE_LIMITED) {
       return retryAfterRateLimit(job, worker, f);
     }
     Map<String, Object> p = new HashMap<>();
     p.put("job_id", job.jobId());
     p.put("execution_id", job.executionId());
     p.put("worker", worker);
-    p.put("retryable", f.retryable() && !f.cancelled());
-    p.put("cancelled", f.cancelled());
-    p.put("outcome", f.cancelled() ? "CANCELLED" : f.timedOut() ? "TIMED_OUT" : "FAILED");
-    p.put("execution_status", f.cancelled() ? "CANCELLED" : f.timedOut() ? "TIMED_OUT" : "FAILED");
+    p.put("retryable", f.kind().retried());
+    p.put("cancelled", f.kind().cancels());
+    p.put("outcome", f.kind().status());
+    p.put("execution_status", f.kind().status());
     p.put("error_message", f.message());
     p.put("error_code", f.code());
     p.put("stack_trace", f.stackTrace());

@@ -254,17 +254,19 @@ public final class WorkerRoutes {
     JsonObject body = Requests.body(ctx);
     Number cost = body.getNumber("costEstimate");
     Long tokens = body.getLong("tokensUsed");
-    return new Outcomes(pool).complete(job, workerOf(ctx), new Outcomes.Success(null, null, body.getString("summary"),
-            null, tokens, null, null, null, null, cost == null ? null : new BigDecimal(cost.toString()), null))
+    Outcomes.Success reported = Outcomes.Success.reported(body.getString("summary"))
+        .withUsage(tokens, cost == null ? null : new BigDecimal(cost.toString()));
+    return new Outcomes(pool).complete(job, workerOf(ctx), reported)
         .compose(done -> done ? Future.succeededFuture(new JsonObject().put("status", "COMPLETED"))
             : Future.failedFuture(ApiException.conflict("lease_lost", "the lease was lost before completion", null)));
   }
 
   private Future<JsonObject> fail(RoutingContext ctx, ClaimedJob job) {
     JsonObject body = Requests.body(ctx);
-    return new Outcomes(pool).fail(job, workerOf(ctx), new Outcomes.Failure(body.getString("errorMessage"),
-            body.getString("errorCode"), body.getString("stackTrace"), null, body.getBoolean("retryable", true), false,
-            false))
+    FailureKind kind = body.getBoolean("retryable", true) ? FailureKind.FAILED_RETRYABLE : FailureKind.FAILED_FOR_GOOD;
+    Outcomes.Failure reported = Outcomes.Failure.of(kind, body.getString("errorMessage"), body.getString("errorCode"))
+        .withStackTrace(body.getString("stackTrace"));
+    return new Outcomes(pool).fail(job, workerOf(ctx), reported)
         .compose(done -> done ? Future.succeededFuture(new JsonObject().put("status", "RECORDED"))
             : Future.failedFuture(ApiException.conflict("lease_lost", "the lease was lost before the failure", null)));
   }

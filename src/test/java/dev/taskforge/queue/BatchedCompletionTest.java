@@ -53,14 +53,14 @@ class BatchedCompletionTest {
 
   private static UUID enqueue(UUID taskOwner, String queue) {
     UUID task = db.newTask(taskOwner);
-    await(new QueueRepository(db.pool).enqueue(new NewJob(task, queue, 1, null, 30, BackoffType.FIXED, 0, 0, null,
-        new JsonObject().put("executor", "noop"), null)));
+    await(new QueueRepository(db.pool).enqueue(NewJob.forTask(task, 1).onQueue(queue).maxAttempts(30)
+        .backoff(BackoffType.FIXED, 0, 0).data(new JsonObject().put("executor", "noop")).build()));
     return task;
   }
 
   private static Outcomes.Completion success(ClaimedJob job) {
-    return new Outcomes.Completion(job, new Outcomes.Success(0, null, "done by " + job.jobId(), null, 10L, null, null,
-        null, null, new java.math.BigDecimal("0.000125"), null));
+    return new Outcomes.Completion(job, Outcomes.Success.reported("done by " + job.jobId())
+        .withUsage(10L, new java.math.BigDecimal("0.000125")));
   }
 
   @Test
@@ -173,8 +173,7 @@ class BatchedCompletionTest {
     enqueue("usage");
     List<ClaimedJob> held = await(leases.claim("usage", "instance-a", 10));
     Outcomes.Completion withUsage = success(held.get(0));
-    Outcomes.Completion without = new Outcomes.Completion(held.get(1), new Outcomes.Success(0, null, "quiet", null,
-        null, null, null, null, null, null, null));
+    Outcomes.Completion without = new Outcomes.Completion(held.get(1), Outcomes.Success.reported("quiet"));
 
     await(outcomes.completeAll(List.of(withUsage, without), "instance-a"));
 

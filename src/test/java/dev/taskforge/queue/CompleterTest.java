@@ -39,14 +39,14 @@ class CompleterTest {
 
   private static List<ClaimedJob> claimed(String queue, int jobs) {
     for (int i = 0; i < jobs; i++) {
-      await(new QueueRepository(db.pool).enqueue(new NewJob(db.newTask(owner), queue, 1, null, 3, BackoffType.FIXED,
-          0, 0, null, new JsonObject().put("executor", "noop"), null)));
+      await(new QueueRepository(db.pool).enqueue(NewJob.forTask(db.newTask(owner), 1).onQueue(queue).maxAttempts(3)
+          .backoff(BackoffType.FIXED, 0, 0).data(new JsonObject().put("executor", "noop")).build()));
     }
     return await(leases.claim(queue, "instance-c", jobs));
   }
 
   private static Outcomes.Success success(Long tokens) {
-    return new Outcomes.Success(0, null, "done", null, tokens, null, null, null, null, null, null);
+    return Outcomes.Success.reported("done").withUsage(tokens, null);
   }
 
   @Test
@@ -101,8 +101,7 @@ class CompleterTest {
     await(leases.releaseAllOf("instance-c"));
 
     assertThat(await(completer.complete(job, success(null), List.of()))).isFalse();
-    assertThat(await(completer.fail(job, new Outcomes.Failure("boom", "EXIT_1", null, 1, true, false, false))))
-        .isFalse();
+    assertThat(await(completer.fail(job, Outcomes.Failure.retryable("boom", "EXIT_1").withExitCode(1)))).isFalse();
   }
 
   private static String single(String sql) {

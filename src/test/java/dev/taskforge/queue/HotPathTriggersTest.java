@@ -88,13 +88,13 @@ class HotPathTriggersTest {
 
   private static ClaimedJob enqueueAndClaim(String queue) {
     UUID task = db.newTask(owner);
-    await(new QueueRepository(session).enqueue(new NewJob(task, queue, 0, null, 2, BackoffType.FIXED, 0, 0, null,
-        new JsonObject().put("executor", "noop"), null)));
+    await(new QueueRepository(session).enqueue(NewJob.forTask(task, 0).onQueue(queue).maxAttempts(2)
+        .backoff(BackoffType.FIXED, 0, 0).data(new JsonObject().put("executor", "noop")).build()));
     return await(new Leases(session, Duration.ofSeconds(30)).claim(queue, "hot-worker", 1)).get(0);
   }
 
   private static Outcomes.Success success(Long tokens, BigDecimal cost) {
-    return new Outcomes.Success(0, null, "done", null, tokens, null, null, null, null, cost, null);
+    return Outcomes.Success.reported("done").withUsage(tokens, cost);
   }
 
   /** Calls of each trigger function by this session so far, flushed to the statistics first. */

@@ -41,8 +41,8 @@ class LeasesTest {
     UUID task = db.newTask(owner);
     // As the enqueuer leaves it: a task with a waiting job is QUEUED.
     await(db.pool.query("UPDATE tasks SET status = 'QUEUED' WHERE id = '" + task + "'").execute());
-    NewJob job = new NewJob(task, queue, priority, null, 2, BackoffType.FIXED, 0, 0, null,
-        new io.vertx.core.json.JsonObject().put("executor", "shell"), null);
+    NewJob job = NewJob.forTask(task, priority).onQueue(queue).maxAttempts(2).backoff(BackoffType.FIXED, 0, 0)
+        .data(new io.vertx.core.json.JsonObject().put("executor", "shell")).build();
     return await(new QueueRepository(db.pool).enqueue(job)).id();
   }
 
@@ -96,8 +96,7 @@ class LeasesTest {
     Outcomes outcomes = new Outcomes(db.pool);
     ClaimedJob done = claimed.get(0);
     String holder = single("SELECT lease_owner FROM queue_jobs WHERE id = " + done.jobId()).getString("lease_owner");
-    assertThat(await(outcomes.complete(done, holder, new Outcomes.Success(0, null, "ok", null,
-        null, null, null, null, null, null, null)))).isTrue();
+    assertThat(await(outcomes.complete(done, holder, Outcomes.Success.reported("ok")))).isTrue();
     assertThat(await(instances.get(4).claim("limited", "instance-4", 8))).hasSize(1);
     assertThat(await(instances.get(3).claim("limited", "instance-3", 8))).isEmpty();
   }
@@ -128,8 +127,9 @@ class LeasesTest {
   @Test
   void aJobClaimedForAWorkerThatWentAwayIsGivenBackWithoutCostingItsLastAttempt() {
     UUID task = db.newTask(owner);
-    long job = await(new QueueRepository(db.pool).enqueue(new NewJob(task, "undelivered", 0, null, 1,
-        BackoffType.FIXED, 0, 0, null, new io.vertx.core.json.JsonObject().put("executor", "shell"), null))).id();
+    long job = await(new QueueRepository(db.pool).enqueue(NewJob.forTask(task, 0).onQueue("undelivered").maxAttempts(1)
+        .backoff(BackoffType.FIXED, 0, 0).data(new io.vertx.core.json.JsonObject().put("executor", "shell")).build()))
+        .id();
     ClaimedJob claimed = await(leases.claim("undelivered", "worker:gone", 1)).get(0);
 
     assertThat(await(leases.giveBack(List.of(job), "somebody-else"))).isZero();
@@ -248,7 +248,7 @@ class LeasesTest {
     await(new Cancellation(db.pool).cancel(owner, job.taskId()));
 
     boolean held = await(new Outcomes(db.pool).fail(job, "stubborn-worker",
-        new Outcomes.Failure("exit code 1", "EXIT_CODE", null, 1, true, false, false)));
+        Outcomes.Failure.retryable("exit code 1", "EXIT_CODE").withExitCode(1)));
 
     assertThat(held).isTrue();
     Row row = single("SELECT j.status::text AS job_status, t.status::text AS task_status, e.status::text AS execution_status "
@@ -278,8 +278,8 @@ class LeasesTest {
     UUID dependent = await(tasks.create(NewTask.of(owner, "dependent", "p")
         .withStatus(dev.taskforge.queue.TaskStatus.BLOCKED))).id();
     await(tasks.addDependency(owner, dependent, required, dev.taskforge.tasks.DependencyType.REQUIRES));
-    await(new QueueRepository(db.pool).enqueue(new NewJob(required, "once", 1, null, 1, BackoffType.FIXED, 0, 0, null,
-        new io.vertx.core.json.JsonObject(), null)));
+    await(new QueueRepository(db.pool).enqueue(NewJob.forTask(required, 1).onQueue("once").maxAttempts(1)
+        .backoff(BackoffType.FIXED, 0, 0).build()));
     await(leases.claim("once", "vanishing-worker", 1));
     expireLeases();
 

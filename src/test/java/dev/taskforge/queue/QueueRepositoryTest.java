@@ -47,8 +47,9 @@ class QueueRepositoryTest {
   @Test
   void everyFieldOfAnEnqueuedJobReadsBackForTheTasksOwner() {
     UUID task = task(alice);
-    NewJob draft = new NewJob(task, "release", 3, inMinutes(30), 5, BackoffType.FIXED, 500, 10_000, 120,
-        new JsonObject().put("prompt", "make ship"), new JsonObject().put("source", "api"));
+    NewJob draft = NewJob.forTask(task, 3).onQueue("release").dueAt(inMinutes(30)).maxAttempts(5)
+        .backoff(BackoffType.FIXED, 500, 10_000).timeoutSeconds(120)
+        .data(new JsonObject().put("prompt", "make ship")).options(new JsonObject().put("source", "api")).build();
 
     QueueJob job = await(queue.enqueue(draft));
 
