@@ -6,12 +6,15 @@ import dev.taskforge.executions.ExecutionStatus;
 import dev.taskforge.executors.ClaudeStreamParser;
 import dev.taskforge.executors.ExecutorCatalog;
 import dev.taskforge.executors.OrphanProcesses;
+import dev.taskforge.executors.OutputFiles;
 import dev.taskforge.executors.ProcessRunner;
 import dev.taskforge.executors.ProcessSandbox;
+import dev.taskforge.logs.LogIngest;
 import dev.taskforge.logs.LogLevel;
 import dev.taskforge.logs.LogSource;
 import dev.taskforge.logs.NewLogLine;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +24,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,20 +44,20 @@ final class JobRunner {
   private static final int LOG_BATCH = 200;
   private static final long FLUSH_INTERVAL_MS = 250;
 
-  private final io.vertx.core.Vertx vertx;
+  private final Vertx vertx;
   private final Pool pool;
   private final Completer outcomes;
   private final ExecutorCatalog executors;
   private final ProcessSandbox sandbox;
   private final String worker;
-  private final java.util.function.BooleanSupplier stopping;
+  private final BooleanSupplier stopping;
 
   /**
    * @param stopping true once the server shuts down: a run killed by the shutdown records nothing,
    *     so the job stays leased and the next start of this instance requeues it (attempt LOST)
    */
-  JobRunner(io.vertx.core.Vertx vertx, Pool pool, Completer outcomes, ExecutorCatalog executors, ProcessSandbox sandbox,
-      String worker, java.util.function.BooleanSupplier stopping) {
+  JobRunner(Vertx vertx, Pool pool, Completer outcomes, ExecutorCatalog executors, ProcessSandbox sandbox,
+      String worker, BooleanSupplier stopping) {
     this.vertx = vertx;
     this.pool = pool;
     this.outcomes = outcomes;
@@ -94,8 +101,8 @@ final class JobRunner {
     LogBuffer logs = new LogBuffer(vertx, job);
     Thread flusher = logs.startFlushing();
     ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
-    java.util.Optional<RunBudget> budget = parser == null ? java.util.Optional.empty() : RunBudget.of(job.jobData());
-    java.util.concurrent.atomic.AtomicReference<String> overBudget = new java.util.concurrent.atomic.AtomicReference<>();
+    Optional<RunBudget> budget = parser == null ? Optional.empty() : RunBudget.of(job.jobData());
+    AtomicReference<String> overBudget = new AtomicReference<>();
     List<String> stdoutTail = new ArrayList<>();
     Path workDir = sandbox.workDir(job.executionId());
     Map<String, String> env = sandbox.environment(workDir, Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
@@ -228,7 +235,7 @@ final class JobRunner {
   /** The files the run left in its output directory (read here, on the worker thread). */
   private List<Outcomes.OutputFile> outputFiles(ClaimedJob job) {
     try {
-      return dev.taskforge.executors.OutputFiles.collect(sandbox.outputDir(job.executionId()))
+      return OutputFiles.collect(sandbox.outputDir(job.executionId()))
           .stream().map(f -> new Outcomes.OutputFile(f.path(), f.contentType(), f.content())).toList();
     } catch (IOException e) {
       log.warn("output files unreadable execution={}", job.executionId(), e);
@@ -279,11 +286,11 @@ final class JobRunner {
    * down, so nothing is dropped.
    */
   private static final class LogBuffer {
-    private final io.vertx.core.Vertx vertx;
+    private final Vertx vertx;
     private final ClaimedJob job;
     private final List<NewLogLine> pending = new ArrayList<>();
 
-    LogBuffer(io.vertx.core.Vertx vertx, ClaimedJob job) {
+    LogBuffer(Vertx vertx, ClaimedJob job) {
       this.vertx = vertx;
       this.job = job;
     }
@@ -329,15 +336,15 @@ final class JobRunner {
       List<NewLogLine> batch = List.copyOf(pending);
       while (true) {
         try {
-          awaitUninterruptibly(dev.taskforge.logs.LogIngest.send(vertx, job.executionId(), batch));
+          awaitUninterruptibly(LogIngest.send(vertx, job.executionId(), batch));
           break;
         } catch (IllegalStateException e) {
-          if (!dev.taskforge.logs.LogIngest.isQueueFull(e.getCause() == null ? null : e.getCause().getCause())) {
+          if (!LogIngest.isQueueFull(e.getCause() == null ? null : e.getCause().getCause())) {
             // Refused, or its fate unknown: sent again it might be stored twice. The run goes on without it.
             log.warn("log lines not stored execution={} lines={}", job.executionId(), batch.size(), e);
             break;
           }
-          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
       }
       pending.clear();

@@ -2,11 +2,14 @@ package dev.taskforge.queue;
 
 import dev.taskforge.db.Templates;
 import dev.taskforge.results.ResultRepository;
+import dev.taskforge.telemetry.Telemetry;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,7 +95,7 @@ public final class Outcomes {
   }
 
   /** A file the run left in its output directory. */
-  public record OutputFile(String path, String contentType, io.vertx.core.buffer.Buffer content) {}
+  public record OutputFile(String path, String contentType, Buffer content) {}
 
   /** One successful attempt to record: the job, what it produced, and the files it left. */
   public record Completion(ClaimedJob job, Success success, List<OutputFile> files) {
@@ -132,7 +135,7 @@ public final class Outcomes {
           for (Row row : rows) {
             Completion done = byJob.get(row.getLong("job_id"));
             held.add(done.job().jobId());
-            dev.taskforge.telemetry.Telemetry.jobCompleted(done.job().queueName(), seconds(row.getDouble("ran_seconds")));
+            Telemetry.jobCompleted(done.job().queueName(), seconds(row.getDouble("ran_seconds")));
             UUID resultId = row.getUUID("result_id");
             ResultRepository results = new ResultRepository(conn);
             for (OutputFile f : done.files()) {
@@ -219,8 +222,8 @@ public final class Outcomes {
     return p;
   }
 
-  private static java.time.Duration seconds(Double seconds) {
-    return java.time.Duration.ofNanos((long) (Math.max(0, seconds == null ? 0 : seconds) * 1e9));
+  private static Duration seconds(Double seconds) {
+    return Duration.ofNanos((long) (Math.max(0, seconds == null ? 0 : seconds) * 1e9));
   }
 
   public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {
@@ -245,7 +248,7 @@ public final class Outcomes {
             return Future.succeededFuture(false);
           }
           String status = rows.iterator().next().getString("status");
-          dev.taskforge.telemetry.Telemetry.jobFailed(job.queueName(),
+          Telemetry.jobFailed(job.queueName(),
               seconds(rows.iterator().next().getDouble("ran_seconds")), String.valueOf(p.get("outcome")).toLowerCase());
           return "AVAILABLE".equals(status) ? Future.succeededFuture(true)
               : DependencyRelease.ended(conn, job.taskId(), "FAILED".equals(status) ? "failed" : "was cancelled")

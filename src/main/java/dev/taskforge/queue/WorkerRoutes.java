@@ -1,11 +1,14 @@
 package dev.taskforge.queue;
 
 import dev.taskforge.db.Templates;
+import dev.taskforge.executions.ExecutionRepository;
+import dev.taskforge.executions.ExecutionStatus;
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Principal;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
+import dev.taskforge.http.ServiceBusy;
 import dev.taskforge.logs.LogIngest;
 import dev.taskforge.logs.WorkerLogLines;
 import io.vertx.core.Future;
@@ -23,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP API of external workers (authenticated with an API token): claim jobs of the caller's
@@ -34,7 +39,7 @@ public final class WorkerRoutes {
   static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
   /** How often a waiting claim asks again with no notification of a new job. */
   static final long SAFETY_RETRY_MS = 5000;
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(WorkerRoutes.class);
+  private static final Logger log = LoggerFactory.getLogger(WorkerRoutes.class);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -84,8 +89,8 @@ public final class WorkerRoutes {
   /** A heartbeat may carry the execution's progress (0..1); the first marks it RUNNING. */
   private Future<Void> progress(RoutingContext ctx, ClaimedJob job) {
     Number progress = Requests.body(ctx).getNumber("progress");
-    return new dev.taskforge.executions.ExecutionRepository(pool).reportProgress(job.executionId(),
-        dev.taskforge.executions.ExecutionStatus.RUNNING, progress == null ? 0f : progress.floatValue()).mapEmpty();
+    return new ExecutionRepository(pool).reportProgress(job.executionId(),
+        ExecutionStatus.RUNNING, progress == null ? 0f : progress.floatValue()).mapEmpty();
   }
 
   private static String workerOf(RoutingContext ctx) {
@@ -274,7 +279,7 @@ public final class WorkerRoutes {
   /** Full ingestion is worth a retry shortly; lines PostgreSQL refused are the request's fault. */
   private static Throwable logFailure(Throwable failure) {
     if (LogIngest.isQueueFull(failure)) {
-      return new dev.taskforge.http.ServiceBusy(failure.getMessage(), 1);
+      return new ServiceBusy(failure.getMessage(), 1);
     }
     return LogIngest.isRefused(failure) ? ApiException.badRequest("lines", "the lines could not be stored: "
         + failure.getMessage()) : failure;

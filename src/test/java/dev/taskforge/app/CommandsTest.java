@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.TestDatabase;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,9 +118,9 @@ class CommandsTest {
         "TASKFORGE_LOG_FORMAT", "json"), "migrate");
 
     assertThat(run.exitCode()).as(run.output()).isZero();
-    java.util.List<String> logLines = run.output().lines().filter(l -> l.startsWith("{")).toList();
+    List<String> logLines = run.output().lines().filter(l -> l.startsWith("{")).toList();
     assertThat(logLines).as(run.output()).isNotEmpty().allSatisfy(line -> {
-      io.vertx.core.json.JsonObject event = new io.vertx.core.json.JsonObject(line);
+      JsonObject event = new JsonObject(line);
       assertThat(event.getString("level")).isNotBlank();
       assertThat(event.getString("formattedMessage")).isNotBlank();
       assertThat(event.getLong("timestamp")).isPositive();
@@ -125,14 +128,14 @@ class CommandsTest {
     assertThat(run.output().lines()).noneMatch(l -> l.matches("^\\d{4}-\\d{2}-\\d{2}T.*(INFO|WARN|ERROR) .*"));
   }
 
-  private static org.assertj.core.api.AbstractStringAssert<?> assertSucceeds(Path dataDir, Map<String, String> env,
+  private static AbstractStringAssert<?> assertSucceeds(Path dataDir, Map<String, String> env,
       String... args) throws Exception {
     ServerProcess.Finished run = ServerProcess.run(dataDir, env, args);
     assertThat(run.exitCode()).as(String.join(" ", args) + " printed:\n" + run.output()).isZero();
     return assertThat(run.output());
   }
 
-  private static org.assertj.core.api.AbstractStringAssert<?> assertFails(Path dataDir, int code, String... args)
+  private static AbstractStringAssert<?> assertFails(Path dataDir, int code, String... args)
       throws Exception {
     ServerProcess.Finished run = ServerProcess.run(dataDir, Map.of(), args);
     assertThat(run.exitCode()).as(String.join(" ", args) + " printed:\n" + run.output()).isEqualTo(code);

@@ -11,8 +11,10 @@ import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -60,7 +62,7 @@ class BatchedCompletionTest {
 
   private static Outcomes.Completion success(ClaimedJob job) {
     return new Outcomes.Completion(job, Outcomes.Success.reported("done by " + job.jobId())
-        .withUsage(10L, new java.math.BigDecimal("0.000125")));
+        .withUsage(10L, new BigDecimal("0.000125")));
   }
 
   @Test
@@ -85,7 +87,7 @@ class BatchedCompletionTest {
       Collections.shuffle(all, random);
       Long[] expiring = all.stream().limit(all.size() / 3).map(ClaimedJob::jobId).toArray(Long[]::new);
       TestDatabase.execute(db.url, "UPDATE queue_jobs SET lease_expires_at = now() - interval '1 second' "
-          + "WHERE id = ANY ('{" + String.join(",", java.util.Arrays.stream(expiring).map(String::valueOf).toList())
+          + "WHERE id = ANY ('{" + String.join(",", Arrays.stream(expiring).map(String::valueOf).toList())
           + "}'::bigint[])");
       // Each instance also sends, in its batch, jobs the other holds: a stale or confused batch.
       List<Outcomes.Completion> batchA = new ArrayList<>(heldByA.stream().map(BatchedCompletionTest::success).toList());

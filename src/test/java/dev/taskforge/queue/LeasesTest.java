@@ -5,16 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.db.TestDatabase;
+import dev.taskforge.tasks.DependencyType;
 import dev.taskforge.tasks.NewTask;
 import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +47,7 @@ class LeasesTest {
     // As the enqueuer leaves it: a task with a waiting job is QUEUED.
     await(db.pool.query("UPDATE tasks SET status = 'QUEUED' WHERE id = '" + task + "'").execute());
     NewJob job = NewJob.forTask(task, priority).onQueue(queue).maxAttempts(2).backoff(BackoffType.FIXED, 0, 0)
-        .data(new io.vertx.core.json.JsonObject().put("executor", "shell")).build();
+        .data(new JsonObject().put("executor", "shell")).build();
     return await(new QueueRepository(db.pool).enqueue(job)).id();
   }
 
@@ -77,7 +82,7 @@ class LeasesTest {
     // Five claimers, as five instances would be, each asking for as much as it can take, all at once.
     List<Leases> instances = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      instances.add(new Leases(db.pool, Duration.ofSeconds(30), QueueLimits.of(java.util.Map.of("limited", 3))));
+      instances.add(new Leases(db.pool, Duration.ofSeconds(30), QueueLimits.of(Map.of("limited", 3))));
     }
     List<Future<List<ClaimedJob>>> rounds = new ArrayList<>();
     for (int round = 0; round < 4; round++) {
@@ -104,15 +109,15 @@ class LeasesTest {
   @Test
   void aLimitedQueueWhoseLockIsHeldAnswersNothingAtOnceRatherThanWaitingForTheLock() {
     long job = enqueue("busy-lock", 0);
-    Leases limited = new Leases(db.pool, Duration.ofSeconds(30), QueueLimits.of(java.util.Map.of("busy-lock", 2)));
-    io.vertx.sqlclient.SqlConnection holder = await(db.pool.getConnection());
+    Leases limited = new Leases(db.pool, Duration.ofSeconds(30), QueueLimits.of(Map.of("busy-lock", 2)));
+    SqlConnection holder = await(db.pool.getConnection());
     try {
       await(holder.query("BEGIN").execute());
       await(holder.query("SELECT pg_advisory_xact_lock(hashtextextended('taskforge.queue:busy-lock', 0))").execute());
 
       long start = System.nanoTime();
       List<ClaimedJob> claimed = limited.claim("busy-lock", "worker-a", 1)
-          .toCompletionStage().toCompletableFuture().completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS)
+          .toCompletionStage().toCompletableFuture().completeOnTimeout(null, 2, TimeUnit.SECONDS)
           .join();
 
       assertThat(claimed).as("a claim behind a held queue lock must not wait for it").isNotNull().isEmpty();
@@ -128,7 +133,7 @@ class LeasesTest {
   void aJobClaimedForAWorkerThatWentAwayIsGivenBackWithoutCostingItsLastAttempt() {
     UUID task = db.newTask(owner);
     long job = await(new QueueRepository(db.pool).enqueue(NewJob.forTask(task, 0).onQueue("undelivered").maxAttempts(1)
-        .backoff(BackoffType.FIXED, 0, 0).data(new io.vertx.core.json.JsonObject().put("executor", "shell")).build()))
+        .backoff(BackoffType.FIXED, 0, 0).data(new JsonObject().put("executor", "shell")).build()))
         .id();
     ClaimedJob claimed = await(leases.claim("undelivered", "worker:gone", 1)).get(0);
 
@@ -276,8 +281,8 @@ class LeasesTest {
     TaskRepository tasks = new TaskRepository(db.pool);
     UUID required = await(tasks.create(NewTask.of(owner, "required", "p"))).id();
     UUID dependent = await(tasks.create(NewTask.of(owner, "dependent", "p")
-        .withStatus(dev.taskforge.queue.TaskStatus.BLOCKED))).id();
-    await(tasks.addDependency(owner, dependent, required, dev.taskforge.tasks.DependencyType.REQUIRES));
+        .withStatus(TaskStatus.BLOCKED))).id();
+    await(tasks.addDependency(owner, dependent, required, DependencyType.REQUIRES));
     await(new QueueRepository(db.pool).enqueue(NewJob.forTask(required, 1).onQueue("once").maxAttempts(1)
         .backoff(BackoffType.FIXED, 0, 0).build()));
     await(leases.claim("once", "vanishing-worker", 1));
