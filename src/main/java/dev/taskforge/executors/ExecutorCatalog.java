@@ -97,6 +97,16 @@ public final class ExecutorCatalog {
   }
 
   /** Finds {@code name} (or the default when null): unknown, disabled and not installed are refused. */
+  /**
+   * Whether {@code name} (or the default, when null) is an enabled executor that runs no process:
+   * read from the configuration alone, without looking for any program, so any thread may ask.
+   */
+  public boolean runsNoProcess(String name) {
+    JsonObject entry = entries.get(name == null || name.isBlank() ? defaultName : name);
+    return entry != null && entry.getBoolean("enabled", false)
+        && Format.of(entry.getString("format", "text")) == Format.NOOP;
+  }
+
   public Resolution resolve(String name) {
     String wanted = name == null || name.isBlank() ? defaultName : name;
     JsonObject entry = entries.get(wanted);

@@ -194,7 +194,11 @@ public final class DispatchVerticle extends VerticleBase {
   private void start(ClaimedJob job) {
     ProcessRunner process = new ProcessRunner();
     running.put(job.jobId(), process);
-    jobThreads.executeBlocking(() -> runner.run(job, process), false).onComplete(ar -> {
+    // A run that starts no process waits for nothing: it needs no thread of its own (see JobRunner).
+    Future<Future<Boolean>> ran = runner.runsNoProcess(job)
+        ? Future.succeededFuture(runner.runWithoutProcess(job, process))
+        : jobThreads.executeBlocking(() -> runner.run(job, process), false);
+    ran.onComplete(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         recording.add(job.jobId());
         ar.result().onComplete(written -> {

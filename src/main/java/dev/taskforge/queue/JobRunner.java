@@ -73,12 +73,33 @@ final class JobRunner {
    * written, false when the lease was lost first; null when nothing is recorded (the server stops).
    */
   Future<Boolean> run(ClaimedJob job, ProcessRunner runner) {
+    if (runsNoProcess(job)) {
+      return runWithoutProcess(job, runner);
+    }
     try {
       return runAndRecord(job, runner);
     } finally {
       runner.markFinished();
       sandbox.release(job.executionId(), false); // a run that ended without a recorded success
     }
+  }
+
+  /**
+   * Whether the job's executor runs no process (the no-op executor): its run blocks on nothing and
+   * opens no work directory, so the dispatcher runs it on its own event loop instead of a job
+   * thread — the hop to a thread and back costs more than such a run, and runs that come back one by
+   * one leave the slots to be refilled by smaller claims. Read from the configuration only.
+   */
+  boolean runsNoProcess(ClaimedJob job) {
+    return executors.runsNoProcess(job.jobData() == null ? null : job.jobData().getString("executor"));
+  }
+
+  /** The run of a job whose executor runs no process: its success, handed to the completer at once. */
+  Future<Boolean> runWithoutProcess(ClaimedJob job, ProcessRunner runner) {
+    runner.markFinished();
+    String executor = job.jobData() == null ? null : job.jobData().getString("executor");
+    String name = executor == null || executor.isBlank() ? executors.defaultName() : executor;
+    return outcomes.complete(job, Outcomes.Success.reported("no-op executor " + name + ": nothing run"), List.of());
   }
 
   private Future<Boolean> runAndRecord(ClaimedJob job, ProcessRunner runner) {
@@ -89,12 +110,7 @@ final class JobRunner {
       log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), resolution.problem());
       return outcomes.fail(job, Outcomes.Failure.forGood(resolution.problem(), "EXECUTOR_UNAVAILABLE"));
     }
-    ExecutorCatalog.Executor executor = resolution.executor().get();
-    if (executor.format() == ExecutorCatalog.Format.NOOP) {
-      runner.markFinished();
-      return outcomes.complete(job, Outcomes.Success.reported("no-op executor " + executor.name() + ": nothing run"),
-          List.of());
-    }
+    ExecutorCatalog.Executor executor = resolution.executor().get(); // one that runs a process (see run)
     String prompt = await(Templates.forQuery(pool, LeaseSql.PROMPT_OF).execute(Map.of("task_id", job.taskId())))
         .iterator().next().getString("prompt");
     await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));
