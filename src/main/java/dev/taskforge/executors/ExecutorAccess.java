@@ -24,7 +24,7 @@ public final class ExecutorAccess {
   /** Refuses with 403, naming the executor and {@code config.executor}, when the principal's role may not use it. */
   public void check(Principal principal, JsonObject config) {
     String named = config == null ? null : config.getValue("executor") instanceof String s ? s : null;
-    String executor = named == null || named.isBlank() ? catalog.defaultName() : named;
+    String executor = catalog.nameOf(named);
     String role = principal.role().name().toLowerCase(Locale.ROOT);
     if (!catalog.roles(executor).contains(role)) {
       throw new ApiException(403, "executor_forbidden", "the executor " + executor

@@ -70,6 +70,11 @@ public final class ExecutorCatalog {
     return defaultName;
   }
 
+  /** The executor a task that names {@code named} runs with: the default when it names none (null or blank). */
+  public String nameOf(String named) {
+    return named == null || named.isBlank() ? defaultName : named;
+  }
+
   /** The roles ({@code admin}, {@code user}) whose tasks may name the executor; every role for one not configured. */
   public Set<String> roles(String name) {
     JsonObject entry = entries.get(name);
@@ -96,19 +101,19 @@ public final class ExecutorCatalog {
     return roles;
   }
 
-  /** Finds {@code name} (or the default when null): unknown, disabled and not installed are refused. */
   /**
    * Whether {@code name} (or the default, when null) is an enabled executor that runs no process:
    * read from the configuration alone, without looking for any program, so any thread may ask.
    */
   public boolean runsNoProcess(String name) {
-    JsonObject entry = entries.get(name == null || name.isBlank() ? defaultName : name);
+    JsonObject entry = entries.get(nameOf(name));
     return entry != null && entry.getBoolean("enabled", false)
         && Format.of(entry.getString("format", "text")) == Format.NOOP;
   }
 
+  /** Finds {@code name} (or the default when null): unknown, disabled and not installed are refused. */
   public Resolution resolve(String name) {
-    String wanted = name == null || name.isBlank() ? defaultName : name;
+    String wanted = nameOf(name);
     JsonObject entry = entries.get(wanted);
     if (entry == null) {
       return new Resolution(Optional.empty(), "executor " + wanted + " is unknown; configured: " + entries.keySet());

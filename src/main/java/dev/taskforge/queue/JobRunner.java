@@ -91,20 +91,23 @@ final class JobRunner {
    * one leave the slots to be refilled by smaller claims. Read from the configuration only.
    */
   boolean runsNoProcess(ClaimedJob job) {
-    return executors.runsNoProcess(job.jobData() == null ? null : job.jobData().getString("executor"));
+    return executors.runsNoProcess(executorNamedBy(job));
   }
 
   /** The run of a job whose executor runs no process: its success, handed to the completer at once. */
   Future<Boolean> runWithoutProcess(ClaimedJob job, ProcessRunner runner) {
     runner.markFinished();
-    String executor = job.jobData() == null ? null : job.jobData().getString("executor");
-    String name = executor == null || executor.isBlank() ? executors.defaultName() : executor;
-    return outcomes.complete(job, Outcomes.Success.reported("no-op executor " + name + ": nothing run"), List.of());
+    return outcomes.complete(job, Outcomes.Success.reported("no-op executor " + executors.nameOf(executorNamedBy(job))
+        + ": nothing run"), List.of());
+  }
+
+  /** The executor the job's data names, if any (the catalog's default runs it otherwise). */
+  private static String executorNamedBy(ClaimedJob job) {
+    return job.jobData() == null ? null : job.jobData().getString("executor");
   }
 
   private Future<Boolean> runAndRecord(ClaimedJob job, ProcessRunner runner) {
-    String executorName = job.jobData() == null ? null : job.jobData().getString("executor");
-    ExecutorCatalog.Resolution resolution = executors.resolve(executorName);
+    ExecutorCatalog.Resolution resolution = executors.resolve(executorNamedBy(job));
     if (resolution.executor().isEmpty()) {
       runner.markFinished();
       log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), resolution.problem());

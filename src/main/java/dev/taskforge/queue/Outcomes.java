@@ -236,7 +236,6 @@ public final class Outcomes {
     p.put("worker", worker);
     p.put("retryable", f.kind().retried());
     p.put("cancelled", f.kind().cancels());
-    p.put("outcome", f.kind().status());
     p.put("execution_status", f.kind().status());
     p.put("error_message", f.message());
     p.put("error_code", f.code());
@@ -249,7 +248,7 @@ public final class Outcomes {
           }
           String status = rows.iterator().next().getString("status");
           Telemetry.jobFailed(job.queueName(),
-              seconds(rows.iterator().next().getDouble("ran_seconds")), String.valueOf(p.get("outcome")).toLowerCase());
+              seconds(rows.iterator().next().getDouble("ran_seconds")), f.kind().status().toLowerCase());
           return "AVAILABLE".equals(status) ? Future.succeededFuture(true)
               : DependencyRelease.ended(conn, job.taskId(), "FAILED".equals(status) ? "failed" : "was cancelled")
                   .map(true);
