@@ -9,10 +9,6 @@ import dev.taskforge.executors.OrphanProcesses;
 import dev.taskforge.executors.OutputFiles;
 import dev.taskforge.executors.ProcessRunner;
 import dev.taskforge.executors.ProcessSandbox;
-import dev.taskforge.logs.LogIngest;
-import dev.taskforge.logs.LogLevel;
-import dev.taskforge.logs.LogSource;
-import dev.taskforge.logs.NewLogLine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -21,13 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +33,6 @@ final class JobRunner {
   static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
   /** When an agent reports a rate limit or an overload without saying when it resets. */
   static final Duration RATE_LIMIT_RETRY = Duration.ofMinutes(1);
-  private static final int LOG_BATCH = 200;
-  private static final long FLUSH_INTERVAL_MS = 250;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -109,28 +99,9 @@ final class JobRunner {
   private Future<Boolean> runAndRecord(ClaimedJob job, ProcessRunner runner) {
     ExecutorCatalog.Resolution resolution = executors.resolve(executorNamedBy(job));
     if (resolution.executor().isEmpty()) {
-      runner.markFinished();
-      log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), resolution.problem());
-      return outcomes.fail(job, Outcomes.Failure.forGood(resolution.problem(), "EXECUTOR_UNAVAILABLE"));
+      return refuse(job, runner, resolution.problem());
     }
-    ExecutorCatalog.Executor executor = resolution.executor().get(); // one that runs a process (see run)
-    String prompt = await(Templates.forQuery(pool, LeaseSql.PROMPT_OF).execute(Map.of("task_id", job.taskId())))
-        .iterator().next().getString("prompt");
-    await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));
-    LogBuffer logs = new LogBuffer(vertx, job);
-    Thread flusher = logs.startFlushing();
-    ClaudeStreamParser parser = executor.claudeStreamJson() ? new ClaudeStreamParser() : null;
-    Optional<RunBudget> budget = parser == null ? Optional.empty() : RunBudget.of(job.jobData());
-    AtomicReference<String> overBudget = new AtomicReference<>();
-    List<String> stdoutTail = new ArrayList<>();
-    Path workDir = sandbox.workDir(job.executionId());
-    Map<String, String> env = sandbox.environment(workDir, Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
-        "TASKFORGE_EXECUTION_ID", job.executionId().toString(),
-        "TASKFORGE_OUTPUT_DIR", sandbox.outputDir(job.executionId()).toString(),
-        OrphanProcesses.WORKER_VARIABLE, worker), executor.passEnv());
-    Duration timeout = job.timeoutSeconds() == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(job.timeoutSeconds());
-    log.info("job started job={} execution={} attempt={} executor={}", job.jobId(), job.executionId(), job.attempt(),
-        executor.name());
+    PreparedRun run = prepare(job, runner, resolution.executor().get()); // one that runs a process (see run)
     try {
       // The process is told where to leave its files; the directory is there when it starts.
       sandbox.open(job.executionId());
@@ -141,58 +112,74 @@ final class JobRunner {
     ProcessRunner.Outcome outcome;
     Thread sampler = new ResourceSampling(pool, job, worker, runner::handle).start();
     try {
-      outcome = runner.run(sandbox.command(executor.command().render(Map.of("prompt", prompt))), workDir, env, timeout,
-          (stream, text) -> {
-            if (parser != null && stream == ProcessRunner.Stream.STDOUT) {
-              parser.accept(text).forEach(l -> logs.add(new NewLogLine(now(), LogLevel.valueOf(l.level()),
-                  LogSource.AGENT, l.message(), l.details(), executor.name(), l.operation(), l.correlationId())));
-              budget.flatMap(b -> b.passedBy(parser)).ifPresent(why -> {
-                if (overBudget.compareAndSet(null, why)) {
-                  log.info("job over budget, stopping it job={} execution={} reason={}", job.jobId(),
-                      job.executionId(), why);
-                  logs.add(new NewLogLine(now(), LogLevel.ERROR, LogSource.SYSTEM, "stopped: " + why, null, null,
-                      null, null));
-                  runner.cancel();
-                }
-              });
-            } else {
-              logs.add(new NewLogLine(now(), stream == ProcessRunner.Stream.STDERR ? LogLevel.WARN : LogLevel.INFO,
-                  stream == ProcessRunner.Stream.STDERR ? LogSource.STDERR : LogSource.STDOUT, text, null, null, null,
-                  null));
-              if (stream == ProcessRunner.Stream.STDOUT) {
-                synchronized (stdoutTail) {
-                  stdoutTail.add(text);
-                  if (stdoutTail.size() > 20) {
-                    stdoutTail.remove(0);
-                  }
-                }
-              }
-            }
-          });
+      outcome = runner.run(run.command(), run.workDir(), run.env(), run.timeout(), run.output());
     } catch (IOException e) {
-      sampler.interrupt();
-      flusher.interrupt();
-      logs.flush();
-      return outcomes.fail(job, Outcomes.Failure.forGood("executor " + executor.name() + " could not start: "
+      stopWatching(sampler, run);
+      run.logs().flush();
+      return outcomes.fail(job, Outcomes.Failure.forGood("executor " + run.executor().name() + " could not start: "
           + e.getMessage(), "EXECUTOR_START_FAILED"));
     } catch (InterruptedException e) {
-      sampler.interrupt();
-      flusher.interrupt();
+      stopWatching(sampler, run);
       Thread.currentThread().interrupt();
       return null;
     }
-    sampler.interrupt();
-    flusher.interrupt();
-    logs.flush();
+    stopWatching(sampler, run);
+    run.logs().flush();
     if (stopping.getAsBoolean()) {
       log.info("job left to the next start job={} execution={}", job.jobId(), job.executionId());
       return null;
     }
     runner.markFinished();
-    // The output files are read while the outcome is handed over; the directory is done with after that.
-    Future<Boolean> recorded = overBudget.get() != null
-        ? outcomes.fail(job, leftBy(outcome, Outcomes.Failure.forGood(overBudget.get(), RunBudget.CODE)))
-        : record(job, outcome, parser, stdoutTail);
+    return recordAndRelease(job, outcome, run.output());
+  }
+
+  /** A job whose executor cannot run: failed for good, nothing started. */
+  private Future<Boolean> refuse(ClaimedJob job, ProcessRunner runner, String problem) {
+    runner.markFinished();
+    log.warn("job refused job={} execution={} reason={}", job.jobId(), job.executionId(), problem);
+    return outcomes.fail(job, Outcomes.Failure.forGood(problem, "EXECUTOR_UNAVAILABLE"));
+  }
+
+  /** What a run needs before its process starts, its log lines already flushed as they come. */
+  private record PreparedRun(ExecutorCatalog.Executor executor, List<String> command, LogBuffer logs, Thread flusher,
+      RunOutput output, Path workDir, Map<String, String> env, Duration timeout) {}
+
+  /**
+   * Reads the prompt, marks the execution RUNNING, starts the log flusher and builds the process's
+   * command, environment and time limit.
+   */
+  private PreparedRun prepare(ClaimedJob job, ProcessRunner runner, ExecutorCatalog.Executor executor) {
+    String prompt = await(Templates.forQuery(pool, LeaseSql.PROMPT_OF).execute(Map.of("task_id", job.taskId())))
+        .iterator().next().getString("prompt");
+    await(new ExecutionRepository(pool).reportProgress(job.executionId(), ExecutionStatus.RUNNING, 0f));
+    LogBuffer logs = new LogBuffer(vertx, job);
+    Thread flusher = logs.startFlushing();
+    RunOutput output = new RunOutput(job, executor.name(), executor.claudeStreamJson(), logs, runner::cancel);
+    Path workDir = sandbox.workDir(job.executionId());
+    Map<String, String> env = sandbox.environment(workDir, Map.of("TASKFORGE_TASK_ID", job.taskId().toString(),
+        "TASKFORGE_EXECUTION_ID", job.executionId().toString(),
+        "TASKFORGE_OUTPUT_DIR", sandbox.outputDir(job.executionId()).toString(),
+        OrphanProcesses.WORKER_VARIABLE, worker), executor.passEnv());
+    Duration timeout = job.timeoutSeconds() == null ? DEFAULT_TIMEOUT : Duration.ofSeconds(job.timeoutSeconds());
+    log.info("job started job={} execution={} attempt={} executor={}", job.jobId(), job.executionId(), job.attempt(),
+        executor.name());
+    List<String> command = sandbox.command(executor.command().render(Map.of("prompt", prompt)));
+    return new PreparedRun(executor, command, logs, flusher, output, workDir, env, timeout);
+  }
+
+  private static void stopWatching(Thread sampler, PreparedRun run) {
+    sampler.interrupt();
+    run.flusher().interrupt();
+  }
+
+  /**
+   * Hands the run's outcome to the completer, then releases its directory: the output files are
+   * read while the outcome is handed over, the directory is done with after that.
+   */
+  private Future<Boolean> recordAndRelease(ClaimedJob job, ProcessRunner.Outcome outcome, RunOutput output) {
+    Future<Boolean> recorded = output.overBudget() != null
+        ? outcomes.fail(job, leftBy(outcome, Outcomes.Failure.forGood(output.overBudget(), RunBudget.CODE)))
+        : record(job, outcome, output);
     sandbox.release(job.executionId(), outcome.succeeded());
     return recorded.onSuccess(written -> {
       if (written) {
@@ -205,8 +192,8 @@ final class JobRunner {
     });
   }
 
-  private Future<Boolean> record(ClaimedJob job, ProcessRunner.Outcome outcome, ClaudeStreamParser parser,
-      List<String> stdoutTail) {
+  private Future<Boolean> record(ClaimedJob job, ProcessRunner.Outcome outcome, RunOutput output) {
+    ClaudeStreamParser parser = output.parser();
     String pid = Long.toString(outcome.pid());
     if (outcome.timedOut() || outcome.cancelled()) {
       // A cancel that came while a timed-out run was being killed still ends the job CANCELLED.
@@ -235,11 +222,7 @@ final class JobRunner {
       return outcomes.fail(job, leftBy(outcome, Outcomes.Failure.retryable(why, "EXIT_" + outcome.exitCode())));
     }
     if (outcome.exitCode() == 0) {
-      String summary;
-      synchronized (stdoutTail) {
-        summary = String.join("\n", stdoutTail);
-      }
-      return outcomes.complete(job, Outcomes.Success.exited(pid, summary), outputFiles(job));
+      return outcomes.complete(job, Outcomes.Success.exited(pid, output.stdoutSummary()), outputFiles(job));
     }
     String why = "exited with code " + outcome.exitCode()
         + (outcome.stderrTail().isEmpty() ? "" : ": " + lastLine(outcome.stderrTail()));
@@ -296,77 +279,6 @@ final class JobRunner {
       return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("database call failed: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Collects lines and hands them to log ingestion a batch at a time, waiting for each to be
-   * stored: when ingestion is full the reader waits, the pipe fills and the process itself slows
-   * down, so nothing is dropped.
-   */
-  private static final class LogBuffer {
-    private final Vertx vertx;
-    private final ClaimedJob job;
-    private final List<NewLogLine> pending = new ArrayList<>();
-
-    LogBuffer(Vertx vertx, ClaimedJob job) {
-      this.vertx = vertx;
-      this.job = job;
-    }
-
-    synchronized void add(NewLogLine line) {
-      pending.add(line);
-      if (pending.size() >= LOG_BATCH) {
-        flush();
-      }
-    }
-
-    /**
-     * Flushes what arrived every quarter second, so watchers see a quiet process's lines live.
-     * flush() is synchronized, so batches are stored in the order their lines came.
-     */
-    Thread startFlushing() {
-      Thread t = new Thread(() -> {
-        try {
-          while (true) {
-            Thread.sleep(FLUSH_INTERVAL_MS);
-            flush();
-          }
-        } catch (InterruptedException e) {
-          // the run ended; the runner does the last flush (an interrupt never cuts a flush short)
-        } catch (RuntimeException e) {
-          log.warn("log flush failed execution={}", job.executionId(), e);
-        }
-      }, "log-flush-" + job.executionId());
-      t.setDaemon(true);
-      t.start();
-      return t;
-    }
-
-    /**
-     * Stores what is pending. It waits for the answer even when interrupted: giving up on a batch
-     * still in flight and sending its lines again would store them twice. It never throws, so
-     * neither the reader handing it lines nor the end of a run stops on a batch that failed.
-     */
-    synchronized void flush() {
-      if (pending.isEmpty()) {
-        return;
-      }
-      List<NewLogLine> batch = List.copyOf(pending);
-      while (true) {
-        try {
-          awaitUninterruptibly(LogIngest.send(vertx, job.executionId(), batch));
-          break;
-        } catch (IllegalStateException e) {
-          if (!LogIngest.isQueueFull(e.getCause() == null ? null : e.getCause().getCause())) {
-            // Refused, or its fate unknown: sent again it might be stored twice. The run goes on without it.
-            log.warn("log lines not stored execution={} lines={}", job.executionId(), batch.size(), e);
-            break;
-          }
-          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        }
-      }
-      pending.clear();
     }
   }
 }
