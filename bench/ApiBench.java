@@ -3,18 +3,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +25,10 @@ import java.util.concurrent.TimeUnit;
  * measures the HTTP API under a mixed load from concurrent keep-alive clients.
  */
 public class ApiBench {
-  static final int USERS = Integer.getInteger("users", Integer.parseInt(System.getenv().getOrDefault("BENCH_USERS", "10000")));
-  static final int TASKS = Integer.parseInt(System.getenv().getOrDefault("BENCH_TASKS", "1000000"));
-  static final int CONNECTIONS = Integer.parseInt(System.getenv().getOrDefault("BENCH_CONNECTIONS", "100"));
-  static final int SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "60"));
+  static final int USERS = Integer.getInteger("users", BenchEnv.integer("BENCH_USERS", 10000));
+  static final int TASKS = BenchEnv.integer("BENCH_TASKS", 1000000);
+  static final int CONNECTIONS = BenchEnv.integer("BENCH_CONNECTIONS", 100);
+  static final int SECONDS = BenchEnv.integer("BENCH_SECONDS", 60);
   static final int HEAVY_USERS = 10;
   static final int SESSIONS = 1000;
 
@@ -40,10 +37,8 @@ public class ApiBench {
   public static void main(String[] args) throws Exception {
     String base = args[0];
     Path dataDir = Path.of(args[1]);
-    String url = "jdbc:postgresql://127.0.0.1:" + Files.readString(dataDir.resolve("pg-port")).trim() + "/taskforge";
-    String password = Files.readString(dataDir.resolve("pg-password")).trim();
     List<Client> clients;
-    try (Connection c = DriverManager.getConnection(url, "postgres", password)) {
+    try (Connection c = BenchDatabase.connect(dataDir)) {
       long t0 = System.nanoTime();
       seed(c);
       System.out.printf("seeded %,d users and %,d tasks in %.1f s%n", USERS, count(c, "tasks"), secondsSince(t0));
@@ -293,21 +288,11 @@ public class ApiBench {
   }
 
   static HttpRequest request(String base, String method, String path, String token, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + token)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    return b.build();
+    return BenchHttp.request(method, base + path, token, body).build();
   }
 
   static double pct(long[] sortedMicros, int p) {
-    if (sortedMicros.length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
-    return sortedMicros[Math.max(0, Math.min(i, sortedMicros.length - 1))] / 1000.0;
+    return Percentiles.millis(sortedMicros, p);
   }
 
   static long count(Connection c, String table) throws Exception {

@@ -1,16 +1,12 @@
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,10 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The tasks go to a queue no dispatcher serves, so only queueing is measured.
  */
 public class BulkBench {
-  static final int CLIENTS = Integer.parseInt(System.getenv().getOrDefault("BENCH_CLIENTS", "4"));
-  static final int BATCH = Integer.parseInt(System.getenv().getOrDefault("BENCH_BATCH", "1000"));
-  static final int SECONDS = Integer.parseInt(System.getenv().getOrDefault("BENCH_SECONDS", "30"));
-  static final int PROMPT_BYTES = Integer.parseInt(System.getenv().getOrDefault("BENCH_PROMPT_BYTES", "600"));
+  static final int CLIENTS = BenchEnv.integer("BENCH_CLIENTS", 4);
+  static final int BATCH = BenchEnv.integer("BENCH_BATCH", 1000);
+  static final int SECONDS = BenchEnv.integer("BENCH_SECONDS", 30);
+  static final int PROMPT_BYTES = BenchEnv.integer("BENCH_PROMPT_BYTES", 600);
   static final String QUEUE = "bench-bulk";
   static final String PROMPT = ("The test suite fails about once in twenty runs. Find the cause of the flakiness in the "
       + "websocket reconnect handling, write a test that reproduces it deterministically, fix the race and make sure "
@@ -42,7 +38,7 @@ public class BulkBench {
     Path dataDir = Path.of(args[1]);
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newFixedThreadPool(CLIENTS)).connectTimeout(Duration.ofSeconds(10)).build();
-    String token = login(http, base);
+    String token = BenchHttp.signIn(http, base, "bulk-bench@example.com", "a long bench password");
     String[] batches = new String[8];
     for (int b = 0; b < batches.length; b++) {
       batches[b] = batch(b);
@@ -51,8 +47,7 @@ public class BulkBench {
         BATCH, PROMPT_BYTES, batches[0].length() / 1024, CLIENTS, SECONDS);
     run(http, base, token, batches, 5, false);
     run(http, base, token, batches, SECONDS, true);
-    String url = "jdbc:postgresql://127.0.0.1:" + Files.readString(dataDir.resolve("pg-port")).trim() + "/taskforge";
-    try (Connection c = DriverManager.getConnection(url, "postgres", Files.readString(dataDir.resolve("pg-password")).trim());
+    try (Connection c = BenchDatabase.connect(dataDir);
          Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM tasks), (SELECT count(*) FROM queue_jobs "
              + "WHERE queue_name = '" + QUEUE + "' AND status = 'AVAILABLE')")) {
@@ -101,8 +96,8 @@ public class BulkBench {
     double[] sorted = all.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     System.out.printf("%,d batches (%,d tasks) in %.1f s: %,.0f tasks/s queued; %d failed%n", sorted.length,
         (long) sorted.length * BATCH, elapsed, sorted.length * BATCH / elapsed, failures.get());
-    System.out.printf("batch latency: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n", pct(sorted, 50), pct(sorted, 95),
-        sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
+    System.out.printf("batch latency: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n", Percentiles.of(sorted, 50),
+        Percentiles.of(sorted, 95), sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
   }
 
   /** A batch of tasks as a client would write them: a title, a prompt of BENCH_PROMPT_BYTES, tags, a queue. */
@@ -123,20 +118,7 @@ public class BulkBench {
     return body.append("]}").toString();
   }
 
-  static String login(HttpClient http, String base) throws Exception {
-    String account = "{\"email\":\"bulk-bench@example.com\",\"password\":\"a long bench password\"}";
-    http.send(post(base + "/api/auth/register", null, account), HttpResponse.BodyHandlers.ofString());
-    String body = http.send(post(base + "/api/auth/login", null, account), HttpResponse.BodyHandlers.ofString()).body();
-    return body.replaceAll(".*\"token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-  }
-
   static HttpRequest post(String url, String token, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    return token == null ? b.build() : b.header("Authorization", "Bearer " + token).build();
-  }
-
-  static double pct(double[] sorted, int p) {
-    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    return BenchHttp.request("POST", url, token, body).build();
   }
 }

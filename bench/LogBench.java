@@ -18,10 +18,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -33,7 +31,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,14 +70,14 @@ import java.util.concurrent.atomic.LongAdder;
  * search index while a day is written) and a closed day's (indexed), through the API.
  */
 public class LogBench {
-  static final int SECONDS = env("BENCH_SECONDS", 30);
-  static final int WARMUP = env("BENCH_WARMUP", 5);
-  static final int EXECUTIONS = env("BENCH_EXECUTIONS", 100);
-  static final int BATCH = env("BENCH_BATCH", 100);
-  static final int RATE = env("BENCH_RATE", 50_000);
-  static final int LIGHT_RATE = env("BENCH_LIGHT_RATE", 5_000);
-  static final int BASELINE_CONNECTIONS = env("BENCH_BASELINE_CONNECTIONS", 4);
-  static final int BASELINE_BATCH = env("BENCH_BASELINE_BATCH", 0);
+  static final int SECONDS = BenchEnv.integer("BENCH_SECONDS", 30);
+  static final int WARMUP = BenchEnv.integer("BENCH_WARMUP", 5);
+  static final int EXECUTIONS = BenchEnv.integer("BENCH_EXECUTIONS", 100);
+  static final int BATCH = BenchEnv.integer("BENCH_BATCH", 100);
+  static final int RATE = BenchEnv.integer("BENCH_RATE", 50_000);
+  static final int LIGHT_RATE = BenchEnv.integer("BENCH_LIGHT_RATE", 5_000);
+  static final int BASELINE_CONNECTIONS = BenchEnv.integer("BENCH_BASELINE_CONNECTIONS", 4);
+  static final int BASELINE_BATCH = BenchEnv.integer("BENCH_BASELINE_BATCH", 0);
   static final String PHASES = System.getenv().getOrDefault("BENCH_PHASES", "max,paced,light,search");
   static final int LINE_BYTES = 120;
   static final String WORKER = "log-bench-1";
@@ -123,9 +120,7 @@ public class LogBench {
     port = uri.getPort();
     dataDir = Path.of(args[1]);
     serverPid = args.length > 2 ? Long.parseLong(args[2]) : -1;
-    String url = "jdbc:postgresql://127.0.0.1:" + Files.readString(dataDir.resolve("pg-port")).trim() + "/taskforge";
-    String password = Files.readString(dataDir.resolve("pg-password")).trim();
-    db = DriverManager.getConnection(url, "postgres", password);
+    db = BenchDatabase.connect(dataDir);
     countInsertStatements();
 
     setupHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
@@ -169,7 +164,7 @@ public class LogBench {
   // One ingestion phase
 
   record Result(String name, int executions, long storedLines, long deliveredLines, double seconds, long calls,
-      long busy, Map<String, Long> errors, long[] latencyMicros, long inserts, long insertedRows, Cpu cpu,
+      long busy, Map<String, Long> errors, long[] latencyMicros, long inserts, long insertedRows, ServerCpu cpu,
       long lateSends, long postedCalls, String tailCheck, boolean tailsOk, String tableCheck, boolean tableOk, int ends,
       long totalLines) {
     double stored() {
@@ -247,10 +242,10 @@ public class LogBench {
       vertx.setTimer(Math.max(1, (e.nextAt - now()) / 1_000_000), id -> s.next());
     }
     Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(windowStart - now())));
-    Cpu before = Cpu.sample();
+    ServerCpu before = ServerCpu.sample(serverPid, dataDir);
     long insertsBefore = insertStatements();
     Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(windowEnd - now())));
-    Cpu cpu = Cpu.sample().minus(before);
+    ServerCpu cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
     long inserts = insertStatements() - insertsBefore;
     stopping = true;
     await(Future.all(senders), 120);
@@ -330,7 +325,7 @@ public class LogBench {
       System.out.printf("pacing     %,d of %,d sends were late (posted after their slot because the previous call "
           + "was still unanswered)%n", r.lateSends(), r.postedCalls());
     }
-    System.out.printf("cpu        %s%n", cpu);
+    System.out.printf("cpu        %s%n", cpu.coresBusy());
     System.out.printf("drain      tails caught up %.0f ms after the senders stopped; %d/%d got \"end\" after "
         + "completion%n", drainMs, ends, execs.size());
     System.out.printf("check      %s%n", tailCheck);
@@ -642,21 +637,19 @@ public class LogBench {
   /** {@code rows} rows in statements of {@code batch}, from BASELINE_CONNECTIONS connections, after a short warm-up. */
   static Baseline insertRows(List<String> ids, AtomicLong[] seqs, long rows, int batch, String label)
       throws Exception {
-    String url = db.getMetaData().getURL();
-    String password = Files.readString(dataDir.resolve("pg-password")).trim();
     AtomicLong left = new AtomicLong();
     AtomicLong cursor = new AtomicLong();
-    Cpu cpu = null;
+    ServerCpu cpu = null;
     long elapsed = 0;
     ExecutorService pool = Executors.newFixedThreadPool(BASELINE_CONNECTIONS);
     List<Connection> connections = new ArrayList<>();
     for (int c = 0; c < BASELINE_CONNECTIONS; c++) {
-      connections.add(DriverManager.getConnection(url, "postgres", password));
+      connections.add(BenchDatabase.connect(dataDir));
     }
     for (int round = 0; round < 2; round++) {
       boolean measured = round == 1;
       left.set(measured ? rows : Math.min(rows, 20L * batch));
-      Cpu before = Cpu.sample();
+      ServerCpu before = ServerCpu.sample(serverPid, dataDir);
       long t0 = now();
       List<java.util.concurrent.Future<?>> running = new ArrayList<>();
       for (Connection c : connections) {
@@ -703,7 +696,7 @@ public class LogBench {
       }
       if (measured) {
         elapsed = now() - t0;
-        cpu = Cpu.sample().minus(before);
+        cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
       }
     }
     pool.shutdown();
@@ -726,7 +719,7 @@ public class LogBench {
     }
     System.out.printf("%-10s %,d rows in %.1f s: %,.0f rows/s (table check: %,d of %,d rows written so far are "
         + "there)%n", label, rows, b.seconds(), b.rate(), stored, total);
-    System.out.printf("cpu        %s%n", cpu);
+    System.out.printf("cpu        %s%n", cpu.coresBusy());
     return b;
   }
 
@@ -736,7 +729,7 @@ public class LogBench {
   // ---------------------------------------------------------------------------------------------
   // Search over a long log: today's lines (no search index while a day is written) and a closed day's
 
-  static final int SEARCH_LINES = env("BENCH_SEARCH_LINES", 1_000_000);
+  static final int SEARCH_LINES = BenchEnv.integer("BENCH_SEARCH_LINES", 1_000_000);
 
   /**
    * SEARCH_LINES lines written straight into one execution's log, once as today's and once as
@@ -832,84 +825,6 @@ public class LogBench {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // CPU use of the server JVM, its PostgreSQL and this JVM (from /proc; Linux only)
-
-  record Cpu(double server, double postgres, double bench, double machine, long nanos) {
-    static Cpu sample() {
-      Map<Long, long[]> procs = new HashMap<>(); // pid -> {ppid, ticks}
-      Map<Long, String> names = new HashMap<>();
-      try (var dirs = Files.list(Path.of("/proc"))) {
-        for (Path p : (Iterable<Path>) dirs::iterator) {
-          String name = p.getFileName().toString();
-          if (!name.chars().allMatch(Character::isDigit)) {
-            continue;
-          }
-          try {
-            String stat = Files.readString(p.resolve("stat"));
-            int close = stat.lastIndexOf(')');
-            String[] f = stat.substring(close + 2).split(" ");
-            procs.put(Long.parseLong(name), new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])});
-            names.put(Long.parseLong(name), stat.substring(stat.indexOf('(') + 1, close));
-          } catch (Exception gone) {
-            // the process ended meanwhile
-          }
-        }
-      } catch (Exception e) {
-        return new Cpu(Double.NaN, Double.NaN, Double.NaN, Double.NaN, System.nanoTime());
-      }
-      long self = ProcessHandle.current().pid();
-      // The embedded postmaster (its pid is the first line of postmaster.pid) and its backends.
-      long postmaster = -1;
-      try {
-        postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
-      } catch (Exception e) {
-        // not running
-      }
-      long pg = 0;
-      for (Map.Entry<Long, long[]> e : procs.entrySet()) {
-        if (e.getKey() == postmaster || descends(procs, e.getKey(), postmaster)) {
-          pg += e.getValue()[1];
-        }
-      }
-      long server = procs.containsKey(serverPid) ? procs.get(serverPid)[1] : 0;
-      long bench = procs.containsKey(self) ? procs.get(self)[1] : 0;
-      // Every process on the machine: user + nice + system + irq + softirq + steal ticks of "cpu".
-      double machine = Double.NaN;
-      try {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        machine = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-            + Long.parseLong(f[7]) + Long.parseLong(f[8]);
-      } catch (Exception e) {
-        // not Linux
-      }
-      return new Cpu(server, pg, bench, machine, System.nanoTime());
-    }
-
-    static boolean descends(Map<Long, long[]> procs, long pid, long ancestor) {
-      for (int depth = 0; depth < 10 && procs.containsKey(pid); depth++) {
-        pid = procs.get(pid)[0];
-        if (pid == ancestor) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    Cpu minus(Cpu before) {
-      return new Cpu(server - before.server, postgres - before.postgres, bench - before.bench,
-          machine - before.machine, nanos - before.nanos);
-    }
-
-    @Override
-    public String toString() {
-      double ticks = 100.0 * nanos / 1e9; // USER_HZ is 100 on Linux
-      return String.format("cores busy: server JVM %.2f, its PostgreSQL %.2f, this bench JVM %.2f; whole machine "
-          + "%.2f of %d (other processes %.2f)", server / ticks, postgres / ticks, bench / ticks, machine / ticks,
-          Runtime.getRuntime().availableProcessors(), (machine - server - postgres - bench) / ticks);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Plumbing
 
   /** Counts INSERT statements into execution_logs (a statement trigger on this bench's own database). */
@@ -947,13 +862,7 @@ public class LogBench {
   }
 
   static String login() throws Exception {
-    String creds = "{\"email\":\"log-bench@example.com\",\"password\":\"" + PASSWORD + "\"}";
-    HttpResponse<String> r = setupHttp.send(request("POST", "/api/auth/register", null, creds),
-        HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201 && r.statusCode() != 409) {
-      throw new IllegalStateException("register " + r.statusCode() + ": " + r.body());
-    }
-    return field(send("POST", "/api/auth/login", null, creds, 200), "token");
+    return BenchHttp.signIn(setupHttp, base, "log-bench@example.com", PASSWORD);
   }
 
   static String send(String method, String path, String token, String body, int expected) throws Exception {
@@ -965,13 +874,7 @@ public class LogBench {
   }
 
   static HttpRequest request(String method, String path, String token, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return b.build();
+    return BenchHttp.request(method, base + path, token, body).build();
   }
 
   static String field(String json, String name) {
@@ -987,19 +890,10 @@ public class LogBench {
   }
 
   static double pct(long[] sortedMicros, int p) {
-    if (sortedMicros.length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
-    return sortedMicros[Math.max(0, Math.min(i, sortedMicros.length - 1))] / 1000.0;
+    return Percentiles.millis(sortedMicros, p);
   }
 
   static String abbreviate(String s) {
     return s == null ? "" : s.length() > 120 ? s.substring(0, 120) : s;
-  }
-
-  static int env(String name, int fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
   }
 }

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -29,9 +28,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +51,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * over HTTP as an admin, one at a time: 5 warm-up runs, then BENCH_QUERY_RUNS timed ones.
  */
 public class MetricsBench {
-  static final long POINTS = envLong("BENCH_POINTS", 10_000_000L);
-  static final int DAYS = (int) envLong("BENCH_DAYS", 30);
-  static final int BATCH = (int) envLong("BENCH_BATCH", 5_000);
-  static final int CONNECTIONS = (int) envLong("BENCH_CONNECTIONS", 4);
-  static final int QUERY_RUNS = (int) envLong("BENCH_QUERY_RUNS", 50);
-  static final boolean VACUUM = envLong("BENCH_VACUUM", 1) != 0;
+  static final long POINTS = BenchEnv.number("BENCH_POINTS", 10_000_000L);
+  static final int DAYS = (int) BenchEnv.number("BENCH_DAYS", 30);
+  static final int BATCH = (int) BenchEnv.number("BENCH_BATCH", 5_000);
+  static final int CONNECTIONS = (int) BenchEnv.number("BENCH_CONNECTIONS", 4);
+  static final int QUERY_RUNS = (int) BenchEnv.number("BENCH_QUERY_RUNS", 50);
+  static final boolean VACUUM = BenchEnv.number("BENCH_VACUUM", 1) != 0;
   /** The aggregations timed: avg (the targets' shapes) and p95 (from merged histograms); BENCH_AGGS=avg skips p95. */
   static final List<String> AGGS = List.of(System.getenv().getOrDefault("BENCH_AGGS", "avg,p95").split(","));
   static final int WARMUP_RUNS = 5;
@@ -96,9 +93,9 @@ public class MetricsBench {
     base = args[0];
     dataDir = Path.of(args[1]);
     serverPid = args.length > 2 ? Long.parseLong(args[2]) : -1;
-    pgPort = Integer.parseInt(Files.readString(dataDir.resolve("pg-port")).trim());
-    pgPassword = Files.readString(dataDir.resolve("pg-password")).trim();
-    db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/taskforge", "postgres", pgPassword);
+    pgPort = Integer.parseInt(BenchDatabase.port(dataDir));
+    pgPassword = BenchDatabase.password(dataDir);
+    db = BenchDatabase.connect(dataDir);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     System.out.printf("metrics bench: %,d points over %d days for %d series of %s (TIMER), batches of %,d, "
@@ -133,7 +130,7 @@ public class MetricsBench {
   // ---------------------------------------------------------------------------------------------
   // Insert
 
-  record Insert(long points, double seconds, long failedBatches, Cpu cpu) {
+  record Insert(long points, double seconds, long failedBatches, ServerCpu cpu) {
     double rate() {
       return points / seconds;
     }
@@ -167,7 +164,7 @@ public class MetricsBench {
     AtomicLong failed = new AtomicLong();
     AtomicReference<Throwable> firstFailure = new AtomicReference<>();
 
-    Cpu before = Cpu.sample();
+    ServerCpu before = ServerCpu.sample(serverPid, dataDir);
     progress.start();
     long next = 0;
     while (next < POINTS) {
@@ -196,7 +193,7 @@ public class MetricsBench {
     }
     inFlight.acquire(CONNECTIONS);
     double seconds = progress.elapsed();
-    Cpu cpu = Cpu.sample().minus(before);
+    ServerCpu cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
     pool.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -205,7 +202,7 @@ public class MetricsBench {
     if (failed.get() > 0) {
       System.out.printf("failed batches: %d (first: %s)%n", failed.get(), firstFailure.get());
     }
-    System.out.println("during insert: " + cpu);
+    System.out.println("during insert: " + cpu.cpuTime());
     System.out.println("load average after insert: " + loadAverage());
     return new Insert(stored, seconds, failed.get(), cpu);
   }
@@ -338,7 +335,7 @@ public class MetricsBench {
     System.out.printf("%-22s %6s %6s %8s %10s %8s %8s %8s%n", "shape", "status", "series", "points", "resolution",
         "p50 ms", "p95 ms", "max ms");
     List<Shape> shapes = new ArrayList<>();
-    Cpu before = Cpu.sample();
+    ServerCpu before = ServerCpu.sample(serverPid, dataDir);
     for (String agg : AGGS) {
       for (boolean grouped : List.of(false, true)) {
         shapes.add(query("24h@1m " + agg + (grouped ? " by queue" : ""), agg, token, dayAgo, now, "1m", grouped));
@@ -348,8 +345,8 @@ public class MetricsBench {
             grouped));
       }
     }
-    Cpu cpu = Cpu.sample().minus(before);
-    System.out.println("during queries: " + cpu);
+    ServerCpu cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
+    System.out.println("during queries: " + cpu.cpuTime());
     return shapes;
   }
 
@@ -422,100 +419,11 @@ public class MetricsBench {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // CPU time of the server JVM, its PostgreSQL, this JVM and the machine (from /proc; Linux only)
-
-  record Cpu(long serverTicks, long postgresTicks, long benchTicks, long machineTicks, long nanos) {
-    static Cpu sample() {
-      Map<Long, long[]> procs = new HashMap<>(); // pid -> {ppid, utime + stime}
-      try (var dirs = Files.list(Path.of("/proc"))) {
-        for (Path p : (Iterable<Path>) dirs::iterator) {
-          String name = p.getFileName().toString();
-          if (!name.chars().allMatch(Character::isDigit)) {
-            continue;
-          }
-          try {
-            String stat = Files.readString(p.resolve("stat"));
-            // The command name may hold spaces and parentheses: the fields start after the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            procs.put(Long.parseLong(name), new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]) + Long.parseLong(f[12])});
-          } catch (Exception gone) {
-            // the process ended meanwhile
-          }
-        }
-      } catch (Exception notLinux) {
-        return new Cpu(-1, -1, -1, -1, System.nanoTime());
-      }
-      long server = procs.containsKey(serverPid) ? procs.get(serverPid)[1] : 0;
-      // The embedded postmaster (first line of postmaster.pid) may be started through pg_ctl and so
-      // not be the server's child: count it and its backends, and any other child of the server.
-      long postmaster = -1;
-      try {
-        postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("pg").resolve("postmaster.pid")).get(0).trim());
-      } catch (Exception notRunning) {
-        // then only the server's children count
-      }
-      long postgres = 0;
-      for (Map.Entry<Long, long[]> e : procs.entrySet()) {
-        long pid = e.getKey();
-        if (pid == postmaster || descends(procs, pid, postmaster) || descends(procs, pid, serverPid)) {
-          postgres += e.getValue()[1];
-        }
-      }
-      long self = ProcessHandle.current().pid();
-      long bench = procs.containsKey(self) ? procs.get(self)[1] : 0;
-      // Every process on the machine: user + nice + system + irq + softirq + steal ticks of "cpu".
-      long machine = -1;
-      try {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        machine = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-            + Long.parseLong(f[7]) + Long.parseLong(f[8]);
-      } catch (Exception unreadable) {
-        // left at -1
-      }
-      return new Cpu(server, postgres, bench, machine, System.nanoTime());
-    }
-
-    static boolean descends(Map<Long, long[]> procs, long pid, long ancestor) {
-      if (ancestor <= 0) {
-        return false;
-      }
-      for (int depth = 0; depth < 10 && procs.containsKey(pid); depth++) {
-        pid = procs.get(pid)[0];
-        if (pid == ancestor) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    Cpu minus(Cpu before) {
-      return new Cpu(serverTicks - before.serverTicks, postgresTicks - before.postgresTicks,
-          benchTicks - before.benchTicks, machineTicks - before.machineTicks, nanos - before.nanos);
-    }
-
-    @Override
-    public String toString() {
-      // Ticks of USER_HZ, 100 a second on Linux. Processes that ended meanwhile (short-lived
-      // backends) are not counted.
-      double seconds = nanos / 1e9;
-      return String.format("CPU time (user+sys) over %.1f s wall: server JVM %.1f s (%.2f cores), its PostgreSQL "
-          + "%.1f s (%.2f cores), this bench JVM %.1f s (%.2f cores), whole machine %.1f s (%.2f of %d cores)",
-          seconds, serverTicks / 100.0, serverTicks / 100.0 / seconds, postgresTicks / 100.0,
-          postgresTicks / 100.0 / seconds, benchTicks / 100.0, benchTicks / 100.0 / seconds, machineTicks / 100.0,
-          machineTicks / 100.0 / seconds, Runtime.getRuntime().availableProcessors());
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // Plumbing
 
   /** A session token of a user this bench registers and makes an admin (the query API is for admins). */
   static String adminToken() throws Exception {
-    String creds = new JsonObject().put("email", EMAIL).put("password", PASSWORD).encode();
-    HttpResponse<String> r = http.send(post("/api/auth/register", creds), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201 && r.statusCode() != 409) {
-      throw new IllegalStateException("register " + r.statusCode() + ": " + r.body());
-    }
+    BenchHttp.register(http, base, EMAIL, PASSWORD);
     try (PreparedStatement s = db.prepareStatement("UPDATE users SET role = 'ADMIN' WHERE email = ?")) {
       s.setString(1, EMAIL);
       if (s.executeUpdate() != 1) {
@@ -524,16 +432,7 @@ public class MetricsBench {
     }
     // The role is read on every request, so logging in after the promotion is not needed for it;
     // logging in after it anyway keeps the bench right if sessions ever carry the role.
-    r = http.send(post("/api/auth/login", creds), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("login " + r.statusCode() + ": " + r.body());
-    }
-    return new JsonObject(r.body()).getString("token");
-  }
-
-  static HttpRequest post(String path, String body) {
-    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    return BenchHttp.logIn(http, base, EMAIL, PASSWORD);
   }
 
   static boolean exists(String table) throws Exception {
@@ -572,10 +471,5 @@ public class MetricsBench {
 
   static String abbreviate(String s) {
     return s == null ? "" : s.length() > 200 ? s.substring(0, 200) : s;
-  }
-
-  static long envLong(String name, long fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : Long.parseLong(v.trim().replace("_", "").replace(",", ""));
   }
 }

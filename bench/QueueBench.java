@@ -69,20 +69,20 @@ import java.util.regex.Pattern;
  * <p>args: server base URL, the server's data directory (pg-port, pg-password), bench/graphile.
  */
 public class QueueBench {
-  static final int W1 = env("BENCH_W1_TASKS", 20_000);
-  static final int DRAIN_TASKS = env("BENCH_DRAIN_TASKS", 20_000);
-  static final int W2 = env("BENCH_W2_TASKS", 2_000);
-  static final int W2_RATE = env("BENCH_W2_RATE", 100);
-  static final int CLIENTS = env("BENCH_CLIENTS", 16);
-  static final int CONCURRENCY = env("BENCH_CONCURRENCY", 8);
-  static final int POLL_INTERVAL_MS = env("BENCH_POLL_INTERVAL_MS", 1000);
-  static final int WARMUP = env("BENCH_WARMUP", 1_000);
+  static final int W1 = BenchEnv.integer("BENCH_W1_TASKS", 20_000);
+  static final int DRAIN_TASKS = BenchEnv.integer("BENCH_DRAIN_TASKS", 20_000);
+  static final int W2 = BenchEnv.integer("BENCH_W2_TASKS", 2_000);
+  static final int W2_RATE = BenchEnv.integer("BENCH_W2_RATE", 100);
+  static final int CLIENTS = BenchEnv.integer("BENCH_CLIENTS", 16);
+  static final int CONCURRENCY = BenchEnv.integer("BENCH_CONCURRENCY", 8);
+  static final int POLL_INTERVAL_MS = BenchEnv.integer("BENCH_POLL_INTERVAL_MS", 1000);
+  static final int WARMUP = BenchEnv.integer("BENCH_WARMUP", 1_000);
   static final boolean GRAPHILE = !"0".equals(System.getenv().getOrDefault("BENCH_GRAPHILE", "1"));
   /**
    * Each job's prompt: "nothing" by default, or BENCH_PROMPT_CHARS characters of English-like words
    * (an agent's prompt is a few kilobytes of prose); graphile-worker's jobs carry the same text.
    */
-  static final String PROMPT = prompt(env("BENCH_PROMPT_CHARS", 0));
+  static final String PROMPT = prompt(BenchEnv.integer("BENCH_PROMPT_CHARS", 0));
   /** The phases to run, in this order: BENCH_PHASES, comma-separated; BENCH_DRAIN=0 drops drain. */
   static final List<String> PHASES = phases();
   static final String PASSWORD = "bench-password-1234";
@@ -144,9 +144,9 @@ public class QueueBench {
     graphileDir = Path.of(args[2]);
     serverPid = args.length > 3 ? Long.parseLong(args[3]) : -1;
     clusterDir = dataDir.toAbsolutePath().normalize().resolve("pg").toString();
-    pgPort = Files.readString(dataDir.resolve("pg-port")).trim();
-    dbPassword = Files.readString(dataDir.resolve("pg-password")).trim();
-    jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pgPort + "/taskforge";
+    pgPort = BenchDatabase.port(dataDir);
+    dbPassword = BenchDatabase.password(dataDir);
+    jdbcUrl = BenchDatabase.url(dataDir);
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(10)).build();
     System.out.printf("queue bench: phases %s; W1 %,d jobs (%d enqueue clients), drain and physical limit %,d jobs, "
@@ -765,7 +765,7 @@ public class QueueBench {
     /** The queue the bench's tasks run in: they name none, and the drain's are moved to it. */
     static final String QUEUE = "default";
     static final String EMAIL = "queue-bench-watch@example.com";
-    static final int PERIOD_SECONDS = env("BENCH_WATCH_SECONDS", 5);
+    static final int PERIOD_SECONDS = BenchEnv.integer("BENCH_WATCH_SECONDS", 5);
     static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     final HttpClient client;
@@ -873,11 +873,7 @@ public class QueueBench {
 
     /** An account made admin in the database, since the time series of every queue are an admin's to read. */
     static String admin(Connection db) throws Exception {
-      String creds = "{\"email\":\"" + EMAIL + "\",\"password\":\"" + PASSWORD + "\"}";
-      HttpResponse<String> r = http.send(post("/api/auth/register", null, creds), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 201 && r.statusCode() != 409) {
-        throw new IllegalStateException("register " + r.statusCode() + ": " + r.body());
-      }
+      BenchHttp.register(http, base, EMAIL, PASSWORD);
       try (PreparedStatement ps = db.prepareStatement("UPDATE users SET role = 'ADMIN' WHERE email = ?")) {
         ps.setString(1, EMAIL);
         if (ps.executeUpdate() != 1) {
@@ -885,11 +881,7 @@ public class QueueBench {
         }
       }
       // Logged in after the promotion, in case a session ever carries the role it was opened with.
-      r = http.send(post("/api/auth/login", null, creds), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("login " + r.statusCode() + ": " + r.body());
-      }
-      return field(r.body(), "token");
+      return BenchHttp.logIn(http, base, EMAIL, PASSWORD);
     }
 
     void phase(String name) {
@@ -1339,8 +1331,6 @@ public class QueueBench {
    * tells which runs are clean.
    */
   record Cpu(long machineTicks, long[] oursTicks, long nanos) {
-    static final double TICKS_PER_SECOND = 100;
-
     static Cpu start() {
       return new Cpu(machineBusy(), ours(), System.nanoTime());
     }
@@ -1371,67 +1361,53 @@ public class QueueBench {
     Use end() {
       double seconds = (System.nanoTime() - nanos) / 1e9;
       double cores = Runtime.getRuntime().availableProcessors();
-      double machine = (machineBusy() - machineTicks) / TICKS_PER_SECOND / seconds / cores * 100;
+      double machine = (machineBusy() - machineTicks) / ProcessTable.TICKS_PER_SECOND / seconds / cores * 100;
       long[] now = ours();
       double[] part = new double[3];
       for (int i = 0; i < 3; i++) {
-        part[i] = (now[i] - oursTicks[i]) / TICKS_PER_SECOND / seconds / cores * 100;
+        part[i] = (now[i] - oursTicks[i]) / ProcessTable.TICKS_PER_SECOND / seconds / cores * 100;
       }
       return new Use(machine, part[0] + part[1] + part[2], cores, part[0], part[1], part[2]);
     }
 
     static long machineBusy() {
-      try {
-        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-        // user nice system idle iowait irq softirq steal
-        return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-            + Long.parseLong(f[7]) + Long.parseLong(f[8]);
-      } catch (Exception e) {
-        return 0;
-      }
+      return ProcessTable.machineBusyTicks();
     }
 
     /** Ticks of this JVM and its children, of the server JVM alone, and of PostgreSQL's processes. */
     static long[] ours() {
-      Map<Long, Long> parent = new HashMap<>();
-      Map<Long, Long> ticks = new HashMap<>();
+      ProcessTable procs = ProcessTable.read();
+      if (procs.isEmpty()) {
+        return new long[3];
+      }
       long generator = ProcessHandle.current().pid();
       List<Long> roots = new ArrayList<>(List.of(generator, serverPid));
-      try (var dirs = Files.list(Path.of("/proc"))) {
-        for (Path dir : (Iterable<Path>) dirs::iterator) {
-          String name = dir.getFileName().toString();
-          if (!name.chars().allMatch(Character::isDigit)) {
-            continue;
-          }
-          try {
-            String stat = Files.readString(dir.resolve("stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long pid = Long.parseLong(name);
-            parent.put(pid, Long.parseLong(f[1]));
-            // utime stime cutime cstime: fields 14-17, here 11-14 after the name
-            ticks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13])
-                + Long.parseLong(f[14]));
-            if (clusterDir != null && Files.readString(dir.resolve("cmdline")).replace('\0', ' ').contains(clusterDir)) {
-              roots.add(pid);
-            }
-          } catch (Exception e) {
-            // the process ended meanwhile
+      if (clusterDir != null) {
+        for (long pid : procs.pids()) {
+          if (commandLine(pid).contains(clusterDir)) {
+            roots.add(pid);
           }
         }
-      } catch (Exception e) {
-        return new long[3];
       }
       // Each process counts for the nearest root above it: PostgreSQL's postmaster is the server's child.
       long[] sum = new long[3];
-      for (Map.Entry<Long, Long> p : ticks.entrySet()) {
-        for (long at = p.getKey(), hops = 0; at > 1 && hops < 64; at = parent.getOrDefault(at, 0L), hops++) {
+      for (long pid : procs.pids()) {
+        for (long at = pid, hops = 0; at > 1 && hops < 64; at = procs.parent(at), hops++) {
           if (roots.contains(at)) {
-            sum[at == generator ? 0 : at == serverPid ? 1 : 2] += p.getValue();
+            sum[at == generator ? 0 : at == serverPid ? 1 : 2] += procs.ticksWithReaped(pid);
             break;
           }
         }
       }
       return sum;
+    }
+
+    private static String commandLine(long pid) {
+      try {
+        return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+      } catch (Exception gone) {
+        return "";
+      }
     }
   }
 
@@ -1549,16 +1525,7 @@ public class QueueBench {
   /** A new account named {@code name}, logged in: its bearer token. */
   static String token(String name) throws Exception {
     String email = "queue-bench-" + name + "@example.com";
-    String creds = "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}";
-    HttpResponse<String> r = http.send(post("/api/auth/register", null, creds), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201 && r.statusCode() != 409) {
-      throw new IllegalStateException("register " + r.statusCode() + ": " + r.body());
-    }
-    r = http.send(post("/api/auth/login", null, creds), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException("login " + r.statusCode() + ": " + r.body());
-    }
-    String token = field(r.body(), "token");
+    String token = BenchHttp.signIn(http, base, email, PASSWORD);
     EMAILS.put(token, email);
     return token;
   }
@@ -1568,12 +1535,7 @@ public class QueueBench {
   }
 
   static HttpRequest post(String path, String token, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return b.build();
+    return BenchHttp.request("POST", base + path, token, body).build();
   }
 
   static String field(String json, String name) {
@@ -1666,11 +1628,7 @@ public class QueueBench {
   }
 
   static double pct(long[] sortedMicros, int p) {
-    if (sortedMicros.length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
-    return sortedMicros[Math.max(0, Math.min(i, sortedMicros.length - 1))] / 1000.0;
+    return Percentiles.millis(sortedMicros, p);
   }
 
   static double max(long[] sortedMicros) {
@@ -1679,9 +1637,5 @@ public class QueueBench {
 
   static double secondsSince(long t0) {
     return (System.nanoTime() - t0) / 1e9;
-  }
-
-  static int env(String name, int fallback) {
-    return Integer.parseInt(System.getenv().getOrDefault(name, Integer.toString(fallback)));
   }
 }

@@ -8,7 +8,6 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -22,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -38,15 +36,15 @@ import java.util.regex.Pattern;
  * backends, and the tasks not yet done; once before the load and once after it, idle. At the end it
  * prints the series and whether heap and open file descriptors stayed flat (the mean of the last
  * third of the samples under load against the first third's).
- * Usage: java -cp taskforge.jar bench/SoakBench.java BASE_URL DATA_DIR SERVER_PID
+ * args (bench/soak.sh passes them): BASE_URL DATA_DIR SERVER_PID
  */
 public class SoakBench {
-  static final int SECONDS = env("SOAK_SECONDS", 600);
-  static final int USERS = env("SOAK_USERS", 3);
-  static final int READS_PER_SECOND = env("SOAK_READS_PER_SECOND", 10);
-  static final int TASKS_PER_SECOND = env("SOAK_TASKS_PER_SECOND", 4);
-  static final int TAILS = env("SOAK_TAILS", 4);
-  static final int SAMPLE_SECONDS = env("SOAK_SAMPLE_SECONDS", 30);
+  static final int SECONDS = BenchEnv.integer("SOAK_SECONDS", 600);
+  static final int USERS = BenchEnv.integer("SOAK_USERS", 3);
+  static final int READS_PER_SECOND = BenchEnv.integer("SOAK_READS_PER_SECOND", 10);
+  static final int TASKS_PER_SECOND = BenchEnv.integer("SOAK_TASKS_PER_SECOND", 4);
+  static final int TAILS = BenchEnv.integer("SOAK_TAILS", 4);
+  static final int SAMPLE_SECONDS = BenchEnv.integer("SOAK_SAMPLE_SECONDS", 30);
   static final double HEAP_TOLERANCE = 0.20; // last third's mean within 20% (+ 8 MB) of the first third's
   static final double FD_TOLERANCE = 0.10; // and within 10% (+ 5)
   static final String PROMPT = "for i in 1 2 3 4 5 6 7 8 9; do echo line $i; sleep 0.1; done; echo done";
@@ -82,8 +80,7 @@ public class SoakBench {
     base = args[0];
     Path dataDir = Path.of(args[1]);
     pid = Long.parseLong(args[2]);
-    db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + Files.readString(dataDir.resolve("pg-port")).trim()
-        + "/taskforge", "postgres", Files.readString(dataDir.resolve("pg-password")).trim());
+    db = BenchDatabase.connect(dataDir);
     List<User> users = new ArrayList<>();
     for (int i = 0; i < USERS; i++) {
       users.add(new User(login("soak" + i + "@example.com"), new ConcurrentLinkedDeque<>()));
@@ -345,12 +342,7 @@ public class SoakBench {
   }
 
   static HttpResponse<String> call(String method, String path, String token, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
+    HttpRequest.Builder b = BenchHttp.request(method, base + path, token, body).timeout(Duration.ofSeconds(30));
     String operation = method + " " + path.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "{id}").replaceAll("\\?.*", "");
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -409,10 +401,5 @@ public class SoakBench {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  static int env(String name, int fallback) {
-    String v = System.getenv(name);
-    return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
   }
 }

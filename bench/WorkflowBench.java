@@ -1,11 +1,8 @@
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -19,15 +16,15 @@ import java.util.List;
  * so only the creation of runs is measured.
  */
 public class WorkflowBench {
-  static final int STEPS = Integer.parseInt(System.getenv().getOrDefault("BENCH_STEPS", "1000"));
-  static final int RUNS = Integer.parseInt(System.getenv().getOrDefault("BENCH_RUNS", "10"));
+  static final int STEPS = BenchEnv.integer("BENCH_STEPS", 1000);
+  static final int RUNS = BenchEnv.integer("BENCH_RUNS", 10);
   static final String PROMPT = "Review module %d of the service, fix what the linter reports and keep its tests green.";
 
   public static void main(String[] args) throws Exception {
     String base = args[0];
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
-    String token = login(http, base);
+    String token = BenchHttp.signIn(http, base, "workflow-bench@example.com", "a long bench password");
     System.out.printf("runs of %,d steps; %d timed runs per shape after one warm-up run%n", STEPS, RUNS);
     boolean allFast = true;
     for (String shape : List.of("fan", "layers", "chain")) {
@@ -64,8 +61,7 @@ public class WorkflowBench {
     java.lang.reflect.Field field = Class.forName("dev.taskforge.workflows.WorkflowRunSql").getDeclaredField("ACTIONABLE_RUNS");
     field.setAccessible(true);
     String sql = ((String) field.get(null)).replace("#{limit}", "50");
-    String url = "jdbc:postgresql://127.0.0.1:" + Files.readString(dataDir.resolve("pg-port")).trim() + "/taskforge";
-    try (Connection c = DriverManager.getConnection(url, "postgres", Files.readString(dataDir.resolve("pg-password")).trim());
+    try (Connection c = BenchDatabase.connect(dataDir);
          Statement s = c.createStatement()) {
       ResultSet live = s.executeQuery("SELECT count(*), (SELECT count(*) FROM workflow_run_steps) FROM workflow_executions "
           + "WHERE status = 'RUNNING'");
@@ -139,13 +135,6 @@ public class WorkflowBench {
     return body.append("]}").toString();
   }
 
-  static String login(HttpClient http, String base) throws Exception {
-    String account = "{\"email\":\"workflow-bench@example.com\",\"password\":\"a long bench password\"}";
-    http.send(request(base + "/api/auth/register", null, account), HttpResponse.BodyHandlers.ofString());
-    String body = http.send(request(base + "/api/auth/login", null, account), HttpResponse.BodyHandlers.ofString()).body();
-    return body.replaceAll(".*\"token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-  }
-
   static String post(HttpClient http, String url, String token, String body, int expected) throws Exception {
     HttpResponse<String> r = http.send(request(url, token, body), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != expected) {
@@ -156,8 +145,6 @@ public class WorkflowBench {
   }
 
   static HttpRequest request(String url, String token, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    return token == null ? b.build() : b.header("Authorization", "Bearer " + token).build();
+    return BenchHttp.request("POST", url, token, body).timeout(Duration.ofSeconds(120)).build();
   }
 }

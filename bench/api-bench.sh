@@ -13,4 +13,4 @@ BENCH_KEEP=0 BENCH_SERVER_HEAP=-Xmx2g
 bench_jar
 bench_workdir bench
 bench_start
-java -Xmx1g -cp "$jar" bench/ApiBench.java "http://127.0.0.1:$port" "$work/data"
+bench_java -Xmx1g ApiBench "http://127.0.0.1:$port" "$work/data"

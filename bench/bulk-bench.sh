@@ -15,5 +15,5 @@ bench_jar
 bench_workdir bulk
 bench_start
 bench_machine ""
-java -Xmx1g -cp "$jar" bench/BulkBench.java "http://127.0.0.1:$port" "$work/data"
+bench_java -Xmx1g BulkBench "http://127.0.0.1:$port" "$work/data"
 bench_server_warnings

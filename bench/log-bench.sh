@@ -33,6 +33,6 @@ bench_jar
 bench_workdir log-bench
 bench_start
 bench_machine ""
-java -Xmx1g -cp "$jar" bench/LogBench.java "http://127.0.0.1:$port" "$work/data" "$server"
+bench_java -Xmx1g LogBench "http://127.0.0.1:$port" "$work/data" "$server"
 echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
 bench_server_warnings

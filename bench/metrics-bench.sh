@@ -31,7 +31,7 @@ bench_workdir metrics-bench
 bench_start
 bench_machine ""
 status=0
-java -Xmx1g -cp "$jar" bench/MetricsBench.java "http://127.0.0.1:$port" "$work/data" "$server" || status=$?
+bench_java -Xmx1g MetricsBench "http://127.0.0.1:$port" "$work/data" "$server" || status=$?
 echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
 bench_server_warnings
 exit "$status"

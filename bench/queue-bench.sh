@@ -94,5 +94,5 @@ if [ "$BENCH_GRAPHILE" != 0 ]; then
 else
   bench_machine ""
 fi
-java -Xmx1g -cp "$jar" bench/QueueBench.java "http://127.0.0.1:$port" "$work/data" bench/graphile "$server"
+bench_java -Xmx1g QueueBench "http://127.0.0.1:$port" "$work/data" bench/graphile "$server"
 bench_server_warnings

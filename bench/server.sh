@@ -1,4 +1,5 @@
-# Sourced by the benchmark scripts: the jar, a server on a fresh embedded database, its warnings.
+# Sourced by the benchmark scripts (run from the project root): the jar, a server on a fresh embedded
+# database, its warnings, and the bench programs compiled and run.
 # Each script sets BENCH_KEEP (1 keeps the temporary directory) before calling these.
 
 # Sets $jar to BENCH_JAR or target/taskforge.jar, building it there first when it is missing.
@@ -58,4 +59,21 @@ bench_machine() {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) RAM," \
     "load average $(cut -d" " -f1-3 /proc/loadavg) at start, $(java -version 2>&1 | head -1)$1," \
     "PostgreSQL $(cat "$work"/data/pg/PG_VERSION 2>/dev/null || echo '?') (embedded, fsync and synchronous_commit on)"
+}
+
+# bench_java [JAVA_OPTION ...] MAIN_CLASS [ARG ...]: compiles every bench/*.java (the benches and the
+# plumbing they share) against the jar into $work/bench-classes, then runs MAIN_CLASS with those JVM
+# options and arguments; answers its exit status. The compiler's output shows only when it fails.
+bench_java() {
+  local options=()
+  while [ "${1#-}" != "$1" ]; do options+=("$1"); shift; done
+  local main=$1
+  shift
+  local classes="$work/bench-classes"
+  mkdir -p "$classes"
+  if ! javac -encoding UTF-8 -d "$classes" -cp "$jar" bench/*.java > "$work/bench-javac.log" 2>&1; then
+    cat "$work/bench-javac.log"
+    return 1
+  fi
+  java "${options[@]}" -cp "$jar:$classes" "$main" "$@"
 }

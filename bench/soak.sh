@@ -24,6 +24,6 @@ python3 -c 'import json, sys; c = json.load(open("conf/taskforge.json")); c["exe
 bench_start TASKFORGE_CONFIG="$work/taskforge.json" TASKFORGE_QUEUE_CONCURRENCY="$SOAK_CONCURRENCY"
 bench_machine ""
 echo "server heap: ${BENCH_SERVER_HEAP:--Xmx1g}, pid $server"
-java -Xmx512m -cp "$jar" bench/SoakBench.java "http://127.0.0.1:$port" "$work/data" "$server"
+bench_java -Xmx512m SoakBench "http://127.0.0.1:$port" "$work/data" "$server"
 echo "load average at the end: $(cut -d" " -f1-3 /proc/loadavg)"
 bench_server_warnings

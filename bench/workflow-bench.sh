@@ -16,5 +16,5 @@ bench_jar
 bench_workdir workflow
 bench_start
 bench_machine ""
-java -Xmx512m -cp "$jar" bench/WorkflowBench.java "http://127.0.0.1:$port" "$work/data"
+bench_java -Xmx512m WorkflowBench "http://127.0.0.1:$port" "$work/data"
 bench_server_warnings
