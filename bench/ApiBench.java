@@ -32,11 +32,16 @@ public class ApiBench {
   static final int HEAVY_USERS = 10;
   static final int SESSIONS = 1000;
 
+  static Path dataDir;
+  static long serverPid;
+
   record Client(String token, List<String> taskIds) {}
 
+  /** args: the server's base URL, its data directory, its pid (for the CPU split; -1 or absent: none). */
   public static void main(String[] args) throws Exception {
     String base = args[0];
-    Path dataDir = Path.of(args[1]);
+    dataDir = Path.of(args[1]);
+    serverPid = args.length > 2 ? Long.parseLong(args[2]) : -1;
     List<Client> clients;
     try (Connection c = BenchDatabase.connect(dataDir)) {
       long t0 = System.nanoTime();
@@ -155,6 +160,7 @@ public class ApiBench {
       latencies.put(op, java.util.Collections.synchronizedList(new ArrayList<>()));
     }
     Map<String, Integer> errors = new ConcurrentHashMap<>();
+    ServerCpu before = ServerCpu.sample(serverPid, dataDir);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
     ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
     for (int w = 0; w < CONNECTIONS; w++) {
@@ -204,6 +210,7 @@ public class ApiBench {
     }
     pool.shutdown();
     pool.awaitTermination(SECONDS + 60, TimeUnit.SECONDS);
+    ServerCpu cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
     long total = latencies.values().stream().mapToLong(List::size).sum();
     System.out.printf("%nmixed load: %d connections for %d s: %,d requests, %.0f requests/s%n", CONNECTIONS, SECONDS,
         total, total / (double) SECONDS);
@@ -213,6 +220,7 @@ public class ApiBench {
       System.out.printf("%-8s %10d %10.0f %9.1f %9.1f %9.1f%n", op, sorted.length, sorted.length / (double) SECONDS,
           pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
     }
+    System.out.printf("cpu      %s%n", cpu.coresBusy());
     System.out.println(errors.isEmpty() ? "errors: none" : "errors: " + errors);
   }
 

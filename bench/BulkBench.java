@@ -33,9 +33,14 @@ public class BulkBench {
       + "helper, update every caller and run their tests as well. ").repeat(1 + PROMPT_BYTES / 400)
       .substring(0, PROMPT_BYTES);
 
+  static Path dataDir;
+  static long serverPid;
+
+  /** args: the server's base URL, its data directory, its pid (for the CPU split; -1 or absent: none). */
   public static void main(String[] args) throws Exception {
     String base = args[0];
-    Path dataDir = Path.of(args[1]);
+    dataDir = Path.of(args[1]);
+    serverPid = args.length > 2 ? Long.parseLong(args[2]) : -1;
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newFixedThreadPool(CLIENTS)).connectTimeout(Duration.ofSeconds(10)).build();
     String token = BenchHttp.signIn(http, base, "bulk-bench@example.com", "a long bench password");
@@ -65,6 +70,7 @@ public class BulkBench {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     AtomicInteger failures = new AtomicInteger();
     List<Future<List<Double>>> results = new ArrayList<>();
+    ServerCpu before = ServerCpu.sample(serverPid, dataDir);
     long t0 = System.nanoTime();
     for (int c = 0; c < CLIENTS; c++) {
       int client = c;
@@ -89,6 +95,7 @@ public class BulkBench {
       all.addAll(f.get());
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
+    ServerCpu cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
     clients.shutdown();
     if (!report) {
       return;
@@ -98,6 +105,7 @@ public class BulkBench {
         (long) sorted.length * BATCH, elapsed, sorted.length * BATCH / elapsed, failures.get());
     System.out.printf("batch latency: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n", Percentiles.of(sorted, 50),
         Percentiles.of(sorted, 95), sorted.length == 0 ? 0 : sorted[sorted.length - 1]);
+    System.out.println("cpu " + cpu.coresBusy());
   }
 
   /** A batch of tasks as a client would write them: a title, a prompt of BENCH_PROMPT_BYTES, tags, a queue. */

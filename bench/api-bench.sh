@@ -3,7 +3,8 @@
 #   bash bench/api-bench.sh
 # Builds the jar if needed, starts a server on a fresh embedded database, seeds it
 # (BENCH_USERS users, BENCH_TASKS tasks spread unevenly), drives BENCH_CONNECTIONS concurrent clients
-# for BENCH_SECONDS of mixed load, prints requests/s and p50/p95/p99 per operation, then stops.
+# for BENCH_SECONDS of mixed load, prints requests/s and p50/p95/p99 per operation and the cores
+# busy over that load (server JVM, its PostgreSQL, the bench JVM, other processes), then stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BENCH_USERS:=10000}" "${BENCH_TASKS:=1000000}" "${BENCH_CONNECTIONS:=100}" "${BENCH_SECONDS:=60}"
@@ -13,4 +14,4 @@ BENCH_KEEP=0 BENCH_SERVER_HEAP=-Xmx2g
 bench_jar
 bench_workdir bench
 bench_start
-bench_java -Xmx1g ApiBench "http://127.0.0.1:$port" "$work/data"
+bench_java -Xmx1g ApiBench "http://127.0.0.1:$port" "$work/data" "$server"
