@@ -104,13 +104,7 @@ public class LogBench {
   static Connection db;
 
   public static void main(String[] args) {
-    try {
-      run(args);
-      System.exit(0);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.exit(1); // Vert.x's threads would keep the JVM alive
-    }
+    BenchMain.exitAfter(() -> run(args));
   }
 
   static void run(String[] args) throws Exception {

@@ -67,13 +67,7 @@ public class SoakBench {
   record Sample(long second, long heapKb, long rssKb, long fds, long backends, long pending) {}
 
   public static void main(String[] args) {
-    try {
-      run(args);
-      System.exit(0);
-    } catch (Throwable t) {
-      t.printStackTrace();
-      System.exit(1);
-    }
+    BenchMain.exitAfter(() -> run(args));
   }
 
   static void run(String[] args) throws Exception {
