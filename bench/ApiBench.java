@@ -29,6 +29,12 @@ public class ApiBench {
   static final int TASKS = BenchEnv.integer("BENCH_TASKS", 1000000);
   static final int CONNECTIONS = BenchEnv.integer("BENCH_CONNECTIONS", 100);
   static final int SECONDS = BenchEnv.integer("BENCH_SECONDS", 60);
+  /**
+   * BENCH_CLIENT=jdk drives the mixed load through java.net.http instead of one plain keep-alive
+   * socket per client thread ({@link KeepAliveClient}): the same requests at several times the
+   * load generator's CPU, taken from the server on this shared machine.
+   */
+  static final boolean JDK_CLIENT = "jdk".equals(System.getenv("BENCH_CLIENT"));
   static final int HEAVY_USERS = 10;
   static final int SESSIONS = 1000;
 
@@ -167,6 +173,7 @@ public class ApiBench {
       int worker = w;
       pool.submit(() -> {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        KeepAliveClient connection = new KeepAliveClient(base);
         while (System.nanoTime() < end) {
           Client client = clients.get((worker + random.nextInt(clients.size())) % clients.size());
           int dice = random.nextInt(100);
@@ -195,7 +202,8 @@ public class ApiBench {
           }
           long t0 = System.nanoTime();
           try {
-            int status = send(http, base, method, path, client.token(), body);
+            int status = JDK_CLIENT ? send(http, base, method, path, client.token(), body)
+                : connection.send(method, path, client.token(), body);
             long micros = (System.nanoTime() - t0) / 1000;
             if (status >= 400) {
               errors.merge(op + " " + status, 1, Integer::sum);
@@ -206,13 +214,15 @@ public class ApiBench {
             errors.merge(op + " " + e.getClass().getSimpleName(), 1, Integer::sum);
           }
         }
+        connection.close();
       });
     }
     pool.shutdown();
     pool.awaitTermination(SECONDS + 60, TimeUnit.SECONDS);
     ServerCpu cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
     long total = latencies.values().stream().mapToLong(List::size).sum();
-    System.out.printf("%nmixed load: %d connections for %d s: %,d requests, %.0f requests/s%n", CONNECTIONS, SECONDS,
+    System.out.printf("%nmixed load: %d connections (%s) for %d s: %,d requests, %.0f requests/s%n", CONNECTIONS,
+        JDK_CLIENT ? "java.net.http" : "one keep-alive socket each", SECONDS,
         total, total / (double) SECONDS);
     System.out.printf("%-8s %10s %10s %9s %9s %9s%n", "op", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms");
     for (String op : List.of("list", "get", "create", "update")) {
