@@ -19,20 +19,32 @@ public final class Rows {
 
   /** The enum constant named by a PostgreSQL enum column, or null for SQL NULL. */
   public static <E extends Enum<E>> E enumValue(Row row, String column, Class<E> type) {
-    String value = row.getString(column);
+    return enumValue(row.getString(column), type);
+  }
+
+  /** An enum constant by name, or null for SQL NULL. */
+  public static <E extends Enum<E>> E enumValue(String value, Class<E> type) {
     return value == null ? null : Enum.valueOf(type, value);
+  }
+
+  /** A {@code text[]} value as a list (never null: NULL reads as empty). */
+  public static List<String> strings(String[] values) {
+    return values == null ? List.of() : List.of(values);
+  }
+
+  /** A {@code jsonb} value holding an object (SQL NULL and JSON null read as null). */
+  public static JsonObject object(Object value) {
+    return value == null || value == Tuple.JSON_NULL ? null : (JsonObject) value;
   }
 
   /** A {@code text[]} column as a list (never null: NULL reads as empty). */
   public static List<String> strings(Row row, String column) {
-    String[] values = row.getArrayOfStrings(column);
-    return values == null ? List.of() : List.of(values);
+    return strings(row.getArrayOfStrings(column));
   }
 
   /** A {@code jsonb} column holding an object (SQL NULL and JSON null read as null). */
   public static JsonObject object(Row row, String column) {
-    Object value = row.getValue(column);
-    return value == null || value == Tuple.JSON_NULL ? null : (JsonObject) value;
+    return object(row.getValue(column));
   }
 
   public static OffsetDateTime time(Row row, String column) {

@@ -7,6 +7,7 @@ import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.RowMapper;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class TaskListing {
     Statement statement = statement(ownerId, f);
     return Templates.forQuery(client, statement.sql()).execute(statement.params()).map(rows -> {
       List<Task> items = new ArrayList<>();
+      RowMapper<Task> tasks = Task.mapperFor(rows.columnsNames());
+      int sortValue = rows.columnsNames().indexOf("sort_value");
       String lastSortValue = null;
       for (Row row : rows) {
         if (items.size() == f.limit()) {
@@ -45,8 +48,8 @@ public final class TaskListing {
           Task last = items.get(items.size() - 1);
           return new Page(items, new TaskCursor(f.sort(), f.descending(), lastSortValue, last.id()).encode());
         }
-        items.add(Task.MAPPER.map(row));
-        lastSortValue = row.getString("sort_value");
+        items.add(tasks.map(row));
+        lastSortValue = row.getString(sortValue);
       }
       return new Page(items, null);
     });
