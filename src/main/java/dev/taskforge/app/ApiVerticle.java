@@ -26,6 +26,8 @@ import dev.taskforge.telemetry.Telemetry;
 import dev.taskforge.users.AccountRoutes;
 import dev.taskforge.users.AuthRoutes;
 import dev.taskforge.users.AuthSettings;
+import dev.taskforge.users.CachedCredentials;
+import dev.taskforge.users.CredentialChanges;
 import dev.taskforge.users.CredentialRepository;
 import dev.taskforge.users.InviteRoutes;
 import dev.taskforge.workflows.WorkflowRoutes;
@@ -65,6 +67,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private Pool pool;
   private QueueWakeups wakeups;
+  private CachedCredentials credentials;
   private HttpServer server;
   /** The contract file as written, served at /openapi.json. */
   private JsonObject contractAsWritten;
@@ -78,6 +81,10 @@ public final class ApiVerticle extends VerticleBase {
     pool = Pools.create(vertx, Pools.urlFrom(config()), Pools.sizeFrom(config()), "api",
         Pools.statementTimeoutFrom(config()));
     wakeups = new QueueWakeups(vertx, Pools.urlFrom(config()).connectOptions());
+    // Credentials changed anywhere, or notices missed while the LISTEN connection was down: what
+    // this process remembers of them is forgotten.
+    wakeups.observe(CredentialChanges.CHANNEL, notice -> CredentialChanges.happened(), CredentialChanges::happened);
+    credentials = new CachedCredentials(new CredentialRepository(pool), wakeups::listening);
     taskFeed = new TaskFeed(vertx, pool, wakeups);
     return wakeups.connect()
         .compose(v -> vertx.executeBlocking(() -> ContractDocument.read(CONTRACT)))
@@ -117,7 +124,7 @@ public final class ApiVerticle extends VerticleBase {
       }
     });
     Optional<PublicUrl> publicUrl = PublicUrl.from(config().getJsonObject("http"));
-    builder.rootHandler(new Authentication(new CredentialRepository(pool), publicUrl));
+    builder.rootHandler(new Authentication(credentials, publicUrl));
     for (OpenAPIRoute route : builder.getRoutes()) {
       // The contract documents the bearer and cookie schemes; Authentication (a root handler,
       // so it runs before validation) enforces them.

@@ -42,6 +42,20 @@ public final class QueueWakeups {
     }
   }
 
+  /**
+   * As {@link #observe(String, Consumer)}, and runs {@code subscribed} each time the channel is
+   * listened to anew: at the first connection and after every reconnection, when notices sent
+   * while the connection was down have been missed.
+   */
+  public void observe(String channel, Consumer<String> observer, Runnable subscribed) {
+    subscriber.channel(channel).handler(observer::accept).subscribeHandler(v -> subscribed.run());
+  }
+
+  /** Whether the LISTEN connection is up now; while it is down (and reconnecting), notices are missed. */
+  public boolean listening() {
+    return subscriber.actualConnection() != null;
+  }
+
   public Future<Void> connect() {
     return subscriber.connect();
   }

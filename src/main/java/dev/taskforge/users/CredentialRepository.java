@@ -47,17 +47,26 @@ public final class CredentialRepository implements Credentials {
   /** The principal of a live session or API token (chosen by the token's prefix), if any. */
   @Override
   public Future<Optional<Principal>> authenticate(String token) {
+    return authenticateUntil(token).map(found -> found.map(Authenticated::principal));
+  }
+
+  /** A principal, and until when its credential is valid unless revoked (null: no end). */
+  public record Authenticated(Principal principal, OffsetDateTime validUntil) {}
+
+  /** As {@link #authenticate}, with the end of the credential's validity. */
+  public Future<Optional<Authenticated>> authenticateUntil(String token) {
     String sql = SecretTokens.isApiToken(token) ? UserSql.PRINCIPAL_OF_TOKEN : UserSql.PRINCIPAL_OF_SESSION;
     return Templates.forQuery(client, sql)
-        .mapTo(row -> new Principal(row.getUUID("user_id"), Rows.enumValue(row, "role", UserRole.class),
-            row.getUUID("session_id"), Rows.strings(row, "scopes")))
+        .mapTo(row -> new Authenticated(new Principal(row.getUUID("user_id"),
+            Rows.enumValue(row, "role", UserRole.class), row.getUUID("session_id"), Rows.strings(row, "scopes")),
+            row.getOffsetDateTime("valid_until")))
         .execute(Map.of("token_hash", SecretTokens.hash(token))).map(Rows::first);
   }
 
   /** Revokes every live session of the user; answers how many. */
   public Future<Integer> revokeAllSessions(UUID userId) {
     return Templates.forUpdate(client, UserSql.REVOKE_ALL_SESSIONS).execute(Map.of("user_id", userId))
-        .map(result -> result.rowCount());
+        .map(result -> CredentialChanges.made(result.rowCount()));
   }
 
   /**
@@ -69,12 +78,13 @@ public final class CredentialRepository implements Credentials {
     params.put("user_id", userId);
     params.put("password_hash", passwordHash);
     params.put("kept_session_id", keptSessionId);
-    return Templates.forUpdate(client, UserSql.CHANGE_PASSWORD).execute(params).mapEmpty();
+    return Templates.forUpdate(client, UserSql.CHANGE_PASSWORD).execute(params).map(CredentialChanges::made)
+        .mapEmpty();
   }
 
   public Future<Boolean> revokeSession(UUID userId, UUID sessionId) {
     return Templates.forUpdate(client, UserSql.REVOKE_SESSION).execute(Map.of("id", sessionId, "user_id", userId))
-        .map(result -> result.rowCount() == 1);
+        .map(result -> CredentialChanges.made(result.rowCount() == 1));
   }
 
   public Future<ApiToken> createToken(UUID userId, String name, Buffer tokenHash, String tokenPrefix,
@@ -103,6 +113,6 @@ public final class CredentialRepository implements Credentials {
 
   public Future<Boolean> revokeToken(UUID userId, UUID tokenId) {
     return Templates.forUpdate(client, UserSql.REVOKE_TOKEN).execute(Map.of("id", tokenId, "user_id", userId))
-        .map(result -> result.rowCount() == 1);
+        .map(result -> CredentialChanges.made(result.rowCount() == 1));
   }
 }

@@ -84,7 +84,7 @@ public final class UserRepository {
   /** Makes the account with that email an admin; empty when there is none. */
   public Future<Optional<User>> promoteToAdmin(String email) {
     return Templates.forQuery(client, UserSql.PROMOTE).mapTo(User.MAPPER).execute(Map.of("email", email))
-        .map(Rows::first);
+        .map(Rows::first).map(CredentialChanges::made);
   }
 
   /**
@@ -98,12 +98,12 @@ public final class UserRepository {
     params.put("role", role == null ? null : role.name());
     params.put("is_active", active);
     return Templates.forQuery(client, UserSql.UPDATE_ROLE_AND_STANDING).mapTo(User.MAPPER).execute(params)
-        .map(Rows::first);
+        .map(Rows::first).map(CredentialChanges::made);
   }
 
   /** Deletes the account and, through the foreign keys, everything it owns. */
   public Future<Boolean> delete(UUID id) {
     return Templates.forUpdate(client, UserSql.DELETE_USER).execute(Map.of("id", id))
-        .map(result -> result.rowCount() == 1);
+        .map(result -> CredentialChanges.made(result.rowCount() == 1));
   }
 }

@@ -77,7 +77,7 @@ final class UserSql {
 
   /** Who a live session acts for: one round trip per authenticated request. */
   static final String PRINCIPAL_OF_SESSION = """
-      SELECT u.id AS user_id, u.role, s.id AS session_id, '{}'::text[] AS scopes
+      SELECT u.id AS user_id, u.role, s.id AS session_id, '{}'::text[] AS scopes, s.expires_at AS valid_until
         FROM user_sessions s
         JOIN users u ON u.id = s.user_id AND u.is_active
        WHERE s.token_hash = #{token_hash} AND s.revoked_at IS NULL AND s.expires_at > now()
@@ -86,14 +86,14 @@ final class UserSql {
   /** Who a live API token acts for; its last use is recorded at most once a minute. */
   static final String PRINCIPAL_OF_TOKEN = """
       WITH live AS (
-        SELECT t.id, t.user_id, t.last_used_at, t.scopes FROM api_tokens t
+        SELECT t.id, t.user_id, t.last_used_at, t.scopes, t.expires_at FROM api_tokens t
          WHERE t.token_hash = #{token_hash} AND t.revoked_at IS NULL
            AND (t.expires_at IS NULL OR t.expires_at > now())
       ), touched AS (
         UPDATE api_tokens SET last_used_at = now()
          WHERE id IN (SELECT id FROM live WHERE last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
       )
-      SELECT u.id AS user_id, u.role, NULL::uuid AS session_id, live.scopes
+      SELECT u.id AS user_id, u.role, NULL::uuid AS session_id, live.scopes, live.expires_at AS valid_until
         FROM live JOIN users u ON u.id = live.user_id AND u.is_active
       """;
 
