@@ -42,8 +42,8 @@ class RepeatedKillTest {
   private static final int LONG_IN_BACKLOG = Integer.getInteger("taskforge.killBacklogLong", 50);
   private static final int KILLS = Integer.getInteger("taskforge.kills", 20);
   private static final int ROUNDS = Integer.getInteger("taskforge.killRounds", 0);
-  // Shell sleeps cost no CPU: many at once drain the short tasks, and leave them slots while the
-  // long ones, taken back to the head of the queue after each kill, run again.
+  // A shell sleep costs little CPU: many at once drain the short tasks sooner, and leave them slots
+  // while the 50 long ones, taken back to the head of the queue after each kill, run again.
   private static final int CONCURRENCY = Integer.getInteger("taskforge.killConcurrency", 64);
   /** How long a restarted server may take to complete the tasks up to the next kill's moment. */
   private static final Duration PROGRESS_LIMIT = Duration.ofSeconds(120);
