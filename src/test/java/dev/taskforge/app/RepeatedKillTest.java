@@ -29,25 +29,31 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exactly once as its user sees it, every interrupted attempt is recorded LOST, nothing is left
  * running (no execution, no attempt, no process) and every execution's log is gapless.
  *
- * <p>By default (CI) rounds of 61 tasks, each followed by a kill; {@code -Dtaskforge.kills=N} sets
- * the kills (5 by default). {@code -Dtaskforge.killBacklog=2000} runs the issue's scale instead: the
- * whole backlog (that many short tasks and {@code -Dtaskforge.killBacklogLong=50} long ones) made up
- * front, then N kills (20 by default) at random moments {@code taskforge.killGapMs} (4,000) apart on
- * average. {@code -Dtaskforge.killDatabase=external} runs either on a PostgreSQL cluster of the test's
- * own ({@link PrivateCluster}) instead of the embedded one; {@code -Dtaskforge.killSeed=S} replays.
+ * <p>By default (CI) the issue's scale: a backlog of {@code -Dtaskforge.killBacklog} (2,000) short
+ * tasks and {@code -Dtaskforge.killBacklogLong} (50) long ones made up front, then
+ * {@code -Dtaskforge.kills} (20) SIGKILLs, each followed by a restart, the server running
+ * {@code -Dtaskforge.killConcurrency} (64) tasks at once. {@code -Dtaskforge.killRounds=N} runs N
+ * rounds of 61 tasks instead, each followed by a kill. {@code -Dtaskforge.killDatabase=external} runs
+ * either on a PostgreSQL cluster of the test's own ({@link PrivateCluster}) instead of the embedded
+ * one; {@code -Dtaskforge.killSeed=S} replays the tasks and the kills' moments.
  */
 class RepeatedKillTest {
-  private static final int BACKLOG = Integer.getInteger("taskforge.killBacklog", 0);
+  private static final int BACKLOG = Integer.getInteger("taskforge.killBacklog", 2_000);
   private static final int LONG_IN_BACKLOG = Integer.getInteger("taskforge.killBacklogLong", 50);
-  private static final int KILLS = Integer.getInteger("taskforge.kills", BACKLOG > 0 ? 20 : 5);
-  private static final int MEAN_KILL_GAP_MS = Integer.getInteger("taskforge.killGapMs", 4_000);
+  private static final int KILLS = Integer.getInteger("taskforge.kills", 20);
+  private static final int ROUNDS = Integer.getInteger("taskforge.killRounds", 0);
+  // A shell sleep costs little CPU: many at once drain the short tasks sooner, and leave them slots
+  // while the 50 long ones, taken back to the head of the queue after each kill, run again.
+  private static final int CONCURRENCY = Integer.getInteger("taskforge.killConcurrency", 64);
+  /** How long a restarted server may take to complete the tasks up to the next kill's moment. */
+  private static final Duration PROGRESS_LIMIT = Duration.ofSeconds(120);
   private static final boolean EXTERNAL = "external".equals(System.getProperty("taskforge.killDatabase"));
   private static final int SHORT_PER_ROUND = 60;
   private static final int LONG_PER_ROUND = 1;
   private static final int PER_REQUEST = 500;
   private static final String RUNNING_JOBS = "SELECT count(*) FROM queue_jobs WHERE status = 'RUNNING'";
   private static final Map<String, String> ENV = Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "true",
-      "TASKFORGE_QUEUE_CONCURRENCY", "16");
+      "TASKFORGE_QUEUE_CONCURRENCY", Integer.toString(CONCURRENCY));
 
   @RegisterExtension
   final RunningServer servers = new RunningServer(ENV);
@@ -76,7 +82,7 @@ class RepeatedKillTest {
   }
 
   @Test
-  @DisabledIfSystemProperty(named = "taskforge.killBacklog", matches = ".+")
+  @EnabledIfSystemProperty(named = "taskforge.killRounds", matches = "[1-9][0-9]*")
   void tasksSurviveRepeatedKillsCompletingExactlyOnceWithGaplessLogs() throws Exception {
     long seed = Long.getLong("taskforge.killSeed", System.nanoTime());
     Random random = new Random(seed);
@@ -84,7 +90,7 @@ class RepeatedKillTest {
     String token = servers.start().register("kills@example.com");
     Set<String> submitted = new HashSet<>();
     int killsOnRunningWork = 0;
-    for (int round = 0; round < KILLS; round++) {
+    for (int round = 0; round < ROUNDS; round++) {
       submitted.addAll(submit(token, roundTasks(round, random)));
       Thread.sleep(200 + random.nextInt(2_300)); // the kill's random moment, not a wait for a state
       if (count.of(RUNNING_JOBS) > 0) {
@@ -94,12 +100,13 @@ class RepeatedKillTest {
     }
     long lost = checkEverythingCompleted(token, submitted, killsOnRunningWork, Duration.ofSeconds(120));
     ReliabilityFigures.record("kills", String.format("%d SIGKILLs survived (%d on running work; seed %d%s), "
-            + "%d tasks completed exactly once, %d attempts recorded LOST, in %d s", KILLS, killsOnRunningWork, seed,
-        EXTERNAL ? "; external PostgreSQL" : "", submitted.size(), lost, (System.nanoTime() - started) / 1_000_000_000));
+            + "%d tasks completed exactly once, %d attempts recorded LOST, in %d s", ROUNDS, killsOnRunningWork,
+        seed, EXTERNAL ? "; external PostgreSQL" : "", submitted.size(), lost,
+        (System.nanoTime() - started) / 1_000_000_000));
   }
 
   @Test
-  @EnabledIfSystemProperty(named = "taskforge.killBacklog", matches = "[1-9][0-9]*")
+  @DisabledIfSystemProperty(named = "taskforge.killRounds", matches = ".+")
   void aWholeBacklogSurvivesKillsAtRandomMomentsCompletingExactlyOnceWithGaplessLogs() throws Exception {
     long seed = Long.getLong("taskforge.killSeed", System.nanoTime());
     Random random = new Random(seed);
@@ -108,29 +115,55 @@ class RepeatedKillTest {
     Set<String> submitted = submit(token, backlogTasks(BACKLOG, LONG_IN_BACKLOG, random));
     int killsOnRunningWork = 0;
     long killing = System.nanoTime();
-    for (int kill = 0; kill < KILLS; kill++) {
-      Thread.sleep(500 + random.nextInt(Math.max(1, 2 * MEAN_KILL_GAP_MS - 1_000))); // the kill's random moment
+    long slowestRestart = 0;
+    long restarting = 0;
+    for (int moment : killMoments(submitted.size(), KILLS, random)) {
+      Thread.sleep(500); // not a wait for a state: no kill before the restarted server has taken work
+      DataDirectory.waitUntil(() -> completed() >= moment, PROGRESS_LIMIT);
       if (count.of(RUNNING_JOBS) > 0) {
         killsOnRunningWork++;
       }
+      long killed = System.nanoTime();
       servers.killAndRestart();
+      long restart = System.nanoTime() - killed;
+      restarting += restart;
+      slowestRestart = Math.max(slowestRestart, restart);
     }
     long killingSeconds = (System.nanoTime() - killing) / 1_000_000_000;
-    long completedWhenKillsEnded = count.of("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'");
+    long completedWhenKillsEnded = completed();
     long lost = checkEverythingCompleted(token, submitted, killsOnRunningWork,
         Duration.ofSeconds(120 + submitted.size() / 5));
-    ReliabilityFigures.record("kills at scale", String.format("a backlog of %d short and %d long shell tasks on %s, "
-            + "%d SIGKILLs over %d s survived (%d on running work, %d tasks completed when they ended; seed %d), "
+    ReliabilityFigures.record("kills at scale", String.format(Locale.ROOT, "a backlog of %d short and %d long shell "
+            + "tasks on %s, %d at once, %d SIGKILLs over %d s survived (%d on running work, %d tasks completed when "
+            + "they ended; ready again %.1f s after a kill on average, %.1f s at most; seed %d), "
             + "%d tasks completed exactly once, %d attempts recorded LOST, in %d s", BACKLOG, LONG_IN_BACKLOG,
-        EXTERNAL ? "an external PostgreSQL" : "the embedded PostgreSQL", KILLS, killingSeconds, killsOnRunningWork,
-        completedWhenKillsEnded, seed, submitted.size(), lost, (System.nanoTime() - started) / 1_000_000_000));
+        EXTERNAL ? "an external PostgreSQL" : "the embedded PostgreSQL", CONCURRENCY, KILLS, killingSeconds,
+        killsOnRunningWork, completedWhenKillsEnded, restarting / 1e9 / Math.max(1, KILLS), slowestRestart / 1e9, seed,
+        submitted.size(), lost, (System.nanoTime() - started) / 1_000_000_000));
+  }
+
+  /**
+   * The kills' moments: {@code kills} points of the run's progress, each a number of tasks completed
+   * drawn at random below {@code tasks}, in order. Drawn in tasks rather than seconds, they fall on
+   * running work however fast the machine drains the backlog, and spread over the whole of it.
+   */
+  private static List<Integer> killMoments(int tasks, int kills, Random random) {
+    List<Integer> moments = new ArrayList<>();
+    for (int i = 0; i < kills; i++) {
+      moments.add(random.nextInt(tasks));
+    }
+    Collections.sort(moments);
+    return moments;
+  }
+
+  private long completed() throws Exception {
+    return count.of("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'");
   }
 
   /** Waits for every task and asserts the invariants: the user's listing, the queue's tables, no process; returns the LOST attempts. */
   private long checkEverythingCompleted(String token, Set<String> submitted, int killsOnRunningWork, Duration limit)
       throws Exception {
-    DataDirectory.waitUntil(() -> count.of("SELECT count(*) FROM tasks WHERE status = 'COMPLETED'") == submitted.size(),
-        limit);
+    DataDirectory.waitUntil(() -> completed() == submitted.size(), limit);
     DataDirectory.waitUntil(() -> servers.data.executorProcesses().stream().noneMatch(DataDirectory::running),
         Duration.ofSeconds(20));
     assertThat(completedAsTheUserSeesThem(token)).as("every task COMPLETED in the user's listing").isEqualTo(submitted);
