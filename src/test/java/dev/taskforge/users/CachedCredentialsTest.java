@@ -50,6 +50,14 @@ class CachedCredentialsTest {
     return await(credentials.authenticate(token));
   }
 
+  /** Waits up to 2 s (well inside the 10 s a principal is remembered) for the count to move past {@code count}. */
+  private static void awaitNoticeAfter(long count) throws InterruptedException {
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (CredentialChanges.count() == count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
   @Test
   void aRememberedPrincipalIsAnsweredWithoutTheDatabase() {
     String token = newSession("remembered", 3600);
@@ -97,10 +105,7 @@ class CachedCredentialsTest {
     await(db.pool.preparedQuery("UPDATE user_sessions SET revoked_at = now() WHERE id = $1")
         .execute(Tuple.of(principal.sessionId())));
 
-    long deadline = System.nanoTime() + 2_000_000_000L; // well inside the 10 s a principal is remembered
-    while (CredentialChanges.count() == changesBefore && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitNoticeAfter(changesBefore);
     assertThat(CredentialChanges.count()).as("the database's notice arrived").isGreaterThan(changesBefore);
     assertThat(ask(credentials, token)).isEmpty();
   }
@@ -115,10 +120,7 @@ class CachedCredentialsTest {
     await(db.pool.preparedQuery("UPDATE users SET is_active = false WHERE id = $1")
         .execute(Tuple.of(principal.userId())));
 
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (CredentialChanges.count() == changesBefore && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitNoticeAfter(changesBefore);
     assertThat(ask(credentials, token)).isEmpty();
   }
 
@@ -133,10 +135,7 @@ class CachedCredentialsTest {
         .execute(Tuple.of(principal.userId())));
     // A change of another column on the same connection afterwards: its notice is the first to come.
     await(db.pool.preparedQuery("UPDATE users SET role = role WHERE id = $1").execute(Tuple.of(principal.userId())));
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (CredentialChanges.count() == changesBefore && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    awaitNoticeAfter(changesBefore);
 
     assertThat(CredentialChanges.count()).as("only the role's change was announced").isEqualTo(changesBefore + 1);
   }
