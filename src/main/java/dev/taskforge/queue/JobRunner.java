@@ -106,6 +106,8 @@ final class JobRunner {
       // The process is told where to leave its files; the directory is there when it starts.
       sandbox.open(job.executionId());
     } catch (IOException e) {
+      run.flusher().interrupt(); // no process will write: the flusher would otherwise wake for ever
+      run.logs().flush();
       return outcomes.fail(job, Outcomes.Failure.retryable("the output directory could not be made: " + e.getMessage(),
           "WORKDIR_FAILED"));
     }

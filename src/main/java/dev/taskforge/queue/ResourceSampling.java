@@ -82,7 +82,11 @@ final class ResourceSampling {
     } catch (InterruptedException e) {
       // the run ended
     } catch (RuntimeException e) {
-      log.warn("resource sampling stopped execution={}", job.executionId(), e);
+      // The run ending while a sample is being stored interrupts the wait for the database: that is
+      // the usual end, not a failure.
+      if (!(e.getCause() instanceof InterruptedException)) {
+        log.warn("resource sampling stopped execution={}", job.executionId(), e);
+      }
     } finally {
       WorkerUsage.ended(job.executionId());
     }
