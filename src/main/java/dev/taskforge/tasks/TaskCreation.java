@@ -24,12 +24,12 @@ final class TaskCreation {
           for (TaskDraft.Dependency d : draft.dependsOn()) {
             chain = chain.compose(v -> repo.addDependency(task.ownerId(), created.id(), d.taskId(), d.type()));
           }
-          return chain
-              .compose(v -> state.failedRequirement() != null
-                  ? Enqueuer.explainFailedStart(conn, created.id(), state.failedRequirement())
-                  : Enqueuer.enqueueIfQueued(conn, created))
-              .compose(v -> repo.findById(task.ownerId(), created.id()))
-              .map(Optional::orElseThrow);
+          // Queueing writes no column of the task, so the row the insert returned is the task; a
+          // failed requirement is written into the row, which is read again to tell it.
+          return chain.compose(v -> state.failedRequirement() != null
+              ? Enqueuer.explainFailedStart(conn, created.id(), state.failedRequirement())
+                  .compose(explained -> repo.findById(task.ownerId(), created.id())).map(Optional::orElseThrow)
+              : Enqueuer.enqueueIfQueued(conn, created).map(created));
         }));
   }
 }

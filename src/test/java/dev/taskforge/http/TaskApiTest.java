@@ -75,6 +75,7 @@ class TaskApiTest {
     assertThat(t.getJsonArray("tags")).containsExactly("refactor", "parser");
     assertThat(t.getJsonObject("config").getJsonObject("backoff").getInteger("delayMs")).isEqualTo(1000);
     assertThat(t.getString("scheduledAt")).isEqualTo("2030-01-01T00:00:00Z");
+    assertThat(created.json()).as("the answer to the create tells the task as a read does").isEqualTo(t);
   }
 
   @Test
