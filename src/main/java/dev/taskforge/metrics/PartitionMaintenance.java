@@ -1,13 +1,14 @@
 package dev.taskforge.metrics;
 
+import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /**
  * Keeps daily partitions of the time-partitioned tables ahead of the clock, so rows land in their
@@ -17,16 +18,6 @@ import java.time.ZoneOffset;
  */
 public final class PartitionMaintenance {
   static final String[] PARTITIONED_TABLES = {"execution_logs", "system_metrics"};
-  private static final String ENSURE_SQL = "SELECT ensure_daily_partitions($1::regclass, $2, $3)";
-  private static final String DROP_SQL = "SELECT drop_daily_partitions_before($1::regclass, $2)";
-  private static final String INDEX_CLOSED_LOG_DAYS_SQL = "SELECT index_closed_log_days($1)";
-  private static final String DELETE_EXPIRED_SQL = """
-      WITH minutes AS (DELETE FROM metric_rollups WHERE resolution = 'MINUTE' AND bucket_start < $1 RETURNING 1),
-           hours AS (DELETE FROM metric_rollups WHERE resolution = 'HOUR' AND bucket_start < $2 RETURNING 1),
-           health AS (DELETE FROM queue_health WHERE recorded_at < $3 RETURNING 1)
-      SELECT ((SELECT count(*) FROM minutes) + (SELECT count(*) FROM hours) + (SELECT count(*) FROM health))::int
-      """;
-
   /**
    * How many days of rows each table keeps (today included for the partitioned ones); rollups and
    * queue health snapshots are kept that many days back from now.
@@ -60,9 +51,8 @@ public final class PartitionMaintenance {
   public Future<Integer> ensureAhead(LocalDate today) {
     Future<Integer> total = Future.succeededFuture(0);
     for (String table : PARTITIONED_TABLES) {
-      total = total.compose(sum -> pool.preparedQuery(ENSURE_SQL)
-          .execute(Tuple.of(table, today.minusDays(1), today.plusDays(daysAhead)))
-          .map(rows -> sum + rows.iterator().next().getInteger(0)));
+      total = total.compose(sum -> count(PartitionSql.ENSURE,
+          Map.of("table", table, "from", today.minusDays(1), "to", today.plusDays(daysAhead))).map(n -> sum + n));
     }
     return total;
   }
@@ -75,8 +65,8 @@ public final class PartitionMaintenance {
     Future<Integer> total = Future.succeededFuture(0);
     for (String table : PARTITIONED_TABLES) {
       LocalDate keepFrom = retention.keepsFrom(table, today);
-      total = total.compose(sum -> pool.preparedQuery(DROP_SQL).execute(Tuple.of(table, keepFrom))
-          .map(rows -> sum + rows.iterator().next().getInteger(0)));
+      total = total.compose(sum -> count(PartitionSql.DROP_BEFORE, Map.of("table", table, "keep_from", keepFrom))
+          .map(n -> sum + n));
     }
     return total;
   }
@@ -87,10 +77,9 @@ public final class PartitionMaintenance {
    */
   public Future<Integer> deleteExpired(Instant now, Retention retention) {
     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-    return pool.preparedQuery(DELETE_EXPIRED_SQL)
-        .execute(Tuple.of(at.minusDays(retention.minuteRollupDays()), at.minusDays(retention.hourRollupDays()),
-            at.minusDays(retention.queueHealthDays())))
-        .map(rows -> rows.iterator().next().getInteger(0));
+    return count(PartitionSql.DELETE_EXPIRED, Map.of("minutes_before", at.minusDays(retention.minuteRollupDays()),
+        "hours_before", at.minusDays(retention.hourRollupDays()),
+        "health_before", at.minusDays(retention.queueHealthDays())));
   }
 
   /**
@@ -99,8 +88,12 @@ public final class PartitionMaintenance {
    * it built (a day's index takes a while to build: its own statement, after the rest).
    */
   public Future<Integer> indexClosedLogDays(LocalDate today) {
-    return pool.preparedQuery(INDEX_CLOSED_LOG_DAYS_SQL).execute(Tuple.of(today))
-        .map(rows -> rows.iterator().next().getInteger(0));
+    return count(PartitionSql.INDEX_CLOSED_LOG_DAYS, Map.of("today", today));
+  }
+
+  /** Runs a statement that answers one count. */
+  private Future<Integer> count(String sql, Map<String, Object> params) {
+    return Templates.forQuery(pool, sql).execute(params).map(rows -> rows.iterator().next().getInteger(0));
   }
 
   public Future<Integer> ensureAhead() {
