@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,16 +95,18 @@ class CachedCredentialsTest {
     assertThat(ask(credentials, token)).isEmpty();
   }
 
-  @Test
-  void aSessionRevokedElsewhereStopsWorkingWhenTheDatabaseAnnouncesIt() throws Exception {
-    String token = newSession("revoked-elsewhere", 3600);
+  /**
+   * A remembered session, then {@code change} made straight in SQL as another instance or an
+   * operator would (nothing counted in this process): the database's notice must end it.
+   */
+  private static void assertChangeElsewhereIsHeard(String name, String change, Function<Principal, UUID> row)
+      throws InterruptedException {
+    String token = newSession(name, 3600);
     CachedCredentials credentials = new CachedCredentials(repository, notices::listening);
     Principal principal = ask(credentials, token).orElseThrow();
     long changesBefore = CredentialChanges.count();
 
-    // As another instance or an operator would: straight in SQL, nothing counted in this process.
-    await(db.pool.preparedQuery("UPDATE user_sessions SET revoked_at = now() WHERE id = $1")
-        .execute(Tuple.of(principal.sessionId())));
+    await(db.pool.preparedQuery(change).execute(Tuple.of(row.apply(principal))));
 
     awaitNoticeAfter(changesBefore);
     assertThat(CredentialChanges.count()).as("the database's notice arrived").isGreaterThan(changesBefore);
@@ -111,17 +114,14 @@ class CachedCredentialsTest {
   }
 
   @Test
+  void aSessionRevokedElsewhereStopsWorkingWhenTheDatabaseAnnouncesIt() throws Exception {
+    assertChangeElsewhereIsHeard("revoked-elsewhere", "UPDATE user_sessions SET revoked_at = now() WHERE id = $1",
+        Principal::sessionId);
+  }
+
+  @Test
   void anAccountMadeInactiveElsewhereStopsWorkingWhenTheDatabaseAnnouncesIt() throws Exception {
-    String token = newSession("deactivated", 3600);
-    CachedCredentials credentials = new CachedCredentials(repository, notices::listening);
-    Principal principal = ask(credentials, token).orElseThrow();
-    long changesBefore = CredentialChanges.count();
-
-    await(db.pool.preparedQuery("UPDATE users SET is_active = false WHERE id = $1")
-        .execute(Tuple.of(principal.userId())));
-
-    awaitNoticeAfter(changesBefore);
-    assertThat(ask(credentials, token)).isEmpty();
+    assertChangeElsewhereIsHeard("deactivated", "UPDATE users SET is_active = false WHERE id = $1", Principal::userId);
   }
 
   @Test
