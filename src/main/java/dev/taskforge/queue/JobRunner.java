@@ -252,7 +252,8 @@ final class JobRunner {
     return at < 0 ? text : text.substring(at + 1);
   }
 
-  private static OffsetDateTime now() {
+  /** Now, in UTC: when a run's log lines and retries are stamped. */
+  static OffsetDateTime now() {
     return OffsetDateTime.now(ZoneOffset.UTC);
   }
 

@@ -5,8 +5,6 @@ import dev.taskforge.executors.ProcessRunner;
 import dev.taskforge.logs.LogLevel;
 import dev.taskforge.logs.LogSource;
 import dev.taskforge.logs.NewLogLine;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,12 +54,12 @@ final class RunOutput implements ProcessRunner.LineSink {
   }
 
   private void agentLine(String text) {
-    parser.accept(text).forEach(l -> logs.add(new NewLogLine(now(), LogLevel.valueOf(l.level()), LogSource.AGENT,
+    parser.accept(text).forEach(l -> logs.add(new NewLogLine(JobRunner.now(), LogLevel.valueOf(l.level()), LogSource.AGENT,
         l.message(), l.details(), executorName, l.operation(), l.correlationId())));
     budget.flatMap(b -> b.passedBy(parser)).ifPresent(why -> {
       if (overBudget.compareAndSet(null, why)) {
         log.info("job over budget, stopping it job={} execution={} reason={}", job.jobId(), job.executionId(), why);
-        logs.add(new NewLogLine(now(), LogLevel.ERROR, LogSource.SYSTEM, "stopped: " + why, null, null, null, null));
+        logs.add(new NewLogLine(JobRunner.now(), LogLevel.ERROR, LogSource.SYSTEM, "stopped: " + why, null, null, null, null));
         cancel.run();
       }
     });
@@ -69,7 +67,7 @@ final class RunOutput implements ProcessRunner.LineSink {
 
   private void plainLine(ProcessRunner.Stream stream, String text) {
     boolean stderr = stream == ProcessRunner.Stream.STDERR;
-    logs.add(new NewLogLine(now(), stderr ? LogLevel.WARN : LogLevel.INFO, stderr ? LogSource.STDERR : LogSource.STDOUT,
+    logs.add(new NewLogLine(JobRunner.now(), stderr ? LogLevel.WARN : LogLevel.INFO, stderr ? LogSource.STDERR : LogSource.STDOUT,
         text, null, null, null, null));
     if (stream == ProcessRunner.Stream.STDOUT) {
       synchronized (stdoutTail) {
@@ -96,9 +94,5 @@ final class RunOutput implements ProcessRunner.LineSink {
     synchronized (stdoutTail) {
       return String.join("\n", stdoutTail);
     }
-  }
-
-  private static OffsetDateTime now() {
-    return OffsetDateTime.now(ZoneOffset.UTC);
   }
 }
