@@ -38,16 +38,19 @@ public final class QueueWakeups {
     if (Enqueuer.CHANNEL.equals(channel)) {
       newJobObservers.add(observer);
     } else {
-      subscriber.channel(channel).handler(observer::accept);
+      observe(channel, observer, () -> { });
     }
   }
 
   /**
-   * As {@link #observe(String, Consumer)}, and runs {@code subscribed} each time the channel is
-   * listened to anew: at the first connection and after every reconnection, when notices sent
-   * while the connection was down have been missed.
+   * As {@link #observe(String, Consumer)} for a channel other than {@link Enqueuer#CHANNEL}, and
+   * runs {@code subscribed} each time the channel is listened to anew: at the first connection and
+   * after every reconnection, when notices sent while the connection was down have been missed.
    */
   public void observe(String channel, Consumer<String> observer, Runnable subscribed) {
+    if (Enqueuer.CHANNEL.equals(channel)) {
+      throw new IllegalArgumentException(channel + " is this class's own channel: observe it without a callback");
+    }
     subscriber.channel(channel).handler(observer::accept).subscribeHandler(v -> subscribed.run());
   }
 
