@@ -4,6 +4,7 @@ import dev.taskforge.http.Credentials;
 import dev.taskforge.http.Principal;
 import dev.taskforge.users.CredentialRepository.Authenticated;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -54,13 +55,14 @@ public final class CachedCredentials implements Credentials {
       remembered.clear();
       changesSeen = changes;
     }
-    String key = HEX.formatHex(SecretTokens.hash(token).getBytes());
+    Buffer hash = SecretTokens.hash(token);
+    String key = HEX.formatHex(hash.getBytes());
     long now = System.nanoTime();
     Remembered known = remembered.get(key);
     if (known != null && now - known.untilNanos() < 0) {
       return Future.succeededFuture(Optional.of(known.principal()));
     }
-    return store.authenticateUntil(token).map(found -> {
+    return store.authenticateUntil(token, hash).map(found -> {
       found.ifPresent(principal -> remember(key, principal, now));
       return found.map(Authenticated::principal);
     });

@@ -55,12 +55,17 @@ public final class CredentialRepository implements Credentials {
 
   /** As {@link #authenticate}, with the end of the credential's validity. */
   public Future<Optional<Authenticated>> authenticateUntil(String token) {
+    return authenticateUntil(token, SecretTokens.hash(token));
+  }
+
+  /** As {@link #authenticateUntil(String)}, for a caller that has hashed the token already. */
+  Future<Optional<Authenticated>> authenticateUntil(String token, Buffer tokenHash) {
     String sql = SecretTokens.isApiToken(token) ? UserSql.PRINCIPAL_OF_TOKEN : UserSql.PRINCIPAL_OF_SESSION;
     return Templates.forQuery(client, sql)
         .mapTo(row -> new Authenticated(new Principal(row.getUUID("user_id"),
             Rows.enumValue(row, "role", UserRole.class), row.getUUID("session_id"), Rows.strings(row, "scopes")),
             row.getOffsetDateTime("valid_until")))
-        .execute(Map.of("token_hash", SecretTokens.hash(token))).map(Rows::first);
+        .execute(Map.of("token_hash", tokenHash)).map(Rows::first);
   }
 
   /** Revokes every live session of the user; answers how many. */
