@@ -15,7 +15,8 @@ import io.vertx.sqlclient.Row;
 /**
  * {@code /health/live} (the process answers) and {@code /health/ready}: the database answers and
  * holds the schema version this build expects, this instance's LISTEN connection for live logs is
- * up, and its dispatcher runs; ready answers 503 when one is down. Anyone gets the bare status (a
+ * up, its dispatcher runs and the server has finished starting (every verticle deployed, signals
+ * handled); ready answers 503 when one is down. Anyone gets the bare status (a
  * load balancer needs no more); an admin gets each check named, with the database's name and
  * version and the errors, which are of use to an attacker too.
  */
@@ -74,6 +75,7 @@ final class HealthRoutes {
     Future.join(database, tails, dispatcher).onComplete(ar -> {
       JsonObject body = new JsonObject().put("status", "UP").mergeIn(database.result())
           .put("logTails", tails.result()).put("dispatcher", dispatcher.result());
+      StartUp.status(vertx).ifPresent(startUp -> body.put("startUp", startUp));
       boolean up = body.fieldNames().stream().filter(name -> !"status".equals(name))
           .allMatch(name -> "UP".equals(body.getJsonObject(name).getString("status")));
       body.put("status", up ? "UP" : "DOWN");

@@ -72,6 +72,7 @@ public final class Server {
       }
       vertx = Telemetry.vertxWithPrometheus(configuredQueues(config.section("queue")));
       Server server = new Server(vertx, embedded);
+      StartUp.begin(vertx);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url,
               ConnectionBudget.fit(config.database().poolSize(), url, config.http().instances()),
@@ -85,6 +86,7 @@ public final class Server {
         embedded.superviseEvery(Duration.ofSeconds(1));
       }
       server.handleSignals();
+      StartUp.finish(vertx);
       log.info("taskforge started http_port={} schema_version={} database={}", config.http().port(), schemaVersion,
           url.redacted());
       return server;
