@@ -30,10 +30,10 @@ final class Subtasks {
   /** {@code taskId} ended (completed, failed or cancelled): its parent may now end too. */
   static Future<Void> ended(SqlConnection conn, UUID taskId) {
     return Templates.forQuery(conn, TaskStateSql.PARENT_OF).execute(Map.of("id", taskId)).compose(rows -> {
-      if (rows.size() == 0) {
+      UUID parent = rows.size() == 0 ? null : rows.iterator().next().getUUID("parent_id");
+      if (parent == null) {
         return Future.succeededFuture();
       }
-      UUID parent = rows.iterator().next().getUUID("parent_id");
       return lock(conn, parent).compose(v -> settle(conn, parent));
     });
   }

@@ -77,8 +77,13 @@ final class TaskStateSql {
   static final String LOCK_FAMILY =
       "SELECT pg_advisory_xact_lock(hashtextextended('taskforge.subtasks:' || #{id}::uuid::text, 0))";
 
-  /** The parent of a task, if it has one. */
-  static final String PARENT_OF = "SELECT parent_id FROM tasks WHERE id = #{id} AND parent_id IS NOT NULL";
+  /**
+   * The parent of a task (NULL when it has none). By key only: with {@code parent_id IS NOT NULL}
+   * beside the key, the generic plan of this statement (it runs at every job's end) walked the
+   * whole partial index of subtasks (tasks_parent_idx) instead: 353 buffers and 1.7 ms with 551
+   * subtasks in the database, growing with them.
+   */
+  static final String PARENT_OF = "SELECT parent_id FROM tasks WHERE id = #{id}";
 
   /**
    * Ends a task whose own run is done (its job COMPLETED, none waiting or running) once no subtask

@@ -72,17 +72,21 @@ final class TaskSql {
        ORDER BY tree.path
       """;
 
-  /** The parent, grandparent... of a task, nearest first. */
+  /**
+   * The parent, grandparent... of a task, nearest first. Each step looks a task up by key; the
+   * root's NULL parent joins nothing, which ends the walk (a {@code parent_id IS NOT NULL} beside
+   * the key would let a generic plan walk the whole partial index of subtasks instead).
+   */
   static final String ANCESTORS = """
       WITH RECURSIVE up AS (
           SELECT t.parent_id AS id, 1 AS distance
             FROM tasks t
-           WHERE t.id = #{id} AND t.owner_id = #{owner_id} AND t.parent_id IS NOT NULL
+           WHERE t.id = #{id} AND t.owner_id = #{owner_id}
         UNION ALL
           SELECT p.parent_id, up.distance + 1
             FROM tasks p
             JOIN up ON p.id = up.id
-           WHERE p.owner_id = #{owner_id} AND p.parent_id IS NOT NULL
+           WHERE p.owner_id = #{owner_id}
       )
       SELECT\s""" + COLUMNS + """
         FROM up JOIN tasks t ON t.id = up.id AND t.owner_id = #{owner_id}
