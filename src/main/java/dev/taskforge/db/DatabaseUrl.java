@@ -112,6 +112,7 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         .setDatabase(database)
         .setUser(user)
         .setCachePreparedStatements(true)
+        .setPreparedStatementCacheSqlFilter(PlannedPerCall::mayBeKept)
         .setPipeliningLimit(256);
     if (password != null) {
       options.setPassword(password);
