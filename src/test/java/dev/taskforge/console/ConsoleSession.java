@@ -62,7 +62,9 @@ final class ConsoleSession implements BeforeAllCallback, AfterAllCallback, Befor
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     JsonArray everyone = new JsonArray().add("admin").add("user");
     api = new ApiTestServer(context.getRequiredTestClass(), new JsonObject()
-        .put("instanceId", "console-test")
+        // An instance of its own per class: a server's start kills the executor processes left by
+        // its instance, and test classes may run at once in two JVMs.
+        .put("instanceId", "console-" + context.getRequiredTestClass().getSimpleName())
         .put("dataDir", dir.toString())
         .put("auth", new JsonObject().put("registration", "invite"))
         .put("queue", new JsonObject().put("concurrency", 2).put("pollIntervalMs", 200).put("leaseSeconds", 30))
