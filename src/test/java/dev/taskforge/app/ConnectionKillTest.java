@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * job whose start-up statements lose their connection waits for its lease to expire (LOST) before
  * it runs again.
  */
+@Tag("reliability")
 class ConnectionKillTest {
   private static final int ROUNDS = 6;
   private static final int TASKS_PER_ROUND = 40;

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * and once the file is deleted the server takes work again by itself and runs it. Needs root to
  * mount the tmpfs; skipped otherwise.
  */
+@Tag("reliability")
 class DiskFullTest {
   private static final String SIZE = "256m";
   private static final int TASKS_BEFORE = 20;

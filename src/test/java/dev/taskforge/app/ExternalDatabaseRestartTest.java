@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * while the database is away (and a request that needs it 503 {@code database_unavailable}) and 200
  * again by itself, and every task completes exactly once.
  */
+@Tag("reliability")
 class ExternalDatabaseRestartTest {
   private static final int TASKS_PER_ROUND = 60;
   private static final int ROUNDS = 2;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (503) while its database is gone, starts PostgreSQL again by itself, is ready again, and the
  * tasks that were running and those made afterwards complete exactly once with gapless logs.
  */
+@Tag("reliability")
 class PostmasterKillTest {
   private static final int TASKS_BEFORE = 80;
   private static final int TASKS_AFTER = 20;

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -33,10 +34,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * tasks and {@code -Dtaskforge.killBacklogLong} (50) long ones made up front, then
  * {@code -Dtaskforge.kills} (20) SIGKILLs, each followed by a restart, the server running
  * {@code -Dtaskforge.killConcurrency} (64) tasks at once. {@code -Dtaskforge.killRounds=N} runs N
- * rounds of 61 tasks instead, each followed by a kill. {@code -Dtaskforge.killDatabase=external} runs
- * either on a PostgreSQL cluster of the test's own ({@link PrivateCluster}) instead of the embedded
- * one; {@code -Dtaskforge.killSeed=S} replays the tasks and the kills' moments.
+ * rounds of 61 tasks instead, each followed by a kill. This class runs on the embedded PostgreSQL,
+ * {@link RepeatedKillExternalDatabaseTest} the same on a PostgreSQL cluster of the test's own
+ * ({@link PrivateCluster}); {@code -Dtaskforge.killSeed=S} replays the tasks and the kills' moments.
  */
+@Tag("reliability")
 class RepeatedKillTest {
   private static final int BACKLOG = Integer.getInteger("taskforge.killBacklog", 2_000);
   private static final int LONG_IN_BACKLOG = Integer.getInteger("taskforge.killBacklogLong", 50);
@@ -47,7 +49,6 @@ class RepeatedKillTest {
   private static final int CONCURRENCY = Integer.getInteger("taskforge.killConcurrency", 64);
   /** How long a restarted server may take to complete the tasks up to the next kill's moment. */
   private static final Duration PROGRESS_LIMIT = Duration.ofSeconds(120);
-  private static final boolean EXTERNAL = "external".equals(System.getProperty("taskforge.killDatabase"));
   private static final int SHORT_PER_ROUND = 60;
   private static final int LONG_PER_ROUND = 1;
   private static final int PER_REQUEST = 500;
@@ -60,9 +61,18 @@ class RepeatedKillTest {
   private PrivateCluster cluster;
   private QueueInvariants.Count count;
 
+  /** Whether the server runs on a PostgreSQL of the test's own rather than its embedded one. */
+  boolean externalDatabase() {
+    return false;
+  }
+
+  private String databaseName() {
+    return externalDatabase() ? "an external PostgreSQL" : "the embedded PostgreSQL";
+  }
+
   @BeforeEach
   void database() throws Exception {
-    if (EXTERNAL) {
+    if (externalDatabase()) {
       cluster = PrivateCluster.start(Files.createTempDirectory("taskforge-kills-pg"));
       servers.putEnv(Map.of("TASKFORGE_DATABASE_URL", cluster.serverUrl()));
       count = cluster::count;
@@ -101,7 +111,7 @@ class RepeatedKillTest {
     long lost = checkEverythingCompleted(token, submitted, killsOnRunningWork, Duration.ofSeconds(120));
     ReliabilityFigures.record("kills", String.format("%d SIGKILLs survived (%d on running work; seed %d%s), "
             + "%d tasks completed exactly once, %d attempts recorded LOST, in %d s", ROUNDS, killsOnRunningWork,
-        seed, EXTERNAL ? "; external PostgreSQL" : "", submitted.size(), lost,
+        seed, externalDatabase() ? "; external PostgreSQL" : "", submitted.size(), lost,
         (System.nanoTime() - started) / 1_000_000_000));
   }
 
@@ -137,7 +147,7 @@ class RepeatedKillTest {
             + "tasks on %s, %d at once, %d SIGKILLs over %d s survived (%d on running work, %d tasks completed when "
             + "they ended; ready again %.1f s after a kill on average, %.1f s at most; seed %d), "
             + "%d tasks completed exactly once, %d attempts recorded LOST, in %d s", BACKLOG, LONG_IN_BACKLOG,
-        EXTERNAL ? "an external PostgreSQL" : "the embedded PostgreSQL", CONCURRENCY, KILLS, killingSeconds,
+        databaseName(), CONCURRENCY, KILLS, killingSeconds,
         killsOnRunningWork, completedWhenKillsEnded, restarting / 1e9 / Math.max(1, KILLS), slowestRestart / 1e9, seed,
         submitted.size(), lost, (System.nanoTime() - started) / 1_000_000_000));
   }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * and lines keep coming meanwhile. The tail resumes by itself and receives every line of the run
  * exactly once and in order, then the end.
  */
+@Tag("reliability")
 class TailAcrossDatabaseRestartTest {
   private static final int LINES = 400;
 

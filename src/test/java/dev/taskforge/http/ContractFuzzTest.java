@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * longer than the deadline, every refusal is the one error shape and names the field, and what
  * the contract forbids changes no row.
  */
+@Tag("reliability")
 class ContractFuzzTest {
   private static ApiTestServer api;
   private static OwnerData owner;

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * one is checked as soon as it exists (its id must be in {@link OwnerData}, or this test fails
  * saying so).
  */
+@Tag("reliability")
 class CrossUserMatrixTest {
   /** Routes with an id that the contract does not describe (streams), checked alike. */
   private static final List<String> OUTSIDE_THE_CONTRACT = List.of("/api/executions/{executionId}/logs/stream");
