@@ -136,19 +136,30 @@ export async function render(main) {
     });
   }
 
-  /** Live: the rows shown are read again (up to 200 of them), those beyond kept as they were. */
+  /**
+   * Live: the rows shown are read again (up to 200 of them), those beyond kept as they were. An
+   * answer that comes back after the rows changed otherwise (load more, a new listing) is older
+   * than what is shown: it is dropped and the rows are read again.
+   */
   async function refreshShown() {
     if (state.loading) return;
     state.loading = true;
+    let stale = false;
     try {
+      const asked = state.items;
       const shown = Math.min(Math.max(state.items.length, PAGE), MAX_PAGE);
       const page = await must(listQuery({ limit: shown }));
+      if (state.items !== asked) {
+        stale = true;
+        return;
+      }
       const rest = state.items.length > MAX_PAGE ? state.items.slice(MAX_PAGE) : [];
       state.items = page.items.concat(rest.filter((t) => !page.items.some((p) => p.id === t.id)));
       if (state.items.length <= MAX_PAGE) state.cursor = page.nextCursor;
       draw();
     } catch { /* the next change tries again */ } finally {
       state.loading = false;
+      if (stale) refreshShown();
     }
   }
 
