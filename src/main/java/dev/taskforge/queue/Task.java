@@ -1,9 +1,12 @@
 package dev.taskforge.queue;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.taskforge.db.Rows;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.RowMapper;
+import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -146,5 +149,62 @@ public record Task(
         .put("completedAt", Rows.iso(completedAt))
         .put("workflowExecutionId", Rows.id(workflowExecutionId))
         .put("workflowStepKey", workflowStepKey);
+  }
+
+  /**
+   * This task as {@link #toJson()}'s text, written straight to {@code json}: the same fields in the
+   * same order, nulls included, without building the object first (a listing writes 50 of them).
+   */
+  public void writeJson(JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("id", Rows.id(id));
+    json.writeStringField("ownerId", Rows.id(ownerId));
+    json.writeStringField("projectId", Rows.id(projectId));
+    json.writeStringField("parentId", Rows.id(parentId));
+    writeNumber(json, "position", position);
+    json.writeStringField("title", title);
+    json.writeStringField("description", description);
+    json.writeStringField("prompt", prompt);
+    writeObject(json, "config", config);
+    json.writeStringField("status", Rows.name(status));
+    json.writeStringField("priority", Rows.name(priority));
+    if (tags == null) {
+      json.writeNullField("tags");
+    } else {
+      json.writeArrayFieldStart("tags");
+      for (String tag : tags) {
+        json.writeString(tag);
+      }
+      json.writeEndArray();
+    }
+    writeObject(json, "metadata", metadata);
+    writeNumber(json, "estimatedDuration", estimatedDuration);
+    writeNumber(json, "actualDuration", actualDuration);
+    writeNumber(json, "version", version);
+    json.writeStringField("createdAt", Rows.iso(createdAt));
+    json.writeStringField("updatedAt", Rows.iso(updatedAt));
+    json.writeStringField("scheduledAt", Rows.iso(scheduledAt));
+    json.writeStringField("startedAt", Rows.iso(startedAt));
+    json.writeStringField("completedAt", Rows.iso(completedAt));
+    json.writeStringField("workflowExecutionId", Rows.id(workflowExecutionId));
+    json.writeStringField("workflowStepKey", workflowStepKey);
+    json.writeEndObject();
+  }
+
+  private static void writeNumber(JsonGenerator json, String field, Integer value) throws IOException {
+    if (value == null) {
+      json.writeNullField(field);
+    } else {
+      json.writeNumberField(field, value);
+    }
+  }
+
+  private static void writeObject(JsonGenerator json, String field, JsonObject value) throws IOException {
+    json.writeFieldName(field);
+    if (value == null) {
+      json.writeNull();
+    } else {
+      JacksonCodec.encodeJson(value, json);
+    }
   }
 }

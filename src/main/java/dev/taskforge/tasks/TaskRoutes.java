@@ -6,6 +6,7 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.Principal;
 import dev.taskforge.http.Requests;
 import dev.taskforge.http.Responses;
+import dev.taskforge.http.StreamedPage;
 import dev.taskforge.queue.Cancellation;
 import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
@@ -93,8 +94,7 @@ public final class TaskRoutes {
   private void list(RoutingContext ctx) {
     TaskFilter filter = TaskRequests.filter(ctx);
     listing.list(Authentication.principal(ctx).userId(), filter)
-        .onSuccess(page -> ctx.json(Responses.page(page.items().stream().map(Task::toJson).toList(),
-            page.nextCursor())))
+        .onSuccess(page -> StreamedPage.answer(ctx, page.items(), Task::writeJson, page.nextCursor()))
         .onFailure(ctx::fail);
   }
 
