@@ -33,12 +33,17 @@ final class OutcomeSql {
           FROM done d
          WHERE j.id = d.job_id AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id, j.processed_at
+      ), locked AS (
+        -- The executions locked in id order, as a log flush locks its own: updated in whatever
+        -- order the plan visits them, a batch could hold one a flush waited for while waiting for
+        -- one the flush held (PostgreSQL aborts one of the two after a second).
+        SELECT e.id FROM task_executions e JOIN job ON e.job_id = job.id ORDER BY e.id FOR UPDATE OF e
       ), execution AS (
         UPDATE task_executions e
            SET status = 'COMPLETED', completed_at = now(), progress = 1, exit_code = d.exit_code,
                session_id = d.session_id, process_id = d.process_id, updated_at = now()
           FROM job JOIN done d ON d.job_id = job.id
-         WHERE e.id = d.execution_id AND e.job_id = job.id
+         WHERE e.id = d.execution_id AND e.job_id = job.id AND e.id IN (SELECT id FROM locked)
         RETURNING e.id, e.task_id, e.job_id, e.started_at, job.processed_at
       ), result AS (
         INSERT INTO task_results (task_id, execution_id, status, summary, execution_time_ms, tokens_used, input_tokens,
