@@ -1,5 +1,7 @@
 package dev.taskforge.db;
 
+import io.vertx.sqlclient.SqlConnectOptions;
+
 /**
  * Marks a statement that PostgreSQL must plan at every call, with the values it is given.
  *
@@ -14,14 +16,12 @@ public final class PlannedPerCall {
   /** The prefix of a statement planned at every call: an SQL comment, harmless to PostgreSQL. */
   public static final String MARK = "/* planned per call */ ";
 
-  /** Vert.x's own limit on the text of a statement it keeps prepared. */
-  private static final int KEPT_TEXT_LIMIT = 2048;
-
   private PlannedPerCall() {
   }
 
   /** Whether the connection may keep {@code sql} prepared (and so run it on a generic plan). */
   static boolean mayBeKept(String sql) {
-    return sql.length() < KEPT_TEXT_LIMIT && !sql.startsWith(MARK);
+    // The filter replaces Vert.x's own, which keeps only statements shorter than its limit.
+    return sql.length() < SqlConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT && !sql.startsWith(MARK);
   }
 }
