@@ -19,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -96,21 +97,40 @@ final class JobRunner {
     return job.jobData() == null ? null : job.jobData().getString("executor");
   }
 
+  /** Resolves the executor, prepares the run, opens its directory, runs the process and records the end. */
   private Future<Boolean> runAndRecord(ClaimedJob job, ProcessRunner runner) {
     ExecutorCatalog.Resolution resolution = executors.resolve(executorNamedBy(job));
     if (resolution.executor().isEmpty()) {
       return refuse(job, runner, resolution.problem());
     }
     PreparedRun run = prepare(job, runner, resolution.executor().get()); // one that runs a process (see run)
+    Optional<String> noDirectory = openWorkDir(job, run);
+    if (noDirectory.isPresent()) {
+      return outcomes.fail(job, Outcomes.Failure.retryable(noDirectory.get(), "WORKDIR_FAILED"));
+    }
+    return runProcess(job, runner, run);
+  }
+
+  /**
+   * Makes the run's directory before its process starts (the process is told where to leave its
+   * files); what went wrong when it cannot be made, the run's log then closed.
+   */
+  private Optional<String> openWorkDir(ClaimedJob job, PreparedRun run) {
     try {
-      // The process is told where to leave its files; the directory is there when it starts.
       sandbox.open(job.executionId());
+      return Optional.empty();
     } catch (IOException e) {
       run.flusher().interrupt(); // no process will write: the flusher would otherwise wake for ever
       run.logs().flush();
-      return outcomes.fail(job, Outcomes.Failure.retryable("the output directory could not be made: " + e.getMessage(),
-          "WORKDIR_FAILED"));
+      return Optional.of("the output directory could not be made: " + e.getMessage());
     }
+  }
+
+  /**
+   * Runs the process with its resources sampled, then hands its end to the completer; records
+   * nothing when the server stops meanwhile (the next start of this instance requeues the job).
+   */
+  private Future<Boolean> runProcess(ClaimedJob job, ProcessRunner runner, PreparedRun run) {
     ProcessRunner.Outcome outcome;
     Thread sampler = new ResourceSampling(pool, job, worker, runner::handle).start();
     try {
