@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP API. Its routes come from the OpenAPI contract ({@code openapi/taskforge.yaml}), which
  * validates every request before a handler sees it; each feature mounts its handlers by
- * operationId. Root handlers run first: the headers every answer carries, the body limit, then
- * authentication. Each request schema
+ * operationId. Root handlers run first: the headers every answer carries, the refusal of malformed
+ * percent-escapes in the path and query ({@link RequestTarget}), the body limit, then authentication. Each request schema
  * of the contract is compiled into its validator once, at start ({@link PrecompiledContract}).
  */
 public final class ApiVerticle extends VerticleBase {

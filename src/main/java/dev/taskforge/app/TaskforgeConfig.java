@@ -44,7 +44,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
    *
    * @param url the database the server uses; empty means the embedded PostgreSQL
    * @param migrationUrl the owner's login for migrations when the server runs as a DML-only role
-   * @param poolSize connections per verticle pool
+   * @param poolSize connections of each API instance's pool, the dispatcher's and log ingestion's (the log
+   *     tail's is capped at 8; the metrics and workflow pools have two each)
    * @param embeddedPort the embedded server's port, 0 for any free port
    * @param statementTimeoutMs how long one statement of the HTTP API may run (0: no limit)
    */

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * {@code database.poolSize} (the API's, one per instance, the dispatcher's, log ingestion's and
  * the log tail's) and the fixed ones (the metrics and workflow engine pools' two each, and one LISTEN each for the
  * dispatcher, the log tail and every API instance) must fit in {@code max_connections} less the
- * connections PostgreSQL reserves. Other servers on the same database are not counted.
+ * connections PostgreSQL reserves. The log tail's pool is counted at {@code database.poolSize}
+ * although it takes at most 8: the budget errs on the safe side. Other servers on the same
+ * database are not counted.
  */
 public final class ConnectionBudget {
   private static final Logger log = LoggerFactory.getLogger(ConnectionBudget.class);

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * The log tails of this instance: one LISTEN connection on {@code taskforge_logs}, whatever the
  * number of watchers. For each execution someone here watches, a notification (from any
  * instance's ingestion) makes it read the new lines once and publish them on
- * {@code taskforge.logs.tail.<id>} as {@link TailFrame}s; every watcher shares that read. Once a
- * second it also looks at the watched executions' status and log length, which catches up on
+ * {@code taskforge.logs.tail.<id>} as {@link TailFrame}s; every watcher shares that read. Every
+ * {@code logs.tailPollMs} (default a second) it also looks at the watched executions' status and log length, which catches up on
  * anything a lost notification or a LISTEN reconnect missed, and announces an execution's end
  * when its last line has gone out.
  *

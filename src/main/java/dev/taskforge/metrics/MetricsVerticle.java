@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Metrics aggregation and time-series upkeep. For now it keeps the daily partitions of
- * {@code execution_logs} and {@code system_metrics} created ahead and drops those past each
- * table's retention ({@code metrics.retention}), at start and every hour; and every
+ * Metrics aggregation and time-series upkeep. At start and every hour it keeps the daily
+ * partitions of {@code execution_logs} and {@code system_metrics} created ahead, drops those past
+ * each table's retention ({@code metrics.retention}), deletes rollups and queue health past it,
+ * and builds the search index of each closed day of logs; and every
  * {@code metrics.sampleIntervalSeconds} it samples the queues (the {@link Sampler} it is given, the
  * queue's own, with queue-wide figures on one instance per interval) and this instance
  * ({@link InstanceSampler}).
