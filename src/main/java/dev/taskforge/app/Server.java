@@ -130,7 +130,9 @@ public final class Server {
         verticleConfig.put("executors", config.section("executors"));
       }
       if ("http".equals(unit.section())) {
-        verticleConfig.put("http", new JsonObject().put("host", config.http().host()).put("port", config.http().port()));
+        // The whole section (publicUrl, bodyLimitBytes), with the host and port as resolved.
+        verticleConfig.put("http", config.section("http").copy().put("host", config.http().host())
+            .put("port", config.http().port()));
         // External workers' leases and queue limits, log streaming, who may register and log in how
         // often, and which roles may use each executor.
         verticleConfig.put("queue", config.section("queue")).put("logs", config.section("logs"))

@@ -7,6 +7,7 @@ import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.TestDatabase;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -136,6 +137,21 @@ class ServerLifecycleTest {
     // pg_ctl returns once the pid file is gone, a moment before the postmaster itself exits.
     await().atMost(Duration.ofSeconds(10))
         .until(() -> !ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false));
+  }
+
+  @Test
+  void theHttpSectionOfTheConfigurationReachesTheApiSoAnHttpsPublicUrlMakesTheSessionCookieSecure()
+      throws Exception {
+    server = ServerProcess.start(dataDir, Map.of("TASKFORGE_PUBLIC_URL", "https://taskforge.example.com"));
+    server.awaitReady(START_LIMIT);
+    String credentials = "{\"email\":\"ops@example.com\",\"password\":\"a long password\"}";
+    server.post("/api/auth/register", null, credentials);
+
+    HttpResponse<String> login = server.send("/api/auth/login", null, credentials);
+
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(login.headers().allValues("set-cookie"))
+        .singleElement().asString().containsIgnoringCase("; HttpOnly").contains("; Secure");
   }
 
   @Test
