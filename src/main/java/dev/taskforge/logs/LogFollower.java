@@ -4,10 +4,10 @@ import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +31,8 @@ public final class LogFollower {
 
     void onDrain(Runnable drained);
 
-    void lines(JsonArray lines);
+    /** Lines in order, none sent before; never empty. */
+    void lines(List<WireLine> lines);
 
     /** The execution ended and every line was sent: say so and close normally. */
     void end(String status, long lastSeq);
@@ -125,16 +126,16 @@ public final class LogFollower {
       return;
     }
     if (frame.lastSeq() > lastSent) {
-      JsonArray fresh = frame.firstSeq() > lastSent ? frame.lines() : new JsonArray(frame.lines().stream()
-          .filter(l -> ((JsonObject) l).getLong("seq") > lastSent).toList());
+      List<WireLine> fresh = frame.firstSeq() > lastSent ? frame.lines()
+          : frame.lines().stream().filter(l -> l.seq() > lastSent).toList();
       send(fresh);
     }
     maybeEnd();
   }
 
-  private void send(JsonArray lines) {
+  private void send(List<WireLine> lines) {
     sink.lines(lines);
-    lastSent = lines.getJsonObject(lines.size() - 1).getLong("seq");
+    lastSent = WireLine.lastSeq(lines);
   }
 
   /** Reads from the table until this client has everything known to exist. */
@@ -167,8 +168,7 @@ public final class LogFollower {
         close();
         return;
       }
-      JsonArray lines = new JsonArray();
-      ar.result().forEach(line -> lines.add(TailFrame.wire(line)));
+      List<WireLine> lines = WireLine.of(ar.result());
       if (lines.isEmpty()) {
         known = lastSent; // nothing more is visible yet; the next frame or end says when there is
         maybeEnd();

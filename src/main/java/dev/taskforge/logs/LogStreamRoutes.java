@@ -20,6 +20,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -245,10 +246,10 @@ public final class LogStreamRoutes {
      * size of the read behind them: clients (browsers, libraries) cap the size of one message.
      */
     @Override
-    public void lines(JsonArray lines) {
+    public void lines(List<WireLine> lines) {
       StringBuilder message = new StringBuilder(MESSAGE_CHARS + 1024);
-      for (Object o : lines) {
-        String line = ((JsonObject) o).encode();
+      for (WireLine wire : lines) {
+        String line = wire.json();
         if (message.length() > 0 && message.length() + line.length() > MESSAGE_CHARS) {
           send(message.append("]}").toString());
           message.setLength(0);
@@ -300,12 +301,10 @@ public final class LogStreamRoutes {
     }
 
     @Override
-    public void lines(JsonArray lines) {
+    public void lines(List<WireLine> lines) {
       StringBuilder events = new StringBuilder();
-      for (Object o : lines) {
-        JsonObject line = (JsonObject) o;
-        events.append("id: ").append(line.getLong("seq")).append("\nevent: line\ndata: ").append(line.encode())
-            .append("\n\n");
+      for (WireLine line : lines) {
+        events.append("id: ").append(line.seq()).append("\nevent: line\ndata: ").append(line.json()).append("\n\n");
       }
       String text = events.toString();
       pending.write(text, () -> response.write(text));

@@ -6,12 +6,13 @@ import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -149,8 +150,8 @@ public final class LogTailVerticle extends VerticleBase {
             log.warn("log tail read failed execution={}", id, ar.cause());
             return;
           }
-          JsonArray lines = new JsonArray();
-          ar.result().forEach(line -> lines.add(TailFrame.wire(line)));
+          List<ExecutionLog> lines = new ArrayList<>(ar.result().size());
+          ar.result().forEach(lines::add);
           if (!lines.isEmpty()) {
             TailFrame frame = TailFrame.lines(lines);
             tail.published = frame.lastSeq();

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskforge.db.Pools;
 import dev.taskforge.http.ApiTestServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -57,8 +56,8 @@ class LogFollowerTest {
     }
 
     @Override
-    public void lines(JsonArray lines) {
-      lines.forEach(l -> seqs.add(((JsonObject) l).getLong("seq")));
+    public void lines(List<WireLine> lines) {
+      lines.forEach(l -> seqs.add(new JsonObject(l.json()).getLong("seq"))); // the seq the client reads
     }
 
     @Override
