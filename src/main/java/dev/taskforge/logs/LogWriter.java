@@ -17,6 +17,8 @@ import java.util.UUID;
  * One write of log ingestion: lock the executions' rows in id order (two instances writing for
  * one execution serialise there and cannot deadlock), reserve each execution's next gapless seq
  * range, insert every line with one statement and NOTIFY where each execution's log now ends.
+ * Holding the executions' rows is also what makes sure each line's execution exists: the table has
+ * no foreign key to check it again line by line (V20).
  */
 final class LogWriter {
   static final int MAX_MESSAGE_CHARS = 64 * 1024;

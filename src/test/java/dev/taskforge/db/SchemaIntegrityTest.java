@@ -10,6 +10,7 @@ import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,6 @@ class SchemaIntegrityTest {
       "queue_jobs(task_id) -> tasks",
       "task_executions(task_id) -> tasks",
       "task_executions(job_id,task_id) -> queue_jobs",
-      "execution_logs(execution_id) -> task_executions",
       "task_results(task_id) -> tasks",
       "task_results(execution_id,task_id) -> task_executions",
       "result_files(result_id) -> task_results",
@@ -277,6 +277,32 @@ class SchemaIntegrityTest {
 
       assertThat(withBoth).allSatisfy((table, rows) -> assertThat(rows).as(table).isNotEqualTo(before.get(table)));
       assertThat(contents(f)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void deletingAnExecutionDeletesItsLogLinesAlsoWhenItsTaskIsDeletedAndNoOtherLines() throws SQLException {
+    try (SchemaFixture f = new SchemaFixture(TestDatabase.forClass(getClass()))) {
+      UUID owner = f.user();
+      UUID deleted = f.task(owner);
+      UUID kept = f.task(owner);
+      UUID deletedAlone = f.execution(deleted, f.job(deleted));
+      UUID deletedWithTask = f.execution(deleted, null);
+      UUID stays = f.execution(kept, f.job(kept));
+      for (UUID execution : List.of(deletedAlone, deletedWithTask, stays)) {
+        for (long seq = 1; seq <= 3; seq++) {
+          f.logLine(execution, seq, OffsetDateTime.now());
+        }
+      }
+      String linesOf = "SELECT count(*) FROM execution_logs WHERE execution_id = ?";
+
+      f.update("DELETE FROM task_executions WHERE id = ?", deletedAlone);
+      assertThat(f.number(linesOf, deletedAlone)).isZero();
+      assertThat(f.number(linesOf, deletedWithTask)).isEqualTo(3);
+
+      f.update("DELETE FROM tasks WHERE id = ?", deleted);
+      assertThat(f.number(linesOf, deletedWithTask)).isZero();
+      assertThat(f.number(linesOf, stays)).isEqualTo(3);
     }
   }
 
