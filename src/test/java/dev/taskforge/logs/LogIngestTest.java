@@ -9,8 +9,11 @@ import dev.taskforge.db.RepositoryTestSupport;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -134,6 +137,34 @@ class LogIngestTest {
     assertThat(stored.get(0).message()).startsWith("x".repeat(1000)).endsWith("[cut: line was 70000 characters]")
         .hasSizeLessThan(66_000);
     assertThat(stored.get(1).message()).isEqualTo(coloured);
+  }
+
+  @Test
+  void everyValueALineHoldsIsStoredAsItCameWhateverCharactersItHolds() {
+    UUID execution = execution();
+    OffsetDateTime at = OffsetDateTime.of(2026, 12, 2, 7, 30, 0, 0, ZoneOffset.UTC);
+    String awkward = "tab\there, new\nline, return\r, back\\slash, a literal \\N, \\. alone, 🚀 ünïcödé 漢字";
+    JsonObject details = new JsonObject().put("text", awkward).put("n", 12345678901234L).put("none", (Object) null)
+        .put("nested", new JsonArray().add("\t").add(new JsonObject().put("k", "\\N")));
+    NewLogLine everything = new NewLogLine(at, LogLevel.ERROR, LogSource.STDERR, awkward, details, "comp\tonent",
+        "op\neration", "corr\\elation");
+    NewLogLine emptyNotNull = new NewLogLine(at.plusSeconds(1), LogLevel.DEBUG, LogSource.WORKER, "", new JsonObject(),
+        "", "", "");
+    NewLogLine nulls = new NewLogLine(at.plusNanos(123_456_000), LogLevel.WARN, LogSource.SYSTEM, "\\N", null, null,
+        null, null);
+
+    await(LogIngest.send(instances.get(0), execution, List.of(everything, emptyNotNull, nulls)));
+
+    List<ExecutionLog> stored = await(new LogRepository(db.pool).after(owner, execution, 0, 10));
+    assertThat(stored).extracting(ExecutionLog::seq, l -> l.loggedAt().toInstant(), ExecutionLog::level,
+            ExecutionLog::source, ExecutionLog::message, ExecutionLog::details, ExecutionLog::component,
+            ExecutionLog::operation, ExecutionLog::correlationId)
+        .containsExactly(
+            tuple(1L, at.toInstant(), LogLevel.ERROR, LogSource.STDERR, awkward, details, "comp\tonent", "op\neration",
+                "corr\\elation"),
+            tuple(2L, at.plusSeconds(1).toInstant(), LogLevel.DEBUG, LogSource.WORKER, "", new JsonObject(), "", "", ""),
+            tuple(3L, at.plusNanos(123_456_000).toInstant(), LogLevel.WARN, LogSource.SYSTEM, "\\N", null, null,
+                null, null));
   }
 
   @Test
