@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -82,10 +85,20 @@ public final class AccountRoutes {
         .encodeToString(email.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static String decodeCursor(String cursor) {
+  /**
+   * The email a cursor carries. Anything else is refused: bytes that are no UTF-8, or text that is
+   * no email (a NUL in it would reach PostgreSQL, which refuses it, as a 500).
+   */
+  static String decodeCursor(String cursor) {
     try {
-      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
+      String email = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+      if (email.indexOf('@') < 1 || email.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException("not an email");
+      }
+      return email;
+    } catch (IllegalArgumentException | CharacterCodingException e) {
       throw ApiException.badRequest("cursor", "cursor is not one this server handed out");
     }
   }

@@ -11,6 +11,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Admins may list every user and read every task; nobody else may. */
 class AdminApiTest {
@@ -47,6 +49,15 @@ class AdminApiTest {
 
     assertThat(emails).doesNotHaveDuplicates().isSorted().hasSizeGreaterThanOrEqualTo(7)
         .contains("root@example.com", "plain@example.com", "extra0@example.com", "extra4@example.com");
+  }
+
+  @ParameterizedTest(name = "cursor={0}")
+  @ValueSource(strings = {"garbage", "AAAA", "_-_-", "%00", "bm8tYXQtc2lnbg"})
+  void aCursorThisServerDidNotHandOutIsA400NamingIt(String cursor) {
+    Response r = api.get("/api/users?cursor=" + cursor, admin);
+
+    assertThat(r.status()).as(r.text()).isEqualTo(400);
+    assertThat(r.json().getJsonObject("error").getString("field")).isEqualTo("cursor");
   }
 
   @Test
