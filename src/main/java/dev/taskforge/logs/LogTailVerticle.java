@@ -59,8 +59,11 @@ public final class LogTailVerticle extends VerticleBase {
     pool = Pools.create(vertx, url, Math.min(8, Pools.sizeFrom(config())), "log-tail");
     TailFrame.registerCodec(vertx.eventBus());
     vertx.eventBus().<JsonObject>localConsumer(WATCH, this::watch);
+    // UP while the LISTEN connection is there: the subscriber retries a lost one for ever and says
+    // nothing meanwhile (its close handler runs only once it gives up), so it is asked directly.
     vertx.eventBus().<JsonObject>localConsumer(HEALTH, m -> m.reply(new JsonObject()
-        .put("status", listening ? "UP" : "DOWN").put("watchedExecutions", tails.size())));
+        .put("status", listening && subscriber.actualConnection() != null ? "UP" : "DOWN")
+        .put("watchedExecutions", tails.size())));
     vertx.eventBus().<JsonObject>localConsumer(UNWATCH, m -> unwatch(UUID.fromString(m.body().getString("executionId"))));
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempt -> 500L);
     subscriber.closeHandler(v -> listening = false);

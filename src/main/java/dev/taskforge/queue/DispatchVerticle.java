@@ -91,8 +91,10 @@ public final class DispatchVerticle extends VerticleBase {
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
     subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
     subscriber.channel(Cancellation.CHANNEL).handler(this::cancelIfRunningHere);
+    // Without its LISTEN the dispatcher still claims, by its poll: it stays UP and says it is not listening.
     vertx.eventBus().<JsonObject>localConsumer(HEALTH, m -> m.reply(new JsonObject()
         .put("status", stopping || subscriber.closed() ? "DOWN" : "UP").put("worker", worker)
+        .put("listening", subscriber.actualConnection() != null)
         .put("running", running.size()).put("concurrency", concurrency).put("queues", new JsonArray(queues))));
     // Processes a SIGKILLed previous life left running are killed before their jobs are taken back
     // and run again, so no agent works twice on the same task.

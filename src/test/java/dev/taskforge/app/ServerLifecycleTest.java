@@ -64,6 +64,7 @@ class ServerLifecycleTest {
     assertThat(ready.getJsonObject("logTails").getString("status")).as("the LISTEN connection").isEqualTo("UP");
     assertThat(ready.getJsonObject("dispatcher").getString("status")).isEqualTo("UP");
     assertThat(ready.getJsonObject("dispatcher").getInteger("concurrency")).isPositive();
+    assertThat(ready.getJsonObject("dispatcher").getBoolean("listening")).isTrue();
     assertThat(ready.getJsonObject("startUp").getString("status")).isEqualTo("UP");
     assertThat(server.get("/health/live").statusCode()).isEqualTo(200);
   }
