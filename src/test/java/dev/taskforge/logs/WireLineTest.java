@@ -45,6 +45,19 @@ class WireLineTest {
   }
 
   @Test
+  void everyControlCharacterIsEscapedAsJacksonEscapesIt() {
+    StringBuilder all = new StringBuilder("before ");
+    for (char c = 0; c < 0x80; c++) {
+      all.append(c);
+    }
+    all.append(" \u007f \u2028 \u00e9 \ud83d\ude80 after");
+    ExecutionLog row = new ExecutionLog(EXECUTION, 1L, AT, LogLevel.INFO, LogSource.STDOUT, all.toString(),
+        new JsonObject().put(all.toString(), all.toString()), all.toString(), null, "\"");
+
+    assertThat(WireLine.of(List.of(row))).extracting(WireLine::json).containsExactly(TailFrame.wire(row).encode());
+  }
+
+  @Test
   void noRowsAreNoLines() {
     assertThat(WireLine.of(List.of())).isEmpty();
   }
