@@ -40,11 +40,20 @@ class ConsolePagesApiTest {
 
       assertThat(page.statusCode()).as(path).isEqualTo(200);
       assertThat(page.headers().firstValue("Content-Type")).as(path).get().asString().startsWith("text/html");
-      assertThat(page.body()).as(path).contains("/ui/console/app.js");
+      assertThat(page.body()).as(path).contains("/ui/console/app.js").contains("/ui/favicon.svg");
       assertThat(page.headers().firstValue("Content-Security-Policy")).as(path).get().asString()
           .contains("script-src 'self'").contains("frame-ancestors 'none'");
       assertThat(page.headers().firstValue("X-Frame-Options")).as(path).contains("DENY");
     }
+  }
+
+  @Test
+  void thePagesIconIsServedWithoutCredentials() throws Exception {
+    HttpResponse<String> icon = get("/ui/favicon.svg", "image/avif,image/webp,*/*");
+
+    assertThat(icon.statusCode()).isEqualTo(200);
+    assertThat(icon.headers().firstValue("Content-Type")).get().asString().startsWith("image/svg+xml");
+    assertThat(icon.body()).startsWith("<svg");
   }
 
   @Test
