@@ -3,6 +3,8 @@ package dev.taskforge.logs;
 import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -40,8 +42,14 @@ final class LogWriter {
     UUID[] ids = counts.keySet().toArray(UUID[]::new);
     Integer[] sizes = counts.values().toArray(Integer[]::new);
     int lines = lineCount;
-    return Templates.forQuery(conn, LogSql.LOCK_EXECUTIONS).execute(Map.of("ids", ids))
-        .compose(locked -> Templates.forQuery(conn, LogSql.ALLOCATE_SEQS).execute(Map.of("ids", ids, "counts", sizes)))
+    // Each pair of statements is sent at once (the client pipelines them on the connection; the
+    // database runs them in order): the seqs are reserved right after the lock without waiting for
+    // its answer, and the NOTIFY goes with the insert. Under load every answer waited for is a turn
+    // on a busy CPU, twice per flush less.
+    Future<RowSet<Row>> locked = Templates.forQuery(conn, LogSql.LOCK_EXECUTIONS).execute(Map.of("ids", ids));
+    Future<RowSet<Row>> allocated = Templates.forQuery(conn, LogSql.ALLOCATE_SEQS)
+        .execute(Map.of("ids", ids, "counts", sizes));
+    return Future.all(locked, allocated).map(both -> allocated.result())
         .compose(rows -> {
           Map<UUID, Long> next = new HashMap<>();
           Map<UUID, Long> last = new HashMap<>();
@@ -67,9 +75,10 @@ final class LogWriter {
             batchLast.add(seq - 1);
           }
           String[] pointers = last.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toArray(String[]::new);
-          return Templates.forUpdate(conn, LogSql.INSERT_LINES).execute(columns.params())
-              .compose(v -> Templates.forQuery(conn, LogSql.NOTIFY).execute(Map.of("pointers", pointers)))
-              .map(v -> batchLast);
+          // A refused insert fails first (answers come in order); the NOTIFY after it then fails too.
+          Future<?> inserted = Templates.forUpdate(conn, LogSql.INSERT_LINES).execute(columns.params());
+          Future<?> notified = Templates.forQuery(conn, LogSql.NOTIFY).execute(Map.of("pointers", pointers));
+          return Future.all(inserted, notified).map(v -> batchLast);
         });
   }
 
