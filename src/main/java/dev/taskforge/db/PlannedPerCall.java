@@ -10,7 +10,9 @@ import io.vertx.sqlclient.SqlConnectOptions;
  * anyway. For a listing it is a plan for the average owner: a tag-filtered listing of a user with
  * 10,000 tasks ran on the plan made for the owners of ~100 (every tagged task read and sorted,
  * 67 ms) where its own plan walks the sort order's index and stops after a page (2-4 ms). A
- * statement whose text starts with {@link #MARK} is sent unnamed, so it is planned per call.
+ * statement whose text starts with {@link #MARK} is sent unnamed, so it is planned per call (the
+ * task listing marks its statement for owners of many tasks only: planning costs as much as half
+ * of running a listing).
  */
 public final class PlannedPerCall {
   /** The prefix of a statement planned at every call: an SQL comment, harmless to PostgreSQL. */

@@ -28,16 +28,21 @@ public final class TaskListing {
   public record Page(List<Task> items, String nextCursor) {}
 
   private final SqlClient client;
+  private final LargeOwners largeOwners;
 
   public TaskListing(SqlClient client) {
     this.client = client;
+    this.largeOwners = new LargeOwners(client);
   }
 
   /** The statement of a listing and its parameters. */
   record Statement(String sql, Map<String, Object> params) {}
 
   public Future<Page> list(UUID ownerId, TaskFilter f) {
-    Statement statement = statement(ownerId, f);
+    return largeOwners.isLarge(ownerId).compose(large -> list(statement(ownerId, f, large), f));
+  }
+
+  private Future<Page> list(Statement statement, TaskFilter f) {
     return Templates.forQuery(client, statement.sql()).execute(statement.params()).map(rows -> {
       List<Task> items = new ArrayList<>();
       RowMapper<Task> tasks = Task.mapperFor(rows.columnsNames());
@@ -56,8 +61,12 @@ public final class TaskListing {
     });
   }
 
-  /** The one statement of a listing, assembled from the fixed fragments below. */
-  static Statement statement(UUID ownerId, TaskFilter f) {
+  /**
+   * The one statement of a listing, assembled from the fixed fragments below; {@code plannedPerCall}
+   * for an owner of many tasks ({@link LargeOwners}), whose best plan differs from the one kept for
+   * owners of a hundred.
+   */
+  static Statement statement(UUID ownerId, TaskFilter f, boolean plannedPerCall) {
     Map<String, Object> params = new HashMap<>();
     List<String> where = new ArrayList<>();
     params.put("owner_id", ownerId);
@@ -100,8 +109,7 @@ public final class TaskListing {
           : "(" + key + " > " + value + " OR (" + key + " = " + value + " AND t.id < #{after_id}))");
     }
     params.put("limit", f.limit() + 1);
-    // Planned per call: the best plan for one owner's 100 tasks and for another's 100,000 differ.
-    String sql = PlannedPerCall.MARK + "SELECT " + TaskSql.COLUMNS + rank + ", (" + key + ")::text AS sort_value"
+    String sql = (plannedPerCall ? PlannedPerCall.MARK : "") + "SELECT " + TaskSql.COLUMNS + rank + ", (" + key + ")::text AS sort_value"
         + " FROM " + from
         + " WHERE " + String.join(" AND ", where)
         + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")

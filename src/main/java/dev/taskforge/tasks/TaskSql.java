@@ -22,6 +22,11 @@ final class TaskSql {
       t.created_at, t.updated_at, t.scheduled_at,
       """ + LiveStatusSql.STARTED_AT + " AS started_at, t.completed_at, t.workflow_execution_id, t.workflow_step_key";
 
+  /** How many tasks the owner has, counted up to {@code limit} and no further (an index walk of at most that many). */
+  static final String COUNT_UP_TO = """
+      SELECT count(*)::int AS tasks FROM (SELECT 1 FROM tasks WHERE owner_id = #{owner_id} LIMIT #{limit}) owned
+      """;
+
   static final String INSERT = """
       INSERT INTO tasks AS t (owner_id, project_id, parent_id, position, title, description, prompt, config, status,
                          priority, tags, metadata, estimated_duration, scheduled_at)

@@ -65,7 +65,7 @@ class GenericPlanCostTest {
         filter(List.of(TaskStatus.PENDING, TaskStatus.QUEUED), List.of(), TaskFilter.SortKey.CREATED_AT),
         filter(List.of(), List.of(), TaskFilter.SortKey.TITLE),
         filter(List.of(), List.of("team-3"), TaskFilter.SortKey.UPDATED_AT))) {
-      JsonObject plan = genericPlan(TaskListing.statement(owner, filter));
+      JsonObject plan = genericPlan(TaskListing.statement(owner, filter, false));
 
       assertThat(buffers(plan.getJsonObject("Plan")))
           .as("buffers read by the generic plan of%n%s", plan.encodePrettily())

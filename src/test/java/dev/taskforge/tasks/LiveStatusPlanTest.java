@@ -51,7 +51,7 @@ class LiveStatusPlanTest {
 
   @Test
   void theRunningFilterReadsTheRunningTasksOnly() {
-    TaskListing.Statement statement = TaskListing.statement(owner, only(TaskStatus.RUNNING));
+    TaskListing.Statement statement = TaskListing.statement(owner, only(TaskStatus.RUNNING), false);
 
     List<Task> listed = await(new TaskListing(db.pool).list(owner, only(TaskStatus.RUNNING))).items();
     JsonArray plan = explain(statement);
