@@ -58,7 +58,7 @@ public final class TailFrame {
   public List<WireLine> lines() {
     List<WireLine> written = lines;
     if (written == null) {
-      written = List.copyOf(WireLine.of(rows));
+      written = WireLine.of(rows);
       lines = written;
     }
     return written;

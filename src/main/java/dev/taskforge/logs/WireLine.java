@@ -8,6 +8,7 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record WireLine(long seq, String json) {
   private static final JsonFactory JSON = JsonFactory.builder()
       .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
-  /** The lines' texts, in the order read; one writer for the lot, each line cut out of it. */
+  /** The lines' texts, in the order read (a list nobody changes); one writer for the lot, each line cut out of it. */
   public static List<WireLine> of(Iterable<ExecutionLog> rows) {
     List<WireLine> lines = new ArrayList<>();
     StringWriter out = new StringWriter(4096);
@@ -37,7 +38,7 @@ public record WireLine(long seq, String json) {
     } catch (IOException e) {
       throw new EncodeException("a log line could not be written as JSON: " + e.getMessage());
     }
-    return lines;
+    return Collections.unmodifiableList(lines);
   }
 
   private static void write(ExecutionLog line, JsonGenerator json) throws IOException {

@@ -89,7 +89,7 @@ public final class AccountRoutes {
    * The email a cursor carries. Anything else is refused: bytes that are no UTF-8, or text that is
    * no email (a NUL in it would reach PostgreSQL, which refuses it, as a 500).
    */
-  static String decodeCursor(String cursor) {
+  private static String decodeCursor(String cursor) {
     try {
       String email = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
