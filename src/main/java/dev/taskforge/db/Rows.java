@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -79,7 +78,7 @@ public final class Rows {
 
   /** A timestamp on the wire: ISO-8601 in UTC, e.g. 2026-11-23T07:02:09.123Z. */
   public static String iso(OffsetDateTime time) {
-    return time == null ? null : DateTimeFormatter.ISO_INSTANT.format(time);
+    return time == null ? null : IsoInstant.format(time);
   }
 
   /** An enum on the wire: its name. */
