@@ -89,7 +89,7 @@ export async function render(main, params, session) {
   }
 
   async function drawFailures() {
-    const page = await must('/api/tasks' + query({ status: 'FAILED', sort: 'updatedAt', order: 'desc', limit: 5 }));
+    const page = await must('/api/tasks' + query({ status: 'FAILED', sort: 'updatedAt', order: 'desc', limit: 5, fields: 'title,updatedAt,completedAt' }));
     if (page.items.length === 0) { fill(failures, h('p', { class: 'muted' }, 'No failed tasks.')); return; }
     const rows = await Promise.all(page.items.map(async (task) => {
       const runs = await api(`/api/tasks/${task.id}/executions`);

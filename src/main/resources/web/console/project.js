@@ -33,7 +33,7 @@ export async function render(main, [projectId]) {
   });
 
   async function showTasks() {
-    const page = await must('/api/tasks' + query({ projectId, limit: 100, sort: 'updatedAt', order: 'desc' }));
+    const page = await must('/api/tasks' + query({ projectId, limit: 100, sort: 'updatedAt', order: 'desc', fields: 'title,status,priority,updatedAt' }));
     fill(tasks, page.items.length === 0 ? h('p', { class: 'muted' }, 'No tasks in this project.') : h('table', { class: 'grid-table' },
       h('thead', {}, h('tr', {}, ['Title', 'Status', 'Priority', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, page.items.map((t) => h('tr', { 'data-task-id': t.id },

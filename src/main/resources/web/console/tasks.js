@@ -63,9 +63,13 @@ export async function render(main) {
   const retrySelected = h('button', { id: 'retry-selected', type: 'button', disabled: true }, 'Retry selected');
   const selectAll = h('input', { type: 'checkbox', id: 'select-all', 'aria-label': 'Select every task shown' });
 
+  /** What a row shows (and rowKey compares): the list asks for these fields only. */
+  const LIST_FIELDS = 'title,status,priority,tags,projectId,createdAt,updatedAt,version';
+
   function listQuery(extra) {
     return '/api/tasks' + query({ status: filters.status, priority: filters.priority, tag: filters.tag,
-      projectId: filters.projectId, q: filters.q, sort: filters.q ? '' : filters.sort, order: filters.q ? '' : filters.order, ...extra });
+      projectId: filters.projectId, q: filters.q, sort: filters.q ? '' : filters.sort, order: filters.q ? '' : filters.order,
+      fields: LIST_FIELDS, ...extra });
   }
 
   function row(task) {

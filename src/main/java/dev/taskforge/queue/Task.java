@@ -9,7 +9,9 @@ import io.vertx.sqlclient.templates.RowMapper;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 /**
  * A row of tasks. Agent tasks: a prompt and its configuration, with subtasks (parent_id) and dependencies.
@@ -64,12 +66,6 @@ public record Task(
     UUID workflowExecutionId,
     String workflowStepKey) {
 
-  /** The columns a task is read from, in the order {@link #read} takes them. */
-  private static final List<String> COLUMNS = List.of("id", "owner_id", "project_id", "parent_id", "position", "title",
-      "description", "prompt", "config", "status", "priority", "tags", "metadata", "estimated_duration",
-      "actual_duration", "version", "created_at", "updated_at", "scheduled_at", "started_at", "completed_at",
-      "workflow_execution_id", "workflow_step_key");
-
   /** Reads a row selected with every column of tasks (by name). */
   public static final RowMapper<Task> MAPPER = row -> read(row, positionsIn(row));
 
@@ -79,48 +75,63 @@ public record Task(
    * that a noticeable part of listing tasks.
    */
   public static RowMapper<Task> mapperFor(List<String> resultColumns) {
-    int[] positions = COLUMNS.stream().mapToInt(resultColumns::indexOf).toArray();
-    for (int i = 0; i < positions.length; i++) {
-      if (positions[i] < 0) {
-        throw new IllegalArgumentException("a task result without the column " + COLUMNS.get(i));
+    return mapperFor(resultColumns, TaskField.ALL);
+  }
+
+  /** As {@link #mapperFor(List)}, for a result of only these fields' columns; the others read null. */
+  public static RowMapper<Task> mapperFor(List<String> resultColumns, Set<TaskField> fields) {
+    TaskField[] all = TaskField.values();
+    int[] positions = new int[all.length];
+    for (TaskField field : all) {
+      int at = fields.contains(field) ? resultColumns.indexOf(field.column()) : -1;
+      if (at < 0 && fields.contains(field)) {
+        throw new IllegalArgumentException("a task result without the column " + field.column());
       }
+      positions[field.ordinal()] = at;
     }
     return row -> read(row, positions);
   }
 
   private static int[] positionsIn(Row row) {
-    int[] positions = new int[COLUMNS.size()];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = row.getColumnIndex(COLUMNS.get(i));
+    TaskField[] all = TaskField.values();
+    int[] positions = new int[all.length];
+    for (TaskField field : all) {
+      positions[field.ordinal()] = row.getColumnIndex(field.column());
     }
     return positions;
   }
 
+  /** Reads the task's columns at these positions (by {@link TaskField} ordinal; -1: not selected, null). */
   private static Task read(Row row, int[] at) {
     return new Task(
-        row.getUUID(at[0]),
-        row.getUUID(at[1]),
-        row.getUUID(at[2]),
-        row.getUUID(at[3]),
-        row.getInteger(at[4]),
-        row.getString(at[5]),
-        row.getString(at[6]),
-        row.getString(at[7]),
-        Rows.object(row.getValue(at[8])),
-        Rows.enumValue(row.getString(at[9]), TaskStatus.class),
-        Rows.enumValue(row.getString(at[10]), TaskPriority.class),
-        Rows.strings(row.getArrayOfStrings(at[11])),
-        Rows.object(row.getValue(at[12])),
-        row.getInteger(at[13]),
-        row.getInteger(at[14]),
-        row.getInteger(at[15]),
-        row.getOffsetDateTime(at[16]),
-        row.getOffsetDateTime(at[17]),
-        row.getOffsetDateTime(at[18]),
-        row.getOffsetDateTime(at[19]),
-        row.getOffsetDateTime(at[20]),
-        row.getUUID(at[21]),
-        row.getString(at[22]));
+        column(row, at[0], Row::getUUID),
+        column(row, at[1], Row::getUUID),
+        column(row, at[2], Row::getUUID),
+        column(row, at[3], Row::getUUID),
+        column(row, at[4], Row::getInteger),
+        column(row, at[5], Row::getString),
+        column(row, at[6], Row::getString),
+        column(row, at[7], Row::getString),
+        column(row, at[8], (r, i) -> Rows.object(r.getValue(i))),
+        column(row, at[9], (r, i) -> Rows.enumValue(r.getString(i), TaskStatus.class)),
+        column(row, at[10], (r, i) -> Rows.enumValue(r.getString(i), TaskPriority.class)),
+        column(row, at[11], (r, i) -> Rows.strings(r.getArrayOfStrings(i))),
+        column(row, at[12], (r, i) -> Rows.object(r.getValue(i))),
+        column(row, at[13], Row::getInteger),
+        column(row, at[14], Row::getInteger),
+        column(row, at[15], Row::getInteger),
+        column(row, at[16], Row::getOffsetDateTime),
+        column(row, at[17], Row::getOffsetDateTime),
+        column(row, at[18], Row::getOffsetDateTime),
+        column(row, at[19], Row::getOffsetDateTime),
+        column(row, at[20], Row::getOffsetDateTime),
+        column(row, at[21], Row::getUUID),
+        column(row, at[22], Row::getString));
+  }
+
+  /** The value at {@code position}, or null when the result has no such column (-1). */
+  private static <T> T column(Row row, int position, BiFunction<Row, Integer, T> read) {
+    return position < 0 ? null : read.apply(row, position);
   }
 
   /** The wire form: camelCase keys, ids as strings, ISO-8601 UTC timestamps. */
@@ -156,51 +167,80 @@ public record Task(
    * same order, nulls included, without building the object first (a listing writes 50 of them).
    */
   public void writeJson(JsonGenerator json) throws IOException {
+    writeJson(json, TaskField.ALL);
+  }
+
+  /** As {@link #writeJson(JsonGenerator)}, with only these fields (in the same order). */
+  public void writeJson(JsonGenerator json, Set<TaskField> fields) throws IOException {
     json.writeStartObject();
-    json.writeStringField("id", Rows.id(id));
-    json.writeStringField("ownerId", Rows.id(ownerId));
-    json.writeStringField("projectId", Rows.id(projectId));
-    json.writeStringField("parentId", Rows.id(parentId));
-    writeNumber(json, "position", position);
-    json.writeStringField("title", title);
-    json.writeStringField("description", description);
-    json.writeStringField("prompt", prompt);
-    writeObject(json, "config", config);
-    json.writeStringField("status", Rows.name(status));
-    json.writeStringField("priority", Rows.name(priority));
-    if (tags == null) {
-      json.writeNullField("tags");
-    } else {
-      json.writeArrayFieldStart("tags");
-      for (String tag : tags) {
-        json.writeString(tag);
+    writeString(json, fields, TaskField.ID, Rows.id(id));
+    writeString(json, fields, TaskField.OWNER_ID, Rows.id(ownerId));
+    writeString(json, fields, TaskField.PROJECT_ID, Rows.id(projectId));
+    writeString(json, fields, TaskField.PARENT_ID, Rows.id(parentId));
+    writeNumber(json, fields, TaskField.POSITION, position);
+    writeString(json, fields, TaskField.TITLE, title);
+    writeString(json, fields, TaskField.DESCRIPTION, description);
+    writeString(json, fields, TaskField.PROMPT, prompt);
+    writeObject(json, fields, TaskField.CONFIG, config);
+    writeString(json, fields, TaskField.STATUS, Rows.name(status));
+    writeString(json, fields, TaskField.PRIORITY, Rows.name(priority));
+    if (fields.contains(TaskField.TAGS)) {
+      if (tags == null) {
+        json.writeNullField("tags");
+      } else {
+        json.writeArrayFieldStart("tags");
+        for (String tag : tags) {
+          json.writeString(tag);
+        }
+        json.writeEndArray();
       }
-      json.writeEndArray();
     }
-    writeObject(json, "metadata", metadata);
-    writeNumber(json, "estimatedDuration", estimatedDuration);
-    writeNumber(json, "actualDuration", actualDuration);
-    writeNumber(json, "version", version);
-    json.writeStringField("createdAt", Rows.iso(createdAt));
-    json.writeStringField("updatedAt", Rows.iso(updatedAt));
-    json.writeStringField("scheduledAt", Rows.iso(scheduledAt));
-    json.writeStringField("startedAt", Rows.iso(startedAt));
-    json.writeStringField("completedAt", Rows.iso(completedAt));
-    json.writeStringField("workflowExecutionId", Rows.id(workflowExecutionId));
-    json.writeStringField("workflowStepKey", workflowStepKey);
+    writeObject(json, fields, TaskField.METADATA, metadata);
+    writeNumber(json, fields, TaskField.ESTIMATED_DURATION, estimatedDuration);
+    writeNumber(json, fields, TaskField.ACTUAL_DURATION, actualDuration);
+    writeNumber(json, fields, TaskField.VERSION, version);
+    writeTime(json, fields, TaskField.CREATED_AT, createdAt);
+    writeTime(json, fields, TaskField.UPDATED_AT, updatedAt);
+    writeTime(json, fields, TaskField.SCHEDULED_AT, scheduledAt);
+    writeTime(json, fields, TaskField.STARTED_AT, startedAt);
+    writeTime(json, fields, TaskField.COMPLETED_AT, completedAt);
+    writeString(json, fields, TaskField.WORKFLOW_EXECUTION_ID, Rows.id(workflowExecutionId));
+    writeString(json, fields, TaskField.WORKFLOW_STEP_KEY, workflowStepKey);
     json.writeEndObject();
   }
 
-  private static void writeNumber(JsonGenerator json, String field, Integer value) throws IOException {
-    if (value == null) {
-      json.writeNullField(field);
-    } else {
-      json.writeNumberField(field, value);
+  private static void writeString(JsonGenerator json, Set<TaskField> fields, TaskField field, String value)
+      throws IOException {
+    if (fields.contains(field)) {
+      json.writeStringField(field.wireName(), value);
     }
   }
 
-  private static void writeObject(JsonGenerator json, String field, JsonObject value) throws IOException {
-    json.writeFieldName(field);
+  private static void writeTime(JsonGenerator json, Set<TaskField> fields, TaskField field, OffsetDateTime value)
+      throws IOException {
+    if (fields.contains(field)) {
+      json.writeStringField(field.wireName(), Rows.iso(value));
+    }
+  }
+
+  private static void writeNumber(JsonGenerator json, Set<TaskField> fields, TaskField field, Integer value)
+      throws IOException {
+    if (!fields.contains(field)) {
+      return;
+    }
+    if (value == null) {
+      json.writeNullField(field.wireName());
+    } else {
+      json.writeNumberField(field.wireName(), value);
+    }
+  }
+
+  private static void writeObject(JsonGenerator json, Set<TaskField> fields, TaskField field, JsonObject value)
+      throws IOException {
+    if (!fields.contains(field)) {
+      return;
+    }
+    json.writeFieldName(field.wireName());
     if (value == null) {
       json.writeNull();
     } else {

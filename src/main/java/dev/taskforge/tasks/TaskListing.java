@@ -4,15 +4,18 @@ import dev.taskforge.db.PlannedPerCall;
 import dev.taskforge.db.Templates;
 import dev.taskforge.queue.LiveStatusSql;
 import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskField;
 import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.RowMapper;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,13 +42,20 @@ public final class TaskListing {
   record Statement(String sql, Map<String, Object> params) {}
 
   public Future<Page> list(UUID ownerId, TaskFilter f) {
-    return largeOwners.isLarge(ownerId).compose(large -> list(statement(ownerId, f, large), f));
+    return list(ownerId, f, TaskField.ALL);
   }
 
-  private Future<Page> list(Statement statement, TaskFilter f) {
+  /** The page with only these fields of each task (and its id); the others read null. */
+  public Future<Page> list(UUID ownerId, TaskFilter f, Set<TaskField> fields) {
+    Set<TaskField> selected = withId(fields);
+    return largeOwners.isLarge(ownerId)
+        .compose(large -> list(statement(ownerId, f, selected, large), f, selected));
+  }
+
+  private Future<Page> list(Statement statement, TaskFilter f, Set<TaskField> fields) {
     return Templates.forQuery(client, statement.sql()).execute(statement.params()).map(rows -> {
       List<Task> items = new ArrayList<>();
-      RowMapper<Task> tasks = Task.mapperFor(rows.columnsNames());
+      RowMapper<Task> tasks = Task.mapperFor(rows.columnsNames(), fields);
       int sortValue = rows.columnsNames().indexOf("sort_value");
       String lastSortValue = null;
       for (Row row : rows) {
@@ -67,6 +77,11 @@ public final class TaskListing {
    * owners of a hundred.
    */
   static Statement statement(UUID ownerId, TaskFilter f, boolean plannedPerCall) {
+    return statement(ownerId, f, TaskField.ALL, plannedPerCall);
+  }
+
+  /** As {@link #statement(UUID, TaskFilter, boolean)}, selecting only these fields' columns. */
+  static Statement statement(UUID ownerId, TaskFilter f, Set<TaskField> fields, boolean plannedPerCall) {
     Map<String, Object> params = new HashMap<>();
     List<String> where = new ArrayList<>();
     params.put("owner_id", ownerId);
@@ -109,7 +124,7 @@ public final class TaskListing {
           : "(" + key + " > " + value + " OR (" + key + " = " + value + " AND t.id < #{after_id}))");
     }
     params.put("limit", f.limit() + 1);
-    String sql = (plannedPerCall ? PlannedPerCall.MARK : "") + "SELECT " + TaskSql.COLUMNS + rank + ", (" + key + ")::text AS sort_value"
+    String sql = (plannedPerCall ? PlannedPerCall.MARK : "") + "SELECT " + TaskField.selectList(fields) + rank + ", (" + key + ")::text AS sort_value"
         + " FROM " + from
         + " WHERE " + String.join(" AND ", where)
         + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")
@@ -138,6 +153,16 @@ public final class TaskListing {
       any.add(LiveStatusSql.IS_RUNNING);
     }
     return "(" + String.join(" OR ", any) + ")";
+  }
+
+  /** A page's items always carry their id, whatever else was asked for. */
+  static Set<TaskField> withId(Set<TaskField> fields) {
+    if (fields.contains(TaskField.ID)) {
+      return fields;
+    }
+    EnumSet<TaskField> with = EnumSet.of(TaskField.ID);
+    with.addAll(fields);
+    return with;
   }
 
   private static void optional(List<String> where, Map<String, Object> params, String clause, String name,

@@ -2,6 +2,7 @@ package dev.taskforge.tasks;
 
 import dev.taskforge.http.ApiException;
 import dev.taskforge.http.Requests;
+import dev.taskforge.queue.TaskField;
 import dev.taskforge.queue.TaskPriority;
 import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.MultiMap;
@@ -11,7 +12,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /** Turns validated task requests into the records the repositories take. */
@@ -122,6 +125,33 @@ final class TaskRequests {
         descending,
         limit,
         q.contains("cursor") ? TaskCursor.decode(q.get("cursor"), sort, descending) : null);
+  }
+
+  /**
+   * The fields a listing's items carry ({@code fields=title,status}, or the parameter repeated):
+   * every field when it is absent; the id always.
+   */
+  static Set<TaskField> fields(RoutingContext ctx) {
+    List<String> asked = ctx.queryParams().getAll("fields");
+    if (asked.isEmpty()) {
+      return TaskField.ALL;
+    }
+    if (asked.stream().mapToInt(String::length).sum() > 1000) {
+      throw ApiException.badRequest("fields", "fields may have at most 1000 characters");
+    }
+    EnumSet<TaskField> fields = EnumSet.of(TaskField.ID);
+    for (String list : asked) {
+      for (String name : list.split(",", -1)) {
+        TaskField field = TaskField.byWireName(name.strip());
+        if (field == null) {
+          throw ApiException.badRequest("fields", name.isBlank() ? "fields has an empty name"
+              : "fields names no field " + name.strip() + "; a task's fields are "
+                  + Arrays.stream(TaskField.values()).map(TaskField::wireName).toList());
+        }
+        fields.add(field);
+      }
+    }
+    return fields;
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {

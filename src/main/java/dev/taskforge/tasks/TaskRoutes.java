@@ -9,6 +9,7 @@ import dev.taskforge.http.Responses;
 import dev.taskforge.http.StreamedPage;
 import dev.taskforge.queue.Cancellation;
 import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskField;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
@@ -93,8 +95,10 @@ public final class TaskRoutes {
 
   private void list(RoutingContext ctx) {
     TaskFilter filter = TaskRequests.filter(ctx);
-    listing.list(Authentication.principal(ctx).userId(), filter)
-        .onSuccess(page -> StreamedPage.answer(ctx, page.items(), Task::writeJson, page.nextCursor()))
+    Set<TaskField> fields = TaskRequests.fields(ctx);
+    listing.list(Authentication.principal(ctx).userId(), filter, fields)
+        .onSuccess(page -> StreamedPage.answer(ctx, page.items(), (task, json) -> task.writeJson(json, fields),
+            page.nextCursor()))
         .onFailure(ctx::fail);
   }
 

@@ -1,6 +1,7 @@
 package dev.taskforge.tasks;
 
 import dev.taskforge.queue.LiveStatusSql;
+import dev.taskforge.queue.TaskField;
 
 /**
  * The SQL of tasks and their dependencies. Every statement carries the owner: a task, parent,
@@ -15,12 +16,7 @@ final class TaskSql {
    * Every column but the generated search document, which only SQL reads, of the table aliased t;
    * status and started_at are the live ones ({@link LiveStatusSql}), as every read tells them.
    */
-  static final String COLUMNS = """
-      t.id, t.owner_id, t.project_id, t.parent_id, t.position, t.title, t.description, t.prompt, t.config,
-      """ + LiveStatusSql.STATUS + """
-       AS status, t.priority, t.tags, t.metadata, t.estimated_duration, t.actual_duration, t.version,
-      t.created_at, t.updated_at, t.scheduled_at,
-      """ + LiveStatusSql.STARTED_AT + " AS started_at, t.completed_at, t.workflow_execution_id, t.workflow_step_key";
+  static final String COLUMNS = TaskField.selectList(TaskField.ALL);
 
   /** How many tasks the owner has, counted up to {@code limit} and no further (an index walk of at most that many). */
   static final String COUNT_UP_TO = """
