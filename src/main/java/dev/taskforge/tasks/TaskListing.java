@@ -38,6 +38,16 @@ public final class TaskListing {
     this.largeOwners = new LargeOwners(client);
   }
 
+  /**
+   * The tags filter of an owner of at most {@link LargeOwners}' few thousand tasks, written so that
+   * no index serves it: the plan reads the owner's rows by the sort order's index and keeps those
+   * carrying the tags. The tags' GIN index over (owner_id, tags) finds a tag among every user's
+   * tasks and intersects that with the owner's: for a common tag a posting tree of a seventh of a
+   * million tasks, 1.7-2 ms a listing, where the owner's hundred rows take 0.2 ms. A plan kept for
+   * every owner chose the GIN index after statistics changed.
+   */
+  private static final String OWN_ROWS_CARRY_TAGS = "(t.tags || '{}'::text[]) @> #{tags}::text[]";
+
   /** The statement of a listing and its parameters. */
   record Statement(String sql, Map<String, Object> params) {}
 
@@ -95,7 +105,7 @@ public final class TaskListing {
     }
     if (!f.tags().isEmpty()) {
       params.put("tags", f.tags().toArray(String[]::new));
-      where.add("t.tags @> #{tags}::text[]");
+      where.add(plannedPerCall ? "t.tags @> #{tags}::text[]" : OWN_ROWS_CARRY_TAGS);
     }
     optional(where, params, "t.project_id = #{project_id}", "project_id", f.projectId());
     optional(where, params, "t.parent_id = #{parent_id}", "parent_id", f.parentId());
