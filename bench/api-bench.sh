@@ -17,4 +17,5 @@ BENCH_KEEP=0 BENCH_SERVER_HEAP=-Xmx2g
 bench_jar
 bench_workdir bench
 bench_start
+bench_machine ""
 bench_java -Xmx1g ApiBench "http://127.0.0.1:$port" "$work/data" "$server"

@@ -22,11 +22,13 @@ bench_workdir() {
 }
 
 # bench_start [VAR=value ...]: starts the jar on $work/data and $port (log in $work/server.log) with
-# those extra environment variables, stops it and removes $work at exit, and waits until it is ready;
+# those extra environment variables and the container's collector (BENCH_SERVER_GC, default
+# -XX:+UseParallelGC as in the Dockerfile; -XX:+UseG1GC is the JVM's own default here), stops it and removes $work at exit, and waits until it is ready;
 # sets $server to its pid. Registration is open: the benchmarks register their users over HTTP.
 bench_start() {
   env TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" TASKFORGE_HTTP_HOST=127.0.0.1 \
-    TASKFORGE_LOG_LEVEL=WARN TASKFORGE_AUTH_REGISTRATION=open "$@" java "${BENCH_SERVER_HEAP:--Xmx1g}" ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" \
+    TASKFORGE_LOG_LEVEL=WARN TASKFORGE_AUTH_REGISTRATION=open "$@" java "${BENCH_SERVER_HEAP:--Xmx1g}" \
+    "${BENCH_SERVER_GC:--XX:+UseParallelGC}" ${BENCH_SERVER_JAVA_OPTS:-} -jar "$jar" \
     > "$work/server.log" 2>&1 &
   server=$!
   trap bench_stop EXIT
@@ -57,7 +59,8 @@ bench_server_warnings() {
 # One line about the machine and the database, for the top of a report.
 bench_machine() {
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo) RAM," \
-    "load average $(cut -d" " -f1-3 /proc/loadavg) at start, $(java -version 2>&1 | head -1)$1," \
+    "load average $(cut -d" " -f1-3 /proc/loadavg) at start, $(java -version 2>&1 | head -1)$1" \
+    "(server ${BENCH_SERVER_GC:--XX:+UseParallelGC})," \
     "PostgreSQL $(cat "$work"/data/pg/PG_VERSION 2>/dev/null || echo '?') (embedded, fsync and synchronous_commit on)"
 }
 
