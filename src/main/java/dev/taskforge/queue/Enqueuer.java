@@ -14,8 +14,8 @@ import java.util.UUID;
 /**
  * Puts a newly written task in its queue, inside the caller's transaction: the task and its job
  * commit together or not at all. A task still waiting on a BLOCKS or REQUIRES dependency starts
- * BLOCKED instead (and is enqueued when the last one completes). The TaskStateSql.NOTIFY is delivered at commit,
- * waking the dispatchers of every instance.
+ * BLOCKED instead (and is enqueued when the last one completes). The job's queue is announced
+ * (pg_notify, delivered at commit) in the same statement, waking the dispatchers of every instance.
  */
 public final class Enqueuer {
   public static final String CHANNEL = "taskforge_jobs";
@@ -57,14 +57,12 @@ public final class Enqueuer {
         .compose(v -> Subtasks.ended(conn, taskId));
   }
 
-  /** Queues the job of a QUEUED task and wakes the dispatchers (at commit); a BLOCKED task gets none. */
+  /**
+   * Queues the job of a QUEUED task and wakes the dispatchers (at commit); a BLOCKED task gets none.
+   * One statement, as {@link #enqueueAll} for many: a round trip less on every task created.
+   */
   public static Future<Void> enqueueIfQueued(SqlConnection conn, Task task) {
-    if (task.status() != TaskStatus.QUEUED) {
-      return Future.succeededFuture();
-    }
-    return new QueueRepository(conn).enqueue(jobFor(task))
-        .compose(job -> Templates.forQuery(conn, TaskStateSql.NOTIFY).execute(Map.of("queue", job.queueName())))
-        .mapEmpty();
+    return enqueueAll(conn, List.of(task));
   }
 
   /**

@@ -56,9 +56,6 @@ final class TaskStateSql {
       ) pending
       """;
 
-  /** Wakes every dispatcher of the queue, at commit. */
-  static final String NOTIFY = "SELECT pg_notify('" + Enqueuer.CHANNEL + "', #{queue})";
-
   /** Of the tasks a new one requires, one that already failed or was cancelled. */
   static final String FAILED_REQUIREMENT = """
       SELECT id FROM tasks
