@@ -4,6 +4,7 @@ import dev.taskforge.db.ColumnArrays;
 import dev.taskforge.db.Templates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -63,6 +64,35 @@ public final class Enqueuer {
    */
   public static Future<Void> enqueueIfQueued(SqlConnection conn, Task task) {
     return enqueueAll(conn, List.of(task));
+  }
+
+  /**
+   * Queues the job of a QUEUED task without waking anyone: the caller {@link #announce}s it once its
+   * transaction has committed. A transaction that notifies holds PostgreSQL's one lock on the
+   * notification queue from its commit's start until its commit record is on disk, so every
+   * notifying commit waits for the fsyncs of the ones before it: under the API mix 7-31 sessions at
+   * a time stood waiting on that lock (pg_stat_activity, wait event "object"), each holding a pool
+   * connection.
+   */
+  public static Future<Void> enqueueUnannounced(SqlConnection conn, Task task) {
+    if (task.status() != TaskStatus.QUEUED) {
+      return Future.succeededFuture();
+    }
+    return new QueueRepository(conn).enqueue(jobFor(task)).mapEmpty();
+  }
+
+  /**
+   * Wakes the dispatchers of every instance for a QUEUED task's queue, in a transaction of its own
+   * that does not wait for its commit to reach the disk (a notification is not kept anyway), so it
+   * holds the notification lock only for a moment. A wake-up lost to a crash or a failure here is
+   * made up by the dispatchers' poll.
+   */
+  public static Future<Void> announce(SqlClient client, Task task) {
+    if (task.status() != TaskStatus.QUEUED) {
+      return Future.succeededFuture();
+    }
+    return Templates.forQuery(client, TaskStateSql.ANNOUNCE)
+        .execute(Map.of("channel", CHANNEL, "queue", jobFor(task).queueName())).mapEmpty();
   }
 
   /**

@@ -56,6 +56,15 @@ final class TaskStateSql {
       ) pending
       """;
 
+  /**
+   * Wakes the queue's dispatchers, as a statement of its own: its commit does not wait for the disk
+   * (synchronous_commit off for this transaction only), so it holds the notification queue's lock
+   * for a moment, not for an fsync.
+   */
+  static final String ANNOUNCE = """
+      SELECT set_config('synchronous_commit', 'off', true), pg_notify(#{channel}, #{queue})
+      """;
+
   /** Of the tasks a new one requires, one that already failed or was cancelled. */
   static final String FAILED_REQUIREMENT = """
       SELECT id FROM tasks

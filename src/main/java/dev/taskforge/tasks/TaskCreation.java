@@ -16,6 +16,18 @@ final class TaskCreation {
   }
 
   static Future<Task> create(SqlConnection conn, TaskDraft draft) {
+    return create(conn, draft, true);
+  }
+
+  /**
+   * As {@link #create(SqlConnection, TaskDraft)}, but its job is not announced: the caller calls
+   * {@link Enqueuer#announce} once the transaction has committed.
+   */
+  static Future<Task> createUnannounced(SqlConnection conn, TaskDraft draft) {
+    return create(conn, draft, false);
+  }
+
+  private static Future<Task> create(SqlConnection conn, TaskDraft draft, boolean announce) {
     NewTask task = draft.task();
     TaskRepository repo = new TaskRepository(conn);
     return Enqueuer.initialState(conn, task.ownerId(), draft.waitsFor(), draft.requires())
@@ -29,7 +41,8 @@ final class TaskCreation {
           return chain.compose(v -> state.failedRequirement() != null
               ? Enqueuer.explainFailedStart(conn, created.id(), state.failedRequirement())
                   .compose(explained -> repo.findById(task.ownerId(), created.id())).map(Optional::orElseThrow)
-              : Enqueuer.enqueueIfQueued(conn, created).map(created));
+              : (announce ? Enqueuer.enqueueIfQueued(conn, created) : Enqueuer.enqueueUnannounced(conn, created))
+                  .map(created));
         }));
   }
 }

@@ -2,6 +2,7 @@ package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
+import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.queue.Task;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Unique jobs: a task whose {@code config.uniqueKey} is held by a live task of the same owner (or
@@ -19,28 +23,42 @@ import java.util.UUID;
  * (owner, key) held until the creating transaction commits.
  */
 final class UniqueTasks {
+  private static final Logger log = LoggerFactory.getLogger(UniqueTasks.class);
+
   private UniqueTasks() {
   }
 
   /**
    * A task asked for by its owner, in a transaction of its own: refused while its project's
-   * monthly budget is spent, else created as {@link #create} does.
+   * monthly budget is spent, else created as {@link #create} does; its job is announced to the
+   * dispatchers once that transaction has committed ({@link Enqueuer#announce}).
    */
   static Future<CreatedTask> submit(Pool pool, TaskDraft draft) {
     return pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, draft.task().ownerId(),
-        draft.task().projectId()).compose(v -> create(conn, draft)));
+            draft.task().projectId()).compose(v -> create(conn, draft, TaskCreation::createUnannounced)))
+        .onSuccess(created -> {
+          if (!created.deduplicated()) {
+            Enqueuer.announce(pool, created.task())
+                .onFailure(err -> log.warn("a new task's queue could not be woken; its poll will find the job", err));
+          }
+        });
   }
 
   /** Creates the draft's task in the caller's transaction, unless its unique key is held. */
   static Future<CreatedTask> create(SqlConnection conn, TaskDraft draft) {
+    return create(conn, draft, TaskCreation::create);
+  }
+
+  private static Future<CreatedTask> create(SqlConnection conn, TaskDraft draft,
+      BiFunction<SqlConnection, TaskDraft, Future<Task>> creation) {
     JsonObject config = draft.task().config();
     String key = config == null ? null : config.getString("uniqueKey");
     if (key == null) {
-      return TaskCreation.create(conn, draft).map(CreatedTask::created);
+      return creation.apply(conn, draft).map(CreatedTask::created);
     }
     return holder(conn, draft.task().ownerId(), key, config.getInteger("uniqueForSeconds", 0))
         .compose(held -> held.isPresent() ? Future.succeededFuture(CreatedTask.existing(held.get()))
-            : TaskCreation.create(conn, draft).map(CreatedTask::created));
+            : creation.apply(conn, draft).map(CreatedTask::created));
   }
 
   /** Whether a draft is a unique job (and so is to be created through {@link #create}). */
