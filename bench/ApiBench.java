@@ -264,7 +264,10 @@ public class ApiBench {
     }
     Map<String, Integer> errors = new ConcurrentHashMap<>();
     ServerCpu before = ServerCpu.sample(serverPid, dataDir);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    long begin = System.nanoTime();
+    long end = begin + TimeUnit.SECONDS.toNanos(SECONDS);
+    // Each request's second of the run, kind (0 read, 1 write) and latency: the tail second by second.
+    java.util.Queue<long[]> timeline = new java.util.concurrent.ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
     for (int w = 0; w < CONNECTIONS; w++) {
       int worker = w;
@@ -306,6 +309,8 @@ public class ApiBench {
               errors.merge(op + " " + status, 1, Integer::sum);
             } else {
               latencies.get(op).add(micros);
+              timeline.add(new long[] {(t0 - begin) / 1_000_000_000L, "list".equals(op) || "get".equals(op) ? 0 : 1,
+                  micros});
             }
           } catch (Exception e) {
             errors.merge(op + " " + e.getClass().getSimpleName(), 1, Integer::sum);
@@ -331,6 +336,29 @@ public class ApiBench {
     }
     System.out.printf("cpu      %s%n", cpu.coresBusy());
     System.out.println(errors.isEmpty() ? "errors: none" : "errors: " + errors);
+    printSecondBySecond(timeline);
+  }
+
+  /**
+   * The p95 of each second of the mix, reads (list, get) and writes (create, update) apart: a tail
+   * that comes from stalls shows as a few bad seconds, one that comes from steady queueing as many
+   * alike.
+   */
+  static void printSecondBySecond(java.util.Queue<long[]> timeline) {
+    for (int kind = 0; kind < 2; kind++) {
+      Map<Long, List<Long>> bySecond = new java.util.TreeMap<>();
+      for (long[] sample : timeline) {
+        if (sample[1] == kind && sample[0] < SECONDS) {
+          bySecond.computeIfAbsent(sample[0], second -> new ArrayList<>()).add(sample[2]);
+        }
+      }
+      StringBuilder line = new StringBuilder(kind == 0 ? "p95 ms of each second, reads: " : "p95 ms of each second, writes:");
+      for (List<Long> second : bySecond.values()) {
+        long[] sorted = second.stream().mapToLong(Long::longValue).sorted().toArray();
+        line.append(' ').append(Math.round(pct(sorted, 95)));
+      }
+      System.out.println(line);
+    }
   }
 
   /** Full-text search over a heavy user's 10,000 tasks, and a 10-level subtask tree. */
