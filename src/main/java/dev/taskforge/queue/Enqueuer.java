@@ -16,7 +16,8 @@ import java.util.UUID;
  * Puts a newly written task in its queue, inside the caller's transaction: the task and its job
  * commit together or not at all. A task still waiting on a BLOCKS or REQUIRES dependency starts
  * BLOCKED instead (and is enqueued when the last one completes). The job's queue is announced
- * (pg_notify, delivered at commit) in the same statement, waking the dispatchers of every instance.
+ * (pg_notify), waking the dispatchers of every instance: at commit, by the statement that queues
+ * the job, or, for a task created alone, after its commit ({@link #announce}).
  */
 public final class Enqueuer {
   public static final String CHANNEL = "taskforge_jobs";
