@@ -1,7 +1,7 @@
 package dev.taskforge.app;
 
+import dev.taskforge.http.FreePorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -146,9 +146,7 @@ final class ServerProcess {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  static int freePort() {
+    return FreePorts.free();
   }
 }
