@@ -83,13 +83,17 @@ public record Task(
     TaskField[] all = TaskField.values();
     int[] positions = new int[all.length];
     for (TaskField field : all) {
-      int at = fields.contains(field) ? resultColumns.indexOf(field.column()) : -1;
-      if (at < 0 && fields.contains(field)) {
-        throw new IllegalArgumentException("a task result without the column " + field.column());
-      }
-      positions[field.ordinal()] = at;
+      positions[field.ordinal()] = fields.contains(field) ? positionOf(field, resultColumns) : -1;
     }
     return row -> read(row, positions);
+  }
+
+  private static int positionOf(TaskField field, List<String> resultColumns) {
+    int at = resultColumns.indexOf(field.column());
+    if (at < 0) {
+      throw new IllegalArgumentException("a task result without the column " + field.column());
+    }
+    return at;
   }
 
   private static int[] positionsIn(Row row) {

@@ -41,6 +41,9 @@ public enum TaskField {
   /** Every field: the whole wire form. */
   public static final Set<TaskField> ALL = Collections.unmodifiableSet(EnumSet.allOf(TaskField.class));
 
+  /** Every field's select list, written once: the listing without {@code fields=} asks for it each time. */
+  private static final String SELECT_ALL = join(ALL);
+
   private static final Map<String, TaskField> BY_WIRE_NAME = Arrays.stream(values())
       .collect(Collectors.toUnmodifiableMap(TaskField::wireName, Function.identity()));
 
@@ -79,6 +82,10 @@ public enum TaskField {
    * set's), to be placed inside a statement that carries the owner itself.
    */
   public static String selectList(Set<TaskField> fields) {
+    return fields.containsAll(ALL) ? SELECT_ALL : join(fields);
+  }
+
+  private static String join(Set<TaskField> fields) {
     return Arrays.stream(values()).filter(fields::contains).map(f -> f.select).collect(Collectors.joining(", "));
   }
 }

@@ -139,7 +139,7 @@ final class TaskRequests {
     if (asked.stream().mapToInt(String::length).sum() > 1000) {
       throw ApiException.badRequest("fields", "fields may have at most 1000 characters");
     }
-    EnumSet<TaskField> fields = EnumSet.of(TaskField.ID);
+    EnumSet<TaskField> fields = EnumSet.noneOf(TaskField.class);
     for (String list : asked) {
       for (String name : list.split(",", -1)) {
         TaskField field = TaskField.byWireName(name.strip());
@@ -151,7 +151,7 @@ final class TaskRequests {
         fields.add(field);
       }
     }
-    return fields;
+    return TaskListing.withId(fields);
   }
 
   private static <E extends Enum<E>> E enumValue(Class<E> type, String value, String field) {
