@@ -6,8 +6,9 @@
 # drives BENCH_CONNECTIONS concurrent clients for BENCH_SECONDS of mixed load (listings ask for the
 # fields the console's task list shows; BENCH_LIST_FIELDS=all for every field), prints requests/s
 # and p50/p95/p99 per operation and the cores busy over that load (server JVM, its PostgreSQL, the
-# bench JVM, other processes); then search, trees, the console's first page, and filtered, sorted listings over one more user's
-# BENCH_HUGE_TASKS (100,000) tasks at BENCH_CONNECTIONS for BENCH_HUGE_SECONDS (20); then stops.
+# bench JVM, other processes); then search, trees, the console's first page, and filtered, sorted
+# listings over one more user's BENCH_HUGE_TASKS (100,000) tasks at BENCH_CONNECTIONS for
+# BENCH_HUGE_SECONDS (20); then stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BENCH_USERS:=10000}" "${BENCH_TASKS:=1000000}" "${BENCH_CONNECTIONS:=100}" "${BENCH_SECONDS:=60}"
