@@ -30,6 +30,12 @@ public class ApiBench {
   static final int CONNECTIONS = BenchEnv.integer("BENCH_CONNECTIONS", 100);
   static final int SECONDS = BenchEnv.integer("BENCH_SECONDS", 60);
   /**
+   * The same mix run first, unmeasured, for this long: the measured minute is the server's steady
+   * state, not its JIT compiling the hot path (on 2 busy cores that takes a minute or more after a
+   * start; the warm-up's own figures are printed too).
+   */
+  static final int WARMUP_SECONDS = BenchEnv.integer("BENCH_WARMUP_SECONDS", 60);
+  /**
    * BENCH_CLIENT=jdk drives the mixed load through java.net.http instead of one plain keep-alive
    * socket per client thread ({@link KeepAliveClient}): the same requests at several times the
    * load generator's CPU, taken from the server on this shared machine.
@@ -69,7 +75,10 @@ public class ApiBench {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .executor(Executors.newFixedThreadPool(4)).connectTimeout(Duration.ofSeconds(10)).build();
     warmUp(http, base, clients);
-    run(http, base, clients);
+    if (WARMUP_SECONDS > 0) {
+      run(http, base, clients, WARMUP_SECONDS, "warm-up, not counted below");
+    }
+    run(http, base, clients, SECONDS, "mixed load");
     searchAndTree(http, base, clients.get(0));
     consoleFirstPage(http, base, clients.get(0));
     String huge;
@@ -257,7 +266,7 @@ public class ApiBench {
     }
   }
 
-  static void run(HttpClient http, String base, List<Client> clients) throws Exception {
+  static void run(HttpClient http, String base, List<Client> clients, int seconds, String heading) throws Exception {
     Map<String, List<Long>> latencies = new ConcurrentHashMap<>();
     for (String op : List.of("list", "get", "create", "update")) {
       latencies.put(op, java.util.Collections.synchronizedList(new ArrayList<>()));
@@ -265,7 +274,7 @@ public class ApiBench {
     Map<String, Integer> errors = new ConcurrentHashMap<>();
     ServerCpu before = ServerCpu.sample(serverPid, dataDir);
     long begin = System.nanoTime();
-    long end = begin + TimeUnit.SECONDS.toNanos(SECONDS);
+    long end = begin + TimeUnit.SECONDS.toNanos(seconds);
     // Each request's second of the run, kind (0 read, 1 write) and latency: the tail second by second.
     java.util.Queue<long[]> timeline = new java.util.concurrent.ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
@@ -320,35 +329,46 @@ public class ApiBench {
       });
     }
     pool.shutdown();
-    pool.awaitTermination(SECONDS + 60, TimeUnit.SECONDS);
+    pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
     ServerCpu cpu = ServerCpu.sample(serverPid, dataDir).minus(before);
     long total = latencies.values().stream().mapToLong(List::size).sum();
-    System.out.printf("%nmixed load: %d connections (%s) for %d s: %,d requests, %.0f requests/s%n", CONNECTIONS,
-        JDK_CLIENT ? "java.net.http" : "one keep-alive socket each", SECONDS,
-        total, total / (double) SECONDS);
+    System.out.printf("%n%s: %d connections (%s) for %d s: %,d requests, %.0f requests/s%n", heading, CONNECTIONS,
+        JDK_CLIENT ? "java.net.http" : "one keep-alive socket each", seconds,
+        total, total / (double) seconds);
     System.out.println("listed fields: " + ("all".equals(LIST_FIELDS) ? "every field (BENCH_LIST_FIELDS=all)"
         : LIST_FIELDS + " and the id, as the console's task list (BENCH_LIST_FIELDS=all for every field)"));
     System.out.printf("%-8s %10s %10s %9s %9s %9s%n", "op", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms");
     for (String op : List.of("list", "get", "create", "update")) {
       long[] sorted = latencies.get(op).stream().mapToLong(Long::longValue).sorted().toArray();
-      System.out.printf("%-8s %10d %10.0f %9.1f %9.1f %9.1f%n", op, sorted.length, sorted.length / (double) SECONDS,
+      System.out.printf("%-8s %10d %10.0f %9.1f %9.1f %9.1f%n", op, sorted.length, sorted.length / (double) seconds,
           pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
     }
     System.out.printf("cpu      %s%n", cpu.coresBusy());
     System.out.println(errors.isEmpty() ? "errors: none" : "errors: " + errors);
-    printSecondBySecond(timeline);
+    printSecondBySecond(timeline, seconds);
   }
 
   /**
-   * The p95 of each second of the mix, reads (list, get) and writes (create, update) apart: a tail
-   * that comes from stalls shows as a few bad seconds, one that comes from steady queueing as many
-   * alike.
+   * The requests answered and the p95 of each second of the mix, reads (list, get) and writes
+   * (create, update) apart: a tail that comes from stalls shows as a few bad seconds, one that comes
+   * from steady queueing as many alike, and a server still compiling its hot path as a slope.
    */
-  static void printSecondBySecond(java.util.Queue<long[]> timeline) {
+  static void printSecondBySecond(java.util.Queue<long[]> timeline, int seconds) {
+    long[] answered = new long[seconds];
+    for (long[] sample : timeline) {
+      if (sample[0] < seconds) {
+        answered[(int) sample[0]]++;
+      }
+    }
+    StringBuilder rates = new StringBuilder("requests answered in each second:");
+    for (long count : answered) {
+      rates.append(' ').append(count);
+    }
+    System.out.println(rates);
     for (int kind = 0; kind < 2; kind++) {
       Map<Long, List<Long>> bySecond = new java.util.TreeMap<>();
       for (long[] sample : timeline) {
-        if (sample[1] == kind && sample[0] < SECONDS) {
+        if (sample[1] == kind && sample[0] < seconds) {
           bySecond.computeIfAbsent(sample[0], second -> new ArrayList<>()).add(sample[2]);
         }
       }
