@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each filter of the task listing returns exactly the caller's matching tasks: by status, by
- * created and updated ranges, by parent, and roots only. Bob owns a task of every kind Alice
+ * tags, by created and updated ranges, by parent, and roots only. Bob owns a task of every kind Alice
  * does, with the same times, so a filter that forgets the owner shows his too.
  */
 class TaskListFilterTest {
@@ -105,6 +105,26 @@ class TaskListFilterTest {
 
     assertThat(OffsetDateTime.parse(read.getString("createdAt"))).isEqualTo("2021-01-01T00:00:00Z");
     assertThat(OffsetDateTime.parse(read.getString("updatedAt"))).isEqualTo("2024-01-01T00:00:00Z");
+  }
+
+  /**
+   * A tag is looked up by keys that carry their owner's id (owner:tag): another owner's task with
+   * the same tags, a tag that is another's prefix and a tag with the separator in it stay apart.
+   */
+  @Test
+  void filteringByTagsListsOnlyTheCallersTasksCarryingEveryTag() {
+    String carol = api.newUserToken("carol@example.com");
+    String dave = api.newUserToken("dave@example.com");
+    String both = create(carol, task("both").put("tags", new JsonArray().add("team").add("area:7")));
+    String team = create(carol, task("team only").put("tags", new JsonArray().add("team")));
+    create(carol, task("prefix only").put("tags", new JsonArray().add("tea").add("area")));
+    String davesBoth = create(dave, task("dave's").put("tags", new JsonArray().add("team").add("area:7")));
+
+    assertThat(listed(carol, "tag=team")).containsExactlyInAnyOrder(both, team);
+    assertThat(listed(carol, "tag=team&tag=area%3A7")).containsExactly(both);
+    assertThat(listed(carol, "tag=area")).hasSize(1).doesNotContain(both);
+    assertThat(listed(carol, "tag=7")).isEmpty();
+    assertThat(listed(dave, "tag=team&tag=area%3A7")).containsExactly(davesBoth);
   }
 
   @Test
