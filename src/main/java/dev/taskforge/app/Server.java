@@ -75,7 +75,7 @@ public final class Server {
       StartUp.begin(vertx);
       JsonObject common = new JsonObject()
           .put("database", Pools.toJson(url,
-              ConnectionBudget.fit(config.database().poolSize(), url, config.http().instances()),
+              ConnectionBudget.fit(config.database().poolSizeFor(embedded != null), url, config.http().instances()),
               config.database().statementTimeoutMs()))
           .put("instanceId", InstanceId.of(config))
           .put("dataDir", config.dataDir().toString())

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The server's configuration, read once at start-up: the defaults of {@code conf/taskforge.json}
@@ -45,12 +46,29 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
    * @param url the database the server uses; empty means the embedded PostgreSQL
    * @param migrationUrl the owner's login for migrations when the server runs as a DML-only role
    * @param poolSize connections of each API instance's pool, the dispatcher's and log ingestion's (the log
-   *     tail's is capped at 8; the metrics and workflow pools have two each)
+   *     tail's is capped at 8; the metrics and workflow pools have two each); empty: see
+   *     {@link #poolSizeFor}
    * @param embeddedPort the embedded server's port, 0 for any free port
    * @param statementTimeoutMs how long one statement of the HTTP API may run (0: no limit)
    */
-  public record Database(Optional<DatabaseUrl> url, Optional<DatabaseUrl> migrationUrl, int poolSize, int embeddedPort,
-      int statementTimeoutMs) {}
+  public record Database(Optional<DatabaseUrl> url, Optional<DatabaseUrl> migrationUrl, OptionalInt poolSize,
+      int embeddedPort, int statementTimeoutMs) {
+
+    /** The pool size a database of its own gets when none is configured. */
+    public static final int SEPARATE_DATABASE_POOL_SIZE = 16;
+
+    /**
+     * The configured pool size; when none is, 16 for a database of its own, and for the embedded
+     * one, which shares this machine's cores with the server, twice the cores and two (6 on two
+     * cores). On two cores 16 connections per pool put some 40 backends on them: under the API
+     * bench's mix 6 kept the throughput (2,569 against 2,701 requests/s) and cut creates' p95 from
+     * 118 to 80 ms and every operation's p99 by a third or more.
+     */
+    public int poolSizeFor(boolean embeddedDatabase) {
+      return poolSize.orElse(embeddedDatabase ? 2 * Runtime.getRuntime().availableProcessors() + 2
+          : SEPARATE_DATABASE_POOL_SIZE);
+    }
+  }
 
   static final String DEFAULTS_RESOURCE = "conf/taskforge.json";
 
@@ -87,7 +105,8 @@ public record TaskforgeConfig(Http http, Path dataDir, Database database, JsonOb
     Database database = new Database(
         url(db, "url", "database.url"),
         url(db, "migrationUrl", "database.migrationUrl"),
-        intIn(db, "poolSize", "database.poolSize", 16, 1, 1000),
+        db.getValue("poolSize") == null ? OptionalInt.empty()
+            : OptionalInt.of(intIn(db, "poolSize", "database.poolSize", 0, 1, 1000)),
         intIn(db, "embeddedPort", "database.embeddedPort", 0, 0, 65535),
         intIn(db, "statementTimeoutMs", "database.statementTimeoutMs",
             (int) Pools.DEFAULT_STATEMENT_TIMEOUT_MS, 0, 86_400_000));

@@ -25,7 +25,9 @@ class TaskforgeConfigTest {
     assertThat(config.http().port()).isEqualTo(8080);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.database().url()).isEmpty();
-    assertThat(config.database().poolSize()).isEqualTo(16);
+    assertThat(config.database().poolSize()).isEmpty();
+    assertThat(config.database().poolSizeFor(false)).isEqualTo(16);
+    assertThat(config.database().poolSizeFor(true)).isEqualTo(2 * Runtime.getRuntime().availableProcessors() + 2);
   }
 
   @Test
