@@ -44,7 +44,8 @@ public final class TaskListing {
    * reads this owner's tagged tasks and no one else's. The plain tags' GIN index over (owner_id,
    * tags) finds a tag among every user's tasks (for a common tag a posting tree of a seventh of a
    * million bench tasks, 1.7-2 ms), and reading all the owner's rows to keep the tagged ones cost a
-   * third of PostgreSQL's time under the API bench's mix.
+   * third of PostgreSQL's time under the API bench's mix on a database whose owners' tasks are
+   * spread through the table, as a server's are after months of use.
    */
   private static final String OWN_KEYS_CARRY_TAGS =
       "task_owner_tags(t.owner_id, t.tags) @> task_owner_tags(#{owner_id}, #{tags}::text[])";

@@ -33,8 +33,8 @@ final class UniqueTasks {
    * monthly budget is spent, else created as {@link #create} does; its job is announced to the
    * dispatchers once that transaction has committed ({@link Enqueuer#announce}), on the same
    * connection. The answer does not wait for that wake-up; the connection goes back to the pool
-   * after it. A wake-up that took its own connection waited a second time behind every request
-   * queued at the pool: under the API bench's load creates' p95 was 1.6 times reads'.
+   * after it. A wake-up on a connection of its own queued at the pool a second time, behind every
+   * request waiting there under load (the API bench showed no difference either way).
    */
   static Future<CreatedTask> submit(Pool pool, TaskDraft draft) {
     return pool.getConnection().compose(conn -> {
