@@ -31,27 +31,17 @@ final class UniqueTasks {
   /**
    * A task asked for by its owner, in a transaction of its own: refused while its project's
    * monthly budget is spent, else created as {@link #create} does; its job is announced to the
-   * dispatchers once that transaction has committed ({@link Enqueuer#announce}), on the same
-   * connection. The answer does not wait for that wake-up; the connection goes back to the pool
-   * after it. A wake-up on a connection of its own queued at the pool a second time, behind every
-   * request waiting there under load (the API bench showed no difference either way).
+   * dispatchers once that transaction has committed ({@link Enqueuer#announce}).
    */
   static Future<CreatedTask> submit(Pool pool, TaskDraft draft) {
-    return pool.getConnection().compose(conn -> {
-      Future<CreatedTask> committed = conn.begin().compose(tx -> ProjectBudgets.refuseSpent(conn,
-              draft.task().ownerId(), draft.task().projectId())
-          .compose(v -> create(conn, draft, TaskCreation::createUnannounced))
-          .compose(created -> tx.commit().map(created),
-              failure -> tx.rollback().transform(ar -> Future.<CreatedTask>failedFuture(failure))));
-      committed.transform(ar -> ar.succeeded() && !ar.result().deduplicated()
-              ? Enqueuer.announce(conn, ar.result().task()).recover(err -> {
-                log.warn("a new task's queue could not be woken; its poll will find the job", err);
-                return Future.succeededFuture();
-              })
-              : Future.<Void>succeededFuture())
-          .onComplete(done -> conn.close());
-      return committed;
-    });
+    return pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, draft.task().ownerId(),
+            draft.task().projectId()).compose(v -> create(conn, draft, TaskCreation::createUnannounced)))
+        .onSuccess(created -> {
+          if (!created.deduplicated()) {
+            Enqueuer.announce(pool, created.task())
+                .onFailure(err -> log.warn("a new task's queue could not be woken; its poll will find the job", err));
+          }
+        });
   }
 
   /** Creates the draft's task in the caller's transaction, unless its unique key is held. */
