@@ -24,7 +24,8 @@ bench_workdir() {
 # bench_start [VAR=value ...]: starts the jar on $work/data and $port (log in $work/server.log) with
 # those extra environment variables and the container's collector (BENCH_SERVER_GC, default
 # -XX:+UseParallelGC as in the Dockerfile; -XX:+UseG1GC is the JVM's own default here), stops it
-# and removes $work at exit, and waits until it is ready; sets $server to its pid. Registration is open: the benchmarks register their users over HTTP.
+# and removes $work at exit, and waits until it is ready; sets $server to its pid. Registration is
+# open: the benchmarks register their users over HTTP.
 bench_start() {
   env TASKFORGE_DATA_DIR="$work/data" TASKFORGE_HTTP_PORT="$port" TASKFORGE_HTTP_HOST=127.0.0.1 \
     TASKFORGE_LOG_LEVEL=WARN TASKFORGE_AUTH_REGISTRATION=open "$@" java "${BENCH_SERVER_HEAP:--Xmx1g}" \

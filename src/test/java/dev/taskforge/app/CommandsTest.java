@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.FreePorts;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ class CommandsTest {
 
   @Test
   void anUnreachableDatabaseIsAClearFailure() throws Exception {
-    int closedPort = ServerProcess.freePort();
+    int closedPort = FreePorts.free();
     ServerProcess.Finished run = ServerProcess.run(dir, Map.of("TASKFORGE_DATABASE_URL",
         "postgresql://nobody:x@127.0.0.1:" + closedPort + "/nothing"), "db-status");
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class PrivateCluster implements AutoCloseable {
     if (root) {
       run(List.of("chown", "postgres", dir.toString()));
     }
-    PrivateCluster cluster = new PrivateCluster(dir, ServerProcess.freePort());
+    PrivateCluster cluster = new PrivateCluster(dir, FreePorts.free());
     try {
       cluster.pg("initdb", "-D", cluster.data().toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
       cluster.startAgain();

@@ -32,7 +32,7 @@ final class ServerProcess {
   }
 
   static ServerProcess start(Path dataDir, Map<String, String> env, String... args) throws IOException {
-    int port = freePort();
+    int port = FreePorts.free();
     Path output = Files.createTempFile("taskforge-process", ".log");
     output.toFile().deleteOnExit();
     List<String> command = new ArrayList<>(List.of(
@@ -144,9 +144,5 @@ final class ServerProcess {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
-  }
-
-  static int freePort() {
-    return FreePorts.free();
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.taskforge.db.DatabaseUrl;
 import dev.taskforge.db.EmbeddedDatabase;
 import dev.taskforge.db.TestDatabase;
+import dev.taskforge.http.FreePorts;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class TaskCredentialIsolationTest {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) is not installed");
     assumeTrue(Files.isExecutable(Path.of("/usr/sbin/useradd")), "useradd is not installed");
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/psql")), "psql is not installed");
-    int dbPort = ServerProcess.freePort();
+    int dbPort = FreePorts.free();
     ServerProcess server = ServerProcess.start(dataDir, Map.of("TASKFORGE_EXECUTOR_SHELL_ENABLED", "true",
         "TASKFORGE_EMBEDDED_DB_PORT", Integer.toString(dbPort), "DATABASE_URL", LEAKED_URL));
     try {

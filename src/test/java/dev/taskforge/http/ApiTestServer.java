@@ -74,7 +74,7 @@ public final class ApiTestServer implements AutoCloseable {
 
   private ApiTestServer(DatabaseUrl database, JsonObject dispatch) {
     db = database;
-    port = freePort();
+    port = FreePorts.free();
     JsonObject config = new JsonObject()
         .put("database", Pools.toJson(db, 4))
         .put("schemaVersion", new Migrations(db).latestKnownVersion())
@@ -214,7 +214,4 @@ public final class ApiTestServer implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    return FreePorts.free();
-  }
 }

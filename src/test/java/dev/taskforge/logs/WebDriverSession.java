@@ -76,7 +76,7 @@ public final class WebDriverSession implements AutoCloseable {
   public static WebDriverSession start(Path chromedriver, Path chromium) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("taskforge-chromium-profile");
     Path driverLog = Files.createTempFile("taskforge-chromedriver", ".log");
-    int port = freePort();
+    int port = FreePorts.free();
     Process driver = new ProcessBuilder(chromedriver.toString(), "--port=" + port, "--log-level=WARNING")
         .redirectErrorStream(true)
         .redirectOutput(driverLog.toFile())
@@ -316,7 +316,4 @@ public final class WebDriverSession implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    return FreePorts.free();
-  }
 }
