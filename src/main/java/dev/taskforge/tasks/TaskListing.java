@@ -144,12 +144,37 @@ public final class TaskListing {
           : "(" + key + " > " + value + " OR (" + key + " = " + value + " AND t.id < #{after_id}))");
     }
     params.put("limit", f.limit() + 1);
-    String sql = (plannedPerCall ? PlannedPerCall.MARK : "") + "SELECT " + TaskField.selectList(fields) + rank + ", (" + key + ")::text AS sort_value"
-        + " FROM " + from
-        + " WHERE " + String.join(" AND ", where)
+    // An owner of at most LargeOwners.LARGE tasks filtered by status: the rows in those statuses
+    // are gathered through tasks_owner_status_idx, then sorted. The generic plan would walk all the
+    // owner's rows in the sort's order and drop the others: the bench's listing of PENDING and
+    // QUEUED tasks read 155 rows to keep 36 (EXPLAIN, kept bench database: 0.41 ms, gathered 0.29).
+    String candidates = "";
+    String filter = " WHERE " + String.join(" AND ", where);
+    if (!plannedPerCall && !f.statuses().isEmpty() && f.query() == null) {
+      params.put("stored_statuses", storedStatuses(f.statuses()));
+      where.add("t.status = ANY (#{stored_statuses}::text[]::task_status[])");
+      candidates = "WITH in_statuses AS MATERIALIZED (SELECT * FROM tasks t WHERE " + String.join(" AND ", where) + ") ";
+      from = "in_statuses t";
+      filter = "";
+    }
+    String sql = (plannedPerCall ? PlannedPerCall.MARK : "") + candidates
+        + "SELECT " + TaskField.selectList(fields) + rank + ", (" + key + ")::text AS sort_value"
+        + " FROM " + from + filter
         + " ORDER BY " + key + (f.descending() ? " DESC" : " ASC") + ", t.id" + (f.descending() ? " ASC" : " DESC")
         + " LIMIT #{limit}";
     return new Statement(sql, params);
+  }
+
+  /**
+   * The statuses a row can store and still read as one of {@code statuses}: a task reads RUNNING
+   * while its row says QUEUED and its job runs ({@link LiveStatusSql}).
+   */
+  private static String[] storedStatuses(List<TaskStatus> statuses) {
+    EnumSet<TaskStatus> stored = EnumSet.copyOf(statuses);
+    if (statuses.contains(TaskStatus.RUNNING)) {
+      stored.add(TaskStatus.QUEUED);
+    }
+    return stored.stream().map(Enum::name).toArray(String[]::new);
   }
 
   /**

@@ -111,6 +111,19 @@ class GenericPlanCostTest {
     assertThat(rowsReadFromTheTable(plan.getJsonObject("Plan"))).as(plan.encodePrettily()).isEqualTo(43);
   }
 
+  /**
+   * A status filter of an owner of a few hundred tasks reads the rows stored in those statuses and
+   * no others: the 75 PENDING of the owner's 300, not the owner's rows in order of creation until
+   * fifty PENDING ones turned up.
+   */
+  @Test
+  void aStatusFilteredListingOfAFewTasksReadsOnlyTheRowsInThoseStatuses() throws Exception {
+    JsonObject plan = genericPlan(TaskListing.statement(owner,
+        filter(List.of(TaskStatus.PENDING), List.of(), TaskFilter.SortKey.CREATED_AT), false), "SELECT 1");
+
+    assertThat(rowsReadFromTheTable(plan.getJsonObject("Plan"))).as(plan.encodePrettily()).isEqualTo(75);
+  }
+
   /** The rows a plan's scans of tasks read: those they returned and those their conditions dropped. */
   private static long rowsReadFromTheTable(JsonObject node) {
     long rows = "tasks".equals(node.getString("Relation Name"))
