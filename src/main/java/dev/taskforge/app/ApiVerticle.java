@@ -7,6 +7,7 @@ import dev.taskforge.http.Authentication;
 import dev.taskforge.http.ConsolePages;
 import dev.taskforge.http.ContractDocument;
 import dev.taskforge.http.ErrorHandler;
+import dev.taskforge.http.EventLoopValidation;
 import dev.taskforge.http.PrecompiledContract;
 import dev.taskforge.http.PublicUrl;
 import dev.taskforge.http.RequestTarget;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * validates every request before a handler sees it; each feature mounts its handlers by
  * operationId. Root handlers run first: the headers every answer carries, the refusal of malformed
  * percent-escapes in the path and query ({@link RequestTarget}), the body limit, then authentication. Each request schema
- * of the contract is compiled into its validator once, at start ({@link PrecompiledContract}).
+ * of the contract is compiled into its validator once, at start ({@link PrecompiledContract}), and requests are
+ * checked on the event loop that received them ({@link EventLoopValidation}).
  */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
@@ -156,6 +158,7 @@ public final class ApiVerticle extends VerticleBase {
             + " of the contract has no handler");
       }
     }
+    EventLoopValidation.replaceBuilders(vertx, contract, builder.getRoutes());
     Router router = builder.createRouter();
     if (auth.trustForwardedFor()) {
       router.allowForward(AllowForwardHeaders.X_FORWARD); // remote addresses come from the proxy's header
