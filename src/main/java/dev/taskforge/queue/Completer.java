@@ -10,14 +10,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Records how this instance's runs ended, many at a time. The successes waiting when a write
- * starts go together in one transaction ({@link Outcomes#completeAll}); one write is in flight at
- * a time and what arrives meanwhile waits for the next, and a write of fewer than
+ * starts go together in one transaction ({@link Outcomes#completeAll}), and so do the failures
+ * ({@link Outcomes#failAll}; an attempt a rate limit ended goes on its own). One write is in
+ * flight at a time and what arrives meanwhile waits for the next, and a write of fewer than
  * {@link #MAX_BATCH} waits until its oldest outcome is {@link #GATHER} old, so runs that end
  * together are recorded together (one write a batch costs the database less per job than two
  * smaller ones at once, measured in docs/benchmarks.md). A write that fails is tried again, a
@@ -105,39 +107,45 @@ final class Completer {
     }
     while (!gathering && writesInFlight < MAX_WRITES_IN_FLIGHT && !waiting.isEmpty()) {
       Outcome first = waiting.poll();
-      if (first.failure() != null) {
-        writing(outcomes.fail(first.job(), worker, first.failure()), List.of(first));
-        continue;
-      }
       List<Outcome> batch = new ArrayList<>();
       batch.add(first);
-      if (!first.alone()) {
-        // Successes that are waiting and have not failed before join this one.
+      if (!first.alone() && !rateLimited(first)) {
+        // Outcomes of the same kind that are waiting and have not failed before join this one.
+        boolean successes = first.success() != null;
         for (var it = waiting.iterator(); it.hasNext() && batch.size() < MAX_BATCH; ) {
           Outcome next = it.next();
-          if (next.success() != null && !next.alone()) {
+          if (!next.alone() && !rateLimited(next) && (next.success() != null) == successes) {
             batch.add(next);
             it.remove();
           }
         }
       }
-      List<Outcomes.Completion> completions = batch.stream().map(Outcome::success).toList();
-      writing(outcomes.completeAll(completions, worker).map(held -> {
-        batch.forEach(o -> o.recorded().complete(held.contains(o.job().jobId())));
-        return true;
+      Future<Set<Long>> held;
+      if (first.success() != null) {
+        held = outcomes.completeAll(batch.stream().map(Outcome::success).toList(), worker);
+      } else if (rateLimited(first)) {
+        held = outcomes.fail(first.job(), worker, first.failure())
+            .map(recorded -> recorded ? Set.of(first.job().jobId()) : Set.<Long>of());
+      } else {
+        held = outcomes.failAll(batch.stream().map(o -> new Outcomes.Failed(o.job(), o.failure())).toList(), worker);
+      }
+      writing(held.map(recorded -> {
+        batch.forEach(o -> o.recorded().complete(recorded.contains(o.job().jobId())));
+        return null;
       }), batch);
     }
   }
 
-  private void writing(Future<Boolean> write, List<Outcome> batch) {
+  /** An attempt the agent's rate limit ended: recorded on its own ({@link OutcomeSql#RETRY_AFTER_RATE_LIMIT}). */
+  private static boolean rateLimited(Outcome outcome) {
+    return outcome.failure() != null && outcome.failure().kind() == FailureKind.RATE_LIMITED;
+  }
+
+  private void writing(Future<?> write, List<Outcome> batch) {
     writesInFlight++;
     write.onComplete(ar -> {
       writesInFlight--;
-      if (ar.succeeded()) {
-        if (batch.size() == 1) {
-          batch.get(0).recorded().tryComplete(ar.result());
-        }
-      } else {
+      if (ar.failed()) {
         retry(batch, ar.cause());
       }
       write();

@@ -39,14 +39,27 @@ public final class DependencyRelease {
    * parent of each task that ended this way may end with it ({@link Subtasks}).
    */
   public static Future<Integer> ended(SqlConnection conn, UUID taskId, String how) {
-    return Templates.forQuery(conn, TaskStateSql.FAIL_REQUIRING).execute(Map.of("task_id", taskId, "how", how))
+    return failRequiring(conn, List.of(taskId), List.of(how)).compose(n -> Subtasks.ended(conn, taskId).map(n));
+  }
+
+  /**
+   * Fails, transitively, the tasks that REQUIRE any of {@code taskIds}, which each failed or was
+   * cancelled ({@code hows}, element for element), in one statement for them all; the parents of
+   * the tasks failed this way are settled, not those of {@code taskIds} (the caller's part).
+   */
+  static Future<Integer> failRequiring(SqlConnection conn, List<UUID> taskIds, List<String> hows) {
+    if (taskIds.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return Templates.forQuery(conn, TaskStateSql.FAIL_REQUIRING_ANY)
+        .execute(Map.of("task_ids", taskIds.toArray(UUID[]::new), "hows", hows.toArray(String[]::new)))
         .compose(rows -> {
           List<UUID> failed = Rows.list(rows).stream().map(r -> r.getUUID("task_id")).toList();
           Future<Integer> chain = Future.succeededFuture(failed.size());
           for (UUID next : failed) {
             chain = chain.compose(n -> ended(conn, next, "failed").map(m -> n + m));
           }
-          return chain.compose(n -> Subtasks.ended(conn, taskId).map(n));
+          return chain;
         });
   }
 }

@@ -3,7 +3,7 @@ package dev.taskforge.queue;
 /**
  * How an attempt failed, which decides what becomes of its job: tried again after a backoff,
  * failed for good, or cancelled. (A cancel requested meanwhile ends the job CANCELLED whatever
- * the kind: {@link OutcomeSql#FAIL} reads that from the job itself.)
+ * the kind: {@link OutcomeSql#FAIL_MANY} reads that from the job itself.)
  */
 public enum FailureKind {
   /** Another attempt may do better: the job waits out its backoff while attempts are left. */
@@ -16,7 +16,7 @@ public enum FailureKind {
   CANCELLED(false, true, "CANCELLED"),
   /**
    * The agent refused to go on until its limit resets: not the job's failure. Recorded by
-   * {@link OutcomeSql#RETRY_AFTER_RATE_LIMIT}, never by {@link OutcomeSql#FAIL}.
+   * {@link OutcomeSql#RETRY_AFTER_RATE_LIMIT}, never by {@link OutcomeSql#FAIL_MANY}.
    */
   RATE_LIMITED(true, false, "FAILED");
 
@@ -30,12 +30,12 @@ public enum FailureKind {
     this.status = status;
   }
 
-  /** {@code #{retryable}} of {@link OutcomeSql#FAIL}: the job goes back to wait if attempts are left. */
+  /** {@code #{retryable}} of {@link OutcomeSql#FAIL_MANY}: the job goes back to wait if attempts are left. */
   boolean retried() {
     return retried;
   }
 
-  /** {@code #{cancelled}} of {@link OutcomeSql#FAIL}: the job ends CANCELLED. */
+  /** {@code #{cancelled}} of {@link OutcomeSql#FAIL_MANY}: the job ends CANCELLED. */
   boolean cancels() {
     return cancels;
   }

@@ -91,35 +91,50 @@ final class OutcomeSql {
       """;
 
   /**
-   * A failed attempt. A retryable failure with attempts left puts the job back after its backoff
-   * (FIXED, or EXPONENTIAL with jitter, capped); otherwise the job and the task fail for good. An
-   * attempt of a job whose cancel was requested ends CANCELLED, whatever its holder reports.
+   * Fails many attempts in one statement, each only while {@code #{worker}} still holds its job (a
+   * job reaped or completed meanwhile is left alone and is missing from the answer). A retryable
+   * failure with attempts left puts the job back after its backoff (FIXED, or EXPONENTIAL with
+   * jitter, capped); otherwise the job and the task fail for good. An attempt of a job whose cancel
+   * was requested ends CANCELLED, whatever its holder reports. The arrays are parallel: element i
+   * of each describes the i-th failure. Each answered row carries the task's parent (a task's
+   * parent never changes), so that only a task with one has its family looked at.
    */
-  static final String FAIL = """
-      WITH job AS (
+  static final String FAIL_MANY = """
+      WITH failed AS (
+        SELECT * FROM unnest(#{job_ids}::bigint[], #{execution_ids}::uuid[], #{retryable}::bool[],
+                             #{cancelled}::bool[], #{execution_statuses}::text[], #{error_messages}::text[],
+                             #{error_codes}::text[], #{stack_traces}::text[], #{exit_codes}::int[])
+               AS f (job_id, execution_id, retryable, cancelled, execution_status, error_message, error_code,
+                     stack_trace, exit_code)
+      ), job AS (
         UPDATE queue_jobs j
-           SET status = CASE WHEN #{cancelled} OR j.cancel_requested_at IS NOT NULL THEN 'CANCELLED'::job_status
-                             WHEN #{retryable} AND j.attempt < j.max_attempts THEN 'AVAILABLE'
+           SET status = CASE WHEN f.cancelled OR j.cancel_requested_at IS NOT NULL THEN 'CANCELLED'::job_status
+                             WHEN f.retryable AND j.attempt < j.max_attempts THEN 'AVAILABLE'
                              ELSE 'FAILED' END,
-               run_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts AND j.cancel_requested_at IS NULL
+               run_at = CASE WHEN f.retryable AND j.attempt < j.max_attempts AND j.cancel_requested_at IS NULL
                              THEN now() + interval '1 millisecond' * CASE j.backoff_type
                                     WHEN 'FIXED' THEN j.backoff_delay_ms
                                     ELSE least(j.backoff_max_ms, j.backoff_delay_ms * power(2, j.attempt - 1))
                                          * (0.75 + random() * 0.5) END
                              ELSE j.run_at END,
-               finished_at = CASE WHEN #{retryable} AND j.attempt < j.max_attempts AND j.cancel_requested_at IS NULL
+               finished_at = CASE WHEN f.retryable AND j.attempt < j.max_attempts AND j.cancel_requested_at IS NULL
                                   THEN NULL ELSE now() END,
-               lease_owner = NULL, lease_expires_at = NULL, last_error = #{error_message}
-         WHERE j.id = #{job_id} AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
+               lease_owner = NULL, lease_expires_at = NULL, last_error = f.error_message
+          FROM failed f
+         WHERE j.id = f.job_id AND j.lease_owner = #{worker} AND j.lease_expires_at IS NOT NULL
         RETURNING j.id, j.task_id, j.status, j.processed_at
+      ), locked AS (
+        -- The executions locked in id order, as a log flush locks its own (see COMPLETE_MANY).
+        SELECT e.id FROM task_executions e JOIN job ON e.job_id = job.id ORDER BY e.id FOR UPDATE OF e
       ), execution AS (
         UPDATE task_executions e
-           SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED' ELSE #{execution_status}::execution_status END,
-               completed_at = now(), exit_code = #{exit_code},
-               error_message = #{error_message}, error_code = #{error_code}, stack_trace = #{stack_trace}
-          FROM job
-         WHERE e.id = #{execution_id} AND e.job_id = job.id
-        RETURNING e.started_at
+           SET status = CASE WHEN job.status = 'CANCELLED' THEN 'CANCELLED'
+                             ELSE f.execution_status::execution_status END,
+               completed_at = now(), exit_code = f.exit_code,
+               error_message = f.error_message, error_code = f.error_code, stack_trace = f.stack_trace
+          FROM job JOIN failed f ON f.job_id = job.id
+         WHERE e.id = f.execution_id AND e.job_id = job.id AND e.id IN (SELECT id FROM locked)
+        RETURNING e.job_id, e.started_at
       ), task AS (
         UPDATE tasks t
            SET status = CASE job.status WHEN 'FAILED' THEN 'FAILED'::task_status
@@ -128,10 +143,13 @@ final class OutcomeSql {
                started_at = coalesce(t.started_at, job.processed_at)
           FROM job
          WHERE t.id = job.task_id
+        RETURNING t.id, t.parent_id
       )
-      SELECT id, status::text,
-             (SELECT extract(epoch FROM now() - coalesce(started_at, now()))::float8 FROM execution) AS ran_seconds
+      SELECT job.id, job.task_id, job.status::text, task.parent_id,
+             extract(epoch FROM now() - coalesce(x.started_at, now()))::float8 AS ran_seconds
         FROM job
+        LEFT JOIN task ON task.id = job.task_id
+        LEFT JOIN execution x ON x.job_id = job.id
       """;
 
   /**

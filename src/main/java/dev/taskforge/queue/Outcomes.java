@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /** Records how attempts end. Each returns false when the worker no longer held the job (lost lease). */
@@ -226,33 +227,101 @@ public final class Outcomes {
     return Duration.ofNanos((long) (Math.max(0, seconds == null ? 0 : seconds) * 1e9));
   }
 
+  /** One failed attempt to record: the job, and how it failed (never {@link FailureKind#RATE_LIMITED}). */
+  public record Failed(ClaimedJob job, Failure failure) {
+    public Failed {
+      if (failure.kind() == FailureKind.RATE_LIMITED) {
+        throw new IllegalArgumentException("a rate-limited attempt is recorded on its own (Outcomes.fail)");
+      }
+    }
+  }
+
   public Future<Boolean> fail(ClaimedJob job, String worker, Failure f) {
     if (f.kind() == FailureKind.RATE_LIMITED) {
       return retryAfterRateLimit(job, worker, f);
     }
-    Map<String, Object> p = new HashMap<>();
-    p.put("job_id", job.jobId());
-    p.put("execution_id", job.executionId());
-    p.put("worker", worker);
-    p.put("retryable", f.kind().retried());
-    p.put("cancelled", f.kind().cancels());
-    p.put("execution_status", f.kind().status());
-    p.put("error_message", f.message());
-    p.put("error_code", f.code());
-    p.put("stack_trace", f.stackTrace());
-    p.put("exit_code", f.exitCode());
-    return pool.withTransaction(conn -> Templates.forQuery(conn, OutcomeSql.FAIL).execute(p)
+    return failAll(List.of(new Failed(job, f)), worker).map(held -> held.contains(job.jobId()));
+  }
+
+  /**
+   * Records many failures of {@code worker} in one transaction: one statement fails every attempt
+   * whose job it still holds ({@link OutcomeSql#FAIL_MANY}); for the tasks that ended (failed for
+   * good or cancelled), one more fails what REQUIRES them, and the parents of those with one are
+   * settled, before the commit. Answers the ids of the jobs recorded; a job missing from it was no
+   * longer held (its lease was lost).
+   */
+  public Future<Set<Long>> failAll(List<Failed> failures, String worker) {
+    if (failures.isEmpty()) {
+      return Future.succeededFuture(Set.of());
+    }
+    Map<String, Object> p = failManyParameters(failures, worker);
+    Map<Long, Failed> byJob = new HashMap<>();
+    failures.forEach(f -> byJob.put(f.job().jobId(), f));
+    return pool.withTransaction(conn -> Templates.forQuery(conn, OutcomeSql.FAIL_MANY).execute(p)
         .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.succeededFuture(false);
+          Set<Long> held = new HashSet<>();
+          List<UUID> ended = new ArrayList<>();
+          List<String> hows = new ArrayList<>();
+          Set<UUID> parents = new TreeSet<>(); // family locks taken in one order by every batch
+          for (Row row : rows) {
+            Failed failed = byJob.get(row.getLong("id"));
+            held.add(failed.job().jobId());
+            Telemetry.jobFailed(failed.job().queueName(), seconds(row.getDouble("ran_seconds")),
+                failed.failure().kind().status().toLowerCase());
+            String status = row.getString("status");
+            if (!"AVAILABLE".equals(status)) {
+              ended.add(row.getUUID("task_id"));
+              hows.add("FAILED".equals(status) ? "failed" : "was cancelled");
+              if (row.getUUID("parent_id") != null) {
+                parents.add(row.getUUID("parent_id"));
+              }
+            }
           }
-          String status = rows.iterator().next().getString("status");
-          Telemetry.jobFailed(job.queueName(),
-              seconds(rows.iterator().next().getDouble("ran_seconds")), f.kind().status().toLowerCase());
-          return "AVAILABLE".equals(status) ? Future.succeededFuture(true)
-              : DependencyRelease.ended(conn, job.taskId(), "FAILED".equals(status) ? "failed" : "was cancelled")
-                  .map(true);
+          Future<?> chain = DependencyRelease.failRequiring(conn, ended, hows);
+          for (UUID parent : parents) {
+            chain = chain.compose(v -> Subtasks.endedUnder(conn, parent));
+          }
+          return chain.map(held);
         }));
+  }
+
+  /** The parallel arrays of {@link OutcomeSql#FAIL_MANY}, element i for failure i. */
+  private static Map<String, Object> failManyParameters(List<Failed> failures, String worker) {
+    int n = failures.size();
+    Long[] jobIds = new Long[n];
+    UUID[] executionIds = new UUID[n];
+    Boolean[] retryable = new Boolean[n];
+    Boolean[] cancelled = new Boolean[n];
+    String[] executionStatuses = new String[n];
+    String[] messages = new String[n];
+    String[] codes = new String[n];
+    String[] stackTraces = new String[n];
+    Integer[] exitCodes = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      Failed failed = failures.get(i);
+      Failure f = failed.failure();
+      jobIds[i] = failed.job().jobId();
+      executionIds[i] = failed.job().executionId();
+      retryable[i] = f.kind().retried();
+      cancelled[i] = f.kind().cancels();
+      executionStatuses[i] = f.kind().status();
+      messages[i] = f.message();
+      codes[i] = f.code();
+      stackTraces[i] = f.stackTrace();
+      exitCodes[i] = f.exitCode();
+    }
+    Map<String, Object> p = new HashMap<>();
+    p.put("worker", worker);
+    p.put("job_ids", jobIds);
+    p.put("execution_ids", executionIds);
+    p.put("retryable", retryable);
+    p.put("cancelled", cancelled);
+    p.put("execution_statuses", executionStatuses);
+    p.put("error_messages", messages);
+    p.put("error_codes", codes);
+    p.put("stack_traces", stackTraces);
+    p.put("exit_codes", exitCodes);
+    return p;
   }
 
   /** The attempt ends FAILED (AGENT_RATE_LIMITED); the job waits until the limit resets, its attempts kept. */

@@ -31,11 +31,13 @@ final class Subtasks {
   static Future<Void> ended(SqlConnection conn, UUID taskId) {
     return Templates.forQuery(conn, TaskStateSql.PARENT_OF).execute(Map.of("id", taskId)).compose(rows -> {
       UUID parent = rows.size() == 0 ? null : rows.iterator().next().getUUID("parent_id");
-      if (parent == null) {
-        return Future.succeededFuture();
-      }
-      return lock(conn, parent).compose(v -> settle(conn, parent));
+      return parent == null ? Future.succeededFuture() : endedUnder(conn, parent);
     });
+  }
+
+  /** A subtask of {@code parent} ended: the parent may now end too. */
+  static Future<Void> endedUnder(SqlConnection conn, UUID parent) {
+    return lock(conn, parent).compose(v -> settle(conn, parent));
   }
 
   /**

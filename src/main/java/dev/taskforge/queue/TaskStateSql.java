@@ -135,18 +135,23 @@ final class TaskStateSql {
   /** Queues a dependent. */
   static final String QUEUE = "UPDATE tasks SET status = 'QUEUED' WHERE id = #{id} RETURNING *";
 
-  /** Fails the tasks that require a task that failed or was cancelled, saying which. */
-  static final String FAIL_REQUIRING = """
-      WITH failed AS (
+  /**
+   * Fails the tasks that require any of #{task_ids}, each of which failed or was cancelled (as its
+   * element of #{hows} says), naming the one they required; answers them.
+   */
+  static final String FAIL_REQUIRING_ANY = """
+      WITH ended AS (
+        SELECT * FROM unnest(#{task_ids}::uuid[], #{hows}::text[]) AS e (task_id, how)
+      ), failed AS (
         UPDATE tasks t SET status = 'FAILED', completed_at = now()
-          FROM task_dependencies d
-         WHERE d.task_id = t.id AND d.depends_on_id = #{task_id} AND d.type = 'REQUIRES'
-           AND t.status IN ('PENDING', 'BLOCKED')
-        RETURNING t.id
+          FROM task_dependencies d JOIN ended e ON e.task_id = d.depends_on_id
+         WHERE d.task_id = t.id AND d.type = 'REQUIRES' AND t.status IN ('PENDING', 'BLOCKED')
+        RETURNING t.id, e.task_id AS required_id, e.how
       )
       INSERT INTO task_results (task_id, status, summary)
-      SELECT id, 'FAILURE', 'required task ' || #{task_id}::text || ' ' || #{how} || '; this task cannot run'
+      SELECT id, 'FAILURE', 'required task ' || required_id::text || ' ' || how || '; this task cannot run'
         FROM failed
       RETURNING task_id
       """;
+
 }

@@ -170,6 +170,54 @@ class BatchedCompletionTest {
   }
 
   @Test
+  void aBatchOfFailuresEndsEachJobByItsKindFailsWhatRequiresTheEndedAndSettlesTheirParents() {
+    TaskRepository repository = new TaskRepository(db.pool);
+    UUID parent = enqueue("parents");
+    UUID child = await(repository.create(NewTask.of(owner, "child", "p").underParent(parent, 0))).id();
+    await(new QueueRepository(db.pool).enqueue(NewJob.forTask(child, 1).onQueue("failing")
+        .data(new JsonObject().put("executor", "noop")).build()));
+    await(outcomes.completeAll(await(leases.claim("parents", "instance-a", 10)).stream()
+        .map(BatchedCompletionTest::success).toList(), "instance-a"));
+    UUID retried = enqueue("failing");
+    UUID forGood = enqueue("failing");
+    UUID cancelled = enqueue("failing");
+    UUID notHeld = enqueue("failing");
+    UUID needsForGood = await(repository.create(NewTask.of(owner, "needs it", "p").withStatus(TaskStatus.BLOCKED))).id();
+    UUID needsCancelled = await(repository.create(NewTask.of(owner, "needs that", "p")
+        .withStatus(TaskStatus.BLOCKED))).id();
+    await(repository.addDependency(owner, needsForGood, forGood, DependencyType.REQUIRES));
+    await(repository.addDependency(owner, needsCancelled, cancelled, DependencyType.REQUIRES));
+    List<ClaimedJob> held = await(leases.claim("failing", "instance-a", 10));
+    ClaimedJob other = held.stream().filter(j -> j.taskId().equals(notHeld)).findFirst().orElseThrow();
+    TestDatabase.execute(db.url, "UPDATE queue_jobs SET lease_owner = 'instance-b' WHERE id = " + other.jobId());
+    List<Outcomes.Failed> failures = held.stream().map(job -> new Outcomes.Failed(job,
+        job.taskId().equals(retried) ? Outcomes.Failure.retryable("try again", "EXIT_1")
+            : job.taskId().equals(cancelled) ? Outcomes.Failure.of(FailureKind.CANCELLED, "stopped", "CANCELLED")
+            : Outcomes.Failure.forGood("no such executor", "EXECUTOR_UNAVAILABLE"))).toList();
+
+    Set<Long> written = await(outcomes.failAll(failures, "instance-a"));
+
+    assertThat(held).hasSize(5);
+    assertThat(written).as("every job but the one another worker holds").hasSize(4).doesNotContain(other.jobId());
+    assertThat(statusOf(retried)).as("back in the queue, attempts left").isEqualTo("QUEUED");
+    assertThat(jobStatusOf(retried)).isEqualTo("AVAILABLE");
+    assertThat(statusOf(forGood)).isEqualTo("FAILED");
+    assertThat(jobStatusOf(forGood)).isEqualTo("FAILED");
+    assertThat(statusOf(cancelled)).isEqualTo("CANCELLED");
+    assertThat(jobStatusOf(cancelled)).isEqualTo("CANCELLED");
+    assertThat(jobStatusOf(notHeld)).as("left to its holder").isEqualTo("RUNNING");
+    assertThat(statusOf(needsForGood)).isEqualTo("FAILED");
+    assertThat(summaryOf(needsForGood)).isEqualTo("required task " + forGood + " failed; this task cannot run");
+    assertThat(statusOf(needsCancelled)).isEqualTo("FAILED");
+    assertThat(summaryOf(needsCancelled)).isEqualTo("required task " + cancelled + " was cancelled; this task cannot run");
+    assertThat(statusOf(child)).isEqualTo("FAILED");
+    assertThat(statusOf(parent)).as("ends with its last subtask").isEqualTo("FAILED");
+    assertThat(summaryOf(parent)).isEqualTo("subtasks failed or were cancelled: " + child);
+    assertThat(single("SELECT error_code FROM task_executions WHERE task_id = '" + forGood + "'")
+        .getString("error_code")).isEqualTo("EXECUTOR_UNAVAILABLE");
+  }
+
+  @Test
   void tokensAndCostBecomeUsagePointsOnlyForResultsThatCarryThem() {
     enqueue("usage");
     enqueue("usage");
@@ -192,6 +240,16 @@ class BatchedCompletionTest {
     Set<Long> ids = new HashSet<>();
     jobs.forEach(j -> ids.add(j.jobId()));
     return ids;
+  }
+
+  private static String jobStatusOf(UUID task) {
+    return single("SELECT status::text AS status FROM queue_jobs WHERE task_id = '" + task + "'").getString("status");
+  }
+
+  /** The summary of the task's failure result (a parent also keeps the result of its own run). */
+  private static String summaryOf(UUID task) {
+    return single("SELECT summary FROM task_results WHERE task_id = '" + task + "' AND status = 'FAILURE'")
+        .getString("summary");
   }
 
   private static String statusOf(UUID task) {

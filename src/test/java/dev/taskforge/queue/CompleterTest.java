@@ -96,6 +96,30 @@ class CompleterTest {
   }
 
   @Test
+  void failuresHandedOverTogetherAreWrittenTogether() {
+    TestDatabase.execute(db.url, """
+        CREATE TABLE failure_writes (txid bigint);
+        CREATE FUNCTION note_failure_write() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          INSERT INTO failure_writes VALUES (txid_current());
+          RETURN NEW;
+        END $$;
+        CREATE TRIGGER note_failure_write BEFORE UPDATE ON queue_jobs FOR EACH ROW
+          WHEN (NEW.queue_name = 'failing' AND NEW.status = 'FAILED') EXECUTE FUNCTION note_failure_write();
+        """);
+    List<ClaimedJob> jobs = claimed("failing", 12);
+    List<Future<Boolean>> written = new ArrayList<>();
+    for (ClaimedJob job : jobs) {
+      written.add(completer.fail(job, Outcomes.Failure.forGood("no such executor", "EXECUTOR_UNAVAILABLE")));
+    }
+
+    written.forEach(w -> assertThat(await(w)).isTrue());
+    assertThat(single("SELECT count(*)::text AS s FROM failure_writes")).isEqualTo("12");
+    assertThat(Integer.parseInt(single("SELECT count(DISTINCT txid)::text AS s FROM failure_writes")))
+        .as("transactions that wrote the twelve failures").isLessThan(12);
+  }
+
+  @Test
   void anOutcomeOfAJobNoLongerHeldIsAnsweredFalse() {
     ClaimedJob job = claimed("taken", 1).get(0);
     await(leases.releaseAllOf("instance-c"));

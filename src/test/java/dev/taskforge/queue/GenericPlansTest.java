@@ -57,7 +57,7 @@ class GenericPlansTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"COMPLETE_MANY", "WITH_DEPENDENTS", "FAIL", "RETRY_AFTER_RATE_LIMIT"})
+  @ValueSource(strings = {"COMPLETE_MANY", "WITH_DEPENDENTS", "FAIL_MANY", "RETRY_AFTER_RATE_LIMIT"})
   void outcomeStatementsUseKeysInTheirGenericPlan(String name) throws Exception {
     assertReadsNoQueueTableWhole(name, (String) OutcomeSql.class.getDeclaredField(name).get(null));
   }
