@@ -3,6 +3,7 @@ package dev.taskforge.queue;
 import static dev.taskforge.db.RepositoryTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskforge.db.Pools;
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.db.TestDatabase;
 import dev.taskforge.tasks.DependencyType;
@@ -10,6 +11,7 @@ import dev.taskforge.tasks.NewTask;
 import dev.taskforge.tasks.TaskRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -215,6 +217,32 @@ class BatchedCompletionTest {
     assertThat(summaryOf(parent)).isEqualTo("subtasks failed or were cancelled: " + child);
     assertThat(single("SELECT error_code FROM task_executions WHERE task_id = '" + forGood + "'")
         .getString("error_code")).isEqualTo("EXECUTOR_UNAVAILABLE");
+  }
+
+  /**
+   * The outcome statements run once per batch and are 3-4 KB long, past what Vert.x keeps prepared
+   * by default: each call was parsed and planned again. A connection keeps them.
+   */
+  @Test
+  void theOutcomeStatementsAreKeptPreparedByTheConnectionThatRanThem() {
+    enqueue("kept");
+    enqueue("kept");
+    List<ClaimedJob> held = await(leases.claim("kept", "instance-a", 10));
+    Pool one = Pools.createForFixedStatements(db.vertx(), db.url, 1, "kept-statements");
+    try {
+      Outcomes writer = new Outcomes(one);
+      await(writer.completeAll(List.of(success(held.get(0))), "instance-a"));
+      await(writer.failAll(List.of(new Outcomes.Failed(held.get(1), Outcomes.Failure.forGood("no", "NO"))),
+          "instance-a"));
+
+      List<String> kept = new ArrayList<>();
+      await(one.query("SELECT statement FROM pg_prepared_statements").execute())
+          .forEach(row -> kept.add(row.getString("statement")));
+      assertThat(kept).as("completions").anyMatch(sql -> sql.contains("INSERT INTO task_results (task_id, execution_id"));
+      assertThat(kept).as("failures").anyMatch(sql -> sql.contains("AS f (job_id, execution_id, retryable"));
+    } finally {
+      await(one.close());
+    }
   }
 
   @Test
