@@ -9,11 +9,17 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.common.dsl.SchemaType;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Style;
 import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.HashMap;
@@ -76,6 +82,44 @@ public final class EventLoopValidation implements InputTrustHandler {
   private static final class Checks extends RequestValidatorImpl {
     Checks(Vertx vertx, OpenAPIContract contract) {
       super(vertx, contract);
+    }
+
+    /**
+     * A UUID-shaped value of a string parameter (a task's id in the path) is checked against the
+     * parameter's schema as it is. vertx-openapi first tries to read every such value as JSON; a
+     * UUID never is, so each request threw and caught an exception (its stack trace filled) before
+     * it read the value as the same string: 3 % of the server's CPU under the API bench.
+     */
+    @Override
+    public RequestParameter validateParameter(Parameter parameter, RequestParameter value) throws ValidatorException {
+      if (value != null && value.get() instanceof String text && isUuidShaped(text)
+          && parameter.getSchemaType() == SchemaType.STRING
+          && (parameter.getStyle() == Style.SIMPLE || parameter.getStyle() == Style.FORM)) {
+        OutputUnit result = contract.getSchemaRepository().validator(parameter.getSchema()).validate(text);
+        try {
+          result.checkValidity();
+        } catch (JsonSchemaValidationException e) {
+          throw SchemaValidationException.createErrorFromOutputUnitType(parameter, result, e);
+        }
+        return new RequestParameterImpl(text);
+      }
+      return super.validateParameter(parameter, value);
+    }
+
+    /** Eight, four, four, four and twelve hex digits joined by hyphens: never a JSON value. */
+    static boolean isUuidShaped(String text) {
+      if (text.length() != 36) {
+        return false;
+      }
+      for (int i = 0; i < 36; i++) {
+        char c = text.charAt(i);
+        boolean hyphen = i == 8 || i == 13 || i == 18 || i == 23;
+        boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (hyphen ? c != '-' : !hex) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** What {@link #validate(ValidatableRequest, String)} does on a worker thread, done here. */

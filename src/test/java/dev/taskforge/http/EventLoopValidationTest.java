@@ -15,11 +15,16 @@ import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,19 +41,21 @@ class EventLoopValidationTest {
   private static final CountDownLatch release = new CountDownLatch(1);
   private static Vertx vertx;
   private static int port;
+  private static OpenAPIContract contract;
   private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void aRouterWhoseOnlyWorkerThreadIsHeld() throws Exception {
     vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(1));
     JsonObject document = ContractDocument.read(ApiVerticle.CONTRACT).put("security", new JsonArray());
-    OpenAPIContract contract = new PrecompiledContract(await(OpenAPIContract.from(vertx, document)));
+    contract = new PrecompiledContract(await(OpenAPIContract.from(vertx, document)));
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(BodyHandler.create(false));
     for (OpenAPIRoute route : builder.getRoutes()) {
       route.setDoSecurity(false);
     }
-    builder.getRoute("getTask").addHandler(ctx -> ctx.response().end("checked"));
+    builder.getRoute("getTask").addHandler(ctx -> ctx.response().end("checked "
+        + ctx.<ValidatedRequest>get(EventLoopValidation.VALIDATED_REQUEST).getPathParameters().get("taskId").get()));
     EventLoopValidation.replaceBuilders(vertx, contract, builder.getRoutes());
     Router router = builder.createRouter();
     router.route().failureHandler(ctx -> ctx.response().setStatusCode(ctx.statusCode())
@@ -74,10 +81,31 @@ class EventLoopValidationTest {
 
   @Test
   void aValidRequestIsCheckedAndAnsweredWhileNoWorkerThreadIsFree() throws Exception {
-    HttpResponse<String> answer = get("/api/tasks/" + UUID.randomUUID());
+    String id = UUID.randomUUID().toString();
+
+    HttpResponse<String> answer = get("/api/tasks/" + id);
 
     assertThat(answer.statusCode()).isEqualTo(200);
-    assertThat(answer.body()).isEqualTo("checked");
+    assertThat(answer.body()).as("the id as the handler reads it").isEqualTo("checked " + id);
+  }
+
+  @Test
+  void aTaskIdReadsAsTheStringVertxOpenapiMakesOfIt() throws Exception {
+    String id = UUID.randomUUID().toString().toUpperCase();
+    ValidatableRequestImpl request = new ValidatableRequestImpl(Map.of(), Map.of(),
+        Map.of("taskId", new RequestParameterImpl(id)), Map.of());
+
+    Vertx withFreeWorkers = Vertx.vertx(); // the library checks on a worker thread
+    Object byTheLibrary;
+    try {
+      byTheLibrary = await(RequestValidator.create(withFreeWorkers, contract).validate(request, "getTask"))
+          .getPathParameters().get("taskId").get();
+    } finally {
+      await(withFreeWorkers.close());
+    }
+
+    assertThat(byTheLibrary).isEqualTo(id);
+    assertThat(get("/api/tasks/" + id).body()).isEqualTo("checked " + byTheLibrary);
   }
 
   @Test
