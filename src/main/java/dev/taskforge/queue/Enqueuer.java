@@ -127,15 +127,57 @@ public final class Enqueuer {
     return params;
   }
 
+  /**
+   * The statement that writes a QUEUED task and its job together: {@code insertTask}, an INSERT
+   * into tasks that answers the task's columns, and the job's INSERT from its answer, in one
+   * statement that commits on its own. A transaction of the two statements cost two more round
+   * trips (its BEGIN and COMMIT) and a third statement for every task created alone. The job's
+   * values are {@link #itsJobParameters}; the caller {@link #announce}s the job once it is written.
+   */
+  public static String insertingItsJob(String insertTask) {
+    return "WITH task AS (" + insertTask + """
+        ), job AS (
+          INSERT INTO queue_jobs (task_id, queue_name, priority, run_at, max_attempts, backoff_type, backoff_delay_ms,
+                                  backoff_max_ms, timeout_seconds, job_data, job_options)
+          SELECT task.id, #{queue_name}, #{job_priority}, coalesce(#{run_at}, now()), #{max_attempts},
+                 #{backoff_type}::backoff_type, #{backoff_delay_ms}, #{backoff_max_ms}, #{timeout_seconds}, #{job_data},
+                 #{job_options}
+            FROM task
+        )
+        SELECT * FROM task""";
+  }
+
+  /** The job's parameters of {@link #insertingItsJob} for a task with this config, priority and schedule. */
+  public static Map<String, Object> itsJobParameters(JsonObject config, TaskPriority priority,
+      OffsetDateTime scheduledAt) {
+    NewJob job = jobFor(null, config, priority, scheduledAt);
+    Map<String, Object> params = new HashMap<>();
+    params.put("queue_name", job.queueName());
+    params.put("job_priority", job.priority());
+    params.put("run_at", job.runAt());
+    params.put("max_attempts", job.maxAttempts());
+    params.put("backoff_type", job.backoffType().name());
+    params.put("backoff_delay_ms", job.backoffDelayMs());
+    params.put("backoff_max_ms", job.backoffMaxMs());
+    params.put("timeout_seconds", job.timeoutSeconds());
+    params.put("job_data", job.jobData());
+    params.put("job_options", job.jobOptions());
+    return params;
+  }
+
   /** The job a task's config asks for: queue, attempts, backoff, timeout, executor and budget. */
   static NewJob jobFor(Task task) {
-    JsonObject config = task.config() == null ? new JsonObject() : task.config();
+    return jobFor(task.id(), task.config(), task.priority(), task.scheduledAt());
+  }
+
+  private static NewJob jobFor(UUID taskId, JsonObject taskConfig, TaskPriority priority, OffsetDateTime scheduledAt) {
+    JsonObject config = taskConfig == null ? new JsonObject() : taskConfig;
     JsonObject backoff = config.getJsonObject("backoff", new JsonObject());
     JsonObject data = new JsonObject().put("executor", config.getString("executor"));
     RunBudget.copy(config, data);
-    return NewJob.forTask(task.id(), priorityOf(task.priority()))
+    return NewJob.forTask(taskId, priorityOf(priority))
         .onQueue(config.getString("queue", "default"))
-        .dueAt(task.scheduledAt())
+        .dueAt(scheduledAt)
         .maxAttempts(config.getInteger("maxAttempts", 3))
         .backoff(BackoffType.valueOf(backoff.getString("type", "EXPONENTIAL")), backoff.getInteger("delayMs", 2000),
             Math.max(3_600_000, backoff.getInteger("delayMs", 2000)))

@@ -2,6 +2,7 @@ package dev.taskforge.tasks;
 
 import dev.taskforge.db.Rows;
 import dev.taskforge.db.Templates;
+import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.queue.Task;
 import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
@@ -25,6 +26,23 @@ public final class TaskRepository {
    * composite keys), exactly as a missing one does.
    */
   public Future<Task> create(NewTask task) {
+    return Templates.forQuery(client, TaskSql.INSERT).mapTo(Task.MAPPER).execute(insertParameters(task))
+        .map(rows -> rows.iterator().next());
+  }
+
+  /**
+   * Creates a task QUEUED with its job, in one statement that commits on its own when the client
+   * is a pool; the caller announces the job ({@link Enqueuer#announce}).
+   */
+  public Future<Task> createWithItsJob(NewTask queued) {
+    NewTask task = queued.withStatus(TaskStatus.QUEUED);
+    Map<String, Object> params = insertParameters(task);
+    params.putAll(Enqueuer.itsJobParameters(task.config(), task.priority(), task.scheduledAt()));
+    return Templates.forQuery(client, TaskSql.INSERT_WITH_ITS_JOB).mapTo(Task.MAPPER).execute(params)
+        .map(rows -> rows.iterator().next());
+  }
+
+  private static Map<String, Object> insertParameters(NewTask task) {
     Map<String, Object> params = new HashMap<>();
     params.put("owner_id", task.ownerId());
     params.put("project_id", task.projectId());
@@ -40,8 +58,7 @@ public final class TaskRepository {
     params.put("metadata", task.metadata());
     params.put("estimated_duration", task.estimatedDuration());
     params.put("scheduled_at", task.scheduledAt());
-    return Templates.forQuery(client, TaskSql.INSERT).mapTo(Task.MAPPER).execute(params)
-        .map(rows -> rows.iterator().next());
+    return params;
   }
 
   public Future<Optional<Task>> findById(UUID ownerId, UUID id) {

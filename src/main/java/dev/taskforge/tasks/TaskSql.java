@@ -1,5 +1,6 @@
 package dev.taskforge.tasks;
 
+import dev.taskforge.queue.Enqueuer;
 import dev.taskforge.queue.LiveStatusSql;
 import dev.taskforge.queue.TaskField;
 
@@ -30,6 +31,9 @@ final class TaskSql {
               #{status}::task_status, #{priority}::task_priority, #{tags}, #{metadata}, #{estimated_duration},
               #{scheduled_at})
       RETURNING\s""" + COLUMNS;
+
+  /** {@link #INSERT} of a QUEUED task and its job, in one statement ({@link Enqueuer#insertingItsJob}). */
+  static final String INSERT_WITH_ITS_JOB = Enqueuer.insertingItsJob(INSERT);
 
   static final String BY_ID = "SELECT " + COLUMNS + " FROM tasks t WHERE t.id = #{id} AND t.owner_id = #{owner_id}";
 

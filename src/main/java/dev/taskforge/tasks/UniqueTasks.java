@@ -34,14 +34,25 @@ final class UniqueTasks {
    * dispatchers once that transaction has committed ({@link Enqueuer#announce}).
    */
   static Future<CreatedTask> submit(Pool pool, TaskDraft draft) {
-    return pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, draft.task().ownerId(),
-            draft.task().projectId()).compose(v -> create(conn, draft, TaskCreation::createUnannounced)))
+    Future<CreatedTask> written = isPlain(draft)
+        ? new TaskRepository(pool).createWithItsJob(draft.task()).map(CreatedTask::created)
+        : pool.withTransaction(conn -> ProjectBudgets.refuseSpent(conn, draft.task().ownerId(),
+            draft.task().projectId()).compose(v -> create(conn, draft, TaskCreation::createUnannounced)));
+    return written
         .onSuccess(created -> {
           if (!created.deduplicated()) {
             Enqueuer.announce(pool, created.task())
                 .onFailure(err -> log.warn("a new task's queue could not be woken; its poll will find the job", err));
           }
         });
+  }
+
+  /**
+   * A draft with nothing to look up before it is written: no unique key, no project whose budget
+   * could be spent, no dependency. It starts QUEUED, and it and its job are one statement.
+   */
+  private static boolean isPlain(TaskDraft draft) {
+    return !isUnique(draft) && draft.task().projectId() == null && draft.dependsOn().isEmpty();
   }
 
   /** Creates the draft's task in the caller's transaction, unless its unique key is held. */
