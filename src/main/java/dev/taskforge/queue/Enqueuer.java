@@ -150,18 +150,8 @@ public final class Enqueuer {
   /** The job's parameters of {@link #insertingItsJob} for a task with this config, priority and schedule. */
   public static Map<String, Object> itsJobParameters(JsonObject config, TaskPriority priority,
       OffsetDateTime scheduledAt) {
-    NewJob job = jobFor(null, config, priority, scheduledAt);
-    Map<String, Object> params = new HashMap<>();
-    params.put("queue_name", job.queueName());
-    params.put("job_priority", job.priority());
-    params.put("run_at", job.runAt());
-    params.put("max_attempts", job.maxAttempts());
-    params.put("backoff_type", job.backoffType().name());
-    params.put("backoff_delay_ms", job.backoffDelayMs());
-    params.put("backoff_max_ms", job.backoffMaxMs());
-    params.put("timeout_seconds", job.timeoutSeconds());
-    params.put("job_data", job.jobData());
-    params.put("job_options", job.jobOptions());
+    Map<String, Object> params = jobFor(null, config, priority, scheduledAt).parameters("job_priority");
+    params.remove("task_id"); // the task's id comes from the insert's answer
     return params;
   }
 

@@ -2,6 +2,8 @@ package dev.taskforge.queue;
 
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -16,6 +18,26 @@ public record NewJob(UUID taskId, String queueName, int priority, OffsetDateTime
   /** A job on the default queue with the default retry policy, due now, with no timeout of its own. */
   public static NewJob of(UUID taskId, int priority) {
     return forTask(taskId, priority).build();
+  }
+
+  /**
+   * The job's columns as named parameters of an INSERT into queue_jobs ({@code #{task_id}},
+   * {@code #{queue_name}}, {@code #{priority}}, ...); the job's priority is named {@code priorityName}.
+   */
+  Map<String, Object> parameters(String priorityName) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("task_id", taskId);
+    params.put("queue_name", queueName);
+    params.put(priorityName, priority);
+    params.put("run_at", runAt);
+    params.put("max_attempts", maxAttempts);
+    params.put("backoff_type", backoffType.name());
+    params.put("backoff_delay_ms", backoffDelayMs);
+    params.put("backoff_max_ms", backoffMaxMs);
+    params.put("timeout_seconds", timeoutSeconds);
+    params.put("job_data", jobData);
+    params.put("job_options", jobOptions);
+    return params;
   }
 
   /** A job to be built from the defaults of {@link #of}. */

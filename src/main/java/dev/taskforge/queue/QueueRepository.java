@@ -22,19 +22,7 @@ public final class QueueRepository {
 
   /** Queues a task; a second live job for the same task fails with SQLSTATE 23505. */
   public Future<QueueJob> enqueue(NewJob job) {
-    Map<String, Object> params = new HashMap<>();
-    params.put("task_id", job.taskId());
-    params.put("queue_name", job.queueName());
-    params.put("priority", job.priority());
-    params.put("run_at", job.runAt());
-    params.put("max_attempts", job.maxAttempts());
-    params.put("backoff_type", job.backoffType().name());
-    params.put("backoff_delay_ms", job.backoffDelayMs());
-    params.put("backoff_max_ms", job.backoffMaxMs());
-    params.put("timeout_seconds", job.timeoutSeconds());
-    params.put("job_data", job.jobData());
-    params.put("job_options", job.jobOptions());
-    return Templates.forQuery(client, QueueSql.ENQUEUE).mapTo(QueueJob.MAPPER).execute(params)
+    return Templates.forQuery(client, QueueSql.ENQUEUE).mapTo(QueueJob.MAPPER).execute(job.parameters("priority"))
         .map(rows -> rows.iterator().next());
   }
 
