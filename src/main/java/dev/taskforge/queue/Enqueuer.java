@@ -135,22 +135,16 @@ public final class Enqueuer {
    * values are {@link #itsJobParameters}; the caller {@link #announce}s the job once it is written.
    */
   public static String insertingItsJob(String insertTask) {
-    return "WITH task AS (" + insertTask + """
-        ), job AS (
-          INSERT INTO queue_jobs (task_id, queue_name, priority, run_at, max_attempts, backoff_type, backoff_delay_ms,
-                                  backoff_max_ms, timeout_seconds, job_data, job_options)
-          SELECT task.id, #{queue_name}, #{job_priority}, coalesce(#{run_at}, now()), #{max_attempts},
-                 #{backoff_type}::backoff_type, #{backoff_delay_ms}, #{backoff_max_ms}, #{timeout_seconds}, #{job_data},
-                 #{job_options}
-            FROM task
-        )
-        SELECT * FROM task""";
+    return "WITH task AS (" + insertTask + "),\n"
+        + "job AS (INSERT INTO queue_jobs (" + QueueSql.NEW_JOB_COLUMNS + ")\n"
+        + "SELECT task.id, " + QueueSql.NEW_JOB_VALUES_AFTER_TASK + " FROM task)\n"
+        + "SELECT * FROM task";
   }
 
   /** The job's parameters of {@link #insertingItsJob} for a task with this config, priority and schedule. */
   public static Map<String, Object> itsJobParameters(JsonObject config, TaskPriority priority,
       OffsetDateTime scheduledAt) {
-    Map<String, Object> params = jobFor(null, config, priority, scheduledAt).parameters("job_priority");
+    Map<String, Object> params = jobFor(null, config, priority, scheduledAt).parameters();
     params.remove("task_id"); // the task's id comes from the insert's answer
     return params;
   }

@@ -21,14 +21,15 @@ public record NewJob(UUID taskId, String queueName, int priority, OffsetDateTime
   }
 
   /**
-   * The job's columns as named parameters of an INSERT into queue_jobs ({@code #{task_id}},
-   * {@code #{queue_name}}, {@code #{priority}}, ...); the job's priority is named {@code priorityName}.
+   * The job's columns as the named parameters of {@link QueueSql#NEW_JOB_VALUES_AFTER_TASK} and
+   * {@code #{task_id}}. The priority is {@code #{job_priority}}: a statement that also inserts the
+   * task has the task's own {@code #{priority}}.
    */
-  Map<String, Object> parameters(String priorityName) {
+  Map<String, Object> parameters() {
     Map<String, Object> params = new HashMap<>();
     params.put("task_id", taskId);
     params.put("queue_name", queueName);
-    params.put(priorityName, priority);
+    params.put("job_priority", priority);
     params.put("run_at", runAt);
     params.put("max_attempts", maxAttempts);
     params.put("backoff_type", backoffType.name());

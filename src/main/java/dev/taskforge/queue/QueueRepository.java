@@ -22,7 +22,7 @@ public final class QueueRepository {
 
   /** Queues a task; a second live job for the same task fails with SQLSTATE 23505. */
   public Future<QueueJob> enqueue(NewJob job) {
-    return Templates.forQuery(client, QueueSql.ENQUEUE).mapTo(QueueJob.MAPPER).execute(job.parameters("priority"))
+    return Templates.forQuery(client, QueueSql.ENQUEUE).mapTo(QueueJob.MAPPER).execute(job.parameters())
         .map(rows -> rows.iterator().next());
   }
 

@@ -5,14 +5,18 @@ final class QueueSql {
   private QueueSql() {
   }
 
-  static final String ENQUEUE = """
-      INSERT INTO queue_jobs (task_id, queue_name, priority, run_at, max_attempts, backoff_type, backoff_delay_ms,
-                              backoff_max_ms, timeout_seconds, job_data, job_options)
-      VALUES (#{task_id}, #{queue_name}, #{priority}, coalesce(#{run_at}, now()), #{max_attempts},
-              #{backoff_type}::backoff_type, #{backoff_delay_ms}, #{backoff_max_ms}, #{timeout_seconds}, #{job_data},
-              #{job_options})
-      RETURNING *
-      """;
+  /** The columns a new job's row is written with, the task's id first. */
+  static final String NEW_JOB_COLUMNS = """
+      task_id, queue_name, priority, run_at, max_attempts, backoff_type, backoff_delay_ms, backoff_max_ms,
+      timeout_seconds, job_data, job_options""";
+
+  /** The values of {@link #NEW_JOB_COLUMNS} after the task's id, as {@link NewJob#parameters} names them. */
+  static final String NEW_JOB_VALUES_AFTER_TASK = """
+      #{queue_name}, #{job_priority}, coalesce(#{run_at}, now()), #{max_attempts}, #{backoff_type}::backoff_type,
+      #{backoff_delay_ms}, #{backoff_max_ms}, #{timeout_seconds}, #{job_data}, #{job_options}""";
+
+  static final String ENQUEUE = "INSERT INTO queue_jobs (" + NEW_JOB_COLUMNS + ")\n"
+      + "VALUES (#{task_id}, " + NEW_JOB_VALUES_AFTER_TASK + ")\nRETURNING *";
 
   static final String JOBS_OF_TASK = """
       SELECT j.* FROM queue_jobs j

@@ -29,9 +29,10 @@ final class UniqueTasks {
   }
 
   /**
-   * A task asked for by its owner, in a transaction of its own: refused while its project's
-   * monthly budget is spent, else created as {@link #create} does; its job is announced to the
-   * dispatchers once that transaction has committed ({@link Enqueuer#announce}).
+   * A task asked for by its owner: a plain one ({@link #isPlain}) and its job in one statement,
+   * any other in a transaction of its own, refused while its project's monthly budget is spent,
+   * else created as {@link #create} does. Its job is announced to the dispatchers once written
+   * ({@link Enqueuer#announce}).
    */
   static Future<CreatedTask> submit(Pool pool, TaskDraft draft) {
     Future<CreatedTask> written = isPlain(draft)
