@@ -9,7 +9,7 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
-import java.net.SocketException;
+import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -71,8 +71,7 @@ public final class ErrorHandler implements Handler<RoutingContext> {
     if (failure instanceof PgException pg) {
       return fromDatabase(pg);
     }
-    // A request handler's only outbound connections are to the database: it is down or restarting.
-    if (failure instanceof SocketException || failure instanceof ClosedConnectionException) {
+    if (lostTheDatabase(failure)) {
       return databaseUnavailable();
     }
     return switch (ctx.statusCode()) {
@@ -126,6 +125,16 @@ public final class ErrorHandler implements Handler<RoutingContext> {
       case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004" -> databaseUnavailable();
       default -> new ApiException(500, "internal_error", "internal error", null);
     };
+  }
+
+  /**
+   * A request handler's only outbound connections are to the database: a connection that failed or
+   * closed under it means the database is down or restarting. Any I/O failure counts, not only a
+   * {@code SocketException}: Vert.x's NIO transport reports a reset connection as a plain
+   * {@code IOException} ("Connection reset by peer"), which the disk-full test met as a 500.
+   */
+  static boolean lostTheDatabase(Throwable failure) {
+    return failure instanceof IOException || failure instanceof ClosedConnectionException;
   }
 
   private static ApiException databaseUnavailable() {

@@ -3,6 +3,10 @@ package dev.taskforge.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.io.IOException;
+import java.net.SocketException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,5 +33,14 @@ class DatabaseErrorStatusTest {
     assertThat(answer.status()).isEqualTo(status);
     assertThat(answer.code()).isEqualTo(code);
     assertThat(answer.getMessage()).isNotBlank();
+  }
+
+  /** However the transport words it, a connection to the database that broke under a request. */
+  @Test
+  void aBrokenConnectionToTheDatabaseIsTheDatabaseBeingUnavailable() {
+    assertThat(ErrorHandler.lostTheDatabase(new IOException("Connection reset by peer"))).isTrue();
+    assertThat(ErrorHandler.lostTheDatabase(new SocketException("Connection reset"))).isTrue();
+    assertThat(ErrorHandler.lostTheDatabase(ClosedConnectionException.INSTANCE)).isTrue();
+    assertThat(ErrorHandler.lostTheDatabase(new IllegalStateException("a bug"))).isFalse();
   }
 }
