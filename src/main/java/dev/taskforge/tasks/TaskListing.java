@@ -45,10 +45,10 @@ public final class TaskListing {
    * tags) finds a tag among every user's tasks (for a common tag a posting tree of a seventh of a
    * million bench tasks, 1.7-2 ms), and reading all the owner's rows to keep the tagged ones cost a
    * third of PostgreSQL's time under the API bench's mix on a database whose owners' tasks are
-   * spread through the table, as a server's are after months of use.
+   * spread through the table, as a server's are after months of use. The keys asked for are made
+   * here ({@link #ownerTagKeys}), not by calling the PL/pgSQL function once more per listing.
    */
-  private static final String OWN_KEYS_CARRY_TAGS =
-      "task_owner_tags(t.owner_id, t.tags) @> task_owner_tags(#{owner_id}, #{tags}::text[])";
+  private static final String OWN_KEYS_CARRY_TAGS = "task_owner_tags(t.owner_id, t.tags) @> #{owner_tag_keys}::text[]";
 
   /**
    * The tags filter of an owner of many tasks, planned per call: the statistics of the tags
@@ -114,8 +114,13 @@ public final class TaskListing {
       where.add("t.priority = ANY (#{priorities}::text[]::task_priority[])");
     }
     if (!f.tags().isEmpty()) {
-      params.put("tags", f.tags().toArray(String[]::new));
-      where.add(plannedPerCall ? TASK_CARRIES_TAGS : OWN_KEYS_CARRY_TAGS);
+      if (plannedPerCall) {
+        params.put("tags", f.tags().toArray(String[]::new));
+        where.add(TASK_CARRIES_TAGS);
+      } else {
+        params.put("owner_tag_keys", ownerTagKeys(ownerId, f.tags()));
+        where.add(OWN_KEYS_CARRY_TAGS);
+      }
     }
     optional(where, params, "t.project_id = #{project_id}", "project_id", f.projectId());
     optional(where, params, "t.parent_id = #{parent_id}", "parent_id", f.parentId());
@@ -198,6 +203,15 @@ public final class TaskListing {
       any.add(LiveStatusSql.IS_RUNNING);
     }
     return "(" + String.join(" OR ", any) + ")";
+  }
+
+  /**
+   * The keys task_owner_tags (V21) gives these tags of this owner: each tag prefixed with the
+   * owner's id and a colon. A UUID's text is the same lowercase form in Java and PostgreSQL.
+   */
+  static String[] ownerTagKeys(UUID ownerId, List<String> tags) {
+    String prefix = ownerId + ":";
+    return tags.stream().map(tag -> prefix + tag).toArray(String[]::new);
   }
 
   /** A page's items always carry their id, whatever else was asked for. */

@@ -66,6 +66,9 @@ public final class TaskPatch {
     params.put("id", id);
     params.put("owner_id", ownerId);
     params.put("expected_version", expectedVersion);
+    // What tasks_bump_version would set, set here: its WHEN then skips the PL/pgSQL call (V17).
+    sets.add("version = t.version + 1");
+    sets.add("updated_at = now()");
     String sql = "UPDATE tasks t SET " + String.join(", ", sets)
         + " WHERE t.id = #{id} AND t.owner_id = #{owner_id}"
         + " AND (#{expected_version}::int IS NULL OR t.version = #{expected_version}::int)"

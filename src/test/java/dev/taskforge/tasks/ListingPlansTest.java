@@ -9,6 +9,7 @@ import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -49,6 +50,18 @@ class ListingPlansTest {
   @AfterAll
   static void tearDown() {
     db.close();
+  }
+
+  /** The listing asks for the owner's tag keys it makes itself: they must be the index's very keys. */
+  @Test
+  void theTagKeysAListingAsksForAreTheKeysTheIndexHolds() {
+    List<String> tags = List.of("team-1", "Ünïcødé tag", "a:b", " spaced ", "x".repeat(100));
+    String[] keys = TaskListing.ownerTagKeys(owner, tags);
+
+    Row row = await(db.pool.preparedQuery("SELECT task_owner_tags($1, $2::text[]) AS keys")
+        .execute(Tuple.of(owner, (Object) tags.toArray(String[]::new)))).iterator().next();
+
+    assertThat(keys).containsExactly(row.getArrayOfStrings("keys"));
   }
 
   /** A statement kept prepared on a connection, and how many times each kind of plan ran it. */
