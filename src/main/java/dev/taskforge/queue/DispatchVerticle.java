@@ -67,7 +67,7 @@ public final class DispatchVerticle extends VerticleBase {
   /** Claims under way, and the slots they asked jobs for (not yet in {@code running}). */
   private int claimsInFlight;
   private int slotsAsked;
-  private boolean wakeAgain;
+  private ClaimSigns signs;
   private boolean wakeScheduled;
   private long pollTimer = -1;
   private long heartbeatTimer = -1;
@@ -84,12 +84,14 @@ public final class DispatchVerticle extends VerticleBase {
     concurrency = queue.getInteger("concurrency", 4);
     Duration lease = Duration.ofSeconds(queue.getInteger("leaseSeconds", 30));
     jobThreads = vertx.createSharedWorkerExecutor("taskforge-jobs-" + deploymentID(), concurrency, 7, TimeUnit.DAYS);
-    leases = new Leases(pool, lease, QueueLimits.from(queue));
+    QueueLimits limits = QueueLimits.from(queue);
+    leases = new Leases(pool, lease, limits);
+    signs = new ClaimSigns(queues.stream().anyMatch(q -> limits.of(q).isPresent() || limits.rateOf(q).isPresent()));
     completer = new Completer(vertx, context, new Outcomes(pool), worker);
     JsonObject executors = config().getJsonObject("executors", new JsonObject());
     SandboxSettings sandboxSettings = SandboxSettings.from(executors, Path.of(config().getString("dataDir", "./data")));
     subscriber = PgSubscriber.subscriber(vertx, url.connectOptions()).reconnectPolicy(attempts -> 1000L);
-    subscriber.channel(Enqueuer.CHANNEL).handler(payload -> wake());
+    subscriber.channel(Enqueuer.CHANNEL).handler(payload -> signalled()).subscribeHandler(v -> signalled());
     subscriber.channel(Cancellation.CHANNEL).handler(this::cancelIfRunningHere);
     // Without its LISTEN the dispatcher still claims, by its poll: it stays UP and says it is not listening.
     vertx.eventBus().<JsonObject>localConsumer(HEALTH, m -> m.reply(new JsonObject()
@@ -124,7 +126,7 @@ public final class DispatchVerticle extends VerticleBase {
         })
         .compose(v -> subscriber.connect())
         .onSuccess(v -> {
-          pollTimer = vertx.setPeriodic(queue.getInteger("pollIntervalMs", 2000), id -> wake());
+          pollTimer = vertx.setPeriodic(queue.getInteger("pollIntervalMs", 2000), id -> signalled());
           heartbeatTimer = vertx.setPeriodic(Math.max(1000, lease.toMillis() / 3), id -> heartbeat());
           // The reaper serves external workers' leases too: it runs at half the shorter of the two.
           long shortest = Math.min(lease.toMillis(), WorkerRoutes.leaseOf(queue).toMillis());
@@ -135,34 +137,37 @@ public final class DispatchVerticle extends VerticleBase {
         });
   }
 
+  /** A sign that jobs may wait ({@link ClaimSigns}): claims for the free slots. */
+  private void signalled() {
+    signs.signal();
+    wake();
+  }
+
   /**
-   * Claims for the free slots no claim under way has asked for; when every claim that may be in
-   * flight is, a wake-up triggers another round as soon as one of them is answered.
+   * Claims for the free slots no claim under way has asked for, while {@link ClaimSigns} says jobs
+   * may wait; every answer wakes again, which claims only if that still holds.
    */
   private void wake() {
-    if (stopping) {
+    if (stopping || !signs.standing() || claimsInFlight >= MAX_CLAIMS_IN_FLIGHT) {
       return;
     }
     int free = concurrency - running.size() - slotsAsked;
-    if (claimsInFlight >= MAX_CLAIMS_IN_FLIGHT) {
-      wakeAgain = wakeAgain || free > 0;
-      return;
-    }
     if (free <= 0 || completer.backlog() >= MAX_UNRECORDED) {
       return;
     }
+    long begun = signs.claimBegins();
     claimsInFlight++;
     slotsAsked += free;
-    wakeAgain = false;
     Future<Integer> claimedCount = leases.claimRound(queues, worker, free, null, jobs -> jobs.forEach(this::start));
     claimedCount.onComplete(ar -> {
       claimsInFlight--;
       slotsAsked -= free;
       if (ar.failed()) {
         log.warn("claim failed worker={}", worker, ar.cause());
-      } else if (wakeAgain || ar.result() > 0) {
-        wake();
+      } else {
+        signs.answered(begun, free, ar.result());
       }
+      wake();
     });
   }
 
@@ -264,7 +269,7 @@ public final class DispatchVerticle extends VerticleBase {
     leases.reapExpired().onSuccess(r -> {
       if (r.requeued() + r.failed() > 0) {
         log.info("expired leases reaped requeued={} failed={}", r.requeued(), r.failed());
-        wake();
+        signalled();
       }
     });
   }

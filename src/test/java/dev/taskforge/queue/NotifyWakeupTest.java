@@ -11,7 +11,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,46 @@ class NotifyWakeupTest {
           .until(() -> "COMPLETED".equals(api.get("/api/tasks/" + id, token).json().getString("status")));
       assertThat(msFromCreationToFirstAttempt(id)).as("ms from task %d's creation to its first attempt", i)
           .isLessThan(1000);
+    }
+  }
+
+  /**
+   * Announcements that arrive while claims are under way, and while every slot is taken, still
+   * start their tasks: a claim that came back short stops claiming only if no announcement came
+   * while it ran, so none of these waits for the poll a minute away.
+   */
+  @Test
+  void tasksCreatedAllAtOnceByManyClientsAllRunWithoutThePoll() throws Exception {
+    String owner = api.newUserToken("crowd@example.com");
+    int tasks = 120;
+    ExecutorService clients = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> posts = new ArrayList<>();
+      for (int i = 0; i < tasks; i++) {
+        JsonObject task = new JsonObject().put("title", "crowd " + i).put("prompt", "nothing to do");
+        posts.add(clients.submit(() -> api.post("/api/tasks", owner, task).status()));
+      }
+      for (Future<Integer> post : posts) {
+        assertThat(post.get()).isEqualTo(201);
+      }
+    } finally {
+      clients.shutdown();
+    }
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .until(() -> completedOf("crowd@example.com"), count -> count == tasks);
+  }
+
+  private static long completedOf(String email) throws Exception {
+    try (Connection c = TestDatabase.connect(api.db); PreparedStatement s = c.prepareStatement("""
+        SELECT count(*) FROM tasks t JOIN users u ON u.id = t.owner_id
+         WHERE u.email = ? AND t.status = 'COMPLETED'
+        """)) {
+      s.setString(1, email);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 
