@@ -1,0 +1,182 @@
+package dev.taskforge.tasks;
+
+import static dev.taskforge.db.RepositoryTestSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskforge.db.RepositoryTestSupport;
+import dev.taskforge.db.TestDatabase;
+import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskPriority;
+import dev.taskforge.queue.TaskStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An owner of many tasks ({@link LargeOwners}) filters and sorts them: the page's ids are found by
+ * walking the sort's index, which carries the filtered columns (V24), and only the page's rows are
+ * read from the table; page after page is the order a plain sort of the matching tasks gives.
+ */
+class LargeOwnerListingTest {
+  private static final int TASKS = 6_000;
+  private static RepositoryTestSupport db;
+  private static TaskListing listing;
+  private static UUID owner;
+
+  @BeforeAll
+  static void anOwnerOfThousandsOfTasks() {
+    db = new RepositoryTestSupport(LargeOwnerListingTest.class);
+    listing = new TaskListing(db.pool);
+    owner = db.newUser("many-tasks@example.com");
+    UUID other = db.newUser("someone-else@example.com");
+    for (UUID user : List.of(owner, other)) {
+      sql("INSERT INTO tasks (owner_id, title, prompt, status, priority, tags, created_at)"
+          + " SELECT '" + user + "', 'task ' || (i % 500), 'p',"
+          + " (ARRAY['PENDING','COMPLETED','FAILED'])[1 + i % 3]::task_status,"
+          + " (ARRAY['LOW','MEDIUM','HIGH','CRITICAL'])[1 + i % 4]::task_priority,"
+          + " ARRAY['team-' || (i % 7), 'area-' || (i % 11)], now() - i * interval '1 second'"
+          + " FROM generate_series(1, " + TASKS + ") i");
+    }
+    // Visible to every transaction, as a table stands between vacuums: the walk reads the index alone.
+    sql("VACUUM (ANALYZE) tasks");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    db.close();
+  }
+
+  /** Filters that match hundreds of the owner's tasks: one tag, a status and a tag, two statuses' worth. */
+  private static List<TaskFilter> commonFilters() {
+    return List.of(
+        filter(List.of(), List.of(), List.of("team-3"), TaskFilter.SortKey.PRIORITY, true),
+        filter(List.of(TaskStatus.FAILED), List.of(), List.of("area-7"), TaskFilter.SortKey.UPDATED_AT, true),
+        filter(List.of(TaskStatus.PENDING), List.of(TaskPriority.CRITICAL), List.of(), TaskFilter.SortKey.CREATED_AT,
+            true),
+        filter(List.of(), List.of(TaskPriority.HIGH), List.of("team-1"), TaskFilter.SortKey.TITLE, false));
+  }
+
+  /** Two tags together: 78 of the owner's 6,000 tasks. */
+  private static final TaskFilter RARE = filter(List.of(), List.of(), List.of("team-2", "area-4"),
+      TaskFilter.SortKey.PRIORITY, true);
+
+  @Test
+  void aPageOfACommonFilterReadsOnlyItsOwnRowsFromTheTable() throws Exception {
+    for (TaskFilter filter : commonFilters()) {
+      JsonObject plan = plan(TaskListing.statement(owner, filter, true));
+
+      assertThat(rowsReadFromTheTable(plan.getJsonObject("Plan"))).as(plan.encodePrettily())
+          .isLessThanOrEqualTo(filter.limit() + 1);
+    }
+  }
+
+  /** Rarer than a walk of the index would pay for: its matching rows are read, and no others. */
+  @Test
+  void aPageOfARareFilterReadsAtMostTheMatchingRowsAndThePage() throws Exception {
+    JsonObject plan = plan(TaskListing.statement(owner, RARE, true));
+
+    assertThat(rowsReadFromTheTable(plan.getJsonObject("Plan"))).as(plan.encodePrettily())
+        .isLessThanOrEqualTo(plainSort(RARE).size() + RARE.limit() + 1);
+  }
+
+  @Test
+  void pageAfterPageIsThePlainSortOfTheMatchingTasks() {
+    List<TaskFilter> filters = new ArrayList<>(commonFilters());
+    filters.add(RARE);
+    for (TaskFilter filter : filters) {
+      List<UUID> paged = new ArrayList<>();
+      TaskFilter page = filter;
+      while (true) {
+        TaskListing.Page answer = await(listing.list(owner, page));
+        answer.items().stream().map(Task::id).forEach(paged::add);
+        if (answer.nextCursor() == null) {
+          break;
+        }
+        page = after(filter, TaskCursor.decode(answer.nextCursor(), filter.sort(), filter.descending()));
+      }
+
+      assertThat(paged).as("%s", filter).isNotEmpty().containsExactlyElementsOf(plainSort(filter));
+    }
+  }
+
+  /** The owner's tasks the filter matches, sorted by one plain ORDER BY. */
+  private static List<UUID> plainSort(TaskFilter f) {
+    String column = f.sort().column;
+    String where = "owner_id = '" + owner + "'"
+        + (f.statuses().isEmpty() ? "" : " AND status::text = ANY (ARRAY['" + names(f.statuses()) + "'])")
+        + (f.priorities().isEmpty() ? "" : " AND priority::text = ANY (ARRAY['" + names(f.priorities()) + "'])")
+        + (f.tags().isEmpty() ? "" : " AND tags @> ARRAY['" + String.join("','", f.tags()) + "']");
+    String direction = f.descending() ? "DESC" : "ASC";
+    String tieBreak = f.descending() ? "ASC" : "DESC";
+    List<UUID> ids = new ArrayList<>();
+    await(db.pool.query("SELECT id FROM tasks WHERE " + where + " ORDER BY " + column + " " + direction + ", id "
+        + tieBreak).execute()).forEach(row -> ids.add(row.getUUID("id")));
+    return ids;
+  }
+
+  private static String names(List<? extends Enum<?>> values) {
+    return String.join("','", values.stream().map(Enum::name).toList());
+  }
+
+  /** The rows a plan read from the table itself: an index-only walk's heap fetches, any other scan's rows. */
+  private static long rowsReadFromTheTable(JsonObject node) {
+    long rows = 0;
+    if ("tasks".equals(node.getString("Relation Name"))) {
+      rows = "Index Only Scan".equals(node.getString("Node Type")) ? node.getLong("Heap Fetches")
+          : node.getLong("Actual Rows") * node.getLong("Actual Loops") + node.getLong("Rows Removed by Filter", 0L)
+              + node.getLong("Rows Removed by Index Recheck", 0L);
+    }
+    for (Object child : node.getJsonArray("Plans", new JsonArray())) {
+      rows += rowsReadFromTheTable((JsonObject) child);
+    }
+    return rows;
+  }
+
+  /** EXPLAIN (ANALYZE) of the statement with its values written in, planned for them. */
+  private static JsonObject plan(TaskListing.Statement statement) throws Exception {
+    Matcher names = Pattern.compile("#\\{(\\w+)}").matcher(statement.sql());
+    StringBuilder sql = new StringBuilder();
+    while (names.find()) {
+      names.appendReplacement(sql, Matcher.quoteReplacement(literal(statement.params(), names.group(1))));
+    }
+    names.appendTail(sql);
+    try (Connection c = TestDatabase.connect(db.url); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)) {
+      rs.next();
+      return new JsonArray(rs.getString(1)).getJsonObject(0);
+    }
+  }
+
+  private static String literal(Map<String, Object> params, String name) {
+    Object value = params.get(name);
+    return value instanceof String[] array ? "ARRAY['" + String.join("','", array) + "']"
+        : value instanceof Number ? value.toString() : "'" + value + "'";
+  }
+
+  private static TaskFilter filter(List<TaskStatus> statuses, List<TaskPriority> priorities, List<String> tags,
+      TaskFilter.SortKey sort, boolean descending) {
+    return new TaskFilter(statuses, priorities, tags, null, null, false, null, null, null, null, null, sort,
+        descending, 50, null);
+  }
+
+  private static TaskFilter after(TaskFilter f, TaskCursor cursor) {
+    return new TaskFilter(f.statuses(), f.priorities(), f.tags(), f.projectId(), f.parentId(), f.rootsOnly(),
+        f.createdFrom(), f.createdTo(), f.updatedFrom(), f.updatedTo(), f.query(), f.sort(), f.descending(), f.limit(),
+        cursor);
+  }
+
+  private static void sql(String statement) {
+    await(db.pool.query(statement).execute());
+  }
+}
