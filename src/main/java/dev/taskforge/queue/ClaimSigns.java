@@ -16,7 +16,8 @@ package dev.taskforge.queue;
 final class ClaimSigns {
   private final boolean limitedQueues;
   private long signs;
-  private boolean standing = true;
+  /** The count of signs when a claim last found every queue drained; none yet: -1. */
+  private long drainedAt = -1;
 
   ClaimSigns(boolean limitedQueues) {
     this.limitedQueues = limitedQueues;
@@ -25,12 +26,11 @@ final class ClaimSigns {
   /** Jobs may wait: claims go on until one comes back short with no sign since it began. */
   void signal() {
     signs++;
-    standing = true;
   }
 
-  /** Whether a claim may find something. */
+  /** Whether a claim may find something: a sign came since the queues were last found drained. */
   boolean standing() {
-    return standing;
+    return drainedAt != signs;
   }
 
   /** A claim begins: what it hands back to {@link #answered} when its answer comes. */
@@ -41,7 +41,7 @@ final class ClaimSigns {
   /** A claim that began at {@code begun} asked for {@code asked} jobs and got {@code claimed}. */
   void answered(long begun, int asked, int claimed) {
     if (claimed < asked && signs == begun && !limitedQueues) {
-      standing = false;
+      drainedAt = begun;
     }
   }
 }

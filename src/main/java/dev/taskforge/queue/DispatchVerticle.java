@@ -86,7 +86,7 @@ public final class DispatchVerticle extends VerticleBase {
     jobThreads = vertx.createSharedWorkerExecutor("taskforge-jobs-" + deploymentID(), concurrency, 7, TimeUnit.DAYS);
     QueueLimits limits = QueueLimits.from(queue);
     leases = new Leases(pool, lease, limits);
-    signs = new ClaimSigns(queues.stream().anyMatch(q -> limits.of(q).isPresent() || limits.rateOf(q).isPresent()));
+    signs = new ClaimSigns(queues.stream().anyMatch(limits.names()::contains));
     completer = new Completer(vertx, context, new Outcomes(pool), worker);
     JsonObject executors = config().getJsonObject("executors", new JsonObject());
     SandboxSettings sandboxSettings = SandboxSettings.from(executors, Path.of(config().getString("dataDir", "./data")));
