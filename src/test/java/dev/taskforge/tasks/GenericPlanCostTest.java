@@ -168,10 +168,7 @@ class GenericPlanCostTest {
     names.appendTail(sql);
     StringBuilder arguments = new StringBuilder();
     for (String name : numbers.keySet()) {
-      Object value = statement.params().get(name);
-      String literal = value instanceof String[] array ? "ARRAY['" + String.join("','", array) + "']"
-          : value instanceof Number ? value.toString() : "'" + value + "'";
-      arguments.append(arguments.length() == 0 ? "" : ", ").append(literal);
+      arguments.append(arguments.length() == 0 ? "" : ", ").append(ListingLiterals.of(statement.params().get(name)));
     }
     try (Connection c = TestDatabase.connect(db.url); Statement s = c.createStatement()) {
       c.setAutoCommit(false);

@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,7 +147,7 @@ class LargeOwnerListingTest {
     Matcher names = Pattern.compile("#\\{(\\w+)}").matcher(statement.sql());
     StringBuilder sql = new StringBuilder();
     while (names.find()) {
-      names.appendReplacement(sql, Matcher.quoteReplacement(literal(statement.params(), names.group(1))));
+      names.appendReplacement(sql, Matcher.quoteReplacement(ListingLiterals.of(statement.params().get(names.group(1)))));
     }
     names.appendTail(sql);
     try (Connection c = TestDatabase.connect(db.url); Statement s = c.createStatement();
@@ -156,12 +155,6 @@ class LargeOwnerListingTest {
       rs.next();
       return new JsonArray(rs.getString(1)).getJsonObject(0);
     }
-  }
-
-  private static String literal(Map<String, Object> params, String name) {
-    Object value = params.get(name);
-    return value instanceof String[] array ? "ARRAY['" + String.join("','", array) + "']"
-        : value instanceof Number ? value.toString() : "'" + value + "'";
   }
 
   private static TaskFilter filter(List<TaskStatus> statuses, List<TaskPriority> priorities, List<String> tags,
