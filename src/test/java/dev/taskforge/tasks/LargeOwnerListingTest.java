@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskforge.db.RepositoryTestSupport;
 import dev.taskforge.db.TestDatabase;
 import dev.taskforge.queue.Task;
+import dev.taskforge.queue.TaskField;
 import dev.taskforge.queue.TaskPriority;
 import dev.taskforge.queue.TaskStatus;
 import io.vertx.core.json.JsonArray;
@@ -47,6 +48,10 @@ class LargeOwnerListingTest {
           + " ARRAY['team-' || (i % 7), 'area-' || (i % 11)], now() - i * interval '1 second'"
           + " FROM generate_series(1, " + TASKS + ") i");
     }
+    // Some tasks wait in a queue; the oldest few carry a tag no newer task has.
+    sql("UPDATE tasks SET status = 'QUEUED' WHERE owner_id = '" + owner + "' AND title = 'task 3'");
+    sql("UPDATE tasks SET tags = tags || '{long-ago}' WHERE id IN (SELECT id FROM tasks WHERE owner_id = '" + owner
+        + "' ORDER BY created_at LIMIT " + LONG_AGO + ")");
     // Visible to every transaction, as a table stands between vacuums: the walk reads the index alone.
     sql("VACUUM (ANALYZE) tasks");
   }
@@ -65,6 +70,17 @@ class LargeOwnerListingTest {
             true),
         filter(List.of(), List.of(TaskPriority.HIGH), List.of("team-1"), TaskFilter.SortKey.TITLE, false));
   }
+
+  /** How many of the owner's oldest tasks carry the tag long-ago. */
+  private static final int LONG_AGO = 60;
+
+  /** Tasks that wait in a queue (a status read through the queue's jobs), last changed first. */
+  private static final TaskFilter WAITING = filter(List.of(TaskStatus.QUEUED, TaskStatus.RUNNING), List.of(),
+      List.of(), TaskFilter.SortKey.UPDATED_AT, true);
+
+  /** Matches only past the walk's reach: the oldest tasks, listed newest first. */
+  private static final TaskFilter BEYOND_THE_WALK = filter(List.of(), List.of(), List.of("long-ago"),
+      TaskFilter.SortKey.CREATED_AT, true);
 
   /** Two tags together: 78 of the owner's 6,000 tasks. */
   private static final TaskFilter RARE = filter(List.of(), List.of(), List.of("team-2", "area-4"),
@@ -89,23 +105,86 @@ class LargeOwnerListingTest {
         .isLessThanOrEqualTo(plainSort(RARE).size() + RARE.limit() + 1);
   }
 
+  /**
+   * The statement kept prepared, on the plan PostgreSQL makes without the values: a walk of the
+   * sort's index that reads the page's rows from the table and no others, for every common filter
+   * and for a later page (whose walk starts at the cursor).
+   */
+  @Test
+  void theKeptPlanWalksTheSortsIndexAndReadsOnlyThePagesRows() throws Exception {
+    List<TaskFilter> filters = new ArrayList<>(commonFilters());
+    filters.add(WAITING);
+    TaskFilter first = commonFilters().get(0);
+    TaskListing.Page page = await(listing.list(owner, first));
+    filters.add(after(first, TaskCursor.decode(page.nextCursor(), first.sort(), first.descending())));
+    for (TaskFilter filter : filters) {
+      JsonObject plan = genericPlan(TaskListing.walk(owner, filter, TaskField.ALL));
+
+      assertThat(rowsReadFromTheTable(plan.getJsonObject("Plan"))).as(plan.encodePrettily())
+          .isLessThanOrEqualTo(filter.limit() + 1);
+      assertThat(plan.encode()).as(plan.encodePrettily()).contains("tasks_owner_" + filter.sort().column.split("_")[0]);
+    }
+  }
+
+  /** The walk's bound keeps a rare filter from reading all the owner's entries. */
+  @Test
+  void aWalkReadsAtMostItsBoundOfTheIndex() throws Exception {
+    JsonObject plan = genericPlan(TaskListing.walk(owner, BEYOND_THE_WALK, TaskField.ALL));
+
+    assertThat(entriesWalked(plan.getJsonObject("Plan"))).as(plan.encodePrettily())
+        .isEqualTo(TaskListing.WALKED_PER_PAGE_ROW * (BEYOND_THE_WALK.limit() + 1));
+  }
+
+  @Test
+  void listingsThatTheIndexDoesNotCarryAreNotWalked() {
+    TaskFilter inAProject = new TaskFilter(List.of(), List.of(), List.of("team-1"), UUID.randomUUID(), null, false,
+        null, null, null, null, null, TaskFilter.SortKey.CREATED_AT, true, 50, null);
+
+    assertThat(TaskListing.walk(owner, inAProject, TaskField.ALL)).isNull();
+  }
+
+  /**
+   * tasks_owner_status_idx also holds a walk in creation order that reads only statuses: a generic
+   * plan may read all the owner's tasks there and sort them, so such a listing is planned per call.
+   */
+  @Test
+  void aWalkThatAnotherIndexAlsoHoldsIsNotKept() {
+    TaskFilter newestPending = filter(List.of(TaskStatus.PENDING), List.of(), List.of(), TaskFilter.SortKey.CREATED_AT,
+        true);
+    TaskFilter newest = filter(List.of(), List.of(), List.of(), TaskFilter.SortKey.CREATED_AT, true);
+
+    assertThat(TaskListing.walk(owner, newestPending, TaskField.ALL)).isNull();
+    assertThat(TaskListing.walk(owner, newest, TaskField.ALL)).isNull();
+    assertThat(pageAfterPage(newestPending)).containsExactlyElementsOf(plainSort(newestPending));
+  }
+
   @Test
   void pageAfterPageIsThePlainSortOfTheMatchingTasks() {
     List<TaskFilter> filters = new ArrayList<>(commonFilters());
     filters.add(RARE);
+    filters.add(WAITING);
+    filters.add(BEYOND_THE_WALK);
     for (TaskFilter filter : filters) {
-      List<UUID> paged = new ArrayList<>();
-      TaskFilter page = filter;
-      while (true) {
-        TaskListing.Page answer = await(listing.list(owner, page));
-        answer.items().stream().map(Task::id).forEach(paged::add);
-        if (answer.nextCursor() == null) {
-          break;
-        }
-        page = after(filter, TaskCursor.decode(answer.nextCursor(), filter.sort(), filter.descending()));
-      }
+      assertThat(pageAfterPage(filter)).as("%s", filter).isNotEmpty().containsExactlyElementsOf(plainSort(filter));
+    }
+  }
 
-      assertThat(paged).as("%s", filter).isNotEmpty().containsExactlyElementsOf(plainSort(filter));
+  /** A filter whose matches lie past the walk's reach is answered in full, by a plan made for it. */
+  @Test
+  void matchesBeyondTheWalkAreFoundAll() {
+    assertThat(pageAfterPage(BEYOND_THE_WALK)).hasSize(LONG_AGO);
+  }
+
+  private static List<UUID> pageAfterPage(TaskFilter filter) {
+    List<UUID> paged = new ArrayList<>();
+    TaskFilter page = filter;
+    while (true) {
+      TaskListing.Page answer = await(listing.list(owner, page));
+      answer.items().stream().map(Task::id).forEach(paged::add);
+      if (answer.nextCursor() == null) {
+        return paged;
+      }
+      page = after(filter, TaskCursor.decode(answer.nextCursor(), filter.sort(), filter.descending()));
     }
   }
 
@@ -140,6 +219,47 @@ class LargeOwnerListingTest {
       rows += rowsReadFromTheTable((JsonObject) child);
     }
     return rows;
+  }
+
+  /** The index entries an index-only walk of tasks read (those its filter dropped included). */
+  private static long entriesWalked(JsonObject node) {
+    long entries = 0;
+    if ("tasks".equals(node.getString("Relation Name")) && "Index Only Scan".equals(node.getString("Node Type"))) {
+      entries = node.getLong("Actual Rows") * node.getLong("Actual Loops") + node.getLong("Rows Removed by Filter", 0L);
+    }
+    for (Object child : node.getJsonArray("Plans", new JsonArray())) {
+      entries += entriesWalked((JsonObject) child);
+    }
+    return entries;
+  }
+
+  /**
+   * EXPLAIN (ANALYZE) of the statement prepared and run on its generic plan, the plan made without
+   * the values that a connection keeps for a statement it runs often.
+   */
+  private static JsonObject genericPlan(TaskListing.Statement statement) throws Exception {
+    Matcher names = Pattern.compile("#\\{(\\w+)}").matcher(statement.sql());
+    List<String> order = new ArrayList<>();
+    StringBuilder sql = new StringBuilder();
+    while (names.find()) {
+      int n = order.indexOf(names.group(1));
+      if (n < 0) {
+        order.add(names.group(1));
+        n = order.size() - 1;
+      }
+      names.appendReplacement(sql, "\\$" + (n + 1));
+    }
+    names.appendTail(sql);
+    List<String> values = order.stream().map(name -> ListingLiterals.of(statement.params().get(name))).toList();
+    try (Connection c = TestDatabase.connect(db.url); Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      s.execute("PREPARE walk AS " + sql);
+      try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE walk (" + String.join(", ", values)
+          + ")")) {
+        rs.next();
+        return new JsonArray(rs.getString(1)).getJsonObject(0);
+      }
+    }
   }
 
   /** EXPLAIN (ANALYZE) of the statement with its values written in, planned for them. */

@@ -5,9 +5,13 @@ final class ListingLiterals {
   private ListingLiterals() {
   }
 
-  /** A text array as ARRAY['a','b'], a number as itself, anything else (a UUID) quoted. */
+  /**
+   * An array as the untyped literal '{"a","b"}' (it takes the type the statement casts it to: text,
+   * or an enum whose values travel as an array of it), a number as itself, anything else (a UUID)
+   * quoted. The tests' values hold no quotes or backslashes.
+   */
   static String of(Object value) {
-    return value instanceof String[] array ? "ARRAY['" + String.join("','", array) + "']"
+    return value instanceof String[] array ? "'{\"" + String.join("\",\"", array) + "\"}'"
         : value instanceof Number ? value.toString() : "'" + value + "'";
   }
 }

@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A connection keeps a task look-up by key prepared (its generic plan is its plan), and so a
- * listing of an owner of a few tasks; a listing of an owner of many ({@link LargeOwners#LARGE}) is
- * planned at every call, for that owner: owners of 100 and of 100,000 tasks need different plans.
+ * listing of an owner of a few tasks. Owners of 100 and of 100,000 tasks need different plans: an
+ * owner of many ({@link LargeOwners#LARGE}) is listed by a kept statement of its own, a bounded walk
+ * of the sort's index whatever the plan, when the index carries the filters; any other listing of
+ * theirs is planned at every call, for that owner.
  */
 class ListingPlansTest {
   private static RepositoryTestSupport db;
@@ -108,17 +110,40 @@ class ListingPlansTest {
   }
 
   @Test
-  void aListingOfAnOwnerOfManyTasksIsPlannedAtEveryCall() {
+  void aListingOfAnOwnerOfManyTasksKeepsItsWalkAndRunsItOnTheGenericPlan() {
     List<Kept> prepared = statementsKeptAfterListing(largeOwner);
 
     assertThat(prepared).anyMatch(kept -> kept.sql().contains("WHERE t.id = $1 AND t.owner_id = $2"));
+    assertThat(prepared).filteredOn(kept -> kept.sql().contains("AS sort_value")).singleElement()
+        .satisfies(walk -> {
+          assertThat(walk.sql()).contains("FROM (SELECT t.id, t.status, t.priority, t.tags");
+          assertThat(walk.genericPlans()).isGreaterThanOrEqualTo(3);
+        });
+  }
+
+  @Test
+  void aListingOfAnOwnerOfManyTasksThatTheIndexDoesNotCarryIsPlannedAtEveryCall() {
+    UUID project = UUID.randomUUID();
+    TaskFilter inAProject = new TaskFilter(List.of(), List.of(), List.of("team-1"), project, null, false, null, null,
+        null, null, null, TaskFilter.SortKey.UPDATED_AT, true, 5, null);
+
+    List<Kept> prepared = statementsKeptAfterListing(largeOwner, inAProject, 0);
+
     assertThat(prepared).noneMatch(kept -> kept.sql().contains("AS sort_value"));
   }
 
-  /** Lists {@code who}'s tagged tasks and looks a task up, eight times on one connection; what it kept prepared. */
   private static List<Kept> statementsKeptAfterListing(UUID who) {
     TaskFilter tagged = new TaskFilter(List.of(TaskStatus.PENDING), List.of(), List.of("team-1"), null, null, false,
         null, null, null, null, null, TaskFilter.SortKey.UPDATED_AT, true, 5, null);
+    return statementsKeptAfterListing(who, tagged, 5);
+  }
+
+  /**
+   * Lists {@code who}'s tasks by {@code filter} (a page of {@code items}) and looks a task up, eight
+   * times on one connection; what it kept prepared.
+   */
+  private static List<Kept> statementsKeptAfterListing(UUID who, TaskFilter filter, int items) {
+    TaskFilter tagged = filter;
     Pool fresh = Pools.create(db.vertx(), db.url, 1, "listing-plans"); // a connection nothing was prepared on
     return await(fresh.withConnection(conn -> {
       TaskListing listing = new TaskListing(conn);
@@ -126,7 +151,7 @@ class ListingPlansTest {
       Future<?> calls = Future.succeededFuture();
       for (int i = 0; i < 8; i++) {
         calls = calls.compose(v -> listing.list(who, tagged)).compose(page -> {
-          assertThat(page.items()).hasSize(5);
+          assertThat(page.items()).hasSize(items);
           return tasks.findById(owner, task);
         });
       }
