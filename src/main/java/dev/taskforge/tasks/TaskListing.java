@@ -60,6 +60,14 @@ public final class TaskListing {
    */
   private static final String TASK_CARRIES_TAGS = "t.tags @> #{tags}::text[]";
 
+  /**
+   * The tags filter of a large owner's walk: first on the tags' 64 bits that the sort's index
+   * carries (V25; the bits asked for are computed once per call, as an init plan), and only where
+   * those hold every tag on the arrays themselves, which cost as much to compare as the walk.
+   */
+  private static final String WALKED_ENTRY_CARRIES_TAGS = "CASE WHEN (t.tag_bits & (SELECT task_tag_bits(#{tags}::text[])))"
+      + " = (SELECT task_tag_bits(#{tags}::text[])) THEN t.tags @> #{tags}::text[] ELSE false END";
+
   /** The statement of a listing and its parameters. */
   record Statement(String sql, Map<String, Object> params) {}
 
@@ -106,20 +114,20 @@ public final class TaskListing {
   /**
    * How many entries of the sort's index a large owner's listing walks for each row of its page
    * before it leaves the page to a plan made for its values. Walking an entry and testing the
-   * filters it carries costs 0.1-0.2 us (V24's covering indexes, 100,000 tasks of one owner), so the
-   * 5,100 entries of a page of 50 cost up to about 1 ms: about what planning the page (0.27 ms
-   * under load) and reading a rare filter's matches by another index cost instead.
+   * filters it carries costs 0.1-0.2 us (V24's and V25's covering indexes, 100,000 tasks of one
+   * owner), so the 5,100 entries of a page of 50 cost up to about 1 ms: about what planning the page
+   * (0.27 ms under load) and reading a rare filter's matches by another index cost instead.
    */
   static final int WALKED_PER_PAGE_ROW = 100;
 
   /**
    * The listing of an owner of many tasks as one statement kept prepared, whose generic plan walks
    * the sort's index for at most {@link #WALKED_PER_PAGE_ROW} entries per row of the page, testing
-   * the filters on what the index carries (status, priority, tags: V24); null when the listing
-   * filters on anything else. Planning each call cost a quarter of these listings' PostgreSQL time
-   * (0.27 ms of about 1 ms). A plan made without the values can only walk (it cannot know a filter
-   * is rare for this owner): the walk's bound keeps a rare filter from walking all the owner's
-   * tasks, and {@link #list} asks a page the walk did not fill of a plan made for its values.
+   * the filters on what the index carries (status, priority, tags and their bits: V24, V25); null
+   * when the listing filters on anything else. Planning each call cost a quarter of these listings'
+   * PostgreSQL time (0.27 ms of about 1 ms). A plan made without the values can only walk (it cannot
+   * know a filter is rare for this owner): the walk's bound keeps a rare filter from walking all the
+   * owner's tasks, and {@link #list} asks a page the walk did not fill of a plan made for its values.
    */
   static Statement walk(UUID ownerId, TaskFilter f, Set<TaskField> fields) {
     boolean carriedByTheIndex = f.projectId() == null && f.parentId() == null && !f.rootsOnly()
@@ -145,7 +153,7 @@ public final class TaskListing {
     }
     if (!f.tags().isEmpty()) {
       params.put("tags", f.tags().toArray(String[]::new));
-      filters.add(TASK_CARRIES_TAGS);
+      filters.add(WALKED_ENTRY_CARRIES_TAGS);
     }
     String key = "t." + f.sort().column;
     List<String> walked = new ArrayList<>(List.of("t.owner_id = #{owner_id}"));
@@ -158,7 +166,8 @@ public final class TaskListing {
     params.put("limit", f.limit() + 1);
     String order = order(key, f.descending());
     // The walked entries keep the table's column names, so the filters read them as they read t.
-    String columns = "t.id, t.status, t.priority, t.tags" + (f.sort() == TaskFilter.SortKey.PRIORITY ? "" : ", " + key);
+    String columns = "t.id, t.status, t.priority, t.tags" + (f.sort() == TaskFilter.SortKey.PRIORITY ? "" : ", " + key)
+        + (f.tags().isEmpty() ? "" : ", task_tag_bits(t.tags) AS tag_bits");
     String sql = "WITH page AS (SELECT t.id FROM (SELECT " + columns + " FROM tasks t WHERE "
         + String.join(" AND ", walked) + order + " LIMIT #{walk}) t"
         + (filters.isEmpty() ? "" : " WHERE " + String.join(" AND ", filters)) + order + " LIMIT #{limit})"

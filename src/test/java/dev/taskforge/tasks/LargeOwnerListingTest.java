@@ -126,6 +126,34 @@ class LargeOwnerListingTest {
     }
   }
 
+  /**
+   * A tag filter tests each walked entry on the tags' bits the index holds (V25): the function runs
+   * for the bits asked for (once per call, as an init plan, twice in the statement), not per entry.
+   */
+  @Test
+  void theWalkReadsEachEntrysTagBitsFromTheIndex() throws Exception {
+    TaskListing.Statement walk = TaskListing.walk(owner, RARE, TaskField.ALL);
+    try (Connection c = TestDatabase.connect(db.url); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      s.execute("SET LOCAL track_functions = 'pl'");
+      s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+      s.execute("PREPARE counted AS " + positional(walk));
+      try (ResultSet rs = s.executeQuery("EXECUTE counted (" + String.join(", ", arguments(walk)) + ")")) {
+        int rows = 0;
+        while (rs.next()) {
+          rows++;
+        }
+        assertThat(rows).isEqualTo(RARE.limit() + 1);
+      }
+      try (ResultSet rs = s.executeQuery(
+          "SELECT pg_stat_get_xact_function_calls('task_tag_bits(text[])'::regprocedure::oid)")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("calls of task_tag_bits").isBetween(1L, 2L);
+      }
+      c.rollback();
+    }
+  }
+
   /** The walk's bound keeps a rare filter from reading all the owner's entries. */
   @Test
   void aWalkReadsAtMostItsBoundOfTheIndex() throws Exception {
@@ -238,6 +266,19 @@ class LargeOwnerListingTest {
    * the values that a connection keeps for a statement it runs often.
    */
   private static JsonObject genericPlan(TaskListing.Statement statement) throws Exception {
+    try (Connection c = TestDatabase.connect(db.url); Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = force_generic_plan");
+      s.execute("PREPARE walk AS " + positional(statement));
+      try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE walk ("
+          + String.join(", ", arguments(statement)) + ")")) {
+        rs.next();
+        return new JsonArray(rs.getString(1)).getJsonObject(0);
+      }
+    }
+  }
+
+  /** The statement with $1, $2, ... for its names, numbered in the order they first appear. */
+  private static String positional(TaskListing.Statement statement) {
     Matcher names = Pattern.compile("#\\{(\\w+)}").matcher(statement.sql());
     List<String> order = new ArrayList<>();
     StringBuilder sql = new StringBuilder();
@@ -250,16 +291,19 @@ class LargeOwnerListingTest {
       names.appendReplacement(sql, "\\$" + (n + 1));
     }
     names.appendTail(sql);
-    List<String> values = order.stream().map(name -> ListingLiterals.of(statement.params().get(name))).toList();
-    try (Connection c = TestDatabase.connect(db.url); Statement s = c.createStatement()) {
-      s.execute("SET plan_cache_mode = force_generic_plan");
-      s.execute("PREPARE walk AS " + sql);
-      try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE walk (" + String.join(", ", values)
-          + ")")) {
-        rs.next();
-        return new JsonArray(rs.getString(1)).getJsonObject(0);
+    return sql.toString();
+  }
+
+  /** The statement's values as literals, in the order of {@link #positional}. */
+  private static List<String> arguments(TaskListing.Statement statement) {
+    Matcher names = Pattern.compile("#\\{(\\w+)}").matcher(statement.sql());
+    List<String> order = new ArrayList<>();
+    while (names.find()) {
+      if (!order.contains(names.group(1))) {
+        order.add(names.group(1));
       }
     }
+    return order.stream().map(name -> ListingLiterals.of(statement.params().get(name))).toList();
   }
 
   /** EXPLAIN (ANALYZE) of the statement with its values written in, planned for them. */
