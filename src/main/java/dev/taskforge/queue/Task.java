@@ -189,10 +189,11 @@ public record Task(
     writeString(json, fields, TaskField.STATUS, Rows.name(status));
     writeString(json, fields, TaskField.PRIORITY, Rows.name(priority));
     if (fields.contains(TaskField.TAGS)) {
+      json.writeFieldName(TaskField.TAGS.wireKey());
       if (tags == null) {
-        json.writeNullField("tags");
+        json.writeNull();
       } else {
-        json.writeArrayFieldStart("tags");
+        json.writeStartArray();
         for (String tag : tags) {
           json.writeString(tag);
         }
@@ -216,14 +217,16 @@ public record Task(
   private static void writeString(JsonGenerator json, Set<TaskField> fields, TaskField field, String value)
       throws IOException {
     if (fields.contains(field)) {
-      json.writeStringField(field.wireName(), value);
+      json.writeFieldName(field.wireKey());
+      json.writeString(value);
     }
   }
 
   private static void writeTime(JsonGenerator json, Set<TaskField> fields, TaskField field, OffsetDateTime value)
       throws IOException {
     if (fields.contains(field)) {
-      json.writeStringField(field.wireName(), Rows.iso(value));
+      json.writeFieldName(field.wireKey());
+      json.writeString(Rows.iso(value));
     }
   }
 
@@ -232,10 +235,11 @@ public record Task(
     if (!fields.contains(field)) {
       return;
     }
+    json.writeFieldName(field.wireKey());
     if (value == null) {
-      json.writeNullField(field.wireName());
+      json.writeNull();
     } else {
-      json.writeNumberField(field.wireName(), value);
+      json.writeNumber(value);
     }
   }
 
@@ -244,7 +248,7 @@ public record Task(
     if (!fields.contains(field)) {
       return;
     }
-    json.writeFieldName(field.wireName());
+    json.writeFieldName(field.wireKey());
     if (value == null) {
       json.writeNull();
     } else {
