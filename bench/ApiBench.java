@@ -84,6 +84,7 @@ public class ApiBench {
     String huge;
     try (Connection c = BenchDatabase.connect(dataDir)) {
       huge = sessionOf(c, HUGE_USER, "tfs_bench_huge");
+      printPagesMarked(c, HUGE_USER);
     }
     hugeUserListings(base, huge);
     System.exit(0);
@@ -174,6 +175,26 @@ public class ApiBench {
         "SELECT relallvisible::float8 / greatest(relpages, 1) FROM pg_class WHERE oid = 'tasks'::regclass")) {
       rs.next();
       return rs.getDouble(1);
+    }
+  }
+
+  /**
+   * How many of the pages holding {@code email}'s tasks are marked all-visible now: an index-only
+   * walk of that user's listings reads the table for every entry on a page that is not.
+   */
+  static void printPagesMarked(Connection c, String email) throws Exception {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility");
+      try (ResultSet rs = s.executeQuery("""
+          SELECT count(*) FILTER (WHERE v.all_visible), count(*)
+            FROM (SELECT DISTINCT (ctid::text::point)[0]::bigint AS page
+                    FROM tasks WHERE owner_id = (SELECT id FROM users WHERE email = '%s')) p,
+                 pg_visibility_map('tasks', p.page) v
+          """.formatted(email))) {
+        rs.next();
+        System.out.printf("after the mix, %,d of the %,d pages holding %s's tasks are all-visible%n",
+            rs.getLong(1), rs.getLong(2), email);
+      }
     }
   }
 

@@ -10,7 +10,8 @@
 # JVM, its PostgreSQL, the bench JVM, other processes); then search, trees, the console's first
 # page, and filtered, sorted
 # listings over one more user's BENCH_HUGE_TASKS (100,000) tasks at BENCH_CONNECTIONS for
-# BENCH_HUGE_SECONDS (20); then stops.
+# BENCH_HUGE_SECONDS (20), after printing how many of the pages holding that user's tasks the mix
+# left all-visible (pg_visibility); then stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BENCH_USERS:=10000}" "${BENCH_TASKS:=1000000}" "${BENCH_CONNECTIONS:=100}" "${BENCH_SECONDS:=60}"
