@@ -185,12 +185,15 @@ public class ApiBench {
   static void printPagesMarked(Connection c, String email) throws Exception {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE EXTENSION IF NOT EXISTS pg_visibility");
-      try (ResultSet rs = s.executeQuery("""
-          SELECT count(*) FILTER (WHERE v.all_visible), count(*)
-            FROM (SELECT DISTINCT (ctid::text::point)[0]::bigint AS page
-                    FROM tasks WHERE owner_id = (SELECT id FROM users WHERE email = '%s')) p,
-                 pg_visibility_map('tasks', p.page) v
-          """.formatted(email))) {
+    }
+    try (PreparedStatement ps = c.prepareStatement("""
+        SELECT count(*) FILTER (WHERE v.all_visible), count(*)
+          FROM (SELECT DISTINCT (ctid::text::point)[0]::bigint AS page
+                  FROM tasks WHERE owner_id = (SELECT id FROM users WHERE email = ?)) p,
+               pg_visibility_map('tasks', p.page) v
+        """)) {
+      ps.setString(1, email);
+      try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         System.out.printf("after the mix, %,d of the %,d pages holding %s's tasks are all-visible%n",
             rs.getLong(1), rs.getLong(2), email);
