@@ -104,6 +104,12 @@ public final class LogFollower {
             return;
           }
           known = Math.max(known, reply.body().getLong("published"));
+          // Authorised while it ran, it may have ended since, its end frame gone out before we listened.
+          if (reply.body().containsKey("endStatus")) {
+            endStatus = reply.body().getString("endStatus");
+            endSeq = reply.body().getLong("endSeq");
+            known = Math.max(known, endSeq);
+          }
           catchUp();
         })
         .mapEmpty();

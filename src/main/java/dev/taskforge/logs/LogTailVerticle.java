@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * anything a lost notification or a LISTEN reconnect missed, and announces an execution's end
  * when its last line has gone out.
  *
- * <p>Watchers ask on {@value #WATCH} (answer: the last seq published so far; later frames start
- * after it) and say {@value #UNWATCH} when they leave.
+ * <p>Watchers ask on {@value #WATCH} (answer: the last seq published so far, later frames start
+ * after it; and the end, if it has already been announced) and say {@value #UNWATCH} when they leave.
  */
 public final class LogTailVerticle extends VerticleBase {
   public static final String WATCH = "taskforge.logs.watch";
@@ -44,7 +44,13 @@ public final class LogTailVerticle extends VerticleBase {
     long published;
     boolean reading;
     boolean readAgain;
-    boolean ended;
+    /** The end once announced: it goes out once, so a watcher who joins after it is told in its answer. */
+    TailFrame end;
+
+    JsonObject answer() {
+      JsonObject answer = new JsonObject().put("published", published);
+      return end == null ? answer : answer.put("endStatus", end.endStatus()).put("endSeq", end.lastSeq());
+    }
   }
 
   private final Map<UUID, Tail> tails = new HashMap<>();
@@ -86,7 +92,7 @@ public final class LogTailVerticle extends VerticleBase {
     Tail tail = tails.get(id);
     if (tail != null) {
       tail.watchers++;
-      message.reply(new JsonObject().put("published", tail.published));
+      message.reply(tail.answer());
       return;
     }
     // The first watcher: what is stored now is theirs to read; the tail publishes what comes after.
@@ -98,14 +104,14 @@ public final class LogTailVerticle extends VerticleBase {
       Tail existing = tails.get(id);
       if (existing != null) { // another first watcher got here meanwhile
         existing.watchers++;
-        message.reply(new JsonObject().put("published", existing.published));
+        message.reply(existing.answer());
         return;
       }
       Tail created = new Tail();
       created.watchers = 1;
       created.published = ar.result().size() == 0 ? 0 : ar.result().iterator().next().getLong("log_seq");
       tails.put(id, created);
-      message.reply(new JsonObject().put("published", created.published));
+      message.reply(created.answer());
     });
   }
 
@@ -182,9 +188,9 @@ public final class LogTailVerticle extends VerticleBase {
         long stored = row.getLong("log_seq");
         if (stored > tail.published) {
           read(id);
-        } else if (!tail.ended && !tail.reading && LogFollower.ENDED.contains(row.getString("status"))) {
-          tail.ended = true;
-          vertx.eventBus().publish(TailFrame.ADDRESS_PREFIX + id, TailFrame.end(row.getString("status"), stored));
+        } else if (tail.end == null && !tail.reading && LogFollower.ENDED.contains(row.getString("status"))) {
+          tail.end = TailFrame.end(row.getString("status"), stored);
+          vertx.eventBus().publish(TailFrame.ADDRESS_PREFIX + id, tail.end);
         }
       }
     });

@@ -136,4 +136,33 @@ class LogFollowerTest {
     assertThat(sink.seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 3_000).boxed().toList());
     assertThat(sink.end).isEqualTo("FAILED:3000");
   }
+
+  @Test
+  void aClientAuthorisedWhileItRanThatJoinsTheTailAfterItsEndIsStillToldOfIt() throws Exception {
+    UUID e = execution();
+    ingest(e, 1, 10);
+    JsonObject running = LogFollower.watchable(pool, e, owner, false).toCompletionStage().toCompletableFuture()
+        .get(30, TimeUnit.SECONDS).orElseThrow();
+    FakeSink behind = new FakeSink(); // keeps the execution's tail open, as a client still catching up does
+    behind.full = true;
+    LogFollower keeping = follow(e, behind, 60_000);
+    List<TailFrame> ends = new CopyOnWriteArrayList<>();
+    api.vertx.eventBus().<TailFrame>localConsumer(TailFrame.ADDRESS_PREFIX + e, m -> {
+      if (m.body().isEnd()) {
+        ends.add(m.body());
+      }
+    }).completion().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Executions.end(api.db, e, "COMPLETED");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ends.isEmpty());
+
+    // Its end frame has gone out; this client, let in while the execution ran, starts listening now.
+    FakeSink late = new FakeSink();
+    new LogFollower(api.vertx, pool, e, owner, false, late, 60_000).start(0, running).toCompletionStage()
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> late.end != null);
+    assertThat(late.seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, 10).boxed().toList());
+    assertThat(late.end).isEqualTo("COMPLETED:10");
+    api.vertx.runOnContext(v -> keeping.close());
+  }
 }

@@ -7,7 +7,7 @@ import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -95,17 +95,21 @@ class LogStreamTest {
     volatile String endStatus;
     volatile Short closeCode;
     volatile String closeReason;
-    WebSocket socket;
+    /** Held for as long as the watcher: a client nobody references is shut down when collected, its sockets with it. */
+    final WebSocketClient client = clients.createWebSocketClient();
+    ClientWebSocket socket;
 
     static Watcher connect(ApiTestServer server, UUID execution, long after, String bearer) {
       Watcher w = new Watcher();
-      WebSocketClient client = clients.createWebSocketClient();
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(server.port)
           .setURI("/ws/executions/" + execution + "/logs?after=" + after);
       if (bearer != null) {
         options.addHeader("Authorization", "Bearer " + bearer);
       }
-      w.socket = join(client.connect(options));
+      // The handlers go on before the handshake: a message that arrives after connect() completes but
+      // before a handler is set is dropped, and a client resuming with after= is sent the stored lines
+      // at once (set afterwards, a reconnecting watcher could miss them and see only the end).
+      w.socket = w.client.webSocket();
       w.socket.textMessageHandler(text -> {
         JsonObject frame = new JsonObject(text);
         if ("lines".equals(frame.getString("type"))) {
@@ -120,6 +124,7 @@ class LogStreamTest {
         w.closeCode = w.socket.closeStatusCode();
         w.closeReason = w.socket.closeReason();
       });
+      join(w.socket.connect(options));
       return w;
     }
 
