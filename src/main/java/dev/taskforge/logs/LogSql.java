@@ -72,26 +72,4 @@ final class LogSql {
        ORDER BY l.seq
        LIMIT #{limit}
       """;
-
-  /**
-   * A filtered page of an execution's lines, for its owner or an admin. Every filter is optional.
-   * The full-text condition is preceded by #{q_words}, ILIKE patterns of the words of #{q} (see
-   * {@link LogSearchWords}): a line the text search can match holds each of them, and the cheap
-   * test spares most lines the tokenising where a day's lines have no search index yet.
-   */
-  static final String SEARCH = """
-      SELECT l.* FROM execution_logs l
-        JOIN task_executions e ON e.id = l.execution_id
-        JOIN tasks t ON t.id = e.task_id AND (t.owner_id = #{owner_id} OR #{admin})
-       WHERE l.execution_id = #{execution_id} AND l.seq > #{after}
-         AND (#{min_level}::log_level IS NULL OR l.level >= #{min_level}::log_level)
-         AND (#{source}::log_source IS NULL OR l.source = #{source}::log_source)
-         AND (#{q_words}::text[] IS NULL OR l.message ILIKE ALL (#{q_words}::text[]))
-         AND (#{q}::text IS NULL OR to_tsvector('simple', l.message) @@ plainto_tsquery('simple', #{q}::text))
-         AND (#{from}::timestamptz IS NULL OR l.logged_at >= #{from}::timestamptz)
-         AND (#{to}::timestamptz IS NULL OR l.logged_at < #{to}::timestamptz)
-         AND (#{correlation_id}::text IS NULL OR l.correlation_id = #{correlation_id}::text)
-       ORDER BY l.seq
-       LIMIT #{limit}
-      """;
 }

@@ -153,7 +153,7 @@ public final class LogStreamRoutes {
     p.put("to", Requests.time(ctx.request().getParam("to"), "to"));
     p.put("correlation_id", ctx.request().getParam("correlationId"));
     authorise(v)
-        .compose(state -> Templates.forQuery(pool, LogSql.SEARCH).mapTo(ExecutionLog.MAPPER).execute(p))
+        .compose(state -> new LogSearch(pool).page(p))
         .map(rows -> {
           JsonArray items = new JsonArray();
           rows.forEach(line -> items.add(TailFrame.wire(line)));
