@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskforge.http.ReliabilityFigures;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -97,13 +97,17 @@ class TailAcrossDatabaseRestartTest {
   private static final class Tail {
     final List<Long> seqs = new CopyOnWriteArrayList<>();
     volatile String endStatus;
+    /** Held for as long as the tail: a client nobody references is shut down when collected, its sockets with it. */
+    WebSocketClient client;
 
     static Tail open(Vertx vertx, int port, String execution, String token) throws Exception {
       Tail tail = new Tail();
       WebSocketClient client = vertx.createWebSocketClient();
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
           .setURI("/ws/executions/" + execution + "/logs?after=0").addHeader("Authorization", "Bearer " + token);
-      WebSocket socket = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      // The handler goes on before the handshake: a message that arrives before it is set is dropped.
+      tail.client = client;
+      ClientWebSocket socket = client.webSocket();
       socket.textMessageHandler(text -> {
         JsonObject frame = new JsonObject(text);
         if ("lines".equals(frame.getString("type"))) {
@@ -112,6 +116,7 @@ class TailAcrossDatabaseRestartTest {
           tail.endStatus = frame.getString("status");
         }
       });
+      socket.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       return tail;
     }
 

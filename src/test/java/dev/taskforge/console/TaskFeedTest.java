@@ -8,6 +8,7 @@ import dev.taskforge.db.TestDatabase;
 import dev.taskforge.http.ApiTestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -37,7 +38,8 @@ class TaskFeedTest {
   private static String bob;
 
   /** One tab's socket and the frames it got. */
-  private record Tab(WebSocket socket, List<JsonObject> frames) {
+  /** {@code client} is held for as long as the tab: a client nobody references is shut down when collected. */
+  private record Tab(WebSocketClient client, WebSocket socket, List<JsonObject> frames) {
     int nudges() {
       return (int) frames.stream().filter(f -> "changed".equals(f.getString("type"))).count();
     }
@@ -68,10 +70,11 @@ class TaskFeedTest {
         .setURI("/ws/tasks");
     headers.forEach(options::addHeader);
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
-    // The handler is set as the socket opens, on its event loop: the nudge sent on connecting is not missed.
-    WebSocket socket = join(client.connect(options)
-        .onSuccess(ws -> ws.textMessageHandler(text -> frames.add(new JsonObject(text)))));
-    return new Tab(socket, frames);
+    // The handler goes on before the handshake: the nudge sent on connecting is not missed.
+    ClientWebSocket socket = client.webSocket();
+    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    join(socket.connect(options));
+    return new Tab(client, socket, frames);
   }
 
   /** A tab past its first nudge and a periodic look that found nothing new: what follows is news. */
