@@ -102,12 +102,11 @@ class TailAcrossDatabaseRestartTest {
 
     static Tail open(Vertx vertx, int port, String execution, String token) throws Exception {
       Tail tail = new Tail();
-      WebSocketClient client = vertx.createWebSocketClient();
+      tail.client = vertx.createWebSocketClient();
       WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
           .setURI("/ws/executions/" + execution + "/logs?after=0").addHeader("Authorization", "Bearer " + token);
       // The handler goes on before the handshake: a message that arrives before it is set is dropped.
-      tail.client = client;
-      ClientWebSocket socket = client.webSocket();
+      ClientWebSocket socket = tail.client.webSocket();
       socket.textMessageHandler(text -> {
         JsonObject frame = new JsonObject(text);
         if ("lines".equals(frame.getString("type"))) {

@@ -37,8 +37,10 @@ class TaskFeedTest {
   private static String alice;
   private static String bob;
 
-  /** One tab's socket and the frames it got. */
-  /** {@code client} is held for as long as the tab: a client nobody references is shut down when collected. */
+  /**
+   * One tab's socket and the frames it got; its client is held for as long as the tab, since a client
+   * nobody references is shut down when collected.
+   */
   private record Tab(WebSocketClient client, WebSocket socket, List<JsonObject> frames) {
     int nudges() {
       return (int) frames.stream().filter(f -> "changed".equals(f.getString("type"))).count();
