@@ -122,9 +122,18 @@ export async function render(main) {
     selectAll.checked = state.items.length > 0 && state.selected.size === state.items.length;
   }
 
+  /**
+   * Every change of the filters asks for a new listing (a tag typed and then Apply pressed asks
+   * twice: on the field's change and on the submit). Answers can come back in any order: only the
+   * answer to the latest listing asked for is shown, or an older one could replace it.
+   */
+  let listingsAsked = 0;
+
   async function reload() {
+    const asked = ++listingsAsked;
     state.selected.clear();
     const page = await must(listQuery({ limit: PAGE }));
+    if (asked !== listingsAsked) return;
     state.items = page.items;
     state.cursor = page.nextCursor;
     draw();
@@ -133,7 +142,9 @@ export async function render(main) {
   async function loadMore() {
     if (!state.cursor) return;
     await act(more, async () => {
+      const listing = listingsAsked;
       const page = await must(listQuery({ limit: PAGE, cursor: state.cursor }));
+      if (listing !== listingsAsked) return; // a new listing was asked for: this page continues the old one
       state.items = state.items.concat(page.items);
       state.cursor = page.nextCursor;
       draw();
